@@ -1,0 +1,36 @@
+// The storage error vocabulary. Storage knows no HTTP: the API server maps these codes
+// to metav1.Status (KeyNotFound→404, KeyExists→409 AlreadyExists, Conflict→409,
+// Expired→410, Unavailable→503, Invalid→400/422).
+
+export type StorageErrorCode =
+  | 'KeyNotFound'
+  | 'KeyExists'
+  | 'Conflict'
+  | 'Expired'
+  | 'InvalidContinue'
+  | 'InvalidObject'
+  | 'Unavailable'
+  | 'Closed';
+
+/** Transient codes are worth retrying by a caller; the rest are permanent for the request. */
+const TRANSIENT: ReadonlySet<StorageErrorCode> = new Set(['Conflict', 'Unavailable']);
+
+export class StorageError extends Error {
+  readonly code: StorageErrorCode;
+  readonly key: string;
+
+  constructor(code: StorageErrorCode, key: string, message?: string, options?: { cause?: unknown }) {
+    super(message ?? `${code}: ${key}`, options);
+    this.name = 'StorageError';
+    this.code = code;
+    this.key = key;
+  }
+
+  get transient(): boolean {
+    return TRANSIENT.has(this.code);
+  }
+}
+
+export function isStorageError(err: unknown, code?: StorageErrorCode): err is StorageError {
+  return err instanceof StorageError && (code === undefined || err.code === code);
+}
