@@ -1,0 +1,64 @@
+// A ResourceDefinition declares one API resource once: names, scope, schema (validation
+// and defaults), printer columns and subresources. The API server derives discovery,
+// OpenAPI, admission and Table printing from it; nothing else lists resources by hand.
+import type { z } from 'zod';
+
+export type PrinterColumnType = 'string' | 'integer' | 'number' | 'boolean' | 'date';
+
+export interface PrinterColumn {
+  name: string;
+  type: PrinterColumnType;
+  format?: string;
+  description?: string;
+  /** 0 = always shown; >0 only with `kubectl get -o wide`. */
+  priority?: number;
+  /** Simple JSONPath as in CRD additionalPrinterColumns, e.g. `.status.phase` or `.status.conditions[?(@.type=="Ready")].status`. */
+  jsonPath: string;
+}
+
+/** A field-selector field beyond metadata.name / metadata.namespace (e.g. Event involvedObject.name). */
+export type FieldAccessor = (obj: Record<string, unknown>) => string | undefined;
+
+/** One invalid field, in Kubernetes' StatusCause shape (reason FieldValueInvalid, FieldValueRequired, …). */
+export interface FieldCause {
+  reason: string;
+  message: string;
+  field: string;
+}
+
+export interface ResourceDefinition {
+  /** API group; '' is the core group (served under /api/v1). */
+  group: string;
+  version: string;
+  kind: string;
+  listKind: string;
+  plural: string;
+  singular: string;
+  shortNames: string[];
+  categories: string[];
+  namespaced: boolean;
+  /** Verbs advertised in discovery (and accepted by the server). */
+  verbs: string[];
+  subresources: { status?: boolean };
+  /** Human description used in OpenAPI / `kubectl explain`. */
+  description: string;
+  /**
+   * Schema of the whole object (apiVersion, kind, metadata, spec, status, or top-level data
+   * for core types). Parsing applies defaults; keys a schema does not know are dropped
+   * (that difference is how the server finds "unknown fields" for fieldValidation).
+   */
+  schema: z.ZodType;
+  printerColumns: PrinterColumn[];
+  /** Extra field-selector fields, by field label. */
+  selectableFields?: Record<string, FieldAccessor>;
+  /** Built-in types accept strategic-merge-patch (kubectl's default for them). */
+  strategicMergePatch?: boolean;
+  /** Validation that a schema cannot express (cross-field rules, immutability on update). */
+  validate?: (obj: Record<string, unknown>, old?: Record<string, unknown>) => FieldCause[];
+  /** Not stored: create-only virtual resources such as SelfSubjectAccessReview. */
+  virtual?: boolean;
+}
+
+export function groupVersion(def: Pick<ResourceDefinition, 'group' | 'version'>): string {
+  return def.group === '' ? def.version : `${def.group}/${def.version}`;
+}
