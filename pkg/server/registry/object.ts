@@ -1,0 +1,62 @@
+// Helpers for untyped Kubernetes objects as they travel through the server.
+import { isDeepStrictEqual } from 'node:util';
+
+export type KObject = Record<string, unknown> & { metadata: ObjectMetaLike };
+
+export interface ObjectMetaLike {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  finalizers?: string[];
+  ownerReferences?: Record<string, unknown>[];
+  managedFields?: Record<string, unknown>[];
+  [key: string]: unknown;
+}
+
+/** The annotation kcp puts on every object naming its logical cluster. */
+export const CLUSTER_ANNOTATION = 'kcp.io/cluster';
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function asKObject(v: Record<string, unknown>): KObject {
+  if (!isPlainObject(v.metadata)) v.metadata = {};
+  return v as KObject;
+}
+
+export function clone<T>(v: T): T {
+  return structuredClone(v);
+}
+
+/** RFC 3339 with second precision, as Kubernetes serialises metav1.Time. */
+export function rfc3339(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** Everything but metadata and status: what `metadata.generation` tracks. */
+export function specPart(obj: Record<string, unknown>): Record<string, unknown> {
+  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
+  return rest;
+}
+
+export function specChanged(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  return !isDeepStrictEqual(specPart(a), specPart(b));
+}
+
+/** Deep equality ignoring metadata.resourceVersion and managedFields timestamps. */
+export function semanticallyEqual(a: KObject, b: KObject): boolean {
+  const strip = (o: KObject) => {
+    const { resourceVersion: _rv, managedFields: _mf, ...meta } = o.metadata;
+    return { ...o, metadata: meta };
+  };
+  return isDeepStrictEqual(strip(a), strip(b));
+}

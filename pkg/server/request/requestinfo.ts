@@ -1,0 +1,155 @@
+// RequestInfo splits a request path into the parts the API server routes on, the way
+// kube-apiserver's RequestInfoFactory does, with kcp's `/clusters/<path>` prefix in front.
+//
+//   /clusters/root:org/apis/workload.kcp.io/v1alpha1/synctargets/edge-1/status
+//   └─ cluster ───────┘└ prefix┘└─ group ─────┘└ ver ──┘└ resource ┘└ name ┘└ sub ┘
+//
+// Paths without the prefix are served as the `root` logical cluster (documented in
+// docs/api-compatibility.md) so that tools which strip prefixes still reach something sane.
+import { newBadRequest, newMethodNotAllowed, StatusError } from '../../apierrors/errors.ts';
+import { isValidPath, ROOT, WILDCARD } from '../../logicalcluster/path.ts';
+
+export type Verb =
+  | 'get'
+  | 'list'
+  | 'watch'
+  | 'create'
+  | 'update'
+  | 'patch'
+  | 'delete'
+  | 'deletecollection';
+
+export interface ResourceRequestInfo {
+  isResourceRequest: true;
+  cluster: string;
+  /** True for `/clusters/*`: every logical cluster at once (list/watch only). */
+  wildcard: boolean;
+  /** The path after the cluster prefix, e.g. `/apis/g/v/things`. */
+  path: string;
+  verb: Verb;
+  apiPrefix: 'api' | 'apis';
+  group: string;
+  version: string;
+  namespace: string;
+  resource: string;
+  name: string;
+  subresource: string;
+}
+
+export interface NonResourceRequestInfo {
+  isResourceRequest: false;
+  cluster: string;
+  wildcard: boolean;
+  /** The path after the cluster prefix, e.g. `/apis` or `/openapi/v3`. */
+  path: string;
+  verb: string;
+}
+
+export type RequestInfo = ResourceRequestInfo | NonResourceRequestInfo;
+
+const CLUSTERS_PREFIX = '/clusters/';
+
+function decodeSegment(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw newBadRequest(`malformed path segment "${s}"`);
+  }
+}
+
+/** Strip `/clusters/<path>`; returns the cluster and the rest of the path. */
+export function splitClusterPath(pathname: string): { cluster: string; wildcard: boolean; rest: string } {
+  if (!pathname.startsWith(CLUSTERS_PREFIX)) return { cluster: ROOT, wildcard: false, rest: pathname };
+  const after = pathname.slice(CLUSTERS_PREFIX.length);
+  const slash = after.indexOf('/');
+  const cluster = decodeSegment(slash < 0 ? after : after.slice(0, slash));
+  const rest = slash < 0 ? '/' : after.slice(slash);
+  if (cluster === WILDCARD) return { cluster, wildcard: true, rest };
+  if (!isValidPath(cluster)) {
+    throw newBadRequest(
+      `invalid logical cluster path "${cluster}": segments must match [a-z0-9]([a-z0-9-]{0,61}[a-z0-9])? joined by ":"`,
+    );
+  }
+  return { cluster, wildcard: false, rest };
+}
+
+const READ_VERBS_BY_METHOD: Record<string, Verb> = { GET: 'get', HEAD: 'get' };
+
+/**
+ * Parse method + URL into a RequestInfo. Throws a StatusError (400/405) for paths that are
+ * malformed, never for unknown resources (routing decides 404 later).
+ */
+export function parseRequestInfo(method: string, url: URL): RequestInfo {
+  const { cluster, wildcard, rest } = splitClusterPath(url.pathname);
+  const parts = rest.split('/').filter((p) => p.length > 0).map(decodeSegment);
+  const lowerMethod = method.toLowerCase();
+
+  const prefix = parts[0];
+  if (prefix !== 'api' && prefix !== 'apis') {
+    return { isResourceRequest: false, cluster, wildcard, path: rest, verb: lowerMethod };
+  }
+  let i = 1;
+  let group = '';
+  if (prefix === 'apis') {
+    if (parts.length < 3) return { isResourceRequest: false, cluster, wildcard, path: rest, verb: lowerMethod };
+    group = parts[i++] ?? '';
+  } else if (parts.length < 2) {
+    return { isResourceRequest: false, cluster, wildcard, path: rest, verb: lowerMethod };
+  }
+  const version = parts[i++] ?? '';
+  if (parts.length <= i) {
+    // /apis/<g>/<v> or /api/v1: discovery.
+    return { isResourceRequest: false, cluster, wildcard, path: rest, verb: lowerMethod };
+  }
+
+  let namespace = '';
+  if (parts[i] === 'namespaces' && parts.length > i + 2) {
+    namespace = parts[i + 1] ?? '';
+    i += 2;
+  }
+  const resource = parts[i++] ?? '';
+  const name = parts[i++] ?? '';
+  const subresource = parts[i++] ?? '';
+  if (parts.length > i) throw newBadRequest(`unexpected path segments after "${subresource}"`);
+  // `/namespaces/<name>` itself addresses the Namespace object.
+  let verb: Verb;
+  const watchParam = url.searchParams.get('watch');
+  const isWatch = watchParam === 'true' || watchParam === '1';
+  switch (method) {
+    case 'GET':
+    case 'HEAD':
+      verb = name ? (isWatch ? 'watch' : READ_VERBS_BY_METHOD[method] ?? 'get') : isWatch ? 'watch' : 'list';
+      break;
+    case 'POST':
+      verb = 'create';
+      break;
+    case 'PUT':
+      verb = 'update';
+      break;
+    case 'PATCH':
+      verb = 'patch';
+      break;
+    case 'DELETE':
+      verb = name ? 'delete' : 'deletecollection';
+      break;
+    default:
+      throw newMethodNotAllowed(`method ${method} is not supported`);
+  }
+  if (wildcard && verb !== 'list' && verb !== 'watch') {
+    throw new StatusError('MethodNotAllowed', `the wildcard cluster "*" supports only list and watch, not ${verb}`);
+  }
+  return {
+    isResourceRequest: true,
+    cluster,
+    wildcard,
+    path: rest,
+    verb,
+    apiPrefix: prefix,
+    group,
+    version,
+    namespace,
+    resource,
+    name,
+    subresource,
+  };
+}
