@@ -14,6 +14,11 @@ export interface PrinterColumn {
   priority?: number;
   /** Simple JSONPath as in CRD additionalPrinterColumns, e.g. `.status.phase` or `.status.conditions[?(@.type=="Ready")].status`. */
   jsonPath: string;
+  /**
+   * Computes the cell when a JSONPath cannot (built-in columns such as Deployment READY
+   * "2/3"). jsonPath still documents the source field.
+   */
+  value?: (obj: Record<string, unknown>) => unknown;
 }
 
 /** A field-selector field beyond metadata.name / metadata.namespace (e.g. Event involvedObject.name). */
@@ -55,6 +60,11 @@ export interface ResourceDefinition {
   strategicMergePatch?: boolean;
   /** Validation that a schema cannot express (cross-field rules, immutability on update). */
   validate?: (obj: Record<string, unknown>, old?: Record<string, unknown>) => FieldCause[];
+  /**
+   * metadata.name rule as apimachinery's ValidateNameFunc (with prefix=true the value is a
+   * generateName). Absent means DNS-1123 subdomain, the rule most resources use.
+   */
+  validateName?: (name: string, prefix: boolean) => string[];
   /** Not stored: create-only virtual resources such as SelfSubjectAccessReview. */
   virtual?: boolean;
 }
