@@ -1,0 +1,328 @@
+// The SQLite backend of storage.Storage. One process owns the database file; every
+// statement runs synchronously on one connection, so a read is always a consistent
+// snapshot of the last commit, and writes go through the group committer (one writer).
+import type { DatabaseSync } from 'node:sqlite';
+import { StorageError } from '../errors.ts';
+import type {
+  ListOptions,
+  ListResult,
+  Preconditions,
+  Storage,
+  StoredObject,
+  UpdateFunc,
+  WatchOptions,
+  Watcher,
+} from '../interface.ts';
+import { prefixEnd } from '../keys.ts';
+import { decodeContinue, encodeContinue } from '../continue-token.ts';
+import { decodeObject, encodeObject, sameStoredContent, storedUid } from '../object-codec.ts';
+import { GroupCommitter } from './group-commit.ts';
+import type { CountRow, CurrentRow, HistoryRow, ListRow, Statements } from './statements.ts';
+import { WatchHub } from './watch-hub.ts';
+import { SqliteWatcher, type Change } from './watcher.ts';
+
+export interface SqliteTuning {
+  /** Most writes committed in one transaction. Defaults to 256. */
+  maxBatch: number;
+  /** Idle time after which a progressNotify watcher gets a BOOKMARK. Defaults to 2000 ms. */
+  bookmarkIntervalMs: number;
+  /** Live events a watcher may have queued before it is ended as too slow. Defaults to 10000. */
+  maxWatcherQueue: number;
+  /** Rows read per history page while a watcher catches up. Defaults to 500. */
+  historyPageSize: number;
+  /** Revisions examined per compaction transaction (keeps each pause short). Defaults to 2000. */
+  compactionChunk: number;
+  /** guaranteedUpdate attempts before giving up with Conflict. Defaults to 64. */
+  maxUpdateAttempts: number;
+  now: () => number;
+}
+
+/** Thrown inside a batch when guaranteedUpdate's read went stale; never escapes the backend. */
+class StaleRead extends Error {}
+
+const COMPACT_KEY = 'compact_rev';
+
+export class SqliteStorage implements Storage {
+  readonly name = 'sqlite';
+  readonly #db: DatabaseSync;
+  readonly #stmts: Statements;
+  readonly #tuning: SqliteTuning;
+  readonly #committer: GroupCommitter;
+  readonly #hub = new WatchHub();
+  readonly #bookmarkTimer: NodeJS.Timeout;
+  /** Last committed revision. */
+  #revision: number;
+  /** Revision inside the open batch; becomes #revision on commit. */
+  #txRevision = 0;
+  #txChanges: Change[] = [];
+  #compacted: number;
+  #compacting: Promise<void> = Promise.resolve();
+  #closing: Promise<void> | undefined;
+
+  constructor(db: DatabaseSync, stmts: Statements, tuning: SqliteTuning) {
+    this.#db = db;
+    this.#stmts = stmts;
+    this.#tuning = tuning;
+    this.#revision = Math.max(count(stmts.sequence.get()), count(stmts.maxId.get()));
+    this.#compacted = count(stmts.getMeta.get(COMPACT_KEY));
+    this.#committer = new GroupCommitter(
+      db,
+      {
+        begin: () => {
+          this.#txRevision = this.#revision;
+          this.#txChanges = [];
+        },
+        committed: () => {
+          this.#revision = this.#txRevision;
+          const changes = this.#txChanges;
+          this.#txChanges = [];
+          for (const change of changes) this.#hub.dispatch(change);
+        },
+        aborted: () => {
+          this.#txChanges = [];
+        },
+      },
+      tuning.maxBatch,
+    );
+    const tick = Math.max(10, Math.floor(tuning.bookmarkIntervalMs / 4));
+    this.#bookmarkTimer = setInterval(() => this.#hub.offerBookmarks(this.#revision, tuning.bookmarkIntervalMs), tick);
+    this.#bookmarkTimer.unref();
+  }
+
+  /** Writes and transactions so far, for benchmarks and metrics. */
+  get commitStats(): { batches: number; writes: number } {
+    return { ...this.#committer.stats };
+  }
+
+  async create(key: string, obj: StoredObject): Promise<StoredObject> {
+    this.#checkOpen(key);
+    const json = encodeObject(key, obj);
+    return this.#write(key, () => {
+      if (this.#stmts.getCurrent.get(key)) throw new StorageError('KeyExists', key);
+      const rev = this.#append(key, 1, 0, undefined, json, { type: 'ADDED', prevRevision: 0 });
+      this.#stmts.upsertCurrent.run(key, rev);
+      return decodeObject(json, rev);
+    });
+  }
+
+  async get(key: string): Promise<StoredObject> {
+    this.#checkOpen(key);
+    const cur = this.#current(key);
+    if (!cur) throw new StorageError('KeyNotFound', key);
+    return decodeObject(cur.value, cur.id);
+  }
+
+  async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
+    this.#checkOpen(prefix);
+    const token = opts.continue ? decodeContinue(prefix, opts.continue) : undefined;
+    const revision = token?.revision ?? opts.revision ?? this.#revision;
+    if (revision < this.#compacted) {
+      throw new StorageError('Expired', prefix, `revision ${revision} is compacted (oldest is ${this.#compacted})`);
+    }
+    if (revision > this.#revision) {
+      throw new StorageError('Unavailable', prefix, `revision ${revision} is newer than the latest ${this.#revision}`);
+    }
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : -1;
+    const latest = revision === this.#revision;
+    const s = this.#stmts;
+    const params = { lo: token?.lastKey ?? prefix, hi: prefixEnd(prefix), limit: limit > 0 ? limit + 1 : -1 };
+    const first = token === undefined;
+    const rows = (
+      latest
+        ? (first ? s.listLatestFirst : s.listLatestAfter).all(params)
+        : (first ? s.listAtFirst : s.listAtAfter).all({ ...params, rev: revision })
+    ) as unknown as ListRow[];
+
+    const more = limit > 0 && rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    const result: ListResult = { items: page.map((r) => decodeObject(r.value, r.id)), revision };
+    const lastKey = page[page.length - 1]?.name;
+    if (more && lastKey !== undefined) {
+      result.continue = encodeContinue({ revision, lastKey });
+      const countParams = { lo: lastKey, hi: params.hi };
+      const remaining = latest
+        ? s.countLatestAfter.get(countParams)
+        : s.countAtAfter.get({ ...countParams, rev: revision });
+      result.remainingItemCount = count(remaining);
+    }
+    return result;
+  }
+
+  async update(key: string, obj: StoredObject, preconditions?: Preconditions): Promise<StoredObject> {
+    this.#checkOpen(key);
+    const json = encodeObject(key, obj);
+    return this.#write(key, () => this.#applyUpdate(key, json, preconditions, undefined));
+  }
+
+  async guaranteedUpdate(key: string, tryUpdate: UpdateFunc, preconditions?: Preconditions): Promise<StoredObject> {
+    for (let attempt = 0; attempt < this.#tuning.maxUpdateAttempts; attempt++) {
+      this.#checkOpen(key);
+      const cur = this.#current(key);
+      if (!cur) throw new StorageError('KeyNotFound', key);
+      checkPreconditions(key, cur, preconditions);
+      const desired = await tryUpdate(decodeObject(cur.value, cur.id));
+      if (desired === null) return decodeObject(cur.value, cur.id);
+      this.#checkOpen(key);
+      const json = encodeObject(key, desired);
+      try {
+        return await this.#write(key, () => this.#applyUpdate(key, json, preconditions, cur.id));
+      } catch (err) {
+        if (!(err instanceof StaleRead)) throw err;
+      }
+    }
+    throw new StorageError('Conflict', key, `guaranteedUpdate of ${key} gave up after ${this.#tuning.maxUpdateAttempts} attempts`);
+  }
+
+  async delete(key: string, preconditions?: Preconditions): Promise<StoredObject> {
+    this.#checkOpen(key);
+    return this.#write(key, () => {
+      const cur = this.#current(key);
+      if (!cur) throw new StorageError('KeyNotFound', key);
+      checkPreconditions(key, cur, preconditions);
+      // The tombstone keeps the last state, so a DELETED event can be replayed from history.
+      const rev = this.#append(key, 0, 1, cur, cur.value, { type: 'DELETED', prevRevision: cur.id, prevValue: cur.value });
+      this.#stmts.deleteCurrent.run(key);
+      return decodeObject(cur.value, rev);
+    });
+  }
+
+  async watch(prefix: string, fromRevision: number, opts: WatchOptions = {}): Promise<Watcher> {
+    this.#checkOpen(prefix);
+    if (fromRevision < this.#compacted) {
+      throw new StorageError('Expired', prefix, `revision ${fromRevision} is compacted (oldest is ${this.#compacted})`);
+    }
+    const watcher = new SqliteWatcher({
+      prefix,
+      fromRevision,
+      headRevision: this.#revision,
+      readHistory: (from, to, limit) => this.#readHistory(prefix, from, to, limit),
+      historyPageSize: this.#tuning.historyPageSize,
+      maxQueued: this.#tuning.maxWatcherQueue,
+      progressNotify: opts.progressNotify === true,
+      now: this.#tuning.now,
+      onClose: (w) => this.#hub.remove(w),
+    });
+    // Registered in the same synchronous turn that fixed headRevision: nothing can commit
+    // in between, so history (.., head] and live (head, ..) meet without a gap.
+    this.#hub.add(watcher);
+    return watcher;
+  }
+
+  async currentRevision(): Promise<number> {
+    this.#checkOpen('');
+    return this.#revision;
+  }
+
+  async compactedRevision(): Promise<number> {
+    this.#checkOpen('');
+    return this.#compacted;
+  }
+
+  compact(revision: number): Promise<void> {
+    this.#checkOpen('');
+    // One compaction at a time; each starts from the state the previous one left.
+    const run = this.#compacting.then(() => this.#compact(revision));
+    this.#compacting = run.catch(() => undefined);
+    return run;
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await this.#committer.drain();
+      await this.#compacting;
+      clearInterval(this.#bookmarkTimer);
+      this.#hub.failAll(new StorageError('Closed', '', 'storage closed'));
+      this.#db.close();
+    })();
+    return this.#closing;
+  }
+
+  async #compact(revision: number): Promise<void> {
+    const target = Math.min(revision, this.#revision);
+    if (this.#closing || target <= this.#compacted) return;
+    // Publish the mark first: from here on nobody reads below it, so deleting rows
+    // underneath in many small transactions can never be observed half done.
+    await this.#committer.submit(() => this.#stmts.setMeta.run(COMPACT_KEY, target));
+    this.#compacted = Math.max(this.#compacted, target);
+    const chunk = this.#tuning.compactionChunk;
+    for (let lo = count(this.#stmts.minId.get()); lo <= target && !this.#closing; lo += chunk) {
+      await this.#committer.submit(() => this.#stmts.compactChunk.run({ lo, hi: lo + chunk, rev: target }));
+    }
+  }
+
+  #write<T>(key: string, run: () => T): Promise<T> {
+    this.#checkOpen(key);
+    return this.#committer.submit(run);
+  }
+
+  #applyUpdate(key: string, json: string, pre: Preconditions | undefined, readRevision: number | undefined): StoredObject {
+    const cur = this.#current(key);
+    if (!cur) throw new StorageError('KeyNotFound', key);
+    if (readRevision !== undefined && cur.id !== readRevision) throw new StaleRead();
+    checkPreconditions(key, cur, pre);
+    if (sameStoredContent(cur.value, json)) return decodeObject(cur.value, cur.id);
+    const rev = this.#append(key, 0, 0, cur, json, { type: 'MODIFIED', prevRevision: cur.id, prevValue: cur.value });
+    this.#stmts.upsertCurrent.run(key, rev);
+    return decodeObject(json, rev);
+  }
+
+  /** Insert the next log row inside the open batch and remember its change for watchers. */
+  #append(
+    key: string,
+    created: number,
+    deleted: number,
+    prev: CurrentRow | undefined,
+    value: string,
+    change: Pick<Change, 'type' | 'prevRevision' | 'prevValue'>,
+  ): number {
+    const rev = this.#txRevision + 1;
+    this.#stmts.insertRow.run(rev, key, created, deleted, prev?.create_revision ?? rev, prev?.id ?? 0, value);
+    // Only after the insert succeeded: a failed write leaves no trace in memory.
+    this.#txRevision = rev;
+    this.#txChanges.push({ ...change, key, revision: rev, value });
+    return rev;
+  }
+
+  #current(key: string): CurrentRow | undefined {
+    return this.#stmts.getCurrent.get(key) as CurrentRow | undefined;
+  }
+
+  #readHistory(prefix: string, from: number, to: number, limit: number): Change[] {
+    if (this.#closing) throw new StorageError('Closed', prefix, 'storage closed');
+    if (from < this.#compacted) {
+      throw new StorageError('Expired', prefix, `revision ${from} was compacted while the watch caught up`);
+    }
+    const rows = (
+      prefix.endsWith('/')
+        ? this.#stmts.historyPrefix.all({ from, to, lo: prefix, hi: prefixEnd(prefix), limit })
+        : this.#stmts.historyKey.all({ from, to, key: prefix, limit })
+    ) as unknown as HistoryRow[];
+    return rows.map((r) => ({
+      type: r.created ? 'ADDED' : r.deleted ? 'DELETED' : 'MODIFIED',
+      key: r.name,
+      revision: r.id,
+      value: r.value,
+      prevRevision: r.prev_revision,
+      prevValue: r.prev_value ?? undefined,
+    }));
+  }
+
+  #checkOpen(key: string): void {
+    if (this.#closing) throw new StorageError('Closed', key, 'storage closed');
+  }
+}
+
+function checkPreconditions(key: string, cur: CurrentRow, pre: Preconditions | undefined): void {
+  if (!pre) return;
+  if (pre.resourceVersion !== undefined && pre.resourceVersion !== String(cur.id)) {
+    throw new StorageError('Conflict', key, `${key}: resourceVersion ${pre.resourceVersion} does not match ${cur.id}`);
+  }
+  if (pre.uid !== undefined && pre.uid !== storedUid(cur.value)) {
+    throw new StorageError('Conflict', key, `${key}: uid ${pre.uid} does not match`);
+  }
+}
+
+function count(row: unknown): number {
+  const n = (row as CountRow | undefined)?.n;
+  return typeof n === 'number' ? n : Number(n ?? 0);
+}
