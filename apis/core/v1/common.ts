@@ -1,0 +1,23 @@
+// Pieces shared by the core/v1 declarations.
+import { z } from 'zod';
+import { isConfigMapKey } from '../../meta/v1/validation.ts';
+
+export const CORE_VERSION = 'v1';
+export const CORE_GROUP = '';
+export const STANDARD_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+/** A ConfigMap/Secret data key, validated as apimachinery's IsConfigMapKey. */
+export const DataKeySchema = z.string().superRefine((key, ctx) => {
+  for (const message of isConfigMapKey(key)) ctx.addIssue({ code: 'custom', message });
+});
+
+export const ObjectReferenceSchema = z.object({
+  kind: z.string().optional().describe('Kind of the referent.'),
+  namespace: z.string().optional().describe('Namespace of the referent.'),
+  name: z.string().optional().describe('Name of the referent.'),
+  uid: z.string().optional().describe('UID of the referent.'),
+  apiVersion: z.string().optional().describe('API version of the referent.'),
+  resourceVersion: z.string().optional().describe('Specific resourceVersion to which this reference is made, if any.'),
+  fieldPath: z.string().optional().describe('If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2].'),
+}).describe('ObjectReference contains enough information to let you inspect or modify the referred object.');
+export type ObjectReference = z.infer<typeof ObjectReferenceSchema>;
