@@ -163,7 +163,7 @@ describe('Controller', () => {
   });
 
   test('N workers: different keys in parallel, the same key never twice at once', async () => {
-    const gates = new Map<string, ReturnType<typeof deferred>>();
+    const gates = new Map<string, ReturnType<typeof deferred<void>>>();
     const inFlight = new Set<string>();
     let concurrent = 0;
     let maxConcurrent = 0;
