@@ -298,3 +298,30 @@ describe('Controller', () => {
     await h.running;
   });
 });
+
+describe('Controller with a step pipeline', () => {
+  test('runSteps summary drives the queue through toControllerResult', async () => {
+    const { runSteps, step, retry, complete, toControllerResult } = await import('./tasks.ts');
+    let beats = 0;
+    const h = harness(async (key, ctx) => {
+      const summary = await runSteps([
+        step('validate', () => complete()),
+        step('heartbeat', () => (++beats < 2 ? retry(20_000, 'fresh beat') : complete())),
+      ], { key });
+      ctx.logger.info(summary.summaryLine);
+      return toControllerResult(summary);
+    });
+    h.queue.add('st-1');
+    await settleUntil(() => h.calls.length === 1, 'first reconcile');
+    await flushPromises();
+    h.clock.step(20_000);
+    await settleUntil(() => h.calls.length === 2, 'requeued at the planned time');
+    await settleUntil(() => h.metrics.totals.get('success') === 1, 'second succeeds');
+    assert.deepEqual(
+      h.logger.lines.filter((l) => l.level === 'info' && l.meta.key === 'st-1').map((l) => l.message),
+      ['retry(20s) validate=ok heartbeat=retry(20s: fresh beat)', 'complete validate=ok heartbeat=ok'],
+    );
+    h.stop.abort();
+    await h.running;
+  });
+});
