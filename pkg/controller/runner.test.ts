@@ -325,3 +325,22 @@ describe('Controller with a step pipeline', () => {
     await h.running;
   });
 });
+
+describe('Controller resilience', () => {
+  test('hasSynced throwing is logged and polled again', async () => {
+    let polls = 0;
+    const h = harness(async () => {}, {
+      hasSynced: () => {
+        if (++polls === 1) throw new Error('informer not started');
+        return true;
+      },
+    });
+    h.queue.add('a');
+    await flushPromises();
+    h.clock.step(100);
+    await settleUntil(() => h.calls.length === 1, 'reconciled after the retry');
+    assert.ok(h.logger.lines.some((l) => l.level === 'warn' && l.meta.error === 'informer not started'));
+    h.stop.abort();
+    await h.running;
+  });
+});

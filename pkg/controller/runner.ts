@@ -119,7 +119,11 @@ export class Controller<K = string> {
   async #waitForCacheSync(signal: AbortSignal): Promise<boolean> {
     for (;;) {
       if (signal.aborted) return false;
-      if (await this.#hasSynced()) return true;
+      try {
+        if (await this.#hasSynced()) return true;
+      } catch (err) {
+        this.#logger.warn('hasSynced failed; will poll again', errorFields(err));
+      }
       await sleep(this.#clock, this.#pollMs, signal);
     }
   }
@@ -133,7 +137,13 @@ export class Controller<K = string> {
         this.queue.done(item.key);
         continue;
       }
-      await this.#processItem(item.key);
+      try {
+        await this.#processItem(item.key);
+      } catch (err) {
+        // Only a broken queue or metrics hook gets here (reconcile errors are caught inside);
+        // keep the worker alive rather than crash the process with an unhandled rejection.
+        this.#logger.error('Worker failed to process item', { key: String(item.key), ...errorFields(err) });
+      }
     }
   }
 

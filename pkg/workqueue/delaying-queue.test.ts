@@ -125,3 +125,14 @@ describe('DelayingQueue', () => {
     q.shutDown();
   });
 });
+
+describe('DelayingQueue on the real clock', () => {
+  test('a delayed key eventually arrives (no upper bound asserted)', async () => {
+    const q = new DelayingQueue<string>();
+    q.addAfter('k', 2);
+    const r = await q.get();
+    assert.deepEqual(r, { key: 'k', shutdown: false });
+    q.done('k');
+    q.shutDown();
+  });
+});
