@@ -1,0 +1,146 @@
+// Schema-driven decoding of protobuf messages into the JSON shape the API uses. A schema
+// names each field number, its JSON name and type; unknown field numbers are skipped (as
+// protobuf requires). Zero scalars are dropped unless `keepZero` is set, because Go's
+// generated marshallers write every non-pointer field while the JSON form omits empty ones.
+import { ProtobufError } from './errors.ts';
+import { readFields, WIRE_LEN, WIRE_VARINT } from './wire.ts';
+import type { WireField } from './wire.ts';
+
+export type ScalarType = 'string' | 'bytes' | 'int64' | 'int32' | 'bool';
+
+export type FieldSpec =
+  | { name: string; type: ScalarType; repeated?: boolean; keepZero?: boolean }
+  | { name: string; type: 'message'; message: MessageSpec; repeated?: boolean }
+  /** metav1.Time: Timestamp{seconds, nanos} → RFC 3339 seconds, as its JSON form. */
+  | { name: string; type: 'time' }
+  /** map<string, V>: repeated entries {1: key, 2: value}. */
+  | { name: string; type: 'map'; value: ScalarType | MessageSpec }
+  /** metav1.FieldsV1 {1: Raw}: raw JSON bytes → parsed JSON. */
+  | { name: string; type: 'fieldsV1' };
+
+export type MessageSpec = { readonly [field: number]: FieldSpec };
+
+const decoder = new TextDecoder('utf-8');
+
+function bad(msg: string): ProtobufError {
+  return new ProtobufError('BadRequest', `invalid protobuf: ${msg}`);
+}
+
+function expectWire(f: WireField, wire: number, name: string): void {
+  if (f.wire !== wire) throw bad(`field ${f.field} (${name}) has wire type ${f.wire}, want ${wire}`);
+}
+
+function scalar(f: WireField, type: ScalarType, name: string): string | number | boolean {
+  switch (type) {
+    case 'string':
+      expectWire(f, WIRE_LEN, name);
+      return decoder.decode(f.bytes);
+    case 'bytes':
+      expectWire(f, WIRE_LEN, name);
+      return Buffer.from(f.bytes ?? new Uint8Array()).toString('base64');
+    case 'bool':
+      expectWire(f, WIRE_VARINT, name);
+      return (f.varint ?? 0n) !== 0n;
+    case 'int32':
+      expectWire(f, WIRE_VARINT, name);
+      return Number(BigInt.asIntN(32, f.varint ?? 0n));
+    case 'int64':
+      expectWire(f, WIRE_VARINT, name);
+      // int64 beyond 2^53 loses precision, as it would in any JSON client.
+      return Number(BigInt.asIntN(64, f.varint ?? 0n));
+  }
+}
+
+const isZero = (v: unknown) => v === '' || v === 0 || v === false;
+
+function decodeTime(bytes: Uint8Array): string | undefined {
+  // metav1.Time marshals the zero time as an empty message; JSON shows null (omitted here).
+  if (bytes.length === 0) return undefined;
+  let seconds = 0n;
+  for (const f of readFields(bytes)) {
+    if (f.field === 1) {
+      expectWire(f, WIRE_VARINT, 'seconds');
+      seconds = BigInt.asIntN(64, f.varint ?? 0n);
+    }
+  }
+  // metav1.Time drops nanoseconds on decode; JSON carries whole seconds.
+  const ms = Number(seconds) * 1000;
+  const date = new Date(ms);
+  if (!Number.isFinite(ms) || Number.isNaN(date.getTime())) throw bad(`time out of range: ${seconds}s`);
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function decodeMessage(bytes: Uint8Array, spec: MessageSpec): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const put = (name: string, value: unknown, repeated: boolean | undefined) => {
+    if (repeated) {
+      const list = (Object.hasOwn(out, name) ? out[name] : undefined) as unknown[] | undefined;
+      if (list) list.push(value);
+      else out[name] = [value];
+    } else {
+      out[name] = value;
+    }
+  };
+  for (const f of readFields(bytes)) {
+    const fs = Object.hasOwn(spec, f.field) ? spec[f.field] : undefined;
+    if (fs === undefined) continue;
+    switch (fs.type) {
+      case 'message':
+        expectWire(f, WIRE_LEN, fs.name);
+        put(fs.name, decodeMessage(f.bytes ?? new Uint8Array(), fs.message), fs.repeated);
+        break;
+      case 'time': {
+        expectWire(f, WIRE_LEN, fs.name);
+        const t = decodeTime(f.bytes ?? new Uint8Array());
+        if (t !== undefined) out[fs.name] = t;
+        else delete out[fs.name];
+        break;
+      }
+      case 'map': {
+        expectWire(f, WIRE_LEN, fs.name);
+        const entry = decodeMapEntry(f.bytes ?? new Uint8Array(), fs.value, fs.name);
+        const map = (Object.hasOwn(out, fs.name) ? out[fs.name] : (out[fs.name] = {})) as Record<string, unknown>;
+        // Map keys come from the client: define, never assign, so `__proto__` stays data.
+        Object.defineProperty(map, entry.key, { value: entry.value, enumerable: true, writable: true, configurable: true });
+        break;
+      }
+      case 'fieldsV1': {
+        expectWire(f, WIRE_LEN, fs.name);
+        const raw = readFields(f.bytes ?? new Uint8Array()).find((x) => x.field === 1);
+        if (raw === undefined) break;
+        expectWire(raw, WIRE_LEN, 'Raw');
+        try {
+          out[fs.name] = JSON.parse(decoder.decode(raw.bytes)) as unknown;
+        } catch {
+          throw bad(`${fs.name} is not valid JSON`);
+        }
+        break;
+      }
+      default: {
+        const v = scalar(f, fs.type, fs.name);
+        if (fs.repeated) put(fs.name, v, true);
+        else if (isZero(v) && !fs.keepZero) delete out[fs.name];
+        else out[fs.name] = v;
+      }
+    }
+  }
+  return out;
+}
+
+function decodeMapEntry(bytes: Uint8Array, value: ScalarType | MessageSpec, name: string): { key: string; value: unknown } {
+  let key = '';
+  let val: unknown = typeof value === 'string' ? (value === 'bool' ? false : value === 'string' || value === 'bytes' ? '' : 0) : {};
+  for (const f of readFields(bytes)) {
+    if (f.field === 1) {
+      expectWire(f, WIRE_LEN, `${name} key`);
+      key = decoder.decode(f.bytes);
+    } else if (f.field === 2) {
+      if (typeof value === 'string') val = scalar(f, value, `${name} value`);
+      else {
+        expectWire(f, WIRE_LEN, `${name} value`);
+        val = decodeMessage(f.bytes ?? new Uint8Array(), value);
+      }
+    }
+  }
+  return { key, value: val };
+}
