@@ -91,11 +91,11 @@ export function describeList(factory: StorageFactory): void {
     });
 
     test('pages stay at the first page revision while writes continue', async () => {
-      const total = 60;
+      const total = 150;
       for (let i = 0; i < total; i++) await ctx.storage.create(ctx.key(`k${String(i).padStart(3, '0')}`), obj(`k${i}`, { spec: 0 }));
       const snapshot = await ctx.storage.list(ctx.clusterPrefix());
       let w = 0;
-      const { items, pages } = await listAll(ctx, ctx.clusterPrefix(), 7, async () => {
+      const { items, pages } = await listAll(ctx, ctx.clusterPrefix(), 17, async () => {
         // Between pages: change keys on both sides of the cursor, add and remove keys.
         for (let j = 0; j < 4; j++, w++) {
           const i = (w * 13) % total;

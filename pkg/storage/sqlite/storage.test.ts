@@ -1,0 +1,150 @@
+// SQLite-specific behaviour the shared conformance suite cannot see: the file layout,
+// group commit, reopening, the single-owner lock, and compaction racing a catching-up watch.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { isStorageError } from '../errors.ts';
+import { DB_FILE_NAME, openSqliteStorage, type SqliteStorage, type SqliteStorageOptions } from './index.ts';
+
+const P = '/registry/test.kplane.io/things/root/';
+
+describe('sqlite backend', () => {
+  let dir = '';
+  const open: SqliteStorage[] = [];
+  const openStorage = async (opts: Partial<SqliteStorageOptions> = {}) => {
+    const s = await openSqliteStorage({ dir, ...opts });
+    open.push(s);
+    return s;
+  };
+  const rows = (sql: string) => {
+    const db = new DatabaseSync(path.join(dir, DB_FILE_NAME), { readOnly: true });
+    try {
+      return db.prepare(sql).all();
+    } finally {
+      db.close();
+    }
+  };
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kplane-sqlite-unit-'));
+  });
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('stored JSON never contains resourceVersion; one row per revision', async () => {
+    const s = await openStorage();
+    await s.create(`${P}a`, { metadata: { name: 'a', resourceVersion: '77' } });
+    await s.update(`${P}a`, { metadata: { name: 'a', resourceVersion: '1' }, spec: 1 });
+    await s.delete(`${P}a`);
+    await s.close();
+    const log = rows('SELECT id, created, deleted, create_revision, prev_revision, value FROM kv ORDER BY id');
+    assert.deepEqual(
+      log.map((r) => [r['id'], r['created'], r['deleted'], r['create_revision'], r['prev_revision']]),
+      [
+        [1, 1, 0, 1, 0],
+        [2, 0, 0, 1, 1],
+        [3, 0, 1, 1, 2],
+      ],
+    );
+    for (const r of log) assert.ok(!String(r['value']).includes('resourceVersion'), String(r['value']));
+    assert.deepEqual(rows('SELECT * FROM current'), []);
+  });
+
+  test('concurrent writes share transactions (group commit)', async () => {
+    const s = await openStorage();
+    await Promise.all(Array.from({ length: 100 }, (_, i) => s.create(`${P}k${i}`, { metadata: { name: `k${i}` } })));
+    const { batches, writes } = s.commitStats;
+    assert.equal(writes, 100);
+    assert.ok(batches < 10, `${batches} transactions for 100 concurrent writes`);
+  });
+
+  test('one failing write does not undo its neighbours in the same batch', async () => {
+    const s = await openStorage();
+    await s.create(`${P}taken`, { metadata: { name: 'taken' } });
+    const results = await Promise.allSettled([
+      s.create(`${P}x`, { metadata: { name: 'x' } }),
+      s.create(`${P}taken`, { metadata: { name: 'taken' } }),
+      s.create(`${P}y`, { metadata: { name: 'y' } }),
+    ]);
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+    const [x, , y] = results;
+    assert.ok(x?.status === 'fulfilled' && y?.status === 'fulfilled');
+    // No revision is burnt by the failed write.
+    assert.equal(Number(y.value.metadata?.['resourceVersion']), Number(x.value.metadata?.['resourceVersion']) + 1);
+    assert.equal((await s.list(P)).items.length, 3);
+  });
+
+  test('reopening keeps data, the revision counter and the compaction mark', async () => {
+    const s1 = await openStorage();
+    await s1.create(`${P}a`, { metadata: { name: 'a' } });
+    const b = await s1.create(`${P}b`, { metadata: { name: 'b' } });
+    await s1.delete(`${P}b`);
+    const last = await s1.currentRevision();
+    await s1.compact(last);
+    await s1.close();
+    const s2 = await openStorage();
+    assert.equal(await s2.currentRevision(), last);
+    assert.equal(await s2.compactedRevision(), last);
+    assert.deepEqual((await s2.list(P)).items.map((o) => o.metadata?.['name']), ['a']);
+    const c = await s2.create(`${P}c`, { metadata: { name: 'c' } });
+    assert.ok(Number(c.metadata?.['resourceVersion']) > last, 'revisions are never reused, even after compaction');
+    assert.ok(Number(b.metadata?.['resourceVersion']) < last);
+  });
+
+  test('a second process (or handle) cannot open the same database', async () => {
+    await openStorage();
+    await assert.rejects(openSqliteStorage({ dir }), (err) => isStorageError(err, 'Unavailable'));
+  });
+
+  test('compaction physically removes superseded rows and tombstones', async () => {
+    const s = await openStorage({ compactionChunk: 3 });
+    for (let i = 0; i < 5; i++) await s.create(`${P}k${i}`, { metadata: { name: `k${i}` } });
+    for (let i = 0; i < 5; i++) await s.update(`${P}k${i}`, { metadata: { name: `k${i}` }, spec: 1 });
+    await s.delete(`${P}k0`);
+    const keep = await s.currentRevision();
+    await s.update(`${P}k1`, { metadata: { name: 'k1' }, spec: 2 });
+    await s.compact(keep);
+    await s.close();
+    // Live keys k1..k4 at `keep`, plus k1's newer row after it.
+    assert.deepEqual(
+      rows('SELECT name, id FROM kv ORDER BY id').map((r) => r['name']),
+      [`${P}k1`, `${P}k2`, `${P}k3`, `${P}k4`, `${P}k1`],
+    );
+  });
+
+  test('a watch catching up when history is compacted underneath ends Expired, with no gap', async () => {
+    const s = await openStorage({ historyPageSize: 5 });
+    const from = await s.currentRevision();
+    for (let i = 0; i < 30; i++) await s.create(`${P}k${i}`, { metadata: { name: `k${i}` } });
+    const w = await s.watch(P, from);
+    const revisions: number[] = [];
+    let ended: unknown;
+    try {
+      for await (const ev of w) {
+        revisions.push(ev.revision);
+        if (revisions.length === 3) await s.compact(await s.currentRevision());
+      }
+    } catch (err) {
+      ended = err;
+    }
+    assert.ok(isStorageError(ended, 'Expired'), String(ended));
+    // The first page was already read; everything delivered is contiguous from the start.
+    assert.deepEqual(revisions, Array.from({ length: revisions.length }, (_, i) => from + 1 + i));
+    assert.ok(revisions.length < 30);
+  });
+
+  test('watchers get live changes without reading history when starting at the head', async () => {
+    const s = await openStorage();
+    const w = await s.watch(P, await s.currentRevision());
+    await s.create(`${P}a`, { metadata: { name: 'a' } });
+    for await (const ev of w) {
+      assert.equal(ev.type, 'ADDED');
+      break;
+    }
+  });
+});
