@@ -271,6 +271,15 @@ export class ResourceStore {
     }
   }
 
+  /** Remove an object from storage unconditionally (cascading cleanup; no finalizers). */
+  async storageDelete(cluster: string, namespace: string, name: string): Promise<void> {
+    try {
+      await this.storage.delete(this.key(cluster, namespace, name));
+    } catch (err) {
+      throw this.mapError(err, name);
+    }
+  }
+
   /** Delete, honouring finalizers: with finalizers the object only gets a deletionTimestamp. */
   async delete(cluster: string, namespace: string, name: string, pre: Preconditions, opts: WriteOptions = {}): Promise<DeleteResult> {
     const key = this.key(cluster, namespace, name);

@@ -1,0 +1,95 @@
+// The one inversify container of `kplane start`: every collaborator is built here from
+// the validated options, and libraries receive what they need through their constructors.
+import { Container } from 'inversify';
+import { ALL_RESOURCES } from '../../apis/index.ts';
+import { ensureAdminToken } from '../../pkg/bootstrap/admin.ts';
+import { ensureServingMaterial, type ServingMaterial } from '../../pkg/certs/certs.ts';
+import { type Logger, newLogger } from '../../pkg/log/logger.ts';
+import { AdminTokenAuthenticator } from '../../pkg/server/authn/admintoken.ts';
+import { AuthenticatorChain } from '../../pkg/server/authn/authenticator.ts';
+import { Discovery } from '../../pkg/server/discovery.ts';
+import type { HealthCheck } from '../../pkg/server/health.ts';
+import { Lifecycle } from '../../pkg/server/lifecycle.ts';
+import { OpenAPIService } from '../../pkg/server/openapi/index.ts';
+import { Registry } from '../../pkg/server/registry/registry.ts';
+import { APIServer } from '../../pkg/server/server.ts';
+import { SecureServing } from '../../pkg/server/serving.ts';
+import type { Storage } from '../../pkg/storage/interface.ts';
+import { openSqliteStorage } from '../../pkg/storage/sqlite/index.ts';
+import type { StartOptions } from './options.ts';
+
+export const TYPES = {
+  Options: Symbol('Options'),
+  Logger: Symbol('Logger'),
+  Storage: Symbol('Storage'),
+  ServingMaterial: Symbol('ServingMaterial'),
+  AdminToken: Symbol('AdminToken'),
+  ExternalURL: Symbol('ExternalURL'),
+  Registry: Symbol('Registry'),
+  Discovery: Symbol('Discovery'),
+  Lifecycle: Symbol('Lifecycle'),
+  OpenAPI: Symbol('OpenAPI'),
+  Authenticator: Symbol('Authenticator'),
+  APIServer: Symbol('APIServer'),
+  Serving: Symbol('Serving'),
+} as const;
+
+export interface AdminToken {
+  sha256: string;
+  token: string | undefined;
+}
+
+export function servingHosts(o: StartOptions): string[] {
+  const hosts = new Set(['127.0.0.1', 'localhost', '::1', o['bind-address']]);
+  if (o['external-hostname']) hosts.add(o['external-hostname']);
+  return [...hosts].filter((h) => h !== '0.0.0.0' && h !== '::');
+}
+
+/**
+ * Build the container. The port may be 0 (tests), so the external URL is bound later by the
+ * caller once the listener knows its port: `bindExternalURL`.
+ */
+export function buildContainer(o: StartOptions, logger: Logger = newLogger({ format: o['log-format'], level: o['log-level'] })): Container {
+  const c = new Container({ defaultScope: 'Singleton' });
+  c.bind<StartOptions>(TYPES.Options).toConstantValue(o);
+  c.bind<Logger>(TYPES.Logger).toConstantValue(logger);
+  c.bind<Storage>(TYPES.Storage).toDynamicValue(async () => {
+    if (o.storage === 'etcd') throw new Error('the etcd backend is not available in this build yet; use --storage sqlite');
+    return openSqliteStorage({ dir: o['root-dir'] });
+  });
+  c.bind<ServingMaterial>(TYPES.ServingMaterial).toDynamicValue(() => ensureServingMaterial(o['root-dir'], servingHosts(o)));
+  c.bind<AdminToken>(TYPES.AdminToken).toDynamicValue(() => ensureAdminToken(o['root-dir']));
+  c.bind<Registry>(TYPES.Registry).toDynamicValue(async (ctx) => new Registry(ALL_RESOURCES, await ctx.getAsync<Storage>(TYPES.Storage)));
+  c.bind<Discovery>(TYPES.Discovery).toDynamicValue(() => new Discovery(ALL_RESOURCES));
+  c.bind<OpenAPIService>(TYPES.OpenAPI).toDynamicValue(() => new OpenAPIService(ALL_RESOURCES));
+  c.bind<Lifecycle>(TYPES.Lifecycle).toDynamicValue(
+    async (ctx) => new Lifecycle(await ctx.getAsync<Registry>(TYPES.Registry), logger, ctx.get<string>(TYPES.ExternalURL)),
+  );
+  c.bind<AuthenticatorChain>(TYPES.Authenticator).toDynamicValue(
+    (ctx) => new AuthenticatorChain([new AdminTokenAuthenticator(ctx.get<AdminToken>(TYPES.AdminToken).sha256)]),
+  );
+  c.bind<APIServer>(TYPES.APIServer).toDynamicValue(async (ctx) => {
+    const storage = await ctx.getAsync<Storage>(TYPES.Storage);
+    const storageCheck: HealthCheck = { name: 'storage', check: async () => void (await storage.currentRevision()) };
+    return new APIServer({
+      registry: await ctx.getAsync<Registry>(TYPES.Registry),
+      discovery: ctx.get<Discovery>(TYPES.Discovery),
+      lifecycle: await ctx.getAsync<Lifecycle>(TYPES.Lifecycle),
+      openapi: ctx.get<OpenAPIService>(TYPES.OpenAPI),
+      authenticator: ctx.get<AuthenticatorChain>(TYPES.Authenticator),
+      logger,
+      healthChecks: [{ name: 'ping', check: () => undefined }, storageCheck],
+      readyChecks: [],
+      serverAddress: new URL(ctx.get<string>(TYPES.ExternalURL)).host,
+    });
+  });
+  c.bind<SecureServing>(TYPES.Serving).toDynamicValue(async (ctx) => {
+    const m = ctx.get<ServingMaterial>(TYPES.ServingMaterial);
+    return new SecureServing(
+      await ctx.getAsync<APIServer>(TYPES.APIServer),
+      { bindAddress: o['bind-address'], port: o['secure-port'], certPem: m.serving.certPem, keyPem: m.serving.keyPem, caPem: m.ca.certPem },
+      logger,
+    );
+  });
+  return c;
+}

@@ -1,0 +1,49 @@
+// kplane: the control plane binary. Subcommands:
+//   kplane start [flags]   run the API server (and controllers) on the embedded storage
+import { parseFlags, usage, UsageError } from '../../pkg/options/flags.ts';
+import { START_FLAGS, startOptionsSchema } from './options.ts';
+import { runStart } from './start.ts';
+
+const HELP = `kplane: a multi-tenant, kcp-style control plane for SyncTargets
+
+Usage: kplane <command> [flags]
+
+Commands:
+  start     run the API server and controllers
+
+Run "kplane <command> --help" for a command's flags.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start': {
+      const { values } = parseFlags(rest, START_FLAGS, startOptionsSchema);
+      if (values.help) {
+        process.stdout.write(usage('kplane start', 'Run the kplane API server and controllers.', START_FLAGS) + '\n');
+        return 0;
+      }
+      await runStart(values);
+      return 0;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(HELP + '\n');
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,20 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseFlags, UsageError } from '../../pkg/options/flags.ts';
+import { START_FLAGS, startOptionsSchema } from './options.ts';
+
+const parse = (argv: string[]) => parseFlags(argv, START_FLAGS, startOptionsSchema).values;
+
+test('defaults', () => {
+  const o = parse([]);
+  assert.equal(o['root-dir'], '.kplane');
+  assert.equal(o['secure-port'], 6443);
+  assert.equal(o.storage, 'sqlite');
+  assert.equal(o['heartbeat-threshold'], '60s');
+});
+
+test('bad values are one-line usage errors', () => {
+  for (const argv of [['--secure-port', 'abc'], ['--secure-port', '70000'], ['--storage', 'mysql'], ['--heartbeat-threshold', '60'], ['--bogus'], ['--storage', 'etcd'], ['--bind-address', 'x']]) {
+    assert.throws(() => parse(argv), (e) => e instanceof UsageError && !e.message.includes('\n'), argv.join(' '));
+  }
+});

@@ -1,0 +1,48 @@
+// Flags of `kplane start`, validated with zod. Names follow design.md §1 (add, never rename).
+import { z } from 'zod';
+import { parseDuration } from '../../pkg/options/duration.ts';
+import type { FlagSpec } from '../../pkg/options/flags.ts';
+
+export const START_FLAGS: Record<string, FlagSpec> = {
+  'root-dir': { type: 'string', description: 'directory for the database, CA, keys and admin.kubeconfig', default: '.kplane' },
+  'bind-address': { type: 'string', description: 'IP address to listen on', default: '127.0.0.1' },
+  'secure-port': { type: 'string', description: 'HTTPS port (0 picks a free port)', default: '6443' },
+  'external-hostname': { type: 'string', description: 'host name clients use (written to kubeconfigs); defaults to the bind address' },
+  storage: { type: 'string', description: 'storage backend: sqlite (embedded) or etcd', default: 'sqlite' },
+  'etcd-servers': { type: 'string', description: 'comma-separated etcd URLs (with --storage etcd)' },
+  'heartbeat-threshold': { type: 'string', description: 'a SyncTarget without a heartbeat for this long is not Ready', default: '60s' },
+  'token-auth-file': { type: 'string', description: 'static bearer tokens, CSV: token,user,uid,"group1,group2"' },
+  'log-format': { type: 'string', description: 'json or text', default: 'json' },
+  'log-level': { type: 'string', description: 'error, warn, info or debug', default: 'info' },
+  controllers: { type: 'string', description: 'controllers to run in-process: * (all) or - (none)', default: '*' },
+  help: { type: 'boolean', short: 'h', description: 'show this help' },
+};
+
+const duration = z.string().refine((s) => parseDuration(s) !== undefined, { message: 'must be a duration such as 60s or 1m30s' });
+
+export const startOptionsSchema = z
+  .object({
+    'root-dir': z.string().min(1).default('.kplane'),
+    'bind-address': z.ipv4().or(z.ipv6()).default('127.0.0.1'),
+    'secure-port': z
+      .string()
+      .regex(/^\d+$/, 'must be a port number')
+      .transform(Number)
+      .pipe(z.number().int().min(0).max(65535))
+      .default(6443),
+    'external-hostname': z.string().min(1).optional(),
+    storage: z.enum(['sqlite', 'etcd']).default('sqlite'),
+    'etcd-servers': z.string().optional(),
+    'heartbeat-threshold': duration.default('60s'),
+    'token-auth-file': z.string().optional(),
+    'log-format': z.enum(['json', 'text']).default('json'),
+    'log-level': z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+    controllers: z.string().default('*'),
+    help: z.boolean().optional(),
+  })
+  .refine((o) => o.storage !== 'etcd' || (o['etcd-servers'] ?? '') !== '', {
+    message: '--etcd-servers is required with --storage etcd',
+    path: ['etcd-servers'],
+  });
+
+export type StartOptions = z.infer<typeof startOptionsSchema>;

@@ -1,0 +1,69 @@
+// `kplane start`: open storage, serve the API on HTTPS, write admin.kubeconfig, run until
+// SIGTERM/SIGINT, then shut down cleanly (watches end, requests drain, storage closes).
+import { createServer } from 'node:net';
+import { writeAdminKubeconfig } from '../../pkg/bootstrap/admin.ts';
+import type { ServingMaterial } from '../../pkg/certs/certs.ts';
+import type { Logger } from '../../pkg/log/logger.ts';
+import type { Lifecycle } from '../../pkg/server/lifecycle.ts';
+import type { SecureServing } from '../../pkg/server/serving.ts';
+import type { Storage } from '../../pkg/storage/interface.ts';
+import { startCompactor } from '../../pkg/storage/compaction/index.ts';
+import { type AdminToken, buildContainer, TYPES } from './container.ts';
+import type { StartOptions } from './options.ts';
+
+/** Resolve port 0 to a concrete free port up front, so URLs are known before wiring. */
+async function resolvePort(bind: string, port: number): Promise<number> {
+  if (port !== 0) return port;
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, bind, () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function runStart(opts: StartOptions): Promise<void> {
+  const port = await resolvePort(opts['bind-address'], opts['secure-port']);
+  const o: StartOptions = { ...opts, 'secure-port': port };
+  const container = buildContainer(o);
+  const logger = container.get<Logger>(TYPES.Logger);
+  const host = o['external-hostname'] ?? (o['bind-address'] === '0.0.0.0' || o['bind-address'] === '::' ? '127.0.0.1' : o['bind-address']);
+  const externalURL = `https://${urlHost(host)}:${port}`;
+  container.bind<string>(TYPES.ExternalURL).toConstantValue(externalURL);
+
+  const storage = await container.getAsync<Storage>(TYPES.Storage);
+  const stopCompactor = startCompactor(storage, { logger });
+  const lifecycle = await container.getAsync<Lifecycle>(TYPES.Lifecycle);
+  await lifecycle.ensureDefaultNamespace('root');
+  const serving = await container.getAsync<SecureServing>(TYPES.Serving);
+  await serving.listen();
+
+  const material = container.get<ServingMaterial>(TYPES.ServingMaterial);
+  const admin = container.get<AdminToken>(TYPES.AdminToken);
+  if (admin.token) {
+    const path = writeAdminKubeconfig(o['root-dir'], externalURL, material.ca.certPem, admin.token);
+    logger.info('wrote admin kubeconfig', { path });
+  } else {
+    logger.warn('admin.kubeconfig is missing and the admin token cannot be recovered; delete .admin-token-store to mint a new one');
+  }
+  logger.info('kplane is ready', { url: externalURL, storage: storage.name, rootDir: o['root-dir'] });
+
+  await new Promise<void>((resolve) => {
+    const onSignal = (signal: string) => {
+      logger.info('shutting down', { signal });
+      resolve();
+    };
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+    process.once('SIGINT', () => onSignal('SIGINT'));
+  });
+  await serving.close();
+  stopCompactor();
+  await storage.close();
+  logger.info('kplane stopped');
+}

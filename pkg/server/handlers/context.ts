@@ -1,0 +1,49 @@
+// What every resource handler gets: the parsed request, its resource declaration and store,
+// the authenticated user, and the server-wide collaborators.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ResourceDefinition } from '../../../apis/resource.ts';
+import type { Logger } from '../../log/logger.ts';
+import type { ResourceStore } from '../registry/store.ts';
+import type { ResourceRequestInfo } from '../request/requestinfo.ts';
+import type { Registry } from '../registry/registry.ts';
+import type { Lifecycle } from '../lifecycle.ts';
+
+export interface UserInfo {
+  username: string;
+  uid?: string;
+  groups: string[];
+  extra?: Record<string, string[]>;
+}
+
+export interface HandlerContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  info: ResourceRequestInfo;
+  def: ResourceDefinition;
+  store: ResourceStore;
+  registry: Registry;
+  lifecycle: Lifecycle;
+  user: UserInfo;
+  logger: Logger;
+  now: () => number;
+  /** Resolves when the server starts shutting down (watches end cleanly then). */
+  shutdown: AbortSignal;
+}
+
+export function queryFlag(url: URL, name: string): boolean {
+  const v = url.searchParams.get(name);
+  return v === 'true' || v === '1';
+}
+
+export function isDryRun(url: URL): boolean {
+  return url.searchParams.getAll('dryRun').includes('All');
+}
+
+/** fieldManager from the query, else the user agent's product token (kube's default). */
+export function fieldManager(ctx: HandlerContext): string {
+  const fromQuery = ctx.url.searchParams.get('fieldManager');
+  if (fromQuery) return fromQuery;
+  const ua = ctx.req.headers['user-agent'] ?? 'unknown';
+  return ua.split('/')[0]!.slice(0, 128) || 'unknown';
+}

@@ -1,0 +1,40 @@
+// Verb → handler.
+import { newMethodNotAllowed } from '../../apierrors/errors.ts';
+import type { HandlerContext } from './context.ts';
+import { handleDelete, handleDeleteCollection } from './delete.ts';
+import { handlePatch } from './patch.ts';
+import { handleGet, handleList } from './read.ts';
+import { handleWatch } from './watch.ts';
+import { handleCreate, handleUpdate } from './write.ts';
+
+export async function dispatchResource(ctx: HandlerContext): Promise<void> {
+  if (ctx.def.virtual) {
+    // Reviews (SelfSubjectAccessReview, …) are answered by the authorization layer.
+    const { handleReview } = await import('./review.ts');
+    return handleReview(ctx);
+  }
+  switch (ctx.info.verb) {
+    case 'get':
+      return handleGet(ctx);
+    case 'list':
+      return handleList(ctx);
+    case 'watch':
+      if (ctx.info.name) {
+        // Legacy `/watch` of one object: same as a list watch narrowed to the name.
+        ctx.url.searchParams.set('fieldSelector', `metadata.name=${ctx.info.name}`);
+      }
+      return handleWatch(ctx);
+    case 'create':
+      return handleCreate(ctx);
+    case 'update':
+      return handleUpdate(ctx);
+    case 'patch':
+      return handlePatch(ctx);
+    case 'delete':
+      return handleDelete(ctx);
+    case 'deletecollection':
+      return handleDeleteCollection(ctx);
+    default:
+      throw newMethodNotAllowed(`verb ${String(ctx.info.verb)} is not supported`);
+  }
+}

@@ -1,0 +1,52 @@
+// Label and field selectors for list, watch and deletecollection. Every resource supports
+// metadata.name and metadata.namespace; a resource may declare more (Event involvedObject.*).
+import type { ResourceDefinition } from '../../../apis/resource.ts';
+import { newBadRequest } from '../../apierrors/errors.ts';
+import { exactName, fieldsMatch, parseFieldSelector, requireSupported, type FieldSelector } from '../../fields/selector.ts';
+import { isEverything, labelsMatch, parseLabelSelector, type LabelSelector } from '../../labels/index.ts';
+import type { KObject } from '../registry/object.ts';
+
+export interface ObjectFilter {
+  matches(obj: KObject): boolean;
+  /** Set when the field selector pins metadata.name (used to narrow reads and authz). */
+  name: string | undefined;
+  empty: boolean;
+}
+
+function fieldGetter(def: ResourceDefinition, obj: KObject): (field: string) => string | undefined {
+  return (field) => {
+    if (field === 'metadata.name') return obj.metadata.name ?? '';
+    if (field === 'metadata.namespace') return obj.metadata.namespace ?? '';
+    const accessor = def.selectableFields?.[field];
+    return accessor ? (accessor(obj) ?? '') : undefined;
+  };
+}
+
+export function buildFilter(def: ResourceDefinition, labelSelector: string | null, fieldSelector: string | null): ObjectFilter {
+  let labels: LabelSelector | undefined;
+  let fields: FieldSelector | undefined;
+  try {
+    if (labelSelector) labels = parseLabelSelector(labelSelector);
+  } catch (err) {
+    throw newBadRequest((err as Error).message);
+  }
+  try {
+    if (fieldSelector) {
+      fields = parseFieldSelector(fieldSelector);
+      const supported = new Set(['metadata.name', 'metadata.namespace', ...Object.keys(def.selectableFields ?? {})]);
+      requireSupported(fields, supported);
+    }
+  } catch (err) {
+    throw newBadRequest((err as Error).message);
+  }
+  const empty = (labels === undefined || isEverything(labels)) && (fields === undefined || fields.requirements.length === 0);
+  return {
+    empty,
+    name: fields ? exactName(fields) : undefined,
+    matches(obj: KObject): boolean {
+      if (labels && !labelsMatch(labels, obj.metadata.labels ?? {})) return false;
+      if (fields && !fieldsMatch(fields, fieldGetter(def, obj))) return false;
+      return true;
+    },
+  };
+}

@@ -1,0 +1,121 @@
+// PATCH: JSON merge patch, JSON patch, strategic merge patch (built-in types only; 415 for
+// ours, as kube answers for custom resources) and server-side apply. Patches are applied to
+// the live object inside the store's retry loop; the patched object then goes through
+// admission like any update. A resourceVersion inside the patch is a precondition.
+import { newBadRequest, newInvalid, StatusError } from '../../apierrors/errors.ts';
+import { mediaType, parseJSON, parseYAML, readBody } from '../httpx/body.ts';
+import { applyJsonPatch } from '../patch/json-patch.ts';
+import { applyMergePatch } from '../patch/merge-patch.ts';
+import { isPatchError, KUBE_GENERIC_INVALID_MESSAGE, type PatchError } from '../patch/errors.ts';
+import { asKObject, clone, isPlainObject, type KObject } from '../registry/object.ts';
+import { applyStrategic, serverSideApply } from './patchtypes.ts';
+import { admitObject, fieldValidationOf } from './admit.ts';
+import { type HandlerContext, fieldManager, isDryRun, queryFlag } from './context.ts';
+import { unsupportedMediaType } from './decode.ts';
+import { recordManagedFields } from './managedfields.ts';
+import { respondObject } from './read.ts';
+
+const JSON_PATCH = 'application/json-patch+json';
+const MERGE_PATCH = 'application/merge-patch+json';
+const STRATEGIC_PATCH = 'application/strategic-merge-patch+json';
+const APPLY_PATCH = 'application/apply-patch+yaml';
+
+export async function handlePatch(ctx: HandlerContext): Promise<void> {
+  const { info, def, store } = ctx;
+  const sub = info.subresource;
+  if (sub !== '' && !(sub === 'status' && def.subresources.status)) throw newBadRequest(`subresource "${sub}" is not supported on ${def.plural}`);
+  const type = mediaType(ctx.req.headers['content-type']);
+  const accepted = [JSON_PATCH, MERGE_PATCH, APPLY_PATCH, ...(def.strategicMergePatch ? [STRATEGIC_PATCH] : [])];
+  if (!accepted.includes(type)) throw unsupportedMediaType(type, accepted);
+  const isApply = type === APPLY_PATCH;
+  const force = ctx.url.searchParams.get('force');
+  if (force !== null && !isApply) {
+    throw new StatusError('Invalid', `PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch`);
+  }
+  const manager = fieldManager(ctx);
+  if (isApply && !ctx.url.searchParams.get('fieldManager')) {
+    throw newInvalid('meta.k8s.io', 'PatchOptions', '', [
+      { reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' },
+    ]);
+  }
+  const validation = fieldValidationOf(ctx.url);
+  const dryRun = isDryRun(ctx.url);
+  const text = (await readBody(ctx.req)).toString('utf8');
+  const patch = isApply ? parseYAML(text) : parseJSON(text);
+  if (type !== JSON_PATCH && !isPlainObject(patch)) throw newBadRequest('the patch must be a JSON object');
+  if (type === JSON_PATCH && !Array.isArray(patch)) throw newBadRequest('a JSON patch must be an array of operations');
+
+  const result = await store.update(
+    info.cluster,
+    info.namespace,
+    info.name,
+    (live) => {
+      if (isApply) {
+        const applied = asKObject(clone(patch as Record<string, unknown>));
+        checkApplyIdentity(ctx, applied);
+        const out = serverSideApply(ctx, live, applied, manager, queryFlag(ctx.url, 'force'), sub);
+        const admitted = admitObject(ctx, out, live, validation, true);
+        admitted.metadata.managedFields = out.metadata.managedFields;
+        return admitted;
+      }
+      const base = live!;
+      let patched: unknown;
+      try {
+        if (type === JSON_PATCH) patched = applyJsonPatch(clone(base), patch);
+        else if (type === MERGE_PATCH) patched = applyMergePatch(clone(base), patch);
+        else patched = applyStrategic(ctx, clone(base), patch as Record<string, unknown>);
+      } catch (err) {
+        throw patchErrorToStatus(ctx, err);
+      }
+      if (!isPlainObject(patched)) throw newBadRequest('the patched object is not a JSON object');
+      const obj = asKObject(patched);
+      if (obj.metadata.name !== base.metadata.name) throw newBadRequest('metadata.name cannot be changed by a patch');
+      const admitted = admitObject(ctx, obj, live, validation);
+      // A resourceVersion the patch set (or kept from the live object) is the precondition.
+      admitted.metadata.resourceVersion = obj.metadata.resourceVersion;
+      admitted.metadata.managedFields = obj.metadata.managedFields !== base.metadata.managedFields && !sameJSON(obj.metadata.managedFields, base.metadata.managedFields)
+        ? obj.metadata.managedFields // csaupgrade: the client rewrote managedFields; keep them as sent
+        : recordManagedFields(ctx, live, admitted, manager, sub);
+      return admitted;
+    },
+    { dryRun, subresource: sub, allowCreate: isApply && sub === '' },
+  );
+  respondObject(ctx, result.created ? 201 : 200, result.object);
+}
+
+function sameJSON(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function checkApplyIdentity(ctx: HandlerContext, applied: KObject): void {
+  const gv = ctx.def.group === '' ? ctx.def.version : `${ctx.def.group}/${ctx.def.version}`;
+  if (applied.apiVersion !== gv || applied.kind !== ctx.def.kind) {
+    throw newBadRequest(`apply patches must name apiVersion "${gv}" and kind "${ctx.def.kind}"`);
+  }
+  if (applied.metadata.name !== undefined && applied.metadata.name !== ctx.info.name) {
+    throw newBadRequest(`the name of the object (${String(applied.metadata.name)}) does not match the name on the URL (${ctx.info.name})`);
+  }
+  if (ctx.def.namespaced && applied.metadata.namespace && applied.metadata.namespace !== ctx.info.namespace) {
+    throw newBadRequest('the namespace of the provided object does not match the namespace sent on the request');
+  }
+}
+
+function patchErrorToStatus(ctx: HandlerContext, err: unknown): unknown {
+  if (!isPatchError(err)) return err;
+  const e: PatchError = err;
+  switch (e.kind) {
+    case 'BadRequest':
+      return newBadRequest(e.message);
+    case 'RequestEntityTooLarge':
+      return new StatusError('RequestEntityTooLarge', e.message);
+    case 'Conflict':
+      return new StatusError('Conflict', e.message);
+    case 'Invalid':
+      return new StatusError('Invalid', `${KUBE_GENERIC_INVALID_MESSAGE}: ${e.message}`, {
+        name: ctx.info.name,
+        group: ctx.def.group,
+        kind: ctx.def.kind,
+        causes: [{ reason: 'FieldValueInvalid', message: e.message, field: e.field ?? '' }],
+      });
+  }
+}

@@ -1,0 +1,122 @@
+// GET of one object and of collections (list), with Table printing when kubectl asks.
+import { groupVersion } from '../../../apis/resource.ts';
+import { newBadRequest } from '../../apierrors/errors.ts';
+import { writeJSON } from '../httpx/respond.ts';
+import { acceptedForm } from '../httpx/negotiate.ts';
+import type { KObject } from '../registry/object.ts';
+import type { Scope } from '../registry/store.ts';
+import { toTable, type IncludeObject } from '../table/index.ts';
+import type { HandlerContext } from './context.ts';
+import { buildFilter } from './filter.ts';
+
+export function includeObjectOf(url: URL): IncludeObject {
+  const v = url.searchParams.get('includeObject');
+  if (v === null || v === '' || v === 'Metadata') return 'Metadata';
+  if (v === 'None' || v === 'Object') return v;
+  throw newBadRequest(`includeObject must be one of None, Metadata, Object`);
+}
+
+/** Reply with one object, as a one-row Table when the client asked for tables. */
+export function respondObject(ctx: HandlerContext, code: number, obj: KObject): void {
+  if (acceptedForm(ctx.req.headers.accept).table) {
+    const table = toTable(ctx.def, [obj], { includeObject: includeObjectOf(ctx.url), now: ctx.now() });
+    if (obj.metadata.resourceVersion) table.metadata.resourceVersion = obj.metadata.resourceVersion;
+    writeJSON(ctx.res, code, table);
+    return;
+  }
+  writeJSON(ctx.res, code, withTypeMeta(ctx, obj));
+}
+
+export function withTypeMeta(ctx: HandlerContext, obj: KObject): KObject {
+  if (obj.apiVersion && obj.kind) return obj;
+  return { apiVersion: groupVersion(ctx.def), kind: ctx.def.kind, ...obj };
+}
+
+export async function handleGet(ctx: HandlerContext): Promise<void> {
+  const { info, def, store } = ctx;
+  if (info.subresource && !(info.subresource === 'status' && def.subresources.status)) {
+    throw newBadRequest(`subresource "${info.subresource}" is not supported on ${def.plural}`);
+  }
+  const obj = await store.get(info.cluster, info.namespace, info.name);
+  respondObject(ctx, 200, obj);
+}
+
+export function scopeOf(ctx: HandlerContext): Scope {
+  return { cluster: ctx.info.wildcard ? undefined : ctx.info.cluster, namespace: ctx.info.namespace };
+}
+
+function parseLimit(url: URL): number {
+  const v = url.searchParams.get('limit');
+  if (v === null || v === '') return 0;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw newBadRequest(`limit must be a non-negative integer, got "${v}"`);
+  return n;
+}
+
+/**
+ * Which revision to read. "" and "0" (any) and N without resourceVersionMatch (not older
+ * than) are served at the latest revision, which satisfies all three; Exact reads at N.
+ */
+function listRevision(url: URL): number | undefined {
+  const rv = url.searchParams.get('resourceVersion');
+  const match = url.searchParams.get('resourceVersionMatch');
+  if (rv !== null && rv !== '' && !/^\d+$/.test(rv)) throw newBadRequest(`invalid resourceVersion "${rv}"`);
+  if (match === null || match === '' || match === 'NotOlderThan') return undefined;
+  if (match !== 'Exact') throw newBadRequest(`resourceVersionMatch must be Exact or NotOlderThan, got "${match}"`);
+  if (rv === null || rv === '' || rv === '0') throw newBadRequest(`resourceVersionMatch=Exact requires a non-zero resourceVersion`);
+  return Number(rv);
+}
+
+export interface ListPage {
+  items: KObject[];
+  revision: number;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+/**
+ * Read one page of matching objects. Storage pages before filtering, so keep asking for
+ * exactly as many as are still missing: the continue token then never skips a match.
+ */
+export async function listMatching(ctx: HandlerContext, limit: number, cont: string | undefined, revision: number | undefined): Promise<ListPage> {
+  const filter = buildFilter(ctx.def, ctx.url.searchParams.get('labelSelector'), ctx.url.searchParams.get('fieldSelector'));
+  const scope = scopeOf(ctx);
+  const items: KObject[] = [];
+  let token = cont;
+  let rev = revision;
+  for (;;) {
+    const want = limit > 0 ? limit - items.length : 0;
+    const page = await ctx.store.listPage(scope, { ...(want > 0 ? { limit: want } : {}), ...(token ? { continue: token } : {}), ...(rev !== undefined && !token ? { revision: rev } : {}) });
+    rev = page.revision;
+    for (const obj of page.items) if (filter.matches(obj)) items.push(obj);
+    token = page.continue;
+    if (!token || (limit > 0 && items.length >= limit)) {
+      const result: ListPage = { items, revision: page.revision };
+      if (token) result.continue = token;
+      if (token && filter.empty && page.remainingItemCount !== undefined) result.remainingItemCount = page.remainingItemCount;
+      return result;
+    }
+  }
+}
+
+export async function handleList(ctx: HandlerContext): Promise<void> {
+  const limit = parseLimit(ctx.url);
+  const cont = ctx.url.searchParams.get('continue') || undefined;
+  const revision = listRevision(ctx.url);
+  const page = await listMatching(ctx, limit, cont, revision);
+  const listMeta: Record<string, unknown> = { resourceVersion: String(page.revision) };
+  if (page.continue) listMeta.continue = page.continue;
+  if (page.remainingItemCount !== undefined) listMeta.remainingItemCount = page.remainingItemCount;
+  if (acceptedForm(ctx.req.headers.accept).table) {
+    const table = toTable(ctx.def, page.items, { includeObject: includeObjectOf(ctx.url), now: ctx.now() });
+    table.metadata = listMeta;
+    writeJSON(ctx.res, 200, table);
+    return;
+  }
+  writeJSON(ctx.res, 200, {
+    kind: ctx.def.listKind,
+    apiVersion: groupVersion(ctx.def),
+    metadata: listMeta,
+    items: page.items.map((o) => withTypeMeta(ctx, o)),
+  });
+}

@@ -1,0 +1,143 @@
+// Watch streams: newline-delimited JSON events ({"type","object"}), synthetic ADDED events
+// for "" / "0", replay after resourceVersion N, 410 Expired as an ERROR event, bookmarks,
+// label/field selector transitions (an object leaving the selector is DELETED for this
+// watcher), Table-encoded objects for kubectl, and timeoutSeconds.
+import { groupVersion } from '../../../apis/resource.ts';
+import { newBadRequest, StatusError } from '../../apierrors/errors.ts';
+import { isStorageError } from '../../storage/errors.ts';
+import type { WatchEvent } from '../../storage/interface.ts';
+import { acceptedForm } from '../httpx/negotiate.ts';
+import { toStatusError } from '../httpx/respond.ts';
+import { asKObject, type KObject } from '../registry/object.ts';
+import { toTable } from '../table/index.ts';
+import type { HandlerContext } from './context.ts';
+import { buildFilter } from './filter.ts';
+import { includeObjectOf, listMatching, scopeOf, withTypeMeta } from './read.ts';
+
+/** Like kube-apiserver's --min-request-timeout: watches end after 30–60 minutes. */
+const MIN_WATCH_SECONDS = 1800;
+
+type OutType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+function parseTimeout(url: URL): number {
+  const v = url.searchParams.get('timeoutSeconds');
+  if (v === null || v === '') return MIN_WATCH_SECONDS * (1 + Math.random());
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw newBadRequest(`timeoutSeconds must be a non-negative integer, got "${v}"`);
+  return n === 0 ? MIN_WATCH_SECONDS * (1 + Math.random()) : n;
+}
+
+function parseStartRV(url: URL): number | undefined {
+  const rv = url.searchParams.get('resourceVersion');
+  if (rv === null || rv === '' || rv === '0') return undefined;
+  if (!/^\d+$/.test(rv)) throw newBadRequest(`invalid resourceVersion "${rv}"`);
+  return Number(rv);
+}
+
+export async function handleWatch(ctx: HandlerContext): Promise<void> {
+  const { url, res, def } = ctx;
+  const filter = buildFilter(def, url.searchParams.get('labelSelector'), url.searchParams.get('fieldSelector'));
+  const timeoutMs = parseTimeout(url) * 1000;
+  const startRV = parseStartRV(url);
+  const bookmarks = url.searchParams.get('allowWatchBookmarks') === 'true' || url.searchParams.get('allowWatchBookmarks') === '1';
+  const asTable = acceptedForm(ctx.req.headers.accept).table;
+  const includeObject = includeObjectOf(url);
+
+  // Everything that can fail with a plain HTTP error happens before the 200 goes out.
+  let initial: KObject[] = [];
+  let from: number;
+  if (startRV === undefined) {
+    const page = await listMatching(ctx, 0, undefined, undefined);
+    initial = page.items;
+    from = page.revision;
+  } else {
+    from = startRV;
+  }
+  let watcher;
+  try {
+    watcher = await ctx.store.watch(scopeOf(ctx), from, bookmarks);
+  } catch (err) {
+    const se = toStatusError(err);
+    if (se.reason !== 'Expired') throw se;
+    // kube answers an expired watch with 200 and a single ERROR event.
+    startStream(ctx, asTable);
+    writeEvent(ctx, 'ERROR', se.toStatus() as unknown as Record<string, unknown>);
+    res.end();
+    return;
+  }
+
+  startStream(ctx, asTable);
+  let headersSent = false;
+  const encode = (obj: KObject): Record<string, unknown> => {
+    if (!asTable) return withTypeMeta(ctx, obj);
+    const t = toTable(def, [obj], { includeObject, now: ctx.now(), noHeaders: headersSent });
+    headersSent = true;
+    return t as unknown as Record<string, unknown>;
+  };
+
+  let closed = false;
+  const stop = () => {
+    if (closed) return;
+    closed = true;
+    watcher.close();
+  };
+  const timer = setTimeout(stop, timeoutMs);
+  timer.unref();
+  ctx.req.on('close', stop);
+  res.on('close', stop);
+  ctx.shutdown.addEventListener('abort', stop, { once: true });
+
+  try {
+    for (const obj of initial) writeEvent(ctx, 'ADDED', encode(obj));
+    for await (const ev of watcher) {
+      if (closed) break;
+      if (ev.type === 'BOOKMARK') {
+        if (bookmarks) writeEvent(ctx, 'BOOKMARK', { kind: def.kind, apiVersion: groupVersion(def), metadata: { resourceVersion: String(ev.revision) } });
+        continue;
+      }
+      const out = project(ev, filter.matches);
+      if (out) writeEvent(ctx, out.type, encode(out.object));
+    }
+  } catch (err) {
+    if (!closed) {
+      const se = isStorageError(err, 'Expired') ? new StatusError('Expired', err.message) : toStatusError(err);
+      if (se.code >= 500) ctx.logger.error('watch failed', { path: url.pathname, err: String(err) });
+      writeEvent(ctx, 'ERROR', se.toStatus() as unknown as Record<string, unknown>);
+    }
+  } finally {
+    clearTimeout(timer);
+    stop();
+    if (!res.writableEnded) res.end();
+  }
+}
+
+function startStream(ctx: HandlerContext, asTable: boolean): void {
+  ctx.res.statusCode = 200;
+  ctx.res.setHeader('Content-Type', asTable ? 'application/json;as=Table;v=v1;g=meta.k8s.io' : 'application/json');
+  ctx.res.setHeader('Cache-Control', 'no-cache, private');
+  ctx.res.flushHeaders();
+}
+
+function writeEvent(ctx: HandlerContext, type: OutType, object: Record<string, unknown>): void {
+  if (ctx.res.writableEnded || ctx.res.destroyed) return;
+  ctx.res.write(JSON.stringify({ type, object }) + '\n');
+}
+
+/**
+ * Map a storage event onto what a watcher with this selector should see: objects entering
+ * the selector are ADDED, leaving it DELETED, otherwise the event passes through or is dropped.
+ */
+export function project(ev: WatchEvent, matches: (o: KObject) => boolean): { type: OutType; object: KObject } | undefined {
+  const cur = asKObject(ev.object);
+  if (ev.type === 'ADDED') return matches(cur) ? { type: 'ADDED', object: cur } : undefined;
+  if (ev.type === 'DELETED') {
+    const last = ev.prevObject ? asKObject({ ...ev.prevObject, metadata: { ...ev.prevObject.metadata, resourceVersion: cur.metadata.resourceVersion } }) : cur;
+    return matches(last) || matches(cur) ? { type: 'DELETED', object: cur } : undefined;
+  }
+  const nowMatches = matches(cur);
+  const prevMatched = ev.prevObject ? matches(asKObject(ev.prevObject)) : nowMatches;
+  if (nowMatches && prevMatched) return { type: 'MODIFIED', object: cur };
+  if (nowMatches) return { type: 'ADDED', object: cur };
+  if (prevMatched) return { type: 'DELETED', object: cur };
+  return undefined;
+}

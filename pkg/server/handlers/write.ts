@@ -1,0 +1,70 @@
+// POST (create) and PUT (update, also on /status).
+import { newBadRequest, newMethodNotAllowed } from '../../apierrors/errors.ts';
+import { writeJSON } from '../httpx/respond.ts';
+import { clone, type KObject } from '../registry/object.ts';
+import { recordManagedFields } from './managedfields.ts';
+import { admitObject, fieldValidationOf } from './admit.ts';
+import { type HandlerContext, fieldManager, isDryRun } from './context.ts';
+import { checkKind, checkName, checkNamespace, decodeObjectBody } from './decode.ts';
+import { respondObject } from './read.ts';
+
+export async function handleCreate(ctx: HandlerContext): Promise<void> {
+  const { info, def, store } = ctx;
+  if (info.name || info.subresource) throw newMethodNotAllowed(`POST is not supported on a named ${def.plural}; use PUT or PATCH`);
+  const validation = fieldValidationOf(ctx.url);
+  const dryRun = isDryRun(ctx.url);
+  const input = await decodeObjectBody(ctx);
+  checkKind(ctx, input);
+  checkNamespace(ctx, input);
+  const admitted = admitObject(ctx, input, undefined, validation);
+  if (def.namespaced) await ctx.lifecycle.requireNamespace(info.cluster, info.namespace);
+  const prepared = store.prepareForCreate(info.cluster, info.namespace, admitted);
+  if (def.group === 'tenancy.kcp.io' && def.plural === 'workspaces') {
+    prepared.status = ctx.lifecycle.initialWorkspaceStatus(info.cluster, prepared.metadata.name ?? '');
+  }
+  prepared.metadata.managedFields = recordManagedFields(ctx, undefined, prepared, fieldManager(ctx), '');
+  const created = await store.create(info.cluster, info.namespace, prepared, { dryRun });
+  if (!dryRun) await ctx.lifecycle.afterCreate(def.group, def.plural, info.cluster, created);
+  respondObject(ctx, 201, created);
+}
+
+export async function handleUpdate(ctx: HandlerContext): Promise<void> {
+  const { info, def, store } = ctx;
+  if (!info.name) throw newMethodNotAllowed(`PUT requires a name`);
+  const sub = info.subresource;
+  if (sub !== '' && !(sub === 'status' && def.subresources.status)) throw newBadRequest(`subresource "${sub}" is not supported on ${def.plural}`);
+  const validation = fieldValidationOf(ctx.url);
+  const dryRun = isDryRun(ctx.url);
+  const input = await decodeObjectBody(ctx);
+  checkKind(ctx, input);
+  checkNamespace(ctx, input);
+  checkName(ctx, input);
+  const manager = fieldManager(ctx);
+  const result = await store.update(
+    info.cluster,
+    info.namespace,
+    info.name,
+    (live) => {
+      const desired = desiredForSubresource(live!, input, sub);
+      const admitted = admitObject(ctx, desired, live, validation);
+      // The body's resourceVersion (if any) is the optimistic-concurrency precondition.
+      admitted.metadata.resourceVersion = input.metadata.resourceVersion;
+      admitted.metadata.managedFields = recordManagedFields(ctx, live, admitted, manager, sub);
+      return admitted;
+    },
+    { dryRun, subresource: sub },
+  );
+  respondObject(ctx, 200, result.object);
+}
+
+/** What the full object would look like after this write, for admission to judge. */
+export function desiredForSubresource(live: KObject, input: KObject, sub: string): KObject {
+  if (sub !== 'status') return input;
+  const merged = clone(live);
+  if (input.status === undefined) delete merged.status;
+  else merged.status = clone(input.status);
+  merged.metadata.resourceVersion = input.metadata.resourceVersion;
+  return merged;
+}
+
+export { writeJSON };

@@ -1,0 +1,89 @@
+// Test fixture: a real `kplane start` child process on a free port with its own root dir.
+// Use with `await using kp = await startKplane()`: the process is stopped (SIGTERM) and the
+// directory removed when the scope ends.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+
+export interface StartOptions {
+  /** Extra flags for `kplane start`. */
+  args?: string[];
+  /** Reuse a root dir (restart tests); otherwise a fresh temp dir is made and removed. */
+  rootDir?: string;
+  /** Keep the root dir on dispose. */
+  keepRootDir?: boolean;
+}
+
+export interface Kplane extends AsyncDisposable {
+  url: string;
+  rootDir: string;
+  kubeconfig: string;
+  caPem: string;
+  adminToken: string;
+  process: ChildProcess;
+  /** Every log line (parsed JSON) the server printed so far. */
+  logs: Record<string, unknown>[];
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function startKplane(opts: StartOptions = {}): Promise<Kplane> {
+  const rootDir = opts.rootDir ?? mkdtempSync(join(tmpdir(), 'kplane-e2e-'));
+  const child = spawn(
+    process.execPath,
+    [join(REPO_ROOT, 'cmd', 'kplane', 'main.ts'), 'start', '--root-dir', rootDir, '--secure-port', '0', ...(opts.args ?? [])],
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: REPO_ROOT },
+  );
+  const logs: Record<string, unknown>[] = [];
+  const rl = createInterface({ input: child.stderr! });
+  let stderrTail = '';
+  const ready = new Promise<string>((resolveReady, reject) => {
+    rl.on('line', (line) => {
+      stderrTail = (stderrTail + line + '\n').slice(-4000);
+      try {
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        logs.push(entry);
+        if (entry.message === 'kplane is ready') resolveReady(String(entry.url));
+      } catch {
+        // not a JSON log line (e.g. a Node warning): kept in stderrTail only
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`kplane exited with ${code} before ready:\n${stderrTail}`)));
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  let url: string;
+  try {
+    url = await ready;
+  } finally {
+    clearTimeout(timer);
+  }
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const kubeconfig = join(rootDir, 'admin.kubeconfig');
+  const kc = readFileSync(kubeconfig, 'utf8');
+  const adminToken = /token: (\S+)/.exec(kc)?.[1] ?? '';
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode !== null) return child.exitCode;
+    child.kill(signal);
+    const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const code = await exited;
+    clearTimeout(kill);
+    return code;
+  };
+  return {
+    url,
+    rootDir,
+    kubeconfig,
+    caPem: readFileSync(join(rootDir, 'ca.crt'), 'utf8'),
+    adminToken,
+    process: child,
+    logs,
+    stop,
+    async [Symbol.asyncDispose]() {
+      await stop();
+      if (!opts.rootDir && !opts.keepRootDir) rmSync(rootDir, { recursive: true, force: true });
+    },
+  };
+}
