@@ -1,0 +1,107 @@
+// metadata.managedFields: decoding into field sets and encoding back with stable bytes
+// (entries sorted as apimachinery's sortEncodedManagedFields; keys in metav1 field order).
+import { isObject } from '../patch/json-value.ts';
+import { FieldSet } from './fieldset.ts';
+
+export type ManagedFieldsOperation = 'Apply' | 'Update';
+
+/** metav1.ManagedFieldsEntry in its JSON form. */
+export interface ManagedFieldsEntry {
+  manager: string;
+  operation: ManagedFieldsOperation;
+  apiVersion: string;
+  time?: string;
+  fieldsType: 'FieldsV1';
+  fieldsV1: Record<string, unknown>;
+  subresource?: string;
+}
+
+export interface Manager {
+  manager: string;
+  operation: ManagedFieldsOperation;
+  apiVersion: string;
+  time: string | undefined;
+  subresource: string;
+  set: FieldSet;
+}
+
+/**
+ * Identity of an entry, as BuildManagerIdentifier: appliers are one entry whatever the
+ * apiVersion they used; updaters are one entry per apiVersion.
+ */
+export function managerKey(m: Pick<Manager, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): string {
+  return JSON.stringify([m.manager, m.operation, m.operation === 'Apply' ? '' : m.apiVersion, m.subresource]);
+}
+
+/** How kube names a manager in conflict messages (internal/conflict.go printManager). */
+export function describeManager(m: Pick<Manager, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): string {
+  let s = JSON.stringify(m.manager);
+  if (m.subresource !== '') s += ` with subresource ${JSON.stringify(m.subresource)}`;
+  if (m.operation === 'Update') s += ` using ${m.apiVersion}`;
+  return s;
+}
+
+/**
+ * Decodes stored or client-sent managedFields. Returns undefined when they are malformed;
+ * kube then starts over from no managers rather than failing the request.
+ */
+export function decodeManagedFields(raw: unknown): Manager[] | undefined {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) return undefined;
+  const byKey = new Map<string, Manager>();
+  for (const e of raw) {
+    if (!isObject(e)) return undefined;
+    const { manager, operation, apiVersion, time, fieldsType, fieldsV1, subresource } = e;
+    if (typeof manager !== 'string' || (operation !== 'Apply' && operation !== 'Update')) return undefined;
+    if (fieldsType !== undefined && fieldsType !== 'FieldsV1') return undefined;
+    const set = fieldsV1 === undefined || fieldsV1 === null ? new FieldSet() : FieldSet.fromFieldsV1(fieldsV1);
+    if (set === undefined) return undefined;
+    const m: Manager = {
+      manager,
+      operation,
+      apiVersion: typeof apiVersion === 'string' ? apiVersion : '',
+      time: typeof time === 'string' ? time : undefined,
+      subresource: typeof subresource === 'string' ? subresource : '',
+      set,
+    };
+    const key = managerKey(m);
+    const dup = byKey.get(key);
+    if (dup) dup.set.addAll(set);
+    else byKey.set(key, m);
+  }
+  return [...byKey.values()];
+}
+
+const seconds = (t: string | undefined) => {
+  const ms = t === undefined ? NaN : Date.parse(t);
+  return Number.isNaN(ms) ? 0 : Math.floor(ms / 1000);
+};
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Encodes managers, dropping those that own nothing, in kube's deterministic order. */
+export function encodeManagedFields(managers: readonly Manager[]): ManagedFieldsEntry[] {
+  return managers
+    .filter((m) => !m.set.empty)
+    .sort(
+      (p, q) =>
+        cmp(p.operation, q.operation) ||
+        seconds(p.time) - seconds(q.time) ||
+        cmp(p.manager, q.manager) ||
+        cmp(p.apiVersion, q.apiVersion) ||
+        cmp(p.subresource, q.subresource),
+    )
+    .map((m) => ({
+      manager: m.manager,
+      operation: m.operation,
+      apiVersion: m.apiVersion,
+      ...(m.time !== undefined ? { time: m.time } : {}),
+      fieldsType: 'FieldsV1' as const,
+      fieldsV1: m.set.toFieldsV1(),
+      ...(m.subresource !== '' ? { subresource: m.subresource } : {}),
+    }));
+}
+
+/** metav1.Time: RFC 3339, whole seconds, UTC. */
+export function formatTime(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
