@@ -2,7 +2,8 @@
 // Kubernetes API level it implements (1.32), with its own version in gitVersion.
 export const KUBE_MAJOR = '1';
 export const KUBE_MINOR = '32';
-export const KPLANE_VERSION = '0.1.0';
+import { KPLANE_VERSION } from '../version/version.ts';
+export { KPLANE_VERSION };
 
 export function versionInfo(): Record<string, string> {
   return {

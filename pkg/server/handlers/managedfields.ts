@@ -1,15 +1,52 @@
-// Field ownership (metadata.managedFields) for every write, and server-side apply.
-// Interim: until pkg/server/apply lands, apply is a merge without conflict detection and
-// managedFields are carried over unchanged.
-import { applyMergePatch } from '../patch/merge-patch.ts';
-import { asKObject, clone, type KObject } from '../registry/object.ts';
+// Field ownership for every write (metadata.managedFields "Update" entries) and server-side
+// apply ("Apply" entries, conflicts between managers), adapted from pkg/server/apply to the
+// handlers' errors: an apply conflict is 409 Conflict with FieldManagerConflict causes.
+import { groupVersion } from '../../../apis/resource.ts';
+import { newBadRequest, StatusError } from '../../apierrors/errors.ts';
+import { ApplyError, recordUpdate, serverSideApply } from '../apply/index.ts';
+import { asKObject, type KObject } from '../registry/object.ts';
 import type { HandlerContext } from './context.ts';
 
-export function recordManagedFields(_ctx: HandlerContext, live: KObject | undefined, _next: KObject, _manager: string, _sub: string): Record<string, unknown>[] | undefined {
-  return live?.metadata.managedFields;
+/** Fields this endpoint does not let clients set: status on a main resource with a status subresource. */
+function ignoredFields(ctx: HandlerContext, sub: string): string[] {
+  return sub === '' && ctx.def.subresources.status ? ['status'] : [];
 }
 
-export function applyConfiguration(_ctx: HandlerContext, live: KObject | undefined, applied: KObject, _manager: string, _force: boolean, _sub: string): KObject {
-  if (!live) return applied;
-  return asKObject(applyMergePatch(clone(live), applied));
+export function recordManagedFields(ctx: HandlerContext, live: KObject | undefined, next: KObject, manager: string, sub: string): Record<string, unknown>[] | undefined {
+  const out = guard(() =>
+    recordUpdate(live, next, manager, {
+      apiVersion: groupVersion(ctx.def),
+      subresource: sub,
+      now: () => new Date(ctx.now()),
+      ignoredFields: ignoredFields(ctx, sub),
+    }),
+  );
+  const mf = asKObject(out).metadata.managedFields;
+  return mf && mf.length > 0 ? mf : undefined;
+}
+
+export function applyConfiguration(ctx: HandlerContext, live: KObject | undefined, applied: KObject, manager: string, force: boolean, sub: string): KObject {
+  const result = guard(() =>
+    serverSideApply({
+      live,
+      config: applied,
+      manager,
+      force,
+      apiVersion: groupVersion(ctx.def),
+      subresource: sub,
+      now: () => new Date(ctx.now()),
+      ignoredFields: ignoredFields(ctx, sub),
+    }),
+  );
+  return asKObject(result.object);
+}
+
+function guard<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (!(err instanceof ApplyError)) throw err;
+    if (err.kind === 'Conflict') throw new StatusError('Conflict', err.message, { causes: err.causes });
+    throw newBadRequest(err.message);
+  }
 }

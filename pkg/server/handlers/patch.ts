@@ -73,18 +73,13 @@ export async function handlePatch(ctx: HandlerContext): Promise<void> {
       const admitted = admitObject(ctx, obj, live, validation);
       // A resourceVersion the patch set (or kept from the live object) is the precondition.
       admitted.metadata.resourceVersion = obj.metadata.resourceVersion;
-      admitted.metadata.managedFields = obj.metadata.managedFields !== base.metadata.managedFields && !sameJSON(obj.metadata.managedFields, base.metadata.managedFields)
-        ? obj.metadata.managedFields // csaupgrade: the client rewrote managedFields; keep them as sent
-        : recordManagedFields(ctx, live, admitted, manager, sub);
+      // managedFields a patch rewrote (kubectl's client-side-apply upgrade) are honoured.
+      admitted.metadata.managedFields = recordManagedFields(ctx, live, { ...admitted, metadata: { ...admitted.metadata, managedFields: obj.metadata.managedFields } }, manager, sub);
       return admitted;
     },
     { dryRun, subresource: sub, allowCreate: isApply && sub === '' },
   );
   respondObject(ctx, result.created ? 201 : 200, result.object);
-}
-
-function sameJSON(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function checkApplyIdentity(ctx: HandlerContext, applied: KObject): void {
@@ -98,6 +93,7 @@ function checkApplyIdentity(ctx: HandlerContext, applied: KObject): void {
   if (ctx.def.namespaced && applied.metadata.namespace && applied.metadata.namespace !== ctx.info.namespace) {
     throw newBadRequest('the namespace of the provided object does not match the namespace sent on the request');
   }
+  if (ctx.def.namespaced) applied.metadata.namespace = ctx.info.namespace;
 }
 
 function patchErrorToStatus(ctx: HandlerContext, err: unknown): unknown {

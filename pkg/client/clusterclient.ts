@@ -1,0 +1,98 @@
+// ClusterClient: one connection to kplane, addressing any logical cluster per call, like
+// kcp's cluster-aware clientsets:
+//   clusterClient.cluster('root:org').resource(SyncTargetGVR).get('edge-1')
+//   clusterClient.cluster('root:org').syncTargets().patchStatus(...)
+//   clusterClient.wildcard().resource(SyncTargetGVR).watch(...)    // privileged
+import { KubeConfig } from '@kubernetes/client-node';
+import { KPLANE_VERSION } from '../version/version.ts';
+import * as gvrs from './gvr.ts';
+import type { GVR } from './gvr.ts';
+import type { KubeObject } from './object.ts';
+import { ResourceClient } from './resource.ts';
+import { Transport } from './transport.ts';
+import type { SyncTarget, Workspace } from './types.ts';
+
+export interface ClusterClientOptions {
+  /** Who is calling, for the user agent `kplane/<version> (<component>)` and as default field manager. */
+  component: string;
+  timeoutMs?: number;
+}
+
+export class ClusterClient {
+  readonly transport: Transport;
+  readonly component: string;
+
+  constructor(kubeconfig: KubeConfig, opts: ClusterClientOptions) {
+    this.component = opts.component;
+    this.transport = new Transport(kubeconfig, {
+      userAgent: `kplane/${KPLANE_VERSION} (${opts.component})`,
+      ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    });
+  }
+
+  static fromFile(path: string, opts: ClusterClientOptions): ClusterClient {
+    const kc = new KubeConfig();
+    kc.loadFromFile(path);
+    return new ClusterClient(kc, opts);
+  }
+
+  cluster(path: string): ScopedClient {
+    return new ScopedClient(this.transport, path, this.component);
+  }
+
+  /** Every logical cluster at once: list and watch only, for privileged identities. */
+  wildcard(): ScopedClient {
+    return new ScopedClient(this.transport, undefined, this.component);
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}
+
+export class ScopedClient {
+  private readonly transport: Transport;
+  readonly cluster: string | undefined;
+  private readonly fieldManager: string;
+
+  constructor(transport: Transport, cluster: string | undefined, fieldManager: string) {
+    this.transport = transport;
+    this.cluster = cluster;
+    this.fieldManager = fieldManager;
+  }
+
+  resource<T extends KubeObject = KubeObject>(gvr: GVR, namespace = ''): ResourceClient<T> {
+    return new ResourceClient<T>(this.transport, gvr, this.cluster, namespace, this.fieldManager);
+  }
+
+  syncTargets(): ResourceClient<SyncTarget> {
+    return this.resource<SyncTarget>(gvrs.SyncTargetGVR);
+  }
+  workspaces(): ResourceClient<Workspace> {
+    return this.resource<Workspace>(gvrs.WorkspaceGVR);
+  }
+  namespaces(): ResourceClient {
+    return this.resource(gvrs.NamespaceGVR);
+  }
+  secrets(namespace = ''): ResourceClient {
+    return this.resource(gvrs.SecretGVR, namespace);
+  }
+  serviceAccounts(namespace = ''): ResourceClient {
+    return this.resource(gvrs.ServiceAccountGVR, namespace);
+  }
+  events(namespace = ''): ResourceClient {
+    return this.resource(gvrs.EventGVR, namespace);
+  }
+  clusterRoles(): ResourceClient {
+    return this.resource(gvrs.ClusterRoleGVR);
+  }
+  clusterRoleBindings(): ResourceClient {
+    return this.resource(gvrs.ClusterRoleBindingGVR);
+  }
+  leases(namespace = ''): ResourceClient {
+    return this.resource(gvrs.LeaseGVR, namespace);
+  }
+  deployments(namespace = ''): ResourceClient {
+    return this.resource(gvrs.DeploymentGVR, namespace);
+  }
+}

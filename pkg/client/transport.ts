@@ -1,0 +1,172 @@
+// Transport: HTTPS requests to a kplane (or any Kubernetes) server with the TLS and
+// credentials of a kubeconfig (@kubernetes/client-node's KubeConfig does the parsing and
+// auth plumbing), over one keep-alive agent. Errors come back as StatusError: replies carry
+// their metav1.Status; network failures become a transient ServiceUnavailable.
+import { Agent, request, type RequestOptions } from 'node:https';
+import { request as httpRequest, Agent as HttpAgent } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { createInterface } from 'node:readline';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { reasonForCode, StatusError } from '../apierrors/errors.ts';
+
+export interface RawResponse {
+  status: number;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+export interface RequestSpec {
+  method: string;
+  /** Absolute path on the server, e.g. /clusters/root/apis/... (query in `query`). */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  contentType?: string;
+  /** Abort the request (and a watch stream). */
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export interface TransportOptions {
+  userAgent: string;
+  /** Default request timeout (not for watches); defaults to 30s. */
+  timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export class Transport {
+  /** Server base URL without any /clusters/... path, e.g. https://127.0.0.1:6443 */
+  readonly baseURL: URL;
+  private readonly kubeconfig: KubeConfig;
+  private readonly userAgent: string;
+  private readonly timeoutMs: number;
+  private readonly agent: Agent | HttpAgent;
+  private tlsOptions: Promise<RequestOptions> | undefined;
+
+  constructor(kubeconfig: KubeConfig, opts: TransportOptions) {
+    const cluster = kubeconfig.getCurrentCluster();
+    if (!cluster) throw new Error('kubeconfig has no current cluster');
+    const server = new URL(cluster.server);
+    // kcp-style kubeconfigs point at /clusters/<path>; the cluster-aware client addresses
+    // clusters itself, so keep only the origin (and any path before /clusters).
+    const idx = server.pathname.indexOf('/clusters/');
+    server.pathname = idx >= 0 ? server.pathname.slice(0, idx) : server.pathname.replace(/\/+$/, '');
+    this.baseURL = server;
+    this.kubeconfig = kubeconfig;
+    this.userAgent = opts.userAgent;
+    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.agent = server.protocol === 'https:' ? new Agent({ keepAlive: true, maxSockets: 64 }) : new HttpAgent({ keepAlive: true, maxSockets: 64 });
+  }
+
+  /** The logical cluster path named by the kubeconfig's server URL (default "root"). */
+  static clusterFromKubeconfig(kubeconfig: KubeConfig): string | undefined {
+    const server = kubeconfig.getCurrentCluster()?.server;
+    if (!server) return undefined;
+    const m = /\/clusters\/([^/]+)/.exec(new URL(server).pathname);
+    return m ? decodeURIComponent(m[1]!) : undefined;
+  }
+
+  private options(): Promise<RequestOptions> {
+    this.tlsOptions ??= (async () => {
+      const o: RequestOptions = {};
+      await this.kubeconfig.applyToHTTPSOptions(o);
+      return o;
+    })();
+    return this.tlsOptions;
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private url(spec: RequestSpec): URL {
+    const u = new URL(this.baseURL.toString());
+    u.pathname = (this.baseURL.pathname === '/' ? '' : this.baseURL.pathname) + spec.path;
+    for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined && v !== '') u.searchParams.set(k, String(v));
+    return u;
+  }
+
+  private async open(spec: RequestSpec, accept: string, timeoutMs: number | undefined): Promise<IncomingMessage> {
+    const base = await this.options();
+    const url = this.url(spec);
+    const body = spec.body === undefined ? undefined : typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body);
+    const headers: Record<string, string | number> = {
+      ...(base.headers as Record<string, string>),
+      Accept: accept,
+      'User-Agent': this.userAgent,
+    };
+    if (body !== undefined) {
+      headers['Content-Type'] = spec.contentType ?? 'application/json';
+      headers['Content-Length'] = Buffer.byteLength(body);
+    }
+    const send = url.protocol === 'https:' ? request : httpRequest;
+    return new Promise((resolve, reject) => {
+      const req = send(url, { ...base, method: spec.method, headers, agent: this.agent, ...(spec.signal ? { signal: spec.signal } : {}) }, resolve);
+      if (timeoutMs !== undefined) {
+        req.setTimeout(timeoutMs, () => req.destroy(new Error(`request timed out after ${timeoutMs}ms`)));
+      }
+      req.on('error', (err) => reject(networkError(spec, err)));
+      if (body !== undefined) req.write(body);
+      req.end();
+    });
+  }
+
+  async do(spec: RequestSpec): Promise<RawResponse> {
+    const res = await this.open(spec, 'application/json', spec.timeoutMs ?? this.timeoutMs);
+    const chunks: Buffer[] = [];
+    try {
+      for await (const c of res) chunks.push(c as Buffer);
+    } catch (err) {
+      throw networkError(spec, err);
+    }
+    const out: RawResponse = { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') };
+    if (out.status >= 400) throw statusErrorFrom(out);
+    return out;
+  }
+
+  async json<T>(spec: RequestSpec): Promise<T> {
+    const res = await this.do(spec);
+    return (res.body ? JSON.parse(res.body) : undefined) as T;
+  }
+
+  /** Open a streaming request (watch) and yield each newline-delimited JSON document. */
+  async *stream(spec: RequestSpec): AsyncGenerator<unknown> {
+    const res = await this.open(spec, 'application/json', undefined);
+    if ((res.statusCode ?? 0) >= 400) {
+      const chunks: Buffer[] = [];
+      for await (const c of res) chunks.push(c as Buffer);
+      throw statusErrorFrom({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+    }
+    const rl = createInterface({ input: res, crlfDelay: Infinity });
+    try {
+      for await (const line of rl) {
+        if (line.trim() === '') continue;
+        yield JSON.parse(line);
+      }
+    } catch (err) {
+      if (spec.signal?.aborted) return;
+      throw networkError(spec, err);
+    } finally {
+      rl.close();
+      res.destroy();
+    }
+  }
+}
+
+function networkError(spec: RequestSpec, err: unknown): unknown {
+  if (err instanceof StatusError) return err;
+  if (spec.signal?.aborted) return err;
+  const e = new StatusError('ServiceUnavailable', `${spec.method} ${spec.path}: ${err instanceof Error ? err.message : String(err)}`);
+  return Object.assign(e, { cause: err });
+}
+
+export function statusErrorFrom(res: RawResponse): StatusError {
+  try {
+    const parsed = JSON.parse(res.body) as { kind?: string };
+    if (parsed.kind === "Status") return StatusError.fromStatus(parsed as Parameters<typeof StatusError.fromStatus>[0], res.status);
+  } catch {
+    // Not JSON: fall through to a generic error carrying the HTTP status.
+  }
+  return new StatusError(reasonForCode(res.status), `HTTP ${res.status}: ${res.body.slice(0, 200)}`, undefined, res.status);
+}
