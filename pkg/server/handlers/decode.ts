@@ -66,13 +66,18 @@ export function checkKind(ctx: HandlerContext, obj: KObject): void {
   }
 }
 
-/** The namespace in the body, when given, must match the URL's (kube answers 400). */
+/**
+ * The namespace in the body, when given, must match the URL's (kube answers 400); when
+ * absent it is taken from the URL, as kube's BeforeCreate/BeforeUpdate do. kubectl's typed
+ * generators (`create configmap`, `create secret`) send bodies without a namespace.
+ */
 export function checkNamespace(ctx: HandlerContext, obj: KObject): void {
   const ns = obj.metadata.namespace;
   if (!ctx.def.namespaced) return;
   if (ns !== undefined && ns !== '' && ns !== ctx.info.namespace) {
     throw newBadRequest('the namespace of the provided object does not match the namespace sent on the request');
   }
+  obj.metadata.namespace = ctx.info.namespace;
 }
 
 export function checkName(ctx: HandlerContext, obj: KObject): void {
