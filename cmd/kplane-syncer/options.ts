@@ -1,0 +1,45 @@
+// Flags of kplane-syncer, validated with zod. Names follow kcp's syncer and design.md §1/§9
+// (add, never rename).
+import { z } from 'zod';
+import { parseDuration } from '../../pkg/options/duration.ts';
+import type { FlagSpec } from '../../pkg/options/flags.ts';
+import { capacityFlag } from '../../pkg/syncer/capacity.ts';
+
+export const SYNCER_FLAGS: Record<string, FlagSpec> = {
+  'from-kubeconfig': { type: 'string', description: 'kubeconfig for kplane (required)' },
+  'from-cluster': { type: 'string', description: 'workspace path of the SyncTarget, e.g. root:org:team (required unless the kubeconfig server URL ends in /clusters/<path>)' },
+  'sync-target-name': { type: 'string', description: 'name of the SyncTarget (required)' },
+  'sync-target-uid': { type: 'string', description: 'refuse to run unless the SyncTarget has this uid' },
+  'heartbeat-period': { type: 'string', description: 'how often to report a heartbeat', default: '20s' },
+  capacity: { type: 'string', description: 'capacity to report, e.g. cpu=8,memory=32Gi (status.capacity and status.allocatable)' },
+  'log-format': { type: 'string', description: 'json or text', default: 'json' },
+  'log-level': { type: 'string', description: 'error, warn, info or debug', default: 'info' },
+  help: { type: 'boolean', short: 'h', description: 'show this help' },
+};
+
+const durationMs = z.string().transform((s, ctx) => {
+  const ms = parseDuration(s);
+  if (ms === undefined || ms <= 0) {
+    ctx.addIssue({ code: 'custom', message: 'must be a positive duration such as 20s or 500ms' });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+export const syncerOptionsSchema = z
+  .object({
+    'from-kubeconfig': z.string().min(1).optional(),
+    'from-cluster': z.string().min(1).optional(),
+    'sync-target-name': z.string().min(1).optional(),
+    'sync-target-uid': z.string().min(1).optional(),
+    'heartbeat-period': durationMs.default(20_000),
+    capacity: capacityFlag.optional(),
+    'log-format': z.enum(['json', 'text']).default('json'),
+    'log-level': z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+    help: z.boolean().optional(),
+  })
+  // Required flags are checked after parsing so that --help works without them.
+  .refine((o) => o.help || o['from-kubeconfig'], { message: 'is required', path: ['from-kubeconfig'] })
+  .refine((o) => o.help || o['sync-target-name'], { message: 'is required', path: ['sync-target-name'] });
+
+export type SyncerOptions = z.infer<typeof syncerOptionsSchema>;

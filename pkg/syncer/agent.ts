@@ -1,0 +1,76 @@
+// Package syncer is kplane-syncer, the agent that runs beside (or in) a physical cluster and
+// proves it is alive: wait for our SyncTarget → check its uid → heartbeat until stopped.
+// It reaches kplane only through the cluster-aware client (pkg/client).
+import { KubeConfig } from '@kubernetes/client-node';
+import { ClusterClient, type SyncTarget } from '../client/index.ts';
+import { Transport } from '../client/transport.ts';
+import type { Logger } from '../log/logger.ts';
+import type { ResourceList } from './capacity.ts';
+import { realSyncerClock, type SyncerClock } from './clock.ts';
+import { HeartbeatLoop, type HeartbeatOptions } from './heartbeat.ts';
+import { waitForSyncTarget } from './startup.ts';
+import type { SyncTargetAccess } from './synctarget-access.ts';
+
+export const SYNCER_COMPONENT = 'kplane-syncer';
+
+export interface SyncerConfig {
+  /** Kubeconfig for kplane (its server URL may or may not carry /clusters/<path>). */
+  kubeconfigPath: string;
+  /** Workspace path of the SyncTarget; defaults to the path in the kubeconfig's server URL. */
+  cluster?: string | undefined;
+  syncTargetName: string;
+  syncTargetUid?: string | undefined;
+  heartbeatPeriodMs: number;
+  capacity?: ResourceList | undefined;
+  logger: Logger;
+  clock?: SyncerClock;
+  /** Extra heartbeat tuning (tests shorten the auth-failure pause). */
+  heartbeat?: Partial<Pick<HeartbeatOptions, 'authFailureBackoffMs' | 'initialBackoffMs' | 'maxBackoffMs'>>;
+}
+
+export class MissingClusterError extends Error {
+  constructor() {
+    super('--from-cluster is required: the kubeconfig server URL names no /clusters/<path>');
+    this.name = 'MissingClusterError';
+  }
+}
+
+/** --from-cluster, else the /clusters/<path> of the kubeconfig's server URL. */
+export function resolveCluster(flag: string | undefined, kubeconfig: KubeConfig): string {
+  if (flag) return flag;
+  const fromURL = Transport.clusterFromKubeconfig(kubeconfig);
+  if (fromURL) return fromURL;
+  throw new MissingClusterError();
+}
+
+/** Run until `signal` aborts (resolves) or the SyncTarget turns out to be another one (rejects). */
+export async function runSyncer(cfg: SyncerConfig, signal: AbortSignal, deps: { syncTargets?: SyncTargetAccess; cluster?: string } = {}): Promise<void> {
+  const clock = cfg.clock ?? realSyncerClock;
+  let clusterClient: ClusterClient | undefined;
+  let syncTargets = deps.syncTargets;
+  let cluster = deps.cluster ?? cfg.cluster ?? '';
+  if (!syncTargets) {
+    const kubeconfig = new KubeConfig();
+    kubeconfig.loadFromFile(cfg.kubeconfigPath);
+    cluster = resolveCluster(cfg.cluster, kubeconfig);
+    // A beat that takes longer than its period is worth abandoning and retrying.
+    clusterClient = new ClusterClient(kubeconfig, { component: SYNCER_COMPONENT, timeoutMs: Math.max(5_000, Math.min(30_000, cfg.heartbeatPeriodMs)) });
+    syncTargets = clusterClient.cluster(cluster).syncTargets();
+  }
+  const logger = cfg.logger.child({ syncTarget: cfg.syncTargetName, cluster });
+  try {
+    logger.info('waiting for the SyncTarget', { expectedUid: cfg.syncTargetUid ?? '(any)' });
+    const st: SyncTarget | undefined = await waitForSyncTarget({ syncTargets, name: cfg.syncTargetName, expectedUid: cfg.syncTargetUid, clock, logger, signal });
+    if (!st) return;
+    const uid = st.metadata.uid ?? '';
+    logger.info('SyncTarget found, heartbeating', { uid, periodMs: cfg.heartbeatPeriodMs });
+    const loop = new HeartbeatLoop(
+      { syncTargets, name: cfg.syncTargetName, uid, periodMs: cfg.heartbeatPeriodMs, clock, logger, capacity: cfg.capacity, ...cfg.heartbeat },
+      st,
+    );
+    await loop.run(signal);
+    logger.info('stopped');
+  } finally {
+    clusterClient?.close();
+  }
+}

@@ -1,0 +1,171 @@
+// The heartbeat loop: every period, one JSON Patch on synctargets/<name>/status that tests
+// the uid (so a recreated SyncTarget is never kept alive by a stale syncer) and sets
+// status.lastSyncerHeartbeatTime (and capacity/allocatable, when configured).
+//
+// Design.md §9 says `replace /status/lastSyncerHeartbeatTime`; `replace` fails while the
+// field (or status itself) is absent, so we use `add`, which RFC 6902 defines as replace when
+// the member exists. A SyncTarget with no status at all gets `/status` created in the same
+// patch, guarded by a resourceVersion test so that we never overwrite a status someone else
+// wrote in the meantime.
+import type { JsonPatchOp, SyncTarget } from '../client/index.ts';
+import { isInvalid } from '../client/errors.ts';
+import type { Logger } from '../log/logger.ts';
+import { classifyBeatError, type FailureKind, retryDelay } from './backoff.ts';
+import type { ResourceList } from './capacity.ts';
+import { formatTime, type SyncerClock } from './clock.ts';
+import isEqual from './deep-equal.ts';
+import { type SyncTargetAccess, UidMismatchError } from './synctarget-access.ts';
+
+export interface HeartbeatOptions {
+  syncTargets: SyncTargetAccess;
+  name: string;
+  uid: string;
+  periodMs: number;
+  clock: SyncerClock;
+  logger: Logger;
+  /** Reported as status.capacity and status.allocatable when set. */
+  capacity?: ResourceList | undefined;
+  random?: () => number;
+  /** First retry delay after a transient failure; defaults to 500ms. */
+  initialBackoffMs?: number;
+  /** Cap of transient retries; defaults to the period (below any sane staleness threshold). */
+  maxBackoffMs?: number;
+  /** Pause after 401/403/404; defaults to 60s. */
+  authFailureBackoffMs?: number;
+  /** Called after every attempt (tests, benchmarks, metrics). */
+  onBeat?: (outcome: BeatOutcome) => void;
+}
+
+export type BeatOutcome =
+  | { ok: true; at: Date; latencyMs: number }
+  | { ok: false; kind: FailureKind | 'stale-view'; error: Error; latencyMs: number };
+
+export class HeartbeatLoop {
+  private readonly o: HeartbeatOptions;
+  /** What we last saw of the object: whether it has a status, its resourceVersion, capacity. */
+  private statusPresent: boolean;
+  private resourceVersion: string;
+  private capacityReported: boolean;
+  private consecutiveFailures = 0;
+  private lastFailureKind: string | undefined;
+
+  constructor(o: HeartbeatOptions, initial: SyncTarget) {
+    this.o = o;
+    this.lastFailureKind = undefined;
+    this.statusPresent = false;
+    this.resourceVersion = '';
+    this.capacityReported = false;
+    this.observe(initial);
+  }
+
+  private observe(st: SyncTarget): void {
+    this.statusPresent = st.status !== undefined && st.status !== null;
+    this.resourceVersion = st.metadata.resourceVersion ?? '';
+    const cap = this.o.capacity;
+    this.capacityReported = cap === undefined || (isEqual(st.status?.capacity, cap) && isEqual(st.status?.allocatable, cap));
+  }
+
+  /** The JSON Patch for a beat at `now` (exported for tests of its exact shape). */
+  buildPatch(now: Date): JsonPatchOp[] {
+    const ops: JsonPatchOp[] = [{ op: 'test', path: '/metadata/uid', value: this.o.uid }];
+    if (!this.statusPresent) {
+      ops.push({ op: 'test', path: '/metadata/resourceVersion', value: this.resourceVersion });
+      ops.push({ op: 'add', path: '/status', value: {} });
+    }
+    ops.push({ op: 'add', path: '/status/lastSyncerHeartbeatTime', value: formatTime(now) });
+    if (this.o.capacity && !this.capacityReported) {
+      ops.push({ op: 'add', path: '/status/capacity', value: this.o.capacity });
+      ops.push({ op: 'add', path: '/status/allocatable', value: this.o.capacity });
+    }
+    return ops;
+  }
+
+  /**
+   * One attempt. Never throws except UidMismatchError (fatal: the SyncTarget was recreated).
+   * A failed `test` (422) means our view is stale: re-read, then report 'stale-view' so the
+   * caller retries soon with the fresh view.
+   */
+  async beat(): Promise<BeatOutcome> {
+    const { syncTargets, name, clock, logger } = this.o;
+    const now = clock.now();
+    const t0 = performance.now();
+    try {
+      const st = await syncTargets.patchStatus(name, 'json', this.buildPatch(now));
+      this.observe(st);
+      if (this.consecutiveFailures > 0) logger.info('heartbeat recovered', { afterFailures: this.consecutiveFailures });
+      this.consecutiveFailures = 0;
+      this.lastFailureKind = undefined;
+      logger.debug('heartbeat sent', { at: formatTime(now) });
+      return { ok: true, at: now, latencyMs: performance.now() - t0 };
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      this.consecutiveFailures++;
+      if (isInvalid(err)) {
+        await this.refreshView();
+        logger.info('heartbeat precondition failed, refreshed the SyncTarget and will retry', { error: error.message });
+        return { ok: false, kind: 'stale-view', error, latencyMs: performance.now() - t0 };
+      }
+      const kind = classifyBeatError(err);
+      this.logFailure(kind, error);
+      return { ok: false, kind, error, latencyMs: performance.now() - t0 };
+    }
+  }
+
+  private async refreshView(): Promise<void> {
+    try {
+      const st = await this.o.syncTargets.get(this.o.name);
+      const uid = st.metadata.uid ?? '';
+      if (uid !== this.o.uid) throw new UidMismatchError(this.o.name, this.o.uid, uid);
+      this.observe(st);
+    } catch (err) {
+      if (err instanceof UidMismatchError) throw err;
+      // Could not re-read: keep the old view; the next attempt tells us more.
+    }
+  }
+
+  private logFailure(kind: FailureKind, error: Error): void {
+    const { logger, name } = this.o;
+    const meta = { consecutiveFailures: this.consecutiveFailures, error: error.message };
+    const repeated = this.lastFailureKind === kind;
+    this.lastFailureKind = kind;
+    switch (kind) {
+      case 'unauthorized':
+        logger.error('heartbeat rejected: kplane does not accept the syncer token (401); retrying slowly', meta);
+        return;
+      case 'forbidden':
+        logger.error(`heartbeat forbidden (403): the syncer identity may not patch synctargets/${name}/status; retrying slowly`, meta);
+        return;
+      case 'not-found':
+        logger.error(`heartbeat failed: SyncTarget "${name}" not found (404), it was deleted; retrying slowly`, meta);
+        return;
+      default:
+        (repeated ? logger.debug : logger.warn).call(logger, 'heartbeat failed, retrying with backoff', meta);
+    }
+  }
+
+  /** Delay before the next attempt after `outcome`, measured from the attempt's start. */
+  nextDelay(outcome: BeatOutcome): number {
+    if (outcome.ok) return Math.max(0, this.o.periodMs - outcome.latencyMs);
+    if (outcome.kind === 'stale-view') return Math.min(this.o.initialBackoffMs ?? 500, this.o.periodMs);
+    return retryDelay(outcome.kind, this.consecutiveFailures, {
+      maxMs: this.o.maxBackoffMs ?? this.o.periodMs,
+      ...(this.o.initialBackoffMs !== undefined ? { initialMs: this.o.initialBackoffMs } : {}),
+      ...(this.o.authFailureBackoffMs !== undefined ? { authFailureMs: this.o.authFailureBackoffMs } : {}),
+      ...(this.o.random ? { random: this.o.random } : {}),
+    });
+  }
+
+  /**
+   * Beat until the signal aborts. The signal is checked only between beats and is never
+   * passed to the request, so a stop never leaves a half-sent patch. Rejects only with
+   * UidMismatchError.
+   */
+  async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      const outcome = await this.beat();
+      this.o.onBeat?.(outcome);
+      if (signal.aborted) break;
+      await this.o.clock.sleep(this.nextDelay(outcome), signal);
+    }
+  }
+}
