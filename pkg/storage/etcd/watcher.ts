@@ -1,0 +1,189 @@
+// One storage watch on top of one etcd watch (etcd3's Watcher, multiplexed by the client on
+// one gRPC stream). etcd delivers events in revision order without gaps; this class turns
+// them into WatchEvents, buffers them for the consumer (bounded: a consumer that falls too
+// far behind is ended with Expired, writers never wait), and ends the watch on anything
+// that could leave a gap:
+//  - the stream breaks: etcd3 would silently resubscribe from a revision it guesses, so we
+//    end the watch with Unavailable instead and the caller re-watches from its last RV;
+//  - etcd cancels the watch (its history was compacted): Expired or Unavailable, as the
+//    caller-supplied classifier decides.
+import type { IEvent, IWatchResponse, Watcher as Etcd3Watcher } from 'etcd3';
+import { StorageError } from '../errors.ts';
+import type { WatchEvent, Watcher } from '../interface.ts';
+import { decodeObject } from '../object-codec.ts';
+import type { KeySpace } from './key-space.ts';
+
+export interface EtcdWatcherOptions {
+  /** The storage prefix (or exact key) watched. */
+  prefix: string;
+  /** Events at or below this revision are dropped (the etcd watch starts at it, see storage.ts). */
+  fromRevision: number;
+  keySpace: KeySpace;
+  progressNotify: boolean;
+  /** Events allowed to wait for the consumer before the watch is ended as too slow. */
+  maxQueued: number;
+  /** Why etcd cancelled a watch that still needed revisions after `revision`. */
+  classifyCancel: (revision: number, cause: unknown) => Promise<StorageError>;
+  onClose: (w: EtcdWatcher) => void;
+}
+
+export class EtcdWatcher implements Watcher {
+  readonly prefix: string;
+  readonly #opts: EtcdWatcherOptions;
+  readonly #etcd: Etcd3Watcher;
+  #queue: WatchEvent[] = [];
+  /** Revision of the newest event queued (or delivered); bookmarks never go below it. */
+  #lastDelivered: number;
+  #failure: StorageError | undefined;
+  #stopped = false;
+  #wake: (() => void) | undefined;
+  #cancelled: Promise<void> | undefined;
+  /** Settles the pending ready() promise, if any. */
+  #settle: ((err?: StorageError) => void) | undefined;
+
+  /** etcdWatcher must be freshly built (builder.watcher()) so no response can precede our listeners. */
+  constructor(etcdWatcher: Etcd3Watcher, opts: EtcdWatcherOptions) {
+    this.#opts = opts;
+    this.#etcd = etcdWatcher;
+    this.prefix = opts.prefix;
+    this.#lastDelivered = opts.fromRevision;
+    etcdWatcher.on('data', (res) => this.#onData(res));
+    etcdWatcher.on('disconnected', (err) => {
+      this.fail(new StorageError('Unavailable', this.prefix, `watch of ${this.prefix}: etcd stream lost: ${err.message}`, { cause: err }));
+    });
+    etcdWatcher.on('error', (err) => {
+      // Cancelled by the server; keep what is queued (it is gap-free) and decide why.
+      void opts.classifyCancel(this.#lastDelivered, err).then((e) => this.fail(e));
+    });
+  }
+
+  /** Resolves once etcd acknowledged the watch; rejects with the StorageError that prevented it. */
+  ready(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.#failure) return reject(this.#failure);
+      const done = (err?: StorageError) => {
+        this.#etcd.off('connected', onConnected);
+        this.#settle = undefined;
+        if (err) reject(err);
+        else resolve();
+      };
+      const onConnected = () => done();
+      this.#etcd.on('connected', onConnected);
+      this.#settle = done;
+    });
+  }
+
+  /** End the watch with an error; queued events are still delivered first. */
+  fail(err: StorageError): void {
+    if (this.#stopped || this.#failure) return;
+    this.#failure = err;
+    this.#settle?.(err);
+    this.#cancelEtcd();
+    this.#opts.onClose(this);
+    this.#wakeUp();
+  }
+
+  close(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#queue = [];
+    this.#settle?.(new StorageError('Closed', this.prefix, 'watch closed'));
+    this.#cancelEtcd();
+    if (!this.#failure) this.#opts.onClose(this);
+    this.#wakeUp();
+  }
+
+  /** Resolves when the etcd side of this watch is gone (or was never cancelled). */
+  get cancelled(): Promise<void> {
+    return this.#cancelled ?? Promise.resolve();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<WatchEvent> {
+    try {
+      for (;;) {
+        if (this.#stopped) return;
+        const event = this.#queue.shift();
+        if (event) {
+          yield event;
+          continue;
+        }
+        if (this.#failure) throw this.#failure;
+        await new Promise<void>((resolve) => {
+          this.#wake = resolve;
+        });
+      }
+    } finally {
+      this.close();
+    }
+  }
+
+  #onData(res: IWatchResponse): void {
+    if (this.#stopped || this.#failure) return;
+    if (res.events.length === 0) {
+      // A progress notification: every event up to header.revision has been sent.
+      if (this.#opts.progressNotify) this.#enqueue(bookmark(Math.max(Number(res.header.revision), this.#lastDelivered)));
+      return;
+    }
+    for (const ev of res.events) {
+      const revision = Number(ev.kv.mod_revision);
+      if (revision <= this.#opts.fromRevision) continue;
+      let event: WatchEvent;
+      try {
+        event = toWatchEvent(ev, revision, this.#opts.keySpace);
+      } catch (err) {
+        this.fail(err instanceof StorageError ? err : new StorageError('InvalidObject', this.prefix, String(err), { cause: err }));
+        return;
+      }
+      if (!this.#enqueue(event)) return;
+    }
+  }
+
+  #enqueue(event: WatchEvent): boolean {
+    if (this.#queue.length >= this.#opts.maxQueued) {
+      this.#queue = [];
+      this.fail(
+        new StorageError('Expired', this.prefix, `watch of ${this.prefix} ended: consumer too slow (${this.#opts.maxQueued} events queued)`),
+      );
+      return false;
+    }
+    if (event.type !== 'BOOKMARK') this.#lastDelivered = event.revision;
+    this.#queue.push(event);
+    this.#wakeUp();
+    return true;
+  }
+
+  #cancelEtcd(): void {
+    // etcd3's cancel resolves when etcd confirms; a dead stream never confirms, so errors
+    // and hangs are bounded by the storage's close, which waits a short while at most.
+    this.#cancelled ??= this.#etcd.cancel().catch(() => undefined);
+  }
+
+  #wakeUp(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+}
+
+function bookmark(revision: number): WatchEvent {
+  return { type: 'BOOKMARK', key: '', object: { metadata: { resourceVersion: String(revision) } }, revision };
+}
+
+/** ADDED/MODIFIED/DELETED from one etcd event; DELETED carries the last state at the deletion revision. */
+function toWatchEvent(ev: IEvent, revision: number, keySpace: KeySpace): WatchEvent {
+  const key = keySpace.storageKey(ev.kv.key);
+  const prev = ev.prev_kv ? decodeObject(ev.prev_kv.value.toString('utf8'), Number(ev.prev_kv.mod_revision)) : undefined;
+  if (ev.type === 'Put') {
+    const object = decodeObject(ev.kv.value.toString('utf8'), revision);
+    if (ev.kv.version === '1') return { type: 'ADDED', key, object, revision };
+    if (!prev) throw missingPrevious(key, revision);
+    return { type: 'MODIFIED', key, object, prevObject: prev, revision };
+  }
+  if (!ev.prev_kv || !prev) throw missingPrevious(key, revision);
+  return { type: 'DELETED', key, object: decodeObject(ev.prev_kv.value.toString('utf8'), revision), prevObject: prev, revision };
+}
+
+function missingPrevious(key: string, revision: number): StorageError {
+  // etcd reads prev_kv at revision-1; it is absent only when that was compacted meanwhile.
+  return new StorageError('Expired', key, `watch event for ${key} at revision ${revision} lost its previous value to compaction`);
+}
