@@ -4,7 +4,7 @@ import { newLogger } from '../../pkg/log/logger.ts';
 import { parseFlags, usage, UsageError } from '../../pkg/options/flags.ts';
 import { MissingClusterError, runSyncer } from '../../pkg/syncer/agent.ts';
 import { UidMismatchError } from '../../pkg/syncer/synctarget-access.ts';
-import { SYNCER_FLAGS, syncerOptionsSchema } from './options.ts';
+import { SYNCER_FLAGS, syncerOptionsSchema } from '../../pkg/syncer/options.ts';
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, SYNCER_FLAGS, syncerOptionsSchema);

@@ -1,9 +1,9 @@
 // Flags of kplane-syncer, validated with zod. Names follow kcp's syncer and design.md §1/§9
 // (add, never rename).
 import { z } from 'zod';
-import { parseDuration } from '../../pkg/options/duration.ts';
-import type { FlagSpec } from '../../pkg/options/flags.ts';
-import { capacityFlag } from '../../pkg/syncer/capacity.ts';
+import { parseDuration } from '../options/duration.ts';
+import type { FlagSpec } from '../options/flags.ts';
+import { capacityFlag } from './capacity.ts';
 
 export const SYNCER_FLAGS: Record<string, FlagSpec> = {
   'from-kubeconfig': { type: 'string', description: 'kubeconfig for kplane (required)' },

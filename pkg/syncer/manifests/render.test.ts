@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { parse, parseAllDocuments } from 'yaml';
+import { parseFlags } from '../../options/flags.ts';
+import { SYNCER_FLAGS, syncerOptionsSchema } from '../options.ts';
+import { baseServerURL } from './kubeconfig.ts';
+import { syncerResourceName, uidHash8 } from './names.ts';
+import { KUBECONFIG_MOUNT_DIR, RenderError, renderSyncerManifests, toMultiDocYAML } from './render.ts';
+
+const input = {
+  syncTarget: { metadata: { name: 'edge-1', uid: '6c1b0a8e-0000-4000-8000-000000000001' } },
+  workspace: 'root:org:team',
+  kplaneURL: 'https://kplane.example.com:6443/clusters/root:org:team',
+  caPem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+  token: 'tok-123',
+  image: 'ghcr.io/kplane/syncer:v0.1.0',
+  heartbeatPeriod: '10s',
+};
+
+describe('names', () => {
+  test('kplane-syncer-<name>-<first 8 hex of sha256(uid)>', () => {
+    const hash = createHash('sha256').update(input.syncTarget.metadata.uid).digest('hex').slice(0, 8);
+    assert.equal(uidHash8(input.syncTarget.metadata.uid), hash);
+    assert.equal(syncerResourceName('edge-1', input.syncTarget.metadata.uid), `kplane-syncer-edge-1-${hash}`);
+  });
+  test('long names are shortened to a DNS label, keeping the hash', () => {
+    const n = syncerResourceName('a'.repeat(60) + '-b', 'u');
+    assert.ok(n.length <= 63, n);
+    assert.match(n, /^kplane-syncer-a+-[0-9a-f]{8}$/);
+  });
+});
+
+describe('renderSyncerManifests', () => {
+  const objs = renderSyncerManifests(input);
+  const id = syncerResourceName('edge-1', input.syncTarget.metadata.uid);
+
+  test('dependency order and names', () => {
+    assert.deepEqual(objs.map((o) => o.kind), ['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Secret', 'Deployment']);
+    for (const o of objs) {
+      assert.equal(o.metadata.name, id);
+      assert.equal(o.metadata.labels?.['app.kubernetes.io/managed-by'], 'kplane');
+    }
+    for (const o of objs.filter((o) => ['ServiceAccount', 'Secret', 'Deployment'].includes(o.kind!))) assert.equal(o.metadata.namespace, id);
+  });
+
+  test('the Secret holds a kubeconfig for kplane without the /clusters path', () => {
+    const secret = objs[4]!;
+    const kc = parse(Buffer.from((secret.data as Record<string, string>).kubeconfig!, 'base64').toString()) as {
+      clusters: { cluster: { server: string; 'certificate-authority-data': string } }[];
+      users: { user: { token: string } }[];
+    };
+    assert.equal(kc.clusters[0]!.cluster.server, 'https://kplane.example.com:6443');
+    assert.equal(Buffer.from(kc.clusters[0]!.cluster['certificate-authority-data'], 'base64').toString(), input.caPem);
+    assert.equal(kc.users[0]!.user.token, 'tok-123');
+  });
+
+  test('the Deployment: Recreate, 1 replica, hardened, args the syncer accepts', () => {
+    const spec = objs[5]!.spec as any; // eslint-disable-line @typescript-eslint/no-explicit-any -- poking at a pod template
+    assert.equal(spec.replicas, 1);
+    assert.deepEqual(spec.strategy, { type: 'Recreate' });
+    const c = spec.template.spec.containers[0];
+    assert.equal(c.image, input.image);
+    assert.equal(c.securityContext.readOnlyRootFilesystem, true);
+    assert.equal(c.securityContext.runAsNonRoot, true);
+    assert.ok(c.resources.requests.cpu && c.resources.requests.memory);
+    assert.deepEqual(spec.selector.matchLabels, spec.template.metadata.labels);
+    assert.equal(spec.template.spec.volumes[0].secret.secretName, id);
+    const { values } = parseFlags(c.args, SYNCER_FLAGS, syncerOptionsSchema);
+    assert.equal(values['from-kubeconfig'], `${KUBECONFIG_MOUNT_DIR}/kubeconfig`);
+    assert.equal(values['from-cluster'], 'root:org:team');
+    assert.equal(values['sync-target-name'], 'edge-1');
+    assert.equal(values['sync-target-uid'], input.syncTarget.metadata.uid);
+    assert.equal(values['heartbeat-period'], 10_000);
+  });
+
+  test('the ClusterRoleBinding binds the ClusterRole to the ServiceAccount', () => {
+    const crb = objs[3]! as any; // eslint-disable-line @typescript-eslint/no-explicit-any -- RBAC shape
+    assert.deepEqual(crb.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: id });
+    assert.deepEqual(crb.subjects, [{ kind: 'ServiceAccount', name: id, namespace: id }]);
+  });
+
+  test('pure: same input, same output; capacity becomes a flag', () => {
+    assert.deepEqual(renderSyncerManifests(input), objs);
+    const withCap = renderSyncerManifests({ ...input, capacity: { cpu: '8', memory: '32Gi' } });
+    assert.ok(((withCap[5]!.spec as any).template.spec.containers[0].args as string[]).includes('--capacity=cpu=8,memory=32Gi')); // eslint-disable-line @typescript-eslint/no-explicit-any -- pod template
+  });
+
+  test('multi-document YAML round-trips in order', () => {
+    const docs = parseAllDocuments(toMultiDocYAML(objs)).map((d) => d.toJS() as { kind: string });
+    assert.deepEqual(docs.map((d) => d.kind), objs.map((o) => o.kind));
+  });
+
+  test('refuses a SyncTarget without uid', () => {
+    assert.throws(() => renderSyncerManifests({ ...input, syncTarget: { metadata: { name: 'x' } } }), RenderError);
+    assert.throws(() => renderSyncerManifests({ ...input, token: '' }), /token is required/);
+  });
+
+  test('baseServerURL', () => {
+    assert.equal(baseServerURL('https://h:6443/clusters/root'), 'https://h:6443');
+    assert.equal(baseServerURL('https://h:6443/'), 'https://h:6443');
+    assert.equal(baseServerURL('https://h/prefix/clusters/root:a'), 'https://h/prefix');
+  });
+});
