@@ -1,18 +1,26 @@
 // Verb → handler.
-import { newMethodNotAllowed } from '../../apierrors/errors.ts';
+import { newMethodNotAllowed, StatusError } from '../../apierrors/errors.ts';
 import type { HandlerContext } from './context.ts';
 import { handleDelete, handleDeleteCollection } from './delete.ts';
 import { handlePatch } from './patch.ts';
 import { handleGet, handleList } from './read.ts';
 import { handleWatch } from './watch.ts';
 import { handleCreate, handleUpdate } from './write.ts';
+import { handleTokenRequest, isTokenRequest } from './tokenrequest.ts';
 
 export async function dispatchResource(ctx: HandlerContext): Promise<void> {
+  const sub = ctx.info.subresource;
+  if (sub !== '' && !(sub === 'status' && ctx.def.subresources.status)) {
+    // A subresource the resource does not declare (e.g. deployments/scale) has no route in
+    // kube either: 404, which kubectl reports as NotFound.
+    throw new StatusError('NotFound', 'the server could not find the requested resource', {});
+  }
   if (ctx.def.virtual) {
     // Reviews (SelfSubjectAccessReview, …) are answered by the authorization layer.
     const { handleReview } = await import('./review.ts');
     return handleReview(ctx);
   }
+  if (isTokenRequest(ctx)) return handleTokenRequest(ctx);
   switch (ctx.info.verb) {
     case 'get':
       return handleGet(ctx);
