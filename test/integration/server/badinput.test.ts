@@ -251,7 +251,16 @@ test('bad input gets a clear 4xx Status and stores nothing', { timeout: 600_000 
     code: 404,
     reason: 'NotFound',
   });
-  await bad('unsupported subresource', () => http.get(`${ST}/existing/scale`), { code: 400, reason: 'BadRequest' });
+  await bad('unsupported subresource (read)', () => http.get(`${ST}/existing/scale`), { code: 404, reason: 'NotFound' });
+  await bad('unsupported subresource (write)', () => http.patch(`${ST}/existing/scale`, { spec: { replicas: 2 } }, 'application/merge-patch+json'), {
+    code: 404,
+    reason: 'NotFound',
+  });
+  await bad('status subresource of a resource without one', () => http.get(`/clusters/${WS}/api/v1/namespaces/default/configmaps/cm-1/status`), {
+    code: 404,
+    reason: 'NotFound',
+  });
+  await bad('DELETE on the status subresource', () => http.delete(`${ST}/existing/status`), { code: 405, reason: 'MethodNotAllowed' });
 
   // --- conflicts
   await bad('create of an existing object', () => http.post(ST, syncTarget('existing')), {
