@@ -5,7 +5,6 @@ import { ALL_RESOURCES } from '../../apis/index.ts';
 import { ensureAdminToken } from '../../pkg/bootstrap/admin.ts';
 import { ensureServingMaterial, type ServingMaterial } from '../../pkg/certs/certs.ts';
 import { type Logger, newLogger } from '../../pkg/log/logger.ts';
-import { AdminTokenAuthenticator } from '../../pkg/server/authn/admintoken.ts';
 import { AuthenticatorChain } from '../../pkg/server/authn/authenticator.ts';
 import { Discovery } from '../../pkg/server/discovery.ts';
 import type { HealthCheck } from '../../pkg/server/health.ts';
@@ -17,6 +16,10 @@ import { SecureServing } from '../../pkg/server/serving.ts';
 import type { Storage } from '../../pkg/storage/interface.ts';
 import { openSqliteStorage } from '../../pkg/storage/sqlite/index.ts';
 import type { StartOptions } from './options.ts';
+import { bindSecurity, SECURITY_TYPES } from './security.ts';
+import { workspaceInitializer } from '../../pkg/server/authz/bootstrap.ts';
+import type { SecurityServices } from '../../pkg/server/authz/services.ts';
+import type { PerClientInflightLimiter } from '../../pkg/server/filters/inflight.ts';
 
 export const TYPES = {
   Options: Symbol('Options'),
@@ -62,12 +65,13 @@ export function buildContainer(o: StartOptions, logger: Logger = newLogger({ for
   c.bind<Registry>(TYPES.Registry).toDynamicValue(async (ctx) => new Registry(ALL_RESOURCES, await ctx.getAsync<Storage>(TYPES.Storage)));
   c.bind<Discovery>(TYPES.Discovery).toDynamicValue(() => new Discovery(ALL_RESOURCES));
   c.bind<OpenAPIService>(TYPES.OpenAPI).toDynamicValue(() => new OpenAPIService(ALL_RESOURCES));
-  c.bind<Lifecycle>(TYPES.Lifecycle).toDynamicValue(
-    async (ctx) => new Lifecycle(await ctx.getAsync<Registry>(TYPES.Registry), logger, ctx.get<string>(TYPES.ExternalURL)),
-  );
-  c.bind<AuthenticatorChain>(TYPES.Authenticator).toDynamicValue(
-    (ctx) => new AuthenticatorChain([new AdminTokenAuthenticator(ctx.get<AdminToken>(TYPES.AdminToken).sha256)]),
-  );
+  c.bind<Lifecycle>(TYPES.Lifecycle).toDynamicValue(async (ctx) => {
+    const registry = await ctx.getAsync<Registry>(TYPES.Registry);
+    const lifecycle = new Lifecycle(registry, logger, ctx.get<string>(TYPES.ExternalURL));
+    lifecycle.workspaceInitializers.push(workspaceInitializer(registry));
+    return lifecycle;
+  });
+  bindSecurity(c, o, { registry: TYPES.Registry, adminToken: TYPES.AdminToken, authenticator: TYPES.Authenticator });
   c.bind<APIServer>(TYPES.APIServer).toDynamicValue(async (ctx) => {
     const storage = await ctx.getAsync<Storage>(TYPES.Storage);
     const storageCheck: HealthCheck = { name: 'storage', check: async () => void (await storage.currentRevision()) };
@@ -76,7 +80,9 @@ export function buildContainer(o: StartOptions, logger: Logger = newLogger({ for
       discovery: ctx.get<Discovery>(TYPES.Discovery),
       lifecycle: await ctx.getAsync<Lifecycle>(TYPES.Lifecycle),
       openapi: ctx.get<OpenAPIService>(TYPES.OpenAPI),
-      authenticator: ctx.get<AuthenticatorChain>(TYPES.Authenticator),
+      authenticator: await ctx.getAsync<AuthenticatorChain>(TYPES.Authenticator),
+      security: await ctx.getAsync<SecurityServices>(SECURITY_TYPES.Security),
+      inflight: ctx.get<PerClientInflightLimiter>(SECURITY_TYPES.Inflight),
       logger,
       healthChecks: [{ name: 'ping', check: () => undefined }, storageCheck],
       readyChecks: [],

@@ -9,6 +9,8 @@ import type { SecureServing } from '../../pkg/server/serving.ts';
 import type { Storage } from '../../pkg/storage/interface.ts';
 import { startCompactor } from '../../pkg/storage/compaction/index.ts';
 import { type AdminToken, buildContainer, TYPES } from './container.ts';
+import { ensureBootstrapRoles } from '../../pkg/server/authz/bootstrap.ts';
+import type { Registry } from '../../pkg/server/registry/registry.ts';
 import type { StartOptions } from './options.ts';
 
 /** Resolve port 0 to a concrete free port up front, so URLs are known before wiring. */
@@ -41,6 +43,7 @@ export async function runStart(opts: StartOptions): Promise<void> {
   const stopCompactor = startCompactor(storage, { logger });
   const lifecycle = await container.getAsync<Lifecycle>(TYPES.Lifecycle);
   await lifecycle.ensureDefaultNamespace('root');
+  await ensureBootstrapRoles(await container.getAsync<Registry>(TYPES.Registry), 'root');
   const serving = await container.getAsync<SecureServing>(TYPES.Serving);
   await serving.listen();
 

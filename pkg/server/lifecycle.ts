@@ -19,6 +19,8 @@ export class Lifecycle {
   private readonly now: () => number;
   /** Base URL used for Workspace status.URL, e.g. https://127.0.0.1:6443 */
   private readonly externalURL: string;
+  /** Run when a new workspace is initialised, before it turns Ready (bootstrap RBAC, creator's binding). */
+  readonly workspaceInitializers: ((cluster: string, ws: KObject) => Promise<void>)[] = [];
 
   constructor(registry: Registry, logger: Logger, externalURL: string, now: () => number = Date.now) {
     this.registry = registry;
@@ -89,6 +91,7 @@ export class Lifecycle {
     const name = ws.metadata.name ?? '';
     const child = join(cluster, name);
     await this.ensureDefaultNamespace(child);
+    for (const init of this.workspaceInitializers) await init(child, ws);
     const store = this.registry.store(WORKSPACES.group, WORKSPACES.plural);
     await store.update(
       cluster,

@@ -5,7 +5,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { newMethodNotAllowed, StatusError } from '../apierrors/errors.ts';
 import type { Logger } from '../log/logger.ts';
-import type { AuthenticatorChain } from './authn/authenticator.ts';
+import { ANONYMOUS, type AuthenticatorChain } from './authn/authenticator.ts';
+import type { SecurityServices } from './authz/services.ts';
+import type { PerClientInflightLimiter } from './filters/inflight.ts';
 import { aggregatedContentType, type Discovery } from './discovery.ts';
 import { dispatchResource } from './handlers/dispatch.ts';
 import type { HandlerContext, UserInfo } from './handlers/context.ts';
@@ -24,6 +26,10 @@ export interface APIServerDeps {
   lifecycle: Lifecycle;
   openapi: OpenAPIService;
   authenticator: AuthenticatorChain;
+  /** Authorization (RBAC) and token minting; without it every authenticated user may do anything. */
+  security?: SecurityServices;
+  /** Per-client concurrency limit (429 + Retry-After); watches are exempt. */
+  inflight?: PerClientInflightLimiter;
   logger: Logger;
   healthChecks: HealthCheck[];
   readyChecks: HealthCheck[];
@@ -54,6 +60,7 @@ export class APIServer {
     const start = process.hrtime.bigint();
     let user: UserInfo | undefined;
     let info: RequestInfo | undefined;
+    let release: (() => void) | undefined;
     try {
       const url = new URL(req.url ?? '/', 'https://kplane.invalid');
       info = parseRequestInfo(req.method ?? 'GET', url);
@@ -63,6 +70,10 @@ export class APIServer {
       if ('error' in auth) throw new StatusError('Unauthorized', 'Unauthorized');
       if ('user' in auth) user = auth.user;
       else if (!isPublic) throw new StatusError('Unauthorized', 'Unauthorized');
+      if (this.deps.security) await this.deps.security.authorizer.authorize(user ?? ANONYMOUS, info, url);
+      if (this.deps.inflight && !(info.isResourceRequest && info.verb === 'watch')) {
+        release = this.deps.inflight.acquire(user?.username ?? `ip:${req.socket.remoteAddress ?? ''}`);
+      }
 
       if (!info.isResourceRequest) {
         await this.serveNonResource(req, res, url, info.path, info.cluster, info.wildcard);
@@ -83,6 +94,7 @@ export class APIServer {
         registry: this.deps.registry,
         lifecycle: this.deps.lifecycle,
         user: user!,
+        security: this.deps.security,
         logger: this.deps.logger,
         now: this.now,
         shutdown: this.shutdownController.signal,
@@ -93,6 +105,7 @@ export class APIServer {
       if (se.code >= 500) this.deps.logger.error('request failed', { path: req.url, err: err instanceof Error ? (err.stack ?? err.message) : String(err) });
       writeError(res, se);
     } finally {
+      release?.();
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       this.deps.logger.info('request', {
         user: user?.username ?? 'system:anonymous',

@@ -7,6 +7,7 @@ import type { ResourceStore } from '../registry/store.ts';
 import type { ResourceRequestInfo } from '../request/requestinfo.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { Lifecycle } from '../lifecycle.ts';
+import type { SecurityServices } from '../authz/services.ts';
 
 export interface UserInfo {
   username: string;
@@ -25,6 +26,8 @@ export interface HandlerContext {
   registry: Registry;
   lifecycle: Lifecycle;
   user: UserInfo;
+  /** Authorizer and token issuer, for Self*Reviews and TokenRequest (absent in bare test servers). */
+  security?: SecurityServices | undefined;
   logger: Logger;
   now: () => number;
   /** Resolves when the server starts shutting down (watches end cleanly then). */

@@ -7,6 +7,7 @@ import { admitObject, fieldValidationOf } from './admit.ts';
 import { type HandlerContext, fieldManager, isDryRun } from './context.ts';
 import { checkKind, checkName, checkNamespace, decodeObjectBody } from './decode.ts';
 import { respondObject } from './read.ts';
+import { OWNER_ANNOTATION, ownerAnnotationValue } from '../authz/bootstrap.ts';
 
 export async function handleCreate(ctx: HandlerContext): Promise<void> {
   const { info, def, store } = ctx;
@@ -21,6 +22,8 @@ export async function handleCreate(ctx: HandlerContext): Promise<void> {
   const prepared = store.prepareForCreate(info.cluster, info.namespace, admitted);
   if (def.group === 'tenancy.kcp.io' && def.plural === 'workspaces') {
     prepared.status = ctx.lifecycle.initialWorkspaceStatus(info.cluster, prepared.metadata.name ?? '');
+    // The creator becomes the new workspace's admin (authz/bootstrap.ts reads this at init).
+    prepared.metadata.annotations = { ...prepared.metadata.annotations, [OWNER_ANNOTATION]: ownerAnnotationValue(ctx.user) };
   }
   prepared.metadata.managedFields = recordManagedFields(ctx, undefined, prepared, fieldManager(ctx), '');
   const created = await store.create(info.cluster, info.namespace, prepared, { dryRun });
