@@ -107,7 +107,7 @@ describe('authorizer', () => {
   test('rules review lists bound rules plus basic-user rules', async () => {
     const r = await authz.rulesFor(sa, 'root:a', 'default');
     assert.ok(r.resourceRules.some((x) => x.resourceNames?.includes('edge-1')));
-    assert.ok(r.nonResourceRules.some((x) => x.nonResourceURLs.includes('/api')));
+    assert.ok(r.nonResourceRules.some((x) => x.nonResourceURLs?.includes('/api')));
   });
 });
 
