@@ -6,6 +6,7 @@
 // (another kplane replica, etcd's --auto-compaction-*) do we binary-search the oldest
 // readable revision, about log2(current - known) reads, which then becomes the known value.
 import type { Etcd3 } from 'etcd3';
+import { etcdCall, retryNeverSent } from './etcd-call.ts';
 import { isCompactedError, toStorageError } from './etcd-errors.ts';
 import type { KeySpace } from './key-space.ts';
 
@@ -28,18 +29,14 @@ export class Revisions {
 
   /** etcd's current revision (a linearizable read of a never-written sentinel key). */
   async current(): Promise<number> {
-    try {
-      const res = await this.#client.kv.range({ key: this.#keys.probeKey, count_only: true });
-      return Number(res.header.revision);
-    } catch (err) {
-      throw toStorageError(err, '', 'read revision');
-    }
+    const res = await etcdCall('', 'read revision', () => this.#client.kv.range({ key: this.#keys.probeKey, count_only: true }));
+    return Number(res.header.revision);
   }
 
   /** True while revision is still in history; false once it is compacted. Future revisions count as readable. */
   async readable(revision: number): Promise<boolean> {
     try {
-      await this.#client.kv.range({ key: this.#keys.probeKey, revision: Math.max(revision, 1), count_only: true });
+      await retryNeverSent(() => this.#client.kv.range({ key: this.#keys.probeKey, revision: Math.max(revision, 1), count_only: true }));
       return true;
     } catch (err) {
       if (isCompactedError(err)) return false;
@@ -83,7 +80,7 @@ export class Revisions {
     try {
       // physical=false: etcd raises its compact mark when the request is applied (reads and
       // watches below it fail from then on) and frees space in the background.
-      await this.#client.kv.compact({ revision: target, physical: false });
+      await retryNeverSent(() => this.#client.kv.compact({ revision: target, physical: false }));
     } catch (err) {
       // Someone compacted at or past target already: the goal is met.
       if (isCompactedError(err)) {

@@ -16,7 +16,7 @@ import type {
 } from '../interface.ts';
 import { decodeContinue, encodeContinue } from '../continue-token.ts';
 import { decodeObject, encodeObject, sameStoredContent, storedUid } from '../object-codec.ts';
-import { toStorageError } from './etcd-errors.ts';
+import { etcdCall } from './etcd-call.ts';
 import { keyAfter, type KeySpace } from './key-space.ts';
 import { Revisions } from './revisions.ts';
 import { EtcdWatcher } from './watcher.ts';
@@ -260,14 +260,5 @@ function checkPreconditions(key: string, cur: IKeyValue, pre: Preconditions | un
   }
   if (pre.uid !== undefined && pre.uid !== storedUid(cur.value.toString('utf8'))) {
     throw new StorageError('Conflict', key, `${key}: uid ${pre.uid} does not match`);
-  }
-}
-
-/** One etcd request with its failure mapped to a StorageError (a caller's tryUpdate errors never pass here). */
-async function etcdCall<T>(key: string, op: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    throw toStorageError(err, key, op);
   }
 }
