@@ -9,6 +9,8 @@ import { handleCreate, handleUpdate } from './write.ts';
 import { handleTokenRequest, isTokenRequest } from './tokenrequest.ts';
 
 export async function dispatchResource(ctx: HandlerContext): Promise<void> {
+  // serviceaccounts/<name>/token (TokenRequest) is the one non-status subresource served.
+  if (isTokenRequest(ctx)) return handleTokenRequest(ctx);
   const sub = ctx.info.subresource;
   if (sub !== '' && !(sub === 'status' && ctx.def.subresources.status)) {
     // A subresource the resource does not declare (e.g. deployments/scale) has no route in
@@ -20,7 +22,6 @@ export async function dispatchResource(ctx: HandlerContext): Promise<void> {
     const { handleReview } = await import('./review.ts');
     return handleReview(ctx);
   }
-  if (isTokenRequest(ctx)) return handleTokenRequest(ctx);
   switch (ctx.info.verb) {
     case 'get':
       return handleGet(ctx);
