@@ -25,6 +25,11 @@ async function main(argv: string[]): Promise<number> {
       await runStart(values);
       return 0;
     }
+    case 'workload': {
+      // Loaded on demand: `kplane start` need not parse the workload command's code.
+      const { runWorkload } = await import('./workload.ts');
+      return runWorkload(rest);
+    }
     case undefined:
     case 'help':
     case '--help':

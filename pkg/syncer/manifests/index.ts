@@ -2,3 +2,4 @@
 export * from './names.ts';
 export * from './kubeconfig.ts';
 export * from './render.ts';
+export * from './identity.ts';

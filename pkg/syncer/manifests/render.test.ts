@@ -102,3 +102,15 @@ describe('renderSyncerManifests', () => {
     assert.equal(baseServerURL('https://h/prefix/clusters/root:a'), 'https://h/prefix');
   });
 });
+
+describe('renderSyncerIdentity', () => {
+  test('SA + ClusterRole limited by resourceNames + binding', async () => {
+    const { renderSyncerIdentity } = await import('./identity.ts');
+    const [sa, role, binding] = renderSyncerIdentity(input.syncTarget) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any -- RBAC shapes
+    const id = syncerResourceName('edge-1', input.syncTarget.metadata.uid);
+    assert.deepEqual([sa.kind, sa.metadata.name, sa.metadata.namespace], ['ServiceAccount', id, 'default']);
+    assert.ok(role.rules.every((r: { resourceNames: string[] }) => r.resourceNames.length === 1 && r.resourceNames[0] === 'edge-1'));
+    assert.deepEqual(role.rules.map((r: { resources: string[] }) => r.resources[0]), ['synctargets', 'synctargets/status']);
+    assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: id, namespace: 'default' }]);
+  });
+});

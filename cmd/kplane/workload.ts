@@ -1,0 +1,129 @@
+// `kplane workload sync|cordon|uncordon|drain <name>`: SyncTarget chores in the workspace of
+// the current kubeconfig context (KUBECONFIG or --kubeconfig), like `kubectl kcp workload`.
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { KubeConfig } from '@kubernetes/client-node';
+import { z } from 'zod';
+import { ClusterClient } from '../../pkg/client/index.ts';
+import { Transport } from '../../pkg/client/transport.ts';
+import { parseDuration } from '../../pkg/options/duration.ts';
+import { type FlagSpec, parseFlags, usage, UsageError } from '../../pkg/options/flags.ts';
+import { capacityFlag } from '../../pkg/syncer/capacity.ts';
+import { baseServerURL } from '../../pkg/syncer/manifests/kubeconfig.ts';
+import { toMultiDocYAML } from '../../pkg/syncer/manifests/render.ts';
+import { prepareSyncer, schedulingPatch, SYNCER_TOKEN_SECONDS, type TokenMinter, TokenRequestUnavailableError } from '../../pkg/syncer/prepare.ts';
+import { ServiceAccountTokens } from '../../pkg/server/authn/satoken.ts';
+
+export const WORKLOAD_FLAGS: Record<string, FlagSpec> = {
+  kubeconfig: { type: 'string', description: 'kubeconfig to use (defaults to $KUBECONFIG, then ~/.kube/config)' },
+  'syncer-image': { type: 'string', description: 'sync: container image of the syncer (required)' },
+  output: { type: 'string', short: 'o', description: 'sync: file to write the manifests to, or - for stdout (required)' },
+  cluster: { type: 'string', description: 'sync: spec.cluster, the physical cluster name (defaults to the SyncTarget name)' },
+  'heartbeat-period': { type: 'string', description: 'sync: the syncer heartbeat period', default: '20s' },
+  capacity: { type: 'string', description: 'sync: capacity the syncer reports, e.g. cpu=8,memory=32Gi' },
+  'service-account-key-file': {
+    type: 'string',
+    description: "sync: mint the syncer token locally with kplane's signing key (<root-dir>/sa.key, operators on the kplane host) instead of the TokenRequest API",
+  },
+  help: { type: 'boolean', short: 'h', description: 'show this help' },
+};
+
+const schema = z.object({
+  kubeconfig: z.string().min(1).optional(),
+  'syncer-image': z.string().min(1).optional(),
+  output: z.string().min(1).optional(),
+  cluster: z.string().min(1).optional(),
+  'heartbeat-period': z.string().refine((s) => (parseDuration(s) ?? 0) > 0, { message: 'must be a positive duration such as 20s' }).default('20s'),
+  capacity: z.string().optional(),
+  'service-account-key-file': z.string().min(1).optional(),
+  help: z.boolean().optional(),
+});
+
+const HELP = `Usage: kplane workload <sync|cordon|uncordon|drain> <name> [flags]
+
+  sync      create or update SyncTarget <name> and its syncer identity, and write the
+            manifests that run the syncer on the physical cluster (-o FILE or -)
+  cordon    mark the SyncTarget unschedulable
+  uncordon  make it schedulable again (and stop any eviction)
+  drain     evict workloads from it now (spec.evictAfter)`;
+
+/** The current context's workspace and kplane URL. */
+function currentWorkspace(kc: KubeConfig): { workspace: string; server: string; caPem: string } {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new UsageError('the kubeconfig has no current context/cluster');
+  let caPem = '';
+  if (cluster.caData) caPem = Buffer.from(cluster.caData, 'base64').toString('utf8');
+  else if (cluster.caFile) caPem = readFileSync(cluster.caFile, 'utf8');
+  return { workspace: Transport.clusterFromKubeconfig(kc) ?? 'root', server: baseServerURL(cluster.server), caPem };
+}
+
+/**
+ * The documented fallback when TokenRequest is unavailable: sign the token with kplane's own
+ * service-account key, exactly as the server would (same issuer, audience and claims).
+ */
+function localMinter(keyFile: string): TokenMinter {
+  return async (_clusterClient, sa) => {
+    const privateKey = createPrivateKey(readFileSync(keyFile, 'utf8'));
+    const tokens = new ServiceAccountTokens({ key: { privateKey, publicKey: createPublicKey(privateKey) }, lookup: { uidOf: async () => undefined } });
+    return tokens.issue({ cluster: sa.workspace, namespace: sa.namespace, name: sa.name, uid: sa.uid }, SYNCER_TOKEN_SECONDS).token;
+  };
+}
+
+export async function runWorkload(argv: string[]): Promise<number> {
+  const [action, ...rest] = argv;
+  if (action === undefined || action === 'help' || action === '--help' || action === '-h') {
+    process.stdout.write(`${HELP}\n\n${usage('kplane workload <command> <name>', 'SyncTarget chores.', WORKLOAD_FLAGS)}\n`);
+    return action === undefined ? 2 : 0;
+  }
+  if (!['sync', 'cordon', 'uncordon', 'drain'].includes(action)) throw new UsageError(`unknown workload command "${action}"`);
+  const { values, positionals } = parseFlags(rest, WORKLOAD_FLAGS, schema);
+  if (values.help) {
+    process.stdout.write(`${HELP}\n\n${usage(`kplane workload ${action} <name>`, 'SyncTarget chores.', WORKLOAD_FLAGS)}\n`);
+    return 0;
+  }
+  const name = positionals[0];
+  if (!name || positionals.length > 1) throw new UsageError(`kplane workload ${action} takes exactly one SyncTarget name`);
+
+  const kc = new KubeConfig();
+  if (values.kubeconfig) kc.loadFromFile(values.kubeconfig);
+  else kc.loadFromDefault();
+  const { workspace, server, caPem } = currentWorkspace(kc);
+  const clusterClient = new ClusterClient(kc, { component: 'kplane-workload' });
+  try {
+    if (action !== 'sync') {
+      await clusterClient.cluster(workspace).syncTargets().patch(name, 'merge', schedulingPatch(action as 'cordon' | 'uncordon' | 'drain', new Date()));
+      process.stdout.write(`synctarget.workload.kcp.io/${name} ${action === 'drain' ? 'draining' : `${action}ed`}\n`);
+      return 0;
+    }
+    if (!values['syncer-image']) throw new UsageError('--syncer-image is required');
+    if (!values.output) throw new UsageError('-o/--output is required (a file, or - for stdout)');
+    const capacity = values.capacity ? capacityFlag.parse(values.capacity) : undefined;
+    const prepared = await prepareSyncer({
+      clusterClient,
+      workspace,
+      name,
+      physicalCluster: values.cluster,
+      image: values['syncer-image'],
+      heartbeatPeriod: values['heartbeat-period'],
+      capacity,
+      kplaneURL: server,
+      caPem,
+      mintToken: values['service-account-key-file'] ? localMinter(values['service-account-key-file']) : undefined,
+    });
+    const yaml = toMultiDocYAML(prepared.objects);
+    if (values.output === '-') process.stdout.write(yaml);
+    else {
+      writeFileSync(values.output, yaml, { mode: 0o600 });
+      process.stderr.write(
+        `Wrote the syncer manifests for SyncTarget "${name}" (uid ${prepared.syncTarget.metadata.uid}) in ${workspace} to ${values.output}.\n` +
+          `Apply them to the physical cluster: kubectl --kubeconfig <physical-cluster> apply -f ${values.output}\n`,
+      );
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof TokenRequestUnavailableError) throw new Error(`${err.message}; on the kplane host, pass --service-account-key-file <root-dir>/sa.key to mint the token locally`);
+    throw err;
+  } finally {
+    clusterClient.close();
+  }
+}

@@ -1,0 +1,49 @@
+// The syncer's identity inside its workspace (design.md §8 step 3), kcp-style: a
+// ServiceAccount plus a ClusterRole/Binding that reach exactly one SyncTarget by
+// resourceNames, so its token can read and heartbeat that SyncTarget and nothing else.
+// Shared by `kplane workload sync` and the SyncTarget reconciler's identity step.
+import type { KubeObject } from '../../client/object.ts';
+import { syncerLabels, syncerResourceName } from './names.ts';
+
+/** Where the ServiceAccount lives in the workspace (kcp uses "default" too). */
+export const SYNCER_IDENTITY_NAMESPACE = 'default';
+
+export interface SyncerIdentityNames {
+  namespace: string;
+  serviceAccount: string;
+  clusterRole: string;
+  clusterRoleBinding: string;
+}
+
+export function syncerIdentityNames(syncTargetName: string, syncTargetUid: string): SyncerIdentityNames {
+  const id = syncerResourceName(syncTargetName, syncTargetUid);
+  return { namespace: SYNCER_IDENTITY_NAMESPACE, serviceAccount: id, clusterRole: id, clusterRoleBinding: id };
+}
+
+/** [ServiceAccount, ClusterRole, ClusterRoleBinding], in apply order. */
+export function renderSyncerIdentity(syncTarget: { metadata: { name?: string | undefined; uid?: string | undefined } }): KubeObject[] {
+  const name = syncTarget.metadata.name ?? '';
+  const uid = syncTarget.metadata.uid ?? '';
+  if (!name || !uid) throw new Error('the SyncTarget needs a name and a uid');
+  const n = syncerIdentityNames(name, uid);
+  const labels = syncerLabels(name, uid);
+  return [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: n.serviceAccount, namespace: n.namespace, labels } },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: n.clusterRole, labels },
+      rules: [
+        { apiGroups: ['workload.kcp.io'], resources: ['synctargets'], resourceNames: [name], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: ['workload.kcp.io'], resources: ['synctargets/status'], resourceNames: [name], verbs: ['get', 'update', 'patch'] },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: n.clusterRoleBinding, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: n.clusterRole },
+      subjects: [{ kind: 'ServiceAccount', name: n.serviceAccount, namespace: n.namespace }],
+    },
+  ];
+}

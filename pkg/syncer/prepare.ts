@@ -1,0 +1,139 @@
+// What `kplane workload sync` does in a workspace (like `kubectl kcp workload sync`):
+// create or update the SyncTarget, create the syncer's identity, mint a token for it, and
+// render the manifests that run the syncer on the physical cluster.
+import { ClusterClient, type ScopedClient, type SyncTarget } from '../client/index.ts';
+import { isNotFound, StatusError } from '../client/errors.ts';
+import { ClusterRoleBindingGVR, ClusterRoleGVR, type GVR, ServiceAccountGVR } from '../client/gvr.ts';
+import type { KubeObject } from '../client/object.ts';
+import { renderSyncerIdentity, syncerIdentityNames } from './manifests/identity.ts';
+import { renderSyncerManifests } from './manifests/render.ts';
+import { formatTime } from './clock.ts';
+import type { ResourceList } from './capacity.ts';
+
+export const WORKLOAD_FIELD_MANAGER = 'kplane';
+/** One year, the longest TokenRequest kplane grants: the manifests are applied by hand. */
+export const SYNCER_TOKEN_SECONDS = 365 * 24 * 3600;
+
+export interface PrepareInput {
+  clusterClient: ClusterClient;
+  workspace: string;
+  name: string;
+  /** spec.cluster; defaults to the name for a new SyncTarget, unchanged for an existing one. */
+  physicalCluster?: string | undefined;
+  image: string;
+  heartbeatPeriod?: string | undefined;
+  capacity?: ResourceList | undefined;
+  /** kplane's URL as the syncer should reach it, and the CA that signs it. */
+  kplaneURL: string;
+  caPem: string;
+  /** Defaults to the TokenRequest API. */
+  mintToken?: TokenMinter | undefined;
+}
+
+export interface Prepared {
+  syncTarget: SyncTarget;
+  token: string;
+  objects: KubeObject[];
+}
+
+const IDENTITY_GVRS: Record<string, GVR> = { ServiceAccount: ServiceAccountGVR, ClusterRole: ClusterRoleGVR, ClusterRoleBinding: ClusterRoleBindingGVR };
+
+export async function ensureSyncTarget(ws: ScopedClient, name: string, physicalCluster: string | undefined, image: string | undefined): Promise<SyncTarget> {
+  const syncTargets = ws.syncTargets();
+  try {
+    const existing = await syncTargets.get(name);
+    const spec: Record<string, unknown> = {};
+    if (physicalCluster && existing.spec.cluster !== physicalCluster) spec.cluster = physicalCluster;
+    if (image && existing.spec.syncer?.image !== image) spec.syncer = { image };
+    return Object.keys(spec).length > 0 ? await syncTargets.patch(name, 'merge', { spec }) : existing;
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    return syncTargets.create({
+      apiVersion: 'workload.kcp.io/v1alpha1',
+      kind: 'SyncTarget',
+      metadata: { name },
+      spec: { cluster: physicalCluster ?? name, unschedulable: false, ...(image ? { syncer: { image } } : {}) },
+    });
+  }
+}
+
+/** The ServiceAccount a token is minted for. */
+export interface ServiceAccountRef {
+  workspace: string;
+  namespace: string;
+  name: string;
+  uid: string;
+}
+
+/** Mints a bearer token for a ServiceAccount; the default is the TokenRequest API. */
+export type TokenMinter = (clusterClient: ClusterClient, sa: ServiceAccountRef) => Promise<string>;
+
+/** Create/update the identity objects in the workspace; returns the ServiceAccount. */
+export async function ensureSyncerIdentity(clusterClient: ClusterClient, workspace: string, syncTarget: SyncTarget): Promise<ServiceAccountRef> {
+  const ws = clusterClient.cluster(workspace);
+  let sa: KubeObject | undefined;
+  for (const obj of renderSyncerIdentity(syncTarget)) {
+    const applied = await ws.resource(IDENTITY_GVRS[obj.kind!]!, obj.metadata.namespace ?? '').apply(obj, { fieldManager: WORKLOAD_FIELD_MANAGER, force: true });
+    if (obj.kind === 'ServiceAccount') sa = applied;
+  }
+  const n = syncerIdentityNames(syncTarget.metadata.name ?? '', syncTarget.metadata.uid ?? '');
+  return { workspace, namespace: n.namespace, name: n.serviceAccount, uid: sa?.metadata.uid ?? '' };
+}
+
+export class TokenRequestUnavailableError extends Error {
+  constructor(detail: string) {
+    super(`this kplane does not serve TokenRequest (POST .../serviceaccounts/<name>/token): ${detail}`);
+    this.name = 'TokenRequestUnavailableError';
+  }
+}
+
+/** TokenRequest (POST /api/v1/namespaces/<ns>/serviceaccounts/<sa>/token), one year. */
+export const requestToken: TokenMinter = async (clusterClient, sa) => {
+  let reply: { status?: { token?: string } };
+  try {
+    reply = await clusterClient.transport.json<{ status?: { token?: string } }>({
+      method: 'POST',
+      path: `/clusters/${sa.workspace}/api/v1/namespaces/${encodeURIComponent(sa.namespace)}/serviceaccounts/${encodeURIComponent(sa.name)}/token`,
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: SYNCER_TOKEN_SECONDS } },
+    });
+  } catch (err) {
+    if (isNotFound(err) || isMethodNotAllowed(err)) throw new TokenRequestUnavailableError((err as Error).message);
+    throw err;
+  }
+  const token = reply.status?.token;
+  if (!token) throw new Error('kplane returned a TokenRequest without a token');
+  return token;
+};
+
+const isMethodNotAllowed = (err: unknown): boolean => err instanceof StatusError && err.reason === 'MethodNotAllowed';
+
+export async function prepareSyncer(i: PrepareInput): Promise<Prepared> {
+  const ws = i.clusterClient.cluster(i.workspace);
+  const syncTarget = await ensureSyncTarget(ws, i.name, i.physicalCluster, i.image);
+  const sa = await ensureSyncerIdentity(i.clusterClient, i.workspace, syncTarget);
+  const token = await (i.mintToken ?? requestToken)(i.clusterClient, sa);
+  const objects = renderSyncerManifests({
+    syncTarget,
+    workspace: i.workspace,
+    kplaneURL: i.kplaneURL,
+    caPem: i.caPem,
+    token,
+    image: i.image,
+    heartbeatPeriod: i.heartbeatPeriod ?? syncTarget.spec.syncer?.heartbeatPeriod,
+    capacity: i.capacity,
+  });
+  return { syncTarget, token, objects };
+}
+
+/** cordon/uncordon/drain: the scheduling switches of a SyncTarget (kcp's unschedulable/evictAfter). */
+export function schedulingPatch(action: 'cordon' | 'uncordon' | 'drain', now: Date): { spec: Record<string, unknown> } {
+  switch (action) {
+    case 'cordon':
+      return { spec: { unschedulable: true } };
+    case 'uncordon':
+      return { spec: { unschedulable: false, evictAfter: null } };
+    case 'drain':
+      // As kcp: evictAfter alone; it already stops new and existing workloads from staying there.
+      return { spec: { evictAfter: formatTime(now) } };
+  }
+}
