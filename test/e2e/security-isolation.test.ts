@@ -129,7 +129,7 @@ describe('tenant A is allowed in its own workspace', () => {
       await ok('list', '', [200]);
       await ok('watch', '', [200]);
       const live = await ok('get', 'x-new', [200]);
-      const body = { ...r.make('x-new', { sec: 'e2e', updated: 'yes' }), metadata: { ...live.json.metadata, labels: { sec: 'e2e', updated: 'yes' } } };
+      const body: Record<string, unknown> = { ...r.make('x-new', { sec: 'e2e', updated: 'yes' }), metadata: { ...live.json.metadata, labels: { sec: 'e2e', updated: 'yes' } } };
       if (r.name === 'synctargets' || r.name === 'workspaces') body.spec = live.json.spec;
       const put = await env.alice.do(`${r.base(cluster)}/x-new`, { method: 'PUT', body });
       assert.equal(put.status, 200, `update ${r.name}: ${put.text}`);
