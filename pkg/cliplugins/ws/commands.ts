@@ -38,6 +38,13 @@ async function requireWorkspace(client: PluginClient, path: string): Promise<voi
   const parent = parentOf(path)!;
   const r = await client.do('GET', `/clusters/${parent}${WS_API}/${baseName(path)}`);
   if (r.status === 404) throw new WsError(`workspace "${path}" not found`);
+  if (r.status === 403) {
+    // A tenant may have access to a workspace without reading its parent (the usual case
+    // for a workspace under root): the workspace's own discovery tells whether we get in.
+    const probe = await client.do('GET', `/clusters/${path}/api`);
+    if (probe.status === 200) return;
+    throw new WsError(`cannot use workspace "${path}": ${replyError(probe)}`);
+  }
   if (r.status !== 200) throw new WsError(`cannot use workspace "${path}": ${replyError(r)}`);
 }
 
