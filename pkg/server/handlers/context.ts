@@ -8,6 +8,7 @@ import type { ResourceRequestInfo } from '../request/requestinfo.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { Lifecycle } from '../lifecycle.ts';
 import type { SecurityServices } from '../authz/services.ts';
+import { StatusError } from '../../apierrors/errors.ts';
 
 export interface UserInfo {
   username: string;
@@ -40,7 +41,15 @@ export function queryFlag(url: URL, name: string): boolean {
 }
 
 export function isDryRun(url: URL): boolean {
-  return url.searchParams.getAll('dryRun').includes('All');
+  const values = url.searchParams.getAll('dryRun');
+  // An unknown value must not silently become a real write (kube answers 422 as well).
+  const bad = values.filter((v) => v !== 'All');
+  if (bad.length > 0) {
+    throw new StatusError('Invalid', `dryRun: Unsupported value: ${JSON.stringify(bad)}: supported values: "All"`, {
+      causes: [{ reason: 'FieldValueNotSupported', field: 'dryRun', message: 'supported values: "All"' }],
+    });
+  }
+  return values.includes('All');
 }
 
 /** fieldManager from the query, else the user agent's product token (kube's default). */
