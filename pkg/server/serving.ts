@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Logger } from '../log/logger.ts';
 import type { APIServer } from './server.ts';
+import { answerClientError } from './filters/clienterror.ts';
 
 export interface ServingOptions {
   bindAddress: string;
@@ -45,6 +46,7 @@ export class SecureServing {
       s.on('close', () => this.sockets.delete(s));
     });
     this.server.on('tlsClientError', (err) => this.logger.debug('TLS handshake failed', { err: err.message }));
+    this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket));
   }
 
   async listen(): Promise<{ address: string; port: number }> {
