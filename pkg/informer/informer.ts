@@ -1,0 +1,216 @@
+// SharedInformer: one list+watch of a resource across every logical cluster (the wildcard
+// `/clusters/*`), feeding a keyed cache and any number of event handlers. Like client-go's
+// reflector it resumes a broken watch from the last resourceVersion it saw (no replay), and
+// relists only on 410 Expired — diffing the new list against the cache so that unchanged
+// objects fire no events and vanished ones fire a tombstone delete. It never stops on its
+// own: every failure is logged, counted and retried with jittered backoff.
+import type { ResourceClient } from '../client/resource.ts';
+import type { KubeObject, WatchEvent } from '../client/object.ts';
+import { isExpired, StatusError } from '../client/errors.ts';
+import type { Logger } from '../log/logger.ts';
+import { DeletedFinalStateUnknown, type EventHandler } from './handlers.ts';
+import { Indexer, type IndexFunc } from './indexer.ts';
+import { keyOf } from './keys.ts';
+import { Lister } from './lister.ts';
+import { type InformerMetrics, noopInformerMetrics } from './metrics.ts';
+
+export interface SharedInformerOptions<T extends KubeObject> {
+  /** A wildcard (or single-cluster) client for the resource. */
+  client: ResourceClient<T>;
+  logger: Logger;
+  /** Call onUpdate(obj, obj) for every cached object this often; 0 = never (default). */
+  resyncPeriodMs?: number;
+  indexers?: Record<string, IndexFunc<T>>;
+  metrics?: InformerMetrics;
+  /** Page size of lists (default 500). */
+  pageSize?: number;
+  /** Backoff after a failed list/watch: initial and maximum (defaults 800 ms … 30 s). */
+  backoffInitialMs?: number;
+  backoffMaxMs?: number;
+  /** Server-side watch timeout range; the watch is then re-opened from the last RV (default 300–600 s). */
+  watchTimeoutSeconds?: number;
+}
+
+export class SharedInformer<T extends KubeObject> {
+  readonly indexer: Indexer<T>;
+  readonly lister: Lister<T>;
+  readonly resource: string;
+  private readonly opts: SharedInformerOptions<T>;
+  private readonly handlers: EventHandler<T>[] = [];
+  private readonly metrics: InformerMetrics;
+  private synced = false;
+  private started = false;
+  private lastRV = '';
+  private syncWaiters: (() => void)[] = [];
+
+  constructor(opts: SharedInformerOptions<T>) {
+    this.opts = opts;
+    this.indexer = new Indexer<T>(opts.indexers ?? {});
+    this.lister = new Lister(this.indexer);
+    this.metrics = opts.metrics ?? noopInformerMetrics;
+    this.resource = `${opts.client.gvr.resource}${opts.client.gvr.group ? '.' + opts.client.gvr.group : ''}`;
+  }
+
+  /** Add a handler; if the cache is already filled, the handler gets an add for every object. */
+  addEventHandler(handler: EventHandler<T>): void {
+    this.handlers.push(handler);
+    if (this.synced) for (const obj of this.indexer.list()) handler.onAdd?.(obj, true);
+  }
+
+  addIndexers(indexers: Record<string, IndexFunc<T>>): void {
+    this.indexer.addIndexers(indexers);
+  }
+
+  hasSynced(): boolean {
+    return this.synced;
+  }
+
+  /** The last resourceVersion observed (list, event or bookmark). */
+  lastSyncResourceVersion(): string {
+    return this.lastRV;
+  }
+
+  waitForSync(signal?: AbortSignal): Promise<boolean> {
+    if (this.synced) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = () => resolve(this.synced);
+      this.syncWaiters.push(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  /** Run until the signal aborts. Safe to call once. */
+  async run(signal: AbortSignal): Promise<void> {
+    if (this.started) throw new Error(`informer for ${this.resource} already started`);
+    this.started = true;
+    const resync = this.opts.resyncPeriodMs ? setInterval(() => this.resync(), this.opts.resyncPeriodMs) : undefined;
+    resync?.unref();
+    let backoff = this.opts.backoffInitialMs ?? 800;
+    const maxBackoff = this.opts.backoffMaxMs ?? 30_000;
+    let needList = true;
+    try {
+      while (!signal.aborted) {
+        try {
+          if (needList) {
+            await this.listAndReplace();
+            needList = false;
+          }
+          await this.watchOnce(signal);
+          backoff = this.opts.backoffInitialMs ?? 800; // a watch that ran cleanly resets the backoff
+        } catch (err) {
+          if (signal.aborted) break;
+          if (isExpired(err)) {
+            this.opts.logger.info('watch expired; relisting', { resource: this.resource, resourceVersion: this.lastRV });
+            this.metrics.watchError(this.resource, 'Expired');
+            needList = true;
+            continue;
+          }
+          const reason = err instanceof Error ? err.message : String(err);
+          this.opts.logger.warn('list/watch failed; retrying', { resource: this.resource, backoffMs: Math.round(backoff), err: reason });
+          this.metrics.watchError(this.resource, 'Error');
+          await sleep(backoff * (0.5 + Math.random()), signal);
+          backoff = Math.min(maxBackoff, backoff * 2);
+        }
+      }
+    } finally {
+      if (resync) clearInterval(resync);
+    }
+  }
+
+  private async listAndReplace(): Promise<void> {
+    const list = await this.opts.client.listAll({}, this.opts.pageSize ?? 500);
+    const seen = new Set<string>();
+    const initial = !this.synced;
+    for (const obj of list.items) {
+      const key = keyOf(obj);
+      seen.add(key);
+      const old = this.indexer.get(key);
+      if (old && old.metadata.resourceVersion === obj.metadata.resourceVersion) continue;
+      this.indexer.upsert(obj);
+      if (old) this.dispatch((h) => h.onUpdate?.(old, obj));
+      else this.dispatch((h) => h.onAdd?.(obj, initial));
+    }
+    for (const key of this.indexer.keys()) {
+      if (seen.has(key)) continue;
+      const old = this.indexer.remove(key)!;
+      this.dispatch((h) => h.onDelete?.(new DeletedFinalStateUnknown(key, old)));
+    }
+    this.lastRV = list.metadata.resourceVersion ?? '';
+    this.metrics.relist(this.resource);
+    if (!this.synced) {
+      this.synced = true;
+      for (const w of this.syncWaiters.splice(0)) w();
+    }
+  }
+
+  private async watchOnce(signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return;
+    const base = this.opts.watchTimeoutSeconds ?? 300;
+    const stream = this.opts.client.watch({
+      resourceVersion: this.lastRV,
+      allowWatchBookmarks: true,
+      timeoutSeconds: Math.round(base * (1 + Math.random())),
+      signal,
+    });
+    this.metrics.watchStarted(this.resource);
+    for await (const ev of stream) {
+      if (signal.aborted) return;
+      this.handleEvent(ev);
+    }
+  }
+
+  private handleEvent(ev: WatchEvent<T>): void {
+    if (ev.type === 'ERROR') {
+      const status = ev.object as unknown as { code?: number; reason?: string; message?: string };
+      if (status.code === 410 || status.reason === 'Expired' || status.reason === 'Gone') {
+        throw new StatusError('Expired', status.message ?? 'watch expired');
+      }
+      throw new Error(`watch error: ${status.message ?? JSON.stringify(ev.object)}`);
+    }
+    const rv = ev.object.metadata?.resourceVersion;
+    if (ev.type === 'BOOKMARK') {
+      if (rv) this.lastRV = rv;
+      return;
+    }
+    const obj = ev.object;
+    const key = keyOf(obj);
+    this.metrics.event(this.resource, ev.type);
+    if (ev.type === 'DELETED') {
+      this.indexer.remove(key);
+      this.dispatch((h) => h.onDelete?.(obj));
+    } else {
+      const old = this.indexer.upsert(obj);
+      if (old) {
+        if (old.metadata.resourceVersion !== rv) this.dispatch((h) => h.onUpdate?.(old, obj));
+      } else {
+        this.dispatch((h) => h.onAdd?.(obj, false));
+      }
+    }
+    if (rv) this.lastRV = rv;
+  }
+
+  private resync(): void {
+    for (const obj of this.indexer.list()) this.dispatch((h) => h.onUpdate?.(obj, obj));
+  }
+
+  private dispatch(fn: (h: EventHandler<T>) => void): void {
+    for (const h of this.handlers) {
+      try {
+        fn(h);
+      } catch (err) {
+        // A handler bug must not stop the informer; handlers should only enqueue keys.
+        this.opts.logger.error('event handler threw', { resource: this.resource, err: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+      }
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });
+}
