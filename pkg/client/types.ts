@@ -1,8 +1,16 @@
 // Typed views of kplane's own API objects for controllers (the schemas live in apis/).
-import type { SyncTarget as ApiSyncTarget } from '../../apis/workload/v1alpha1/synctarget.ts';
-import type { KubeObject, ObjectMeta } from './object.ts';
+// Specs use the schemas' input types: fields with server-side defaults are optional here.
+import type { z } from 'zod';
+import type { SyncTargetSpecSchema, SyncTargetStatusSchema } from '../../apis/workload/v1alpha1/synctarget.ts';
+import type { KubeObject } from './object.ts';
 
-export type SyncTarget = Omit<ApiSyncTarget, 'metadata'> & KubeObject & { metadata: ObjectMeta };
+export type SyncTargetSpec = z.input<typeof SyncTargetSpecSchema>;
+export type SyncTargetStatus = z.input<typeof SyncTargetStatusSchema>;
+
+export interface SyncTarget extends KubeObject {
+  spec?: SyncTargetSpec;
+  status?: SyncTargetStatus;
+}
 
 export interface Workspace extends KubeObject {
   spec?: { type?: { name?: string; path?: string } };
