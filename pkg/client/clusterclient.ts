@@ -95,4 +95,17 @@ export class ScopedClient {
   deployments(namespace = ''): ResourceClient {
     return this.resource(gvrs.DeploymentGVR, namespace);
   }
+
+  /** Mint a ServiceAccount token through the TokenRequest subresource; returns the token. */
+  async createToken(namespace: string, serviceAccount: string, expirationSeconds: number): Promise<string> {
+    if (this.cluster === undefined) throw new Error('the wildcard cluster cannot mint tokens');
+    const review = await this.transport.json<{ status?: { token?: string } }>({
+      method: 'POST',
+      path: `/clusters/${this.cluster}/api/v1/namespaces/${encodeURIComponent(namespace)}/serviceaccounts/${encodeURIComponent(serviceAccount)}/token`,
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds } },
+    });
+    const token = review.status?.token;
+    if (!token) throw new Error(`TokenRequest for ${namespace}/${serviceAccount} returned no token`);
+    return token;
+  }
 }

@@ -1,0 +1,100 @@
+// Step "deploy" → condition SyncerDeployed. With spec.kubeconfigSecretRef kplane applies the
+// syncer to the physical cluster itself (through the SyncerDeployer) and reports the
+// Deployment's availability; without it the admin applies the manifests by hand and
+// SyncerDeployed says whether a syncer has ever connected (AwaitingManualDeployment until then).
+import { falseCondition, setCondition, trueCondition } from '../../../conditions/conditions.ts';
+import { complete, fail, retry, type StepResult, type Step } from '../../../controller/tasks.ts';
+import { StatusError } from '../../../client/errors.ts';
+import { DeployError } from '../../../syncer/deploy/errors.ts';
+import { COND_SYNCER_DEPLOYED, FORCE_DELETE_ANNOTATION, type StepContext } from './types.ts';
+import { kubeconfigFromSecret } from './reconcile-validate.ts';
+import { TOKEN_KEY } from './reconcile-identity.ts';
+
+/** Availability of a Deployment on another cluster is polled: we have no watch there. */
+export const AVAILABILITY_POLL_MS = 5_000;
+
+function physicalKubeconfig(ctx: StepContext): string | undefined {
+  const ref = ctx.draft.spec?.kubeconfigSecretRef;
+  if (!ref) return undefined;
+  const secret = ctx.deps.listers.secrets.cluster(ctx.cluster).namespace(ref.namespace).get(ref.name);
+  return secret ? kubeconfigFromSecret(secret) : undefined;
+}
+
+function syncerToken(ctx: StepContext): string | undefined {
+  const id = ctx.draft.status?.syncerIdentity;
+  if (!id?.tokenSecret) return undefined;
+  const secret = ctx.deps.listers.secrets.cluster(ctx.cluster).namespace(id.namespace ?? 'default').get(id.tokenSecret);
+  const b64 = (secret?.data as Record<string, string> | undefined)?.[TOKEN_KEY];
+  return b64 ? Buffer.from(b64, 'base64').toString('utf8') : undefined;
+}
+
+function describeError(err: unknown): { reason: string; message: string } {
+  if (err instanceof DeployError) return { reason: err.reason, message: err.message };
+  if (err instanceof StatusError) {
+    if (err.code === 401 || err.code === 403) return { reason: 'PhysicalClusterUnauthorized', message: `the physical cluster refused kplane's credentials: ${err.message}` };
+    if (err.code >= 500) return { reason: 'PhysicalClusterUnreachable', message: `the physical cluster is unreachable: ${err.message}` };
+    return { reason: 'ApplyFailed', message: err.message };
+  }
+  return { reason: 'ApplyFailed', message: err instanceof Error ? err.message : String(err) };
+}
+
+export const deploy: Step<StepContext> = {
+  name: 'deploy',
+  async run(ctx): Promise<StepResult> {
+    const now = ctx.deps.now();
+    if (!ctx.draft.spec?.kubeconfigSecretRef) {
+      if (ctx.draft.status?.lastSyncerHeartbeatTime) {
+        setCondition(ctx.conditions, trueCondition(COND_SYNCER_DEPLOYED, 'SyncerConnected', 'A syncer has connected'), now);
+      } else {
+        setCondition(
+          ctx.conditions,
+          falseCondition(COND_SYNCER_DEPLOYED, 'AwaitingManualDeployment', 'Info', `No syncer has connected yet: apply the manifests from "kplane workload sync ${ctx.name}" to the physical cluster`),
+          now,
+        );
+      }
+      return complete();
+    }
+    const kubeconfig = physicalKubeconfig(ctx);
+    const token = syncerToken(ctx);
+    if (!kubeconfig || !token) return retry(AVAILABILITY_POLL_MS, 'waiting for the kubeconfig Secret and the syncer token');
+    try {
+      const status = await ctx.deps.deployer.deploy({ syncTarget: ctx.draft, cluster: ctx.cluster, physicalKubeconfig: kubeconfig, token });
+      if (status.available) {
+        setCondition(ctx.conditions, trueCondition(COND_SYNCER_DEPLOYED, status.reason, status.message), now);
+        return complete();
+      }
+      setCondition(ctx.conditions, falseCondition(COND_SYNCER_DEPLOYED, status.reason, 'Info', status.message), now);
+      return retry(AVAILABILITY_POLL_MS, status.message);
+    } catch (err) {
+      const d = describeError(err);
+      setCondition(ctx.conditions, falseCondition(COND_SYNCER_DEPLOYED, d.reason, 'Error', d.message), now);
+      return fail(err, d.message);
+    }
+  },
+};
+
+/**
+ * Remove the syncer from the physical cluster during deletion. After maxUndeployAttempts
+ * failures the status says so (phase Deleting with the reason) and tells the admin how to
+ * force; retries continue with backoff meanwhile.
+ */
+export async function undeploy(ctx: StepContext): Promise<StepResult> {
+  const st = ctx.draft;
+  if (!st.spec?.kubeconfigSecretRef) return complete();
+  if (st.metadata.annotations?.[FORCE_DELETE_ANNOTATION] === 'true') return complete('forced: physical cluster left as is');
+  const kubeconfig = physicalKubeconfig(ctx);
+  if (!kubeconfig) return complete('kubeconfig Secret is gone: nothing to clean up with');
+  try {
+    await ctx.deps.deployer.undeploy({ syncTarget: st, cluster: ctx.cluster, physicalKubeconfig: kubeconfig });
+    ctx.deps.undeployAttempts.delete(ctx.key);
+    return complete();
+  } catch (err) {
+    const attempts = (ctx.deps.undeployAttempts.get(ctx.key) ?? 0) + 1;
+    ctx.deps.undeployAttempts.set(ctx.key, attempts);
+    const d = describeError(err);
+    if (attempts >= ctx.deps.maxUndeployAttempts) {
+      ctx.deletingMessage = `cannot remove the syncer from the physical cluster after ${attempts} attempts (${d.message}); set annotation ${FORCE_DELETE_ANNOTATION}="true" to finish deletion without cleaning it`;
+    }
+    return fail(err, d.message);
+  }
+}

@@ -1,0 +1,126 @@
+// Step "identity": the syncer's identity in the SyncTarget's workspace — ServiceAccount,
+// ClusterRole restricted by resourceNames to this SyncTarget, ClusterRoleBinding, and a
+// Secret holding a token minted through TokenRequest. Idempotent: objects are compared with
+// the informer caches and only missing or drifted ones are (re)applied, so an unchanged world
+// costs no writes. Recorded in status.syncerIdentity; condition SyncerAuthorized.
+import { isDeepStrictEqual } from 'node:util';
+import { falseCondition, setCondition, trueCondition } from '../../../conditions/conditions.ts';
+import { complete, fail, type Step, type StepResult } from '../../../controller/tasks.ts';
+import { isNotFound } from '../../../client/errors.ts';
+import { ClusterRoleBindingGVR, ClusterRoleGVR, ServiceAccountGVR, type GVR } from '../../../client/gvr.ts';
+import type { KubeObject, OwnerReference } from '../../../client/object.ts';
+import type { ResourceClient } from '../../../client/resource.ts';
+import { renderSyncerIdentity, syncerIdentityNames } from '../../../syncer/manifests/identity.ts';
+import { COND_AUTHORIZED, CONTROLLER_NAME, type StepContext } from './types.ts';
+
+export const TOKEN_KEY = 'token';
+/** The ServiceAccount uid a token Secret was minted for; a recreated SA needs a new token. */
+export const TOKEN_SA_UID_ANNOTATION = 'workload.kcp.io/service-account-uid';
+/** Syncer tokens are long-lived (one year) and re-minted when the ServiceAccount changes. */
+export const TOKEN_EXPIRATION_SECONDS = 365 * 24 * 3600;
+
+export function tokenSecretName(serviceAccount: string): string {
+  return `${serviceAccount}-token`;
+}
+
+function ownerRef(ctx: StepContext): OwnerReference {
+  return { apiVersion: 'workload.kcp.io/v1alpha1', kind: 'SyncTarget', name: ctx.name, uid: ctx.draft.metadata.uid ?? '', controller: true, blockOwnerDeletion: false };
+}
+
+const GVR_BY_KIND: Record<string, GVR> = { ServiceAccount: ServiceAccountGVR, ClusterRole: ClusterRoleGVR, ClusterRoleBinding: ClusterRoleBindingGVR };
+
+/** Does the live object carry what we want (the fields we set)? */
+export function identityDrifted(desired: KubeObject, live: KubeObject | undefined): boolean {
+  if (!live) return true;
+  for (const field of ['rules', 'roleRef', 'subjects'] as const) {
+    if (desired[field] !== undefined && !isDeepStrictEqual(desired[field], live[field])) return true;
+  }
+  const labels = live.metadata.labels ?? {};
+  return Object.entries(desired.metadata.labels ?? {}).some(([k, v]) => labels[k] !== v);
+}
+
+function liveOf(ctx: StepContext, obj: KubeObject): KubeObject | undefined {
+  const l = ctx.deps.listers;
+  switch (obj.kind) {
+    case 'ServiceAccount':
+      return l.serviceAccounts.cluster(ctx.cluster).namespace(obj.metadata.namespace ?? '').get(obj.metadata.name ?? '');
+    case 'ClusterRole':
+      return l.clusterRoles.cluster(ctx.cluster).get(obj.metadata.name ?? '');
+    case 'ClusterRoleBinding':
+      return l.clusterRoleBindings.cluster(ctx.cluster).get(obj.metadata.name ?? '');
+    default:
+      return undefined;
+  }
+}
+
+async function ensureToken(ctx: StepContext, namespace: string, serviceAccount: string, saUid: string): Promise<string> {
+  const name = tokenSecretName(serviceAccount);
+  const live = ctx.deps.listers.secrets.cluster(ctx.cluster).namespace(namespace).get(name);
+  if (live && live.metadata.annotations?.[TOKEN_SA_UID_ANNOTATION] === saUid && (live.data as Record<string, string> | undefined)?.[TOKEN_KEY]) {
+    return name;
+  }
+  const scoped = ctx.deps.clusterClient.cluster(ctx.cluster);
+  const token = await scoped.createToken(namespace, serviceAccount, TOKEN_EXPIRATION_SECONDS);
+  const secret: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace, annotations: { [TOKEN_SA_UID_ANNOTATION]: saUid }, labels: { 'app.kubernetes.io/managed-by': 'kplane' }, ownerReferences: [ownerRef(ctx)] },
+    type: 'Opaque',
+    data: { [TOKEN_KEY]: Buffer.from(token).toString('base64') },
+  };
+  await scoped.secrets(namespace).apply(secret, { fieldManager: CONTROLLER_NAME, force: true });
+  return name;
+}
+
+export const ensureIdentity: Step<StepContext> = {
+  name: 'identity',
+  async run(ctx): Promise<StepResult> {
+    const now = ctx.deps.now();
+    const uid = ctx.draft.metadata.uid ?? '';
+    const names = syncerIdentityNames(ctx.name, uid);
+    const scoped = ctx.deps.clusterClient.cluster(ctx.cluster);
+    try {
+      let repaired = 0;
+      for (const desired of renderSyncerIdentity(ctx.draft)) {
+        if (!identityDrifted(desired, liveOf(ctx, desired))) continue;
+        desired.metadata.ownerReferences = [ownerRef(ctx)];
+        const client = scoped.resource(GVR_BY_KIND[desired.kind ?? '']!, desired.metadata.namespace ?? '');
+        await client.apply(desired, { fieldManager: CONTROLLER_NAME, force: true });
+        repaired++;
+      }
+      // The token must match the ServiceAccount that exists now (its uid binds the JWT).
+      const sa = liveOf(ctx, { kind: 'ServiceAccount', metadata: { name: names.serviceAccount, namespace: names.namespace } })
+        ?? (await scoped.serviceAccounts(names.namespace).get(names.serviceAccount));
+      const tokenSecret = await ensureToken(ctx, names.namespace, names.serviceAccount, sa.metadata.uid ?? '');
+      ctx.draft.status = {
+        ...ctx.draft.status,
+        syncerIdentity: { serviceAccount: names.serviceAccount, namespace: names.namespace, clusterRole: names.clusterRole, clusterRoleBinding: names.clusterRoleBinding, tokenSecret },
+      };
+      setCondition(ctx.conditions, trueCondition(COND_AUTHORIZED), now);
+      return complete(repaired > 0 ? `applied ${repaired} identity object(s)` : undefined);
+    } catch (err) {
+      setCondition(ctx.conditions, falseCondition(COND_AUTHORIZED, 'IdentityError', 'Warning', `cannot set up the syncer identity: ${err instanceof Error ? err.message : String(err)}`), now);
+      return fail(err);
+    }
+  },
+};
+
+/** Delete the identity objects and token Secret (missing ones are fine). */
+export async function removeIdentity(ctx: StepContext): Promise<void> {
+  const uid = ctx.draft.metadata.uid ?? '';
+  const names = syncerIdentityNames(ctx.name, uid);
+  const scoped = ctx.deps.clusterClient.cluster(ctx.cluster);
+  const deletions: [ResourceClient, string][] = [
+    [scoped.secrets(names.namespace), tokenSecretName(names.serviceAccount)],
+    [scoped.clusterRoleBindings(), names.clusterRoleBinding],
+    [scoped.clusterRoles(), names.clusterRole],
+    [scoped.serviceAccounts(names.namespace), names.serviceAccount],
+  ];
+  for (const [client, name] of deletions) {
+    try {
+      await client.delete(name);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+}

@@ -1,0 +1,69 @@
+// Step "validate": prerequisites → condition Valid. An invalid spec is a permanent problem:
+// the step waits (no requeue) until the object or the Secret it names changes.
+import { KubeConfig } from '@kubernetes/client-node';
+import { tryParseQuantity } from '../../../../apis/meta/v1/quantity.ts';
+import { falseCondition, setCondition, trueCondition } from '../../../conditions/conditions.ts';
+import { complete, type Step, type StepResult, wait } from '../../../controller/tasks.ts';
+import type { KubeObject } from '../../../client/object.ts';
+import { COND_VALID, type StepContext } from './types.ts';
+
+export const KUBECONFIG_KEY = 'kubeconfig';
+
+export interface Invalid {
+  reason: string;
+  message: string;
+}
+
+/** Returns why the SyncTarget cannot be used, or undefined when it is valid. */
+export function findInvalid(ctx: StepContext): Invalid | undefined {
+  const spec = ctx.draft.spec ?? { cluster: '' };
+  if (!spec.cluster) return { reason: 'MissingCluster', message: 'spec.cluster must name the physical cluster' };
+  if (!spec.cells || Object.keys(spec.cells).length === 0) return { reason: 'MissingCells', message: 'spec.cells must name at least one cell' };
+  for (const [resource, q] of Object.entries(spec.capacity ?? {})) {
+    const v = tryParseQuantity(String(q));
+    if (v === undefined || v.value < 0) return { reason: 'InvalidCapacity', message: `spec.capacity.${resource}: "${String(q)}" is not a non-negative quantity` };
+  }
+  const ref = spec.kubeconfigSecretRef;
+  if (ref) {
+    const secret = ctx.deps.listers.secrets.cluster(ctx.cluster).namespace(ref.namespace).get(ref.name);
+    if (!secret) return { reason: 'SecretNotFound', message: `Secret ${ref.namespace}/${ref.name} named by spec.kubeconfigSecretRef does not exist` };
+    const text = kubeconfigFromSecret(secret);
+    if (text === undefined) return { reason: 'InvalidKubeconfig', message: `Secret ${ref.namespace}/${ref.name} has no "${KUBECONFIG_KEY}" key` };
+    const problem = kubeconfigProblem(text);
+    if (problem) return { reason: 'InvalidKubeconfig', message: `Secret ${ref.namespace}/${ref.name}: ${problem}` };
+  }
+  return undefined;
+}
+
+export function kubeconfigFromSecret(secret: KubeObject): string | undefined {
+  const data = secret.data as Record<string, string> | undefined;
+  const b64 = data?.[KUBECONFIG_KEY];
+  return b64 === undefined ? undefined : Buffer.from(b64, 'base64').toString('utf8');
+}
+
+function kubeconfigProblem(text: string): string | undefined {
+  try {
+    const kc = new KubeConfig();
+    kc.loadFromString(text);
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) return 'the kubeconfig has no current context with a cluster';
+    new URL(cluster.server);
+    return undefined;
+  } catch (err) {
+    return `the kubeconfig cannot be parsed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+  }
+}
+
+export const validate: Step<StepContext> = {
+  name: 'validate',
+  run(ctx): StepResult {
+    const now = ctx.deps.now();
+    const invalid = findInvalid(ctx);
+    if (invalid) {
+      setCondition(ctx.conditions, falseCondition(COND_VALID, invalid.reason, 'Error', invalid.message), now);
+      return wait(invalid.message);
+    }
+    setCondition(ctx.conditions, trueCondition(COND_VALID), now);
+    return complete();
+  },
+};

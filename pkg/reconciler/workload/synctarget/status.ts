@@ -1,0 +1,68 @@
+// Status: Ready as the summary of Valid, SyncerDeployed and HeartbeatHealthy, the phase,
+// observedGeneration — and the one guarded write: nothing is sent when the computed status
+// deep-equals what is stored; otherwise a PUT to /status carrying the resourceVersion we
+// read (a concurrent change is a 409 and a retry, never a lost update). An Event is recorded
+// for every condition whose status changed.
+import { isDeepStrictEqual } from 'node:util';
+import { type Condition, falseCondition, getCondition, setCondition, summary } from '../../../conditions/conditions.ts';
+import type { SyncTarget, SyncTargetStatus } from '../../../client/index.ts';
+import { COND_HEARTBEAT, COND_READY, COND_SYNCER_DEPLOYED, COND_VALID, type StepContext } from './types.ts';
+
+export type Phase = NonNullable<SyncTargetStatus['phase']>;
+
+export const SUMMARISED = [COND_VALID, COND_SYNCER_DEPLOYED, COND_HEARTBEAT] as const;
+
+export function phaseOf(st: SyncTarget, conditions: readonly Condition[]): Phase {
+  if (st.metadata.deletionTimestamp) return 'Deleting';
+  if (getCondition(conditions, COND_VALID)?.status !== 'True') return 'Pending';
+  if (getCondition(conditions, COND_SYNCER_DEPLOYED)?.status !== 'True') return 'Deploying';
+  if (getCondition(conditions, COND_HEARTBEAT)?.status !== 'True') return 'NotReady';
+  return 'Ready';
+}
+
+/** Fill in Ready, phase and observedGeneration on the draft. */
+export function computeStatus(ctx: StepContext): void {
+  const now = ctx.deps.now();
+  if (ctx.deletingMessage) setCondition(ctx.conditions, falseCondition(COND_READY, 'DeletionBlocked', 'Error', ctx.deletingMessage), now);
+  else if (ctx.draft.metadata.deletionTimestamp) setCondition(ctx.conditions, falseCondition(COND_READY, 'Deleting', 'Info', 'The SyncTarget is being deleted'), now);
+  else setCondition(ctx.conditions, summary(ctx.conditions, SUMMARISED), now);
+  const status: SyncTargetStatus = { ...ctx.draft.status };
+  status.conditions = ctx.conditions;
+  status.phase = phaseOf(ctx.draft, ctx.conditions);
+  if (ctx.draft.metadata.generation !== undefined) status.observedGeneration = ctx.draft.metadata.generation;
+  ctx.draft.status = status;
+}
+
+export interface Transition {
+  type: string;
+  from: string | undefined;
+  to: Condition;
+}
+
+export function transitions(before: readonly Condition[] | undefined, after: readonly Condition[]): Transition[] {
+  const out: Transition[] = [];
+  for (const c of after) {
+    const prev = before?.find((p) => p.type === c.type);
+    if (prev?.status !== c.status) out.push({ type: c.type, from: prev?.status, to: c });
+  }
+  return out;
+}
+
+/** Write status if it changed. Returns whether a write happened. */
+export async function commitStatus(ctx: StepContext): Promise<boolean> {
+  if (isDeepStrictEqual(normalise(ctx.original.status), normalise(ctx.draft.status))) return false;
+  const body: SyncTarget = { ...ctx.draft, metadata: { ...ctx.draft.metadata } };
+  const updated = await ctx.deps.clusterClient.cluster(ctx.cluster).syncTargets().updateStatus(body);
+  for (const t of transitions(ctx.original.status?.conditions as Condition[] | undefined, ctx.conditions)) {
+    const bad = t.to.status !== 'True' && (t.to.severity === 'Error' || t.to.severity === 'Warning');
+    const reason = t.to.reason ?? `${t.type}${t.to.status}`;
+    const message = `${t.type} is ${t.to.status}${t.to.message ? `: ${t.to.message}` : ''}`;
+    await ctx.deps.recorder.event(updated, bad ? 'Warning' : 'Normal', reason, message);
+  }
+  return true;
+}
+
+/** undefined and {} are the same status for the write guard. */
+function normalise(s: SyncTargetStatus | undefined): SyncTargetStatus {
+  return s ?? {};
+}

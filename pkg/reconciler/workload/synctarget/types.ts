@@ -1,0 +1,61 @@
+// What every step of the SyncTarget reconcile sees: the object as listed (read-only), a
+// draft whose status the steps edit, and narrow collaborators (listers, client, clock).
+import type { Condition } from '../../../conditions/conditions.ts';
+import type { ClusterClient } from '../../../client/clusterclient.ts';
+import type { KubeObject, SyncTarget } from '../../../client/index.ts';
+import type { EventRecorder } from '../../../events/recorder.ts';
+import type { Logger } from '../../../log/logger.ts';
+import type { Lister } from '../../../informer/lister.ts';
+import type { HeartbeatTracker } from './heartbeat-tracker.ts';
+import type { SyncerDeployer } from './deployer.ts';
+
+export const CONTROLLER_NAME = 'kplane-synctarget';
+export const FINALIZER = 'workload.kcp.io/syncer';
+export const KEY_LABEL = 'internal.workload.kcp.io/key';
+/** Set to "true" to finish a deletion even though the physical cluster cannot be cleaned. */
+export const FORCE_DELETE_ANNOTATION = 'workload.kcp.io/force-delete';
+
+export const COND_READY = 'Ready';
+export const COND_VALID = 'Valid';
+export const COND_SYNCER_DEPLOYED = 'SyncerDeployed';
+export const COND_HEARTBEAT = 'HeartbeatHealthy';
+export const COND_AUTHORIZED = 'SyncerAuthorized';
+
+export interface Listers {
+  syncTargets: Lister<SyncTarget>;
+  secrets: Lister<KubeObject>;
+  serviceAccounts: Lister<KubeObject>;
+  clusterRoles: Lister<KubeObject>;
+  clusterRoleBindings: Lister<KubeObject>;
+}
+
+export interface Deps {
+  clusterClient: ClusterClient;
+  listers: Listers;
+  recorder: EventRecorder;
+  logger: Logger;
+  now: () => number;
+  heartbeatThresholdMs: number;
+  heartbeats: HeartbeatTracker;
+  deployer: SyncerDeployer;
+  /** How many failed physical-cluster clean-ups before the Deleting phase says so. */
+  maxUndeployAttempts: number;
+  /** Failed clean-up attempts per key (kept in memory; a restart starts counting again). */
+  undeployAttempts: Map<string, number>;
+}
+
+export interface StepContext {
+  key: string;
+  cluster: string;
+  name: string;
+  /** As listed; never mutated. */
+  original: SyncTarget;
+  /** The working copy: steps update draft.status and (after metadata writes) draft.metadata. */
+  draft: SyncTarget;
+  conditions: Condition[];
+  /** Set by the finalizer step when the object is gone (finalizer removed). */
+  gone: boolean;
+  /** Why a deletion is stuck, for the Deleting phase's message. */
+  deletingMessage?: string;
+  deps: Deps;
+}
