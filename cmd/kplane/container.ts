@@ -17,12 +17,14 @@ import type { Storage } from '../../pkg/storage/interface.ts';
 import { openSqliteStorage } from '../../pkg/storage/sqlite/index.ts';
 import type { StartOptions } from './options.ts';
 import { bindSecurity, SECURITY_TYPES } from './security.ts';
+import { newLoopbackToken } from '../../pkg/server/authn/loopback.ts';
 import { workspaceInitializer } from '../../pkg/server/authz/bootstrap.ts';
 import type { SecurityServices } from '../../pkg/server/authz/services.ts';
 import type { PerClientInflightLimiter } from '../../pkg/server/filters/inflight.ts';
 
 export const TYPES = {
   Options: Symbol('Options'),
+  LoopbackToken: Symbol('LoopbackToken'),
   Logger: Symbol('Logger'),
   Storage: Symbol('Storage'),
   ServingMaterial: Symbol('ServingMaterial'),
@@ -71,7 +73,8 @@ export function buildContainer(o: StartOptions, logger: Logger = newLogger({ for
     lifecycle.workspaceInitializers.push(workspaceInitializer(registry));
     return lifecycle;
   });
-  bindSecurity(c, o, { registry: TYPES.Registry, adminToken: TYPES.AdminToken, authenticator: TYPES.Authenticator });
+  c.bind<string>(TYPES.LoopbackToken).toConstantValue(newLoopbackToken());
+  bindSecurity(c, o, { registry: TYPES.Registry, adminToken: TYPES.AdminToken, authenticator: TYPES.Authenticator, loopbackToken: TYPES.LoopbackToken });
   c.bind<APIServer>(TYPES.APIServer).toDynamicValue(async (ctx) => {
     const storage = await ctx.getAsync<Storage>(TYPES.Storage);
     const storageCheck: HealthCheck = { name: 'storage', check: async () => void (await storage.currentRevision()) };

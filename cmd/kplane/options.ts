@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { parseDuration } from '../../pkg/options/duration.ts';
 import type { FlagSpec } from '../../pkg/options/flags.ts';
+import { ALL_CONTROLLERS, enabledControllers } from '../../pkg/reconciler/manager.ts';
+
+export const DEFAULT_SYNCER_IMAGE = 'ghcr.io/kplane-dev/kplane-syncer:v0.1.0';
 
 export const START_FLAGS: Record<string, FlagSpec> = {
   'root-dir': { type: 'string', description: 'directory for the database, CA, keys and admin.kubeconfig', default: '.kplane' },
@@ -14,7 +17,8 @@ export const START_FLAGS: Record<string, FlagSpec> = {
   'token-auth-file': { type: 'string', description: 'static bearer tokens, CSV: token,user,uid,"group1,group2"' },
   'log-format': { type: 'string', description: 'json or text', default: 'json' },
   'log-level': { type: 'string', description: 'error, warn, info or debug', default: 'info' },
-  controllers: { type: 'string', description: 'controllers to run in-process: * (all) or - (none)', default: '*' },
+  controllers: { type: 'string', description: 'controllers to run in-process: * (all), - (none) or a comma-separated list', default: '*' },
+  'syncer-image': { type: 'string', description: 'syncer image for Deployments kplane applies to physical clusters', default: DEFAULT_SYNCER_IMAGE },
   help: { type: 'boolean', short: 'h', description: 'show this help' },
 };
 
@@ -38,7 +42,12 @@ export const startOptionsSchema = z
     'log-format': z.enum(['json', 'text']).default('json'),
     'log-level': z.enum(['error', 'warn', 'info', 'debug']).default('info'),
     controllers: z.string().default('*'),
+    'syncer-image': z.string().min(1).default(DEFAULT_SYNCER_IMAGE),
     help: z.boolean().optional(),
+  })
+  .refine((o) => { try { enabledControllers(o.controllers); return true; } catch { return false; } }, {
+    message: `must be *, - or a comma-separated list of: ${ALL_CONTROLLERS.join(', ')}`,
+    path: ['controllers'],
   })
   .refine((o) => o.storage !== 'etcd' || (o['etcd-servers'] ?? '') !== '', {
     message: '--etcd-servers is required with --storage etcd',

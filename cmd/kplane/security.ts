@@ -5,6 +5,7 @@
 import type { Container } from 'inversify';
 import { AdminTokenAuthenticator } from '../../pkg/server/authn/admintoken.ts';
 import { AuthenticatorChain, type TokenAuthenticator } from '../../pkg/server/authn/authenticator.ts';
+import { LoopbackTokenAuthenticator } from '../../pkg/server/authn/loopback.ts';
 import { ensureServiceAccountKey } from '../../pkg/server/authn/sakey.ts';
 import { ServiceAccountTokens } from '../../pkg/server/authn/satoken.ts';
 import { StaticTokenAuthenticator } from '../../pkg/server/authn/tokenfile.ts';
@@ -26,6 +27,8 @@ export interface SecurityBindingDeps {
   registry: symbol;
   adminToken: symbol;
   authenticator: symbol;
+  /** The in-process controllers' token (a string binding). */
+  loopbackToken: symbol;
 }
 
 export function bindSecurity(c: Container, o: StartOptions, types: SecurityBindingDeps): void {
@@ -43,7 +46,10 @@ export function bindSecurity(c: Container, o: StartOptions, types: SecurityBindi
     });
   });
   c.bind<AuthenticatorChain>(types.authenticator).toDynamicValue(async (ctx) => {
-    const tokenAuthenticators: TokenAuthenticator[] = [new AdminTokenAuthenticator(ctx.get<{ sha256: string }>(types.adminToken).sha256)];
+    const tokenAuthenticators: TokenAuthenticator[] = [
+      new AdminTokenAuthenticator(ctx.get<{ sha256: string }>(types.adminToken).sha256),
+      new LoopbackTokenAuthenticator(ctx.get<string>(types.loopbackToken)),
+    ];
     if (o['token-auth-file']) tokenAuthenticators.push(StaticTokenAuthenticator.fromFile(o['token-auth-file']));
     tokenAuthenticators.push(await ctx.getAsync<ServiceAccountTokens>(SECURITY_TYPES.ServiceAccountTokens));
     return new AuthenticatorChain(tokenAuthenticators);

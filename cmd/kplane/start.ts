@@ -12,6 +12,11 @@ import { type AdminToken, buildContainer, TYPES } from './container.ts';
 import { ensureBootstrapRoles } from '../../pkg/server/authz/bootstrap.ts';
 import type { Registry } from '../../pkg/server/registry/registry.ts';
 import type { StartOptions } from './options.ts';
+import { KubeConfig } from '@kubernetes/client-node';
+import { renderKubeconfig } from '../../pkg/bootstrap/admin.ts';
+import { parseDuration } from '../../pkg/options/duration.ts';
+import { LOOPBACK_USER } from '../../pkg/server/authn/loopback.ts';
+import { ControllerManager, enabledControllers } from '../../pkg/reconciler/manager.ts';
 
 /** Resolve port 0 to a concrete free port up front, so URLs are known before wiring. */
 async function resolvePort(bind: string, port: number): Promise<number> {
@@ -28,6 +33,25 @@ async function resolvePort(bind: string, port: number): Promise<number> {
 
 function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Run the in-process controllers over the loopback identity (resolves when they stop). */
+function startControllers(o: StartOptions, url: string, caPem: string, token: string, logger: Logger, signal: AbortSignal): Promise<void> {
+  if (enabledControllers(o.controllers).length === 0) return Promise.resolve();
+  const kubeconfig = new KubeConfig();
+  kubeconfig.loadFromString(renderKubeconfig({ server: url, caPem, token, user: LOOPBACK_USER, contexts: { base: '' }, currentContext: 'base' }));
+  const manager = new ControllerManager({
+    kubeconfig,
+    logger,
+    heartbeatThresholdMs: parseDuration(o['heartbeat-threshold'])!,
+    kplaneURL: url,
+    caPem,
+    syncerImage: o['syncer-image'],
+    controllers: o.controllers,
+  });
+  return manager.run(signal).catch((err: unknown) => {
+    logger.error('controllers stopped with an error', { err: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  });
 }
 
 export async function runStart(opts: StartOptions): Promise<void> {
@@ -55,6 +79,8 @@ export async function runStart(opts: StartOptions): Promise<void> {
   } else {
     logger.warn('admin.kubeconfig is missing and the admin token cannot be recovered; delete .admin-token-store to mint a new one');
   }
+  const controllersStop = new AbortController();
+  const controllers = startControllers(o, externalURL, material.ca.certPem, container.get<string>(TYPES.LoopbackToken), logger, controllersStop.signal);
   logger.info('kplane is ready', { url: externalURL, storage: storage.name, rootDir: o['root-dir'] });
 
   await new Promise<void>((resolve) => {
@@ -65,8 +91,10 @@ export async function runStart(opts: StartOptions): Promise<void> {
     process.once('SIGTERM', () => onSignal('SIGTERM'));
     process.once('SIGINT', () => onSignal('SIGINT'));
   });
+  controllersStop.abort();
+  await controllers;
   await serving.close();
-  stopCompactor();
+  await stopCompactor();
   await storage.close();
   logger.info('kplane stopped');
 }

@@ -1,0 +1,112 @@
+// ControllerManager runs kplane's controllers against an API server through the cluster-
+// aware client only (never storage), so the same code runs inside `kplane start` (over the
+// loopback identity) and as `kplane controllers --kubeconfig …` in a separate process.
+// Housekeeping runs on node-cron: a periodic full resync as a safety net, and expiry of old
+// Events (kube's --event-ttl, 1h).
+import type { KubeConfig } from '@kubernetes/client-node';
+import cron from 'node-cron';
+import { ClusterClient } from '../client/clusterclient.ts';
+import { EventGVR } from '../client/gvr.ts';
+import { isNotFound } from '../client/errors.ts';
+import { clusterOf } from '../client/object.ts';
+import { ClientEventRecorder } from '../events/recorder.ts';
+import { SharedInformerFactory } from '../informer/factory.ts';
+import type { Logger } from '../log/logger.ts';
+import { SyncTargetController } from './workload/synctarget/controller.ts';
+import { ManifestDeployer } from './workload/synctarget/syncer-deployer.ts';
+import { CONTROLLER_NAME as SYNCTARGET_CONTROLLER } from './workload/synctarget/types.ts';
+
+export const ALL_CONTROLLERS = [SYNCTARGET_CONTROLLER] as const;
+
+export interface ControllerManagerOptions {
+  kubeconfig: KubeConfig;
+  logger: Logger;
+  heartbeatThresholdMs: number;
+  /** kplane's URL and CA as syncers on physical clusters should use them. */
+  kplaneURL: string;
+  caPem: string;
+  syncerImage: string;
+  /** '*' for all, '-' for none, or a comma-separated list of controller names. */
+  controllers: string;
+  resyncSchedule?: string;
+  eventTTLMs?: number;
+}
+
+export function enabledControllers(spec: string): string[] {
+  if (spec === '-' || spec === '') return [];
+  if (spec === '*') return [...ALL_CONTROLLERS];
+  const wanted = spec.split(',').map((s) => s.trim());
+  const unknown = wanted.filter((w) => !(ALL_CONTROLLERS as readonly string[]).includes(w));
+  if (unknown.length > 0) throw new Error(`unknown controllers: ${unknown.join(', ')} (known: ${ALL_CONTROLLERS.join(', ')})`);
+  return wanted;
+}
+
+export class ControllerManager {
+  readonly clusterClient: ClusterClient;
+  readonly informers: SharedInformerFactory;
+  readonly syncTargets: SyncTargetController | undefined;
+  private readonly opts: ControllerManagerOptions;
+  private readonly logger: Logger;
+
+  constructor(opts: ControllerManagerOptions) {
+    this.opts = opts;
+    this.logger = opts.logger;
+    const enabled = enabledControllers(opts.controllers);
+    this.clusterClient = new ClusterClient(opts.kubeconfig, { component: 'controller-manager' });
+    this.informers = new SharedInformerFactory({ clusterClient: this.clusterClient, logger: opts.logger });
+    this.syncTargets = enabled.includes(SYNCTARGET_CONTROLLER)
+      ? new SyncTargetController({
+          clusterClient: this.clusterClient,
+          informers: this.informers,
+          recorder: new ClientEventRecorder(this.clusterClient, SYNCTARGET_CONTROLLER, opts.logger),
+          deployer: new ManifestDeployer({ kplaneURL: opts.kplaneURL, caPem: opts.caPem, defaultImage: opts.syncerImage }),
+          logger: opts.logger,
+          heartbeatThresholdMs: opts.heartbeatThresholdMs,
+        })
+      : undefined;
+  }
+
+  hasSynced(): boolean {
+    return this.informers.hasSynced();
+  }
+
+  /** Run until the signal aborts; resolves when every controller has stopped. */
+  async run(signal: AbortSignal): Promise<void> {
+    if (!this.syncTargets) return;
+    this.informers.start(signal);
+    const tasks = [
+      cron.schedule(this.opts.resyncSchedule ?? '*/10 * * * *', () => this.syncTargets?.resyncAll(), { name: 'resync' }),
+      cron.schedule('17 * * * *', () => void this.expireEvents(), { name: 'event-expiry' }),
+    ];
+    try {
+      await this.syncTargets.run(signal);
+    } finally {
+      for (const t of tasks) await t.stop();
+      this.clusterClient.close();
+    }
+  }
+
+  /** Delete Events whose last occurrence is older than the TTL, across every workspace. */
+  async expireEvents(): Promise<number> {
+    const ttl = this.opts.eventTTLMs ?? 3600_000;
+    const cutoff = Date.now() - ttl;
+    let deleted = 0;
+    try {
+      const list = await this.clusterClient.wildcard().resource(EventGVR).listAll();
+      for (const ev of list.items) {
+        const last = Date.parse(String(ev.lastTimestamp ?? ev.eventTime ?? ev.metadata.creationTimestamp ?? ''));
+        if (!Number.isFinite(last) || last >= cutoff) continue;
+        try {
+          await this.clusterClient.cluster(clusterOf(ev)).events(ev.metadata.namespace ?? 'default').delete(ev.metadata.name ?? '');
+          deleted++;
+        } catch (err) {
+          if (!isNotFound(err)) throw err;
+        }
+      }
+      if (deleted > 0) this.logger.info('expired events', { deleted });
+    } catch (err) {
+      this.logger.warn('event expiry failed', { err: err instanceof Error ? err.message : String(err) });
+    }
+    return deleted;
+  }
+}
