@@ -8,16 +8,17 @@ import { EtcdStorage, type EtcdTuning } from './storage.ts';
 export { EtcdStorage } from './storage.ts';
 export type { EtcdTuning } from './storage.ts';
 
+/** TLS to etcd. https:// endpoints without this option use the system's CA roots. */
 export interface EtcdTlsOptions {
-  /** PEM of the CA that signed the etcd servers' certificates. */
-  ca: string | Buffer;
+  /** PEM of the CA that signed the etcd servers' certificates (defaults to the system roots). */
+  ca?: string | Buffer;
   /** PEM client certificate and key, when etcd requires client certificates. */
   cert?: string | Buffer;
   key?: string | Buffer;
 }
 
 export interface EtcdStorageOptions extends Partial<EtcdTuning> {
-  /** Client URLs, e.g. ['http://127.0.0.1:2379']; the scheme is informational, TLS comes from `tls`. */
+  /** Client URLs, e.g. ['http://127.0.0.1:2379']; https:// or a `tls` option turns TLS on. */
   endpoints: string[];
   /**
    * Namespace for every key ('/kplane-a' → '/kplane-a/registry/...'), so several kplane
@@ -68,7 +69,8 @@ function clientOptions(opts: EtcdStorageOptions): IOptions {
   };
   if (opts.tls) {
     options.credentials = {
-      rootCertificate: Buffer.from(opts.tls.ca),
+      // etcd3 hands this to grpc's createSsl, where an absent root means the system roots.
+      rootCertificate: (opts.tls.ca ? Buffer.from(opts.tls.ca) : undefined) as Buffer,
       ...(opts.tls.key ? { privateKey: Buffer.from(opts.tls.key) } : {}),
       ...(opts.tls.cert ? { certChain: Buffer.from(opts.tls.cert) } : {}),
     };

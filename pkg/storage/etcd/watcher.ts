@@ -38,6 +38,8 @@ export class EtcdWatcher implements Watcher {
   #stopped = false;
   #wake: (() => void) | undefined;
   #cancelled: Promise<void> | undefined;
+  /** etcd acknowledged the watch. */
+  #connected = false;
   /** Settles the pending ready() promise, if any. */
   #settle: ((err?: StorageError) => void) | undefined;
 
@@ -47,6 +49,10 @@ export class EtcdWatcher implements Watcher {
     this.#etcd = etcdWatcher;
     this.prefix = opts.prefix;
     this.#lastDelivered = opts.fromRevision;
+    etcdWatcher.once('connected', () => {
+      this.#connected = true;
+      this.#settle?.();
+    });
     etcdWatcher.on('data', (res) => this.#onData(res));
     etcdWatcher.on('disconnected', (err) => {
       this.fail(new StorageError('Unavailable', this.prefix, `watch of ${this.prefix}: etcd stream lost: ${err.message}`, { cause: err }));
@@ -61,15 +67,12 @@ export class EtcdWatcher implements Watcher {
   ready(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (this.#failure) return reject(this.#failure);
-      const done = (err?: StorageError) => {
-        this.#etcd.off('connected', onConnected);
+      if (this.#connected) return resolve();
+      this.#settle = (err?: StorageError) => {
         this.#settle = undefined;
         if (err) reject(err);
         else resolve();
       };
-      const onConnected = () => done();
-      this.#etcd.on('connected', onConnected);
-      this.#settle = done;
     });
   }
 
