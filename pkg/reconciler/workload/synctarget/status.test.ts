@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { SyncTarget } from '../../../client/index.ts';
+import { falseCondition, setCondition, trueCondition } from '../../../conditions/conditions.ts';
+import { commitStatus, computeStatus } from './status.ts';
+import { fakeDeps, stepContext, syncTarget } from './testing.ts';
+
+function recordingClient(calls: SyncTarget[]) {
+  return {
+    cluster: () => ({
+      syncTargets: () => ({
+        updateStatus: async (st: SyncTarget) => {
+          calls.push(st);
+          return { ...st, metadata: { ...st.metadata, resourceVersion: '11' } };
+        },
+      }),
+    }),
+  } as never;
+}
+
+test('Ready summarises, phase follows, and an unchanged status is not written again', async () => {
+  const calls: SyncTarget[] = [];
+  const events: string[] = [];
+  const clock = { now: Date.parse('2026-01-01T00:00:00Z') };
+  const deps = fakeDeps(clock, { clusterClient: recordingClient(calls), recorder: { event: async (_o, type, reason) => void events.push(`${type}/${reason}`) } });
+  const ctx = stepContext(syncTarget(), deps);
+  setCondition(ctx.conditions, trueCondition('Valid'), clock.now);
+  setCondition(ctx.conditions, trueCondition('SyncerDeployed'), clock.now);
+  setCondition(ctx.conditions, falseCondition('HeartbeatHealthy', 'ErrorHeartbeat', 'Error', 'No heartbeat yet seen'), clock.now);
+  computeStatus(ctx);
+  assert.equal(ctx.draft.status?.phase, 'NotReady');
+  assert.equal(ctx.draft.status?.conditions?.[0]?.type, 'Ready');
+  assert.equal(ctx.draft.status?.conditions?.[0]?.reason, 'ErrorHeartbeat');
+  assert.equal(ctx.draft.status?.observedGeneration, 1);
+  assert.equal(await commitStatus(ctx), true);
+  assert.equal(calls.length, 1);
+  assert.equal(calls[0]!.metadata.resourceVersion, '10', 'the write carries the RV read');
+  assert.ok(events.includes('Warning/ErrorHeartbeat') && events.includes('Normal/ValidTrue'));
+
+  // Next reconcile of the same world, a minute later: identical bytes, no write, no events.
+  clock.now += 60_000;
+  const stored: SyncTarget = { ...syncTarget(), status: calls[0]!.status! };
+  const again = stepContext(stored, deps);
+  setCondition(again.conditions, trueCondition('Valid'), clock.now);
+  setCondition(again.conditions, trueCondition('SyncerDeployed'), clock.now);
+  setCondition(again.conditions, falseCondition('HeartbeatHealthy', 'ErrorHeartbeat', 'Error', 'No heartbeat yet seen'), clock.now);
+  computeStatus(again);
+  events.length = 0;
+  assert.equal(await commitStatus(again), false);
+  assert.equal(calls.length, 1);
+  assert.deepEqual(events, []);
+});
+
+test('phase: Deleting, Pending, Deploying, Ready', () => {
+  const deps = fakeDeps({ now: 0 });
+  const ctx = stepContext(syncTarget(), deps);
+  setCondition(ctx.conditions, falseCondition('Valid', 'MissingCells', 'Error', 'x'), 0);
+  computeStatus(ctx);
+  assert.equal(ctx.draft.status?.phase, 'Pending');
+  setCondition(ctx.conditions, trueCondition('Valid'), 0);
+  setCondition(ctx.conditions, falseCondition('SyncerDeployed', 'AwaitingManualDeployment', 'Info', 'x'), 0);
+  computeStatus(ctx);
+  assert.equal(ctx.draft.status?.phase, 'Deploying');
+  setCondition(ctx.conditions, trueCondition('SyncerDeployed'), 0);
+  setCondition(ctx.conditions, trueCondition('HeartbeatHealthy'), 0);
+  computeStatus(ctx);
+  assert.equal(ctx.draft.status?.phase, 'Ready');
+  assert.equal(ctx.draft.status?.conditions?.[0]?.status, 'True');
+  const del = stepContext(syncTarget({ metadata: { ...syncTarget().metadata, deletionTimestamp: '2026-01-01T00:00:00Z' } }), deps);
+  computeStatus(del);
+  assert.equal(del.draft.status?.phase, 'Deleting');
+});

@@ -1,0 +1,66 @@
+// Literal fakes for step tests: a StepContext over in-memory listers and a recording client.
+import type { SyncTarget } from '../../../client/index.ts';
+import type { KubeObject } from '../../../client/object.ts';
+import type { Condition } from '../../../conditions/conditions.ts';
+import { Indexer } from '../../../informer/indexer.ts';
+import { Lister } from '../../../informer/lister.ts';
+import { silentLogger } from '../../../log/logger.ts';
+import { HeartbeatTracker } from './heartbeat-tracker.ts';
+import type { Deps, StepContext } from './types.ts';
+
+export function listerOf<T extends KubeObject>(objs: T[]): Lister<T> {
+  const idx = new Indexer<T>();
+  for (const o of objs) idx.upsert(o);
+  return new Lister(idx);
+}
+
+export function syncTarget(overrides: Partial<SyncTarget> = {}, cluster = 'root:org'): SyncTarget {
+  return {
+    apiVersion: 'workload.kcp.io/v1alpha1',
+    kind: 'SyncTarget',
+    metadata: { name: 'edge', uid: 'uid-1', resourceVersion: '10', generation: 1, annotations: { 'kcp.io/cluster': cluster } },
+    spec: { cluster: 'edge-cluster', cells: { region: 'eu' } },
+    ...overrides,
+  };
+}
+
+export interface FakeClock {
+  now: number;
+}
+
+export function fakeDeps(clock: FakeClock, overrides: Partial<Deps> = {}, secrets: KubeObject[] = []): Deps {
+  return {
+    clusterClient: undefined as never, // steps under test that need it get an override
+    listers: {
+      syncTargets: listerOf<SyncTarget>([]),
+      secrets: listerOf(secrets),
+      serviceAccounts: listerOf([]),
+      clusterRoles: listerOf([]),
+      clusterRoleBindings: listerOf([]),
+    },
+    recorder: { event: async () => undefined },
+    logger: silentLogger(),
+    now: () => clock.now,
+    heartbeatThresholdMs: 60_000,
+    heartbeats: new HeartbeatTracker(),
+    deployer: { deploy: async () => ({ available: true, reason: 'DeploymentAvailable', message: '' }), undeploy: async () => undefined },
+    maxUndeployAttempts: 3,
+    undeployAttempts: new Map(),
+    ...overrides,
+  };
+}
+
+export function stepContext(st: SyncTarget, deps: Deps): StepContext {
+  const cluster = st.metadata.annotations?.['kcp.io/cluster'] ?? 'root';
+  const draft = structuredClone(st);
+  return {
+    key: `${cluster}|${st.metadata.name}`,
+    cluster,
+    name: st.metadata.name ?? '',
+    original: st,
+    draft,
+    conditions: structuredClone((st.status?.conditions ?? []) as Condition[]),
+    gone: false,
+    deps,
+  };
+}

@@ -1,0 +1,212 @@
+// The SyncTarget reconciler end to end, through the real kubectl against `kplane start`
+// (controllers in-process): validation, syncer identity, heartbeat-driven Ready, staleness,
+// no hot loop on invalid specs, Secret-triggered re-validation, deletion through the
+// finalizer, and zero writes for an idle reconcile of a healthy target.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { eventually } from '../framework/eventually.ts';
+import { type Kplane, startKplane } from '../framework/kplane.ts';
+import { Kubectl } from '../framework/kubectl.ts';
+import { kjson, SLOW, syncTargetYAML, waitWorkspaceReady, workspaceYAML } from './support.ts';
+
+const THRESHOLD_S = 4;
+
+interface Cond {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+}
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- kubectl JSON output
+type Obj = any;
+
+function cond(st: Obj, type: string): Cond | undefined {
+  return (st.status?.conditions as Cond[] | undefined)?.find((c) => c.type === type);
+}
+
+function reconcileCount(kp: Kplane, key: string): number {
+  return kp.logs.filter((l) => l.message === 'reconciled' && l.key === key).length;
+}
+
+async function setup(args: string[]) {
+  const kp = await startKplane({ args });
+  const dir = mkdtempSync(join(tmpdir(), 'kplane-st-e2e-'));
+  const root = new Kubectl(kp.kubeconfig);
+  await root.ok(['create', '-f', writeFile(dir, 'ws.yaml', workspaceYAML('team'))]);
+  await waitWorkspaceReady(root, 'team');
+  const team = root.forCluster(kp.url, 'root:team');
+  return {
+    kp,
+    dir,
+    team,
+    file: (name: string, content: string) => writeFile(dir, name, content),
+    async dispose() {
+      await kp[Symbol.asyncDispose]();
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(root.cacheDir, { recursive: true, force: true });
+      rmSync(team.cacheDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function writeFile(dir: string, name: string, content: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+}
+
+async function beat(k: Kubectl, name: string, at = new Date()): Promise<string> {
+  const ts = at.toISOString().replace(/\.\d+Z$/, 'Z');
+  await k.ok(['patch', 'synctarget', name, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { lastSyncerHeartbeatTime: ts } })]);
+  return ts;
+}
+
+async function waitCond(k: Kubectl, name: string, type: string, status: string, reason?: string): Promise<Obj> {
+  let last: Obj;
+  await eventually(
+    async () => {
+      last = await kjson(k, ['get', 'synctarget', name]);
+      const c = cond(last, type);
+      return [c?.status === status && (reason === undefined || c.reason === reason), `${type}=${JSON.stringify(c)}`];
+    },
+    { ...SLOW, what: `${name} ${type}=${status}` },
+  );
+  return last;
+}
+
+describe('SyncTarget reconciler (threshold 4s)', () => {
+  let env: Awaited<ReturnType<typeof setup>>;
+  before(async () => {
+    env = await setup(['--heartbeat-threshold', `${THRESHOLD_S}s`, '--log-level', 'debug']);
+  });
+  after(async () => {
+    await env?.dispose();
+  });
+
+  test('create → Valid, identity, Ready=False (no heartbeat); beat → Ready; silence → Ready=False in time; beat again → Ready', async () => {
+    const { team } = env;
+    await team.ok(['create', '-f', env.file('edge.yaml', syncTargetYAML('edge', 'edge-cluster'))]);
+    const st = await waitCond(team, 'edge', 'HeartbeatHealthy', 'False', 'ErrorHeartbeat');
+    await waitCond(team, 'edge', 'Valid', 'True');
+    assert.equal(cond(st, 'Ready')?.status, 'False');
+    assert.ok(st.metadata.finalizers.includes('workload.kcp.io/syncer'));
+    assert.match(st.metadata.labels['internal.workload.kcp.io/key'], /^[0-9A-Za-z]+$/);
+    const id = (await kjson(team, ['get', 'synctarget', 'edge'])).status.syncerIdentity;
+    assert.match(id.serviceAccount, /^kplane-syncer-edge-[0-9a-f]{8}$/);
+    await team.ok(['get', 'serviceaccount', '-n', 'default', id.serviceAccount]);
+    await team.ok(['get', 'clusterrole', id.clusterRole]);
+    await team.ok(['get', 'clusterrolebinding', id.clusterRoleBinding]);
+    await team.ok(['get', 'secret', '-n', 'default', id.tokenSecret]);
+
+    const beatAt = Date.now();
+    await beat(team, 'edge');
+    await team.ok(['wait', '--for=condition=Ready', 'synctarget/edge', '--timeout=60s']);
+    const ready = await kjson(team, ['get', 'synctarget', 'edge']);
+    assert.equal(ready.status.phase, 'Ready');
+
+    // No more beats: HeartbeatHealthy turns False on its own (requeue at the stale moment).
+    const stale = await waitCond(team, 'edge', 'HeartbeatHealthy', 'False', 'ErrorHeartbeat');
+    assert.match(cond(stale, 'HeartbeatHealthy')!.message!, /^No heartbeat since /);
+    assert.equal(cond(stale, 'Ready')?.status, 'False');
+    assert.equal(stale.status.phase, 'NotReady');
+    // The transition time (truncated to seconds) is within threshold + 1 s of the beat, plus
+    // one second of truncation; a busy machine can only make this later, so this is a bound,
+    // not a timing race: the requeue was scheduled for exactly beat + threshold.
+    const flippedAt = Date.parse(cond(stale, 'HeartbeatHealthy')!.lastTransitionTime!);
+    assert.ok(flippedAt - beatAt >= (THRESHOLD_S - 1) * 1000, `not early: ${flippedAt - beatAt} ms`);
+
+    await beat(team, 'edge');
+    await team.ok(['wait', '--for=condition=Ready', 'synctarget/edge', '--timeout=60s']);
+    // describe shows the Events recorded on transitions.
+    const describe = await team.ok(['describe', 'synctarget', 'edge']);
+    assert.match(describe, /ErrorHeartbeat/);
+    assert.match(describe, /ReadyTrue|HeartbeatHealthyTrue/);
+  });
+
+  test('invalid spec → Valid=False without a hot loop', async () => {
+    const { team, kp } = env;
+    await team.ok(['create', '-f', env.file('bad.yaml', 'apiVersion: workload.kcp.io/v1alpha1\nkind: SyncTarget\nmetadata:\n  name: nocells\nspec:\n  cluster: c\n')]);
+    await waitCond(team, 'nocells', 'Valid', 'False', 'MissingCells');
+    const st = await kjson(team, ['get', 'synctarget', 'nocells']);
+    assert.equal(st.status.phase, 'Pending');
+    const settled = reconcileCount(kp, 'root:team|nocells');
+    await new Promise((r) => setTimeout(r, 3000));
+    const later = reconcileCount(kp, 'root:team|nocells');
+    assert.ok(settled <= 4, `few reconciles to settle: ${settled}`);
+    assert.equal(later, settled, 'no further reconciles while nothing changes');
+  });
+
+  test('a Secret created later makes the SyncTarget Valid', async () => {
+    const { team } = env;
+    const yaml = syncTargetYAML('remote', 'remote-cluster') + '  kubeconfigSecretRef:\n    namespace: default\n    name: remote-kubeconfig\n';
+    await team.ok(['create', '-f', env.file('remote.yaml', yaml)]);
+    await waitCond(team, 'remote', 'Valid', 'False', 'SecretNotFound');
+    const kubeconfig = [
+      'apiVersion: v1', 'kind: Config', 'current-context: c',
+      'clusters: [{name: p, cluster: {server: "https://127.0.0.1:1"}}]',
+      'users: [{name: u, user: {token: t}}]',
+      'contexts: [{name: c, context: {cluster: p, user: u}}]',
+    ].join('\n');
+    await team.ok(['create', 'secret', 'generic', 'remote-kubeconfig', '-n', 'default', `--from-file=kubeconfig=${env.file('kc', kubeconfig)}`]);
+    await waitCond(team, 'remote', 'Valid', 'True');
+    // Nothing listens on port 1: deployment is reported, not hidden.
+    await waitCond(team, 'remote', 'SyncerDeployed', 'False', 'PhysicalClusterUnreachable');
+  });
+
+  test('delete → identity removed, finalizer released, object gone', async () => {
+    const { team } = env;
+    await team.ok(['create', '-f', env.file('doomed.yaml', syncTargetYAML('doomed', 'c'))]);
+    const st = await waitCond(team, 'doomed', 'SyncerAuthorized', 'True');
+    const sa = st.status.syncerIdentity.serviceAccount;
+    await team.ok(['delete', 'synctarget', 'doomed', '--timeout=60s']);
+    assert.notEqual((await team.run(['get', 'synctarget', 'doomed'])).code, 0);
+    for (const args of [['serviceaccount', '-n', 'default', sa], ['clusterrole', sa], ['clusterrolebinding', sa], ['secret', '-n', 'default', `${sa}-token`]]) {
+      const r = await team.run(['get', ...args]);
+      assert.match(r.stderr, /NotFound/, `${args.join(' ')} is gone`);
+    }
+    const describe = await team.ok(['get', 'events', '-n', 'default', '--field-selector', 'involvedObject.name=doomed', '-o', 'jsonpath={.items[*].reason}']);
+    assert.match(describe, /SyncerRemoved/);
+  });
+});
+
+describe('SyncTarget reconciler: idle reconcile writes nothing', () => {
+  let env: Awaited<ReturnType<typeof setup>>;
+  before(async () => {
+    env = await setup(['--heartbeat-threshold', '120s', '--log-level', 'debug']);
+  });
+  after(async () => {
+    await env?.dispose();
+  });
+
+  test('a reconcile of an unchanged healthy target performs zero writes', async () => {
+    const { team, kp } = env;
+    await team.ok(['create', '-f', env.file('idle.yaml', syncTargetYAML('idle', 'c'))]);
+    const st = await waitCond(team, 'idle', 'SyncerAuthorized', 'True');
+    await beat(team, 'idle');
+    await team.ok(['wait', '--for=condition=Ready', 'synctarget/idle', '--timeout=60s']);
+    // Let the reconciles caused by our own writes settle.
+    let before = -1;
+    await eventually(async () => {
+      const n = reconcileCount(kp, 'root:team|idle');
+      const stable = n === before;
+      before = n;
+      return [stable, `reconciles ${n}`];
+    }, { ...SLOW, intervalMs: 1500 });
+    // Touch an identity object (a label the controller does not own): that write is the last
+    // one, and it wakes the SyncTarget's reconcile, which must find nothing to do.
+    const sa = st.status.syncerIdentity.serviceAccount;
+    // The labelled object's resourceVersion is the storage revision of this (last) write.
+    const revision = (await kjson(team, ['label', 'serviceaccount', '-n', 'default', sa, 'touched=yes'])).metadata.resourceVersion;
+    await eventually(() => [reconcileCount(kp, 'root:team|idle') > before, 'waiting for the reconcile'], SLOW);
+    await new Promise((r) => setTimeout(r, 500));
+    // A list's resourceVersion is the current storage revision.
+    const after = (await kjson(team, ['get', 'namespaces'])).metadata.resourceVersion;
+    assert.equal(after, revision, 'the storage revision did not move: the reconcile wrote nothing');
+    const summary = kp.logs.filter((l) => l.message === 'reconciled' && l.key === 'root:team|idle').at(-1);
+    assert.doesNotMatch(String(summary?.summary), /status=written/);
+  });
+});
