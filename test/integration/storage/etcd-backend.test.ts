@@ -119,6 +119,19 @@ describe('etcd backend on a shared etcd', () => {
     w.close();
   });
 
+  test('a watch from a future revision waits for it and delivers only later changes', async () => {
+    const s = await open({ prefix: uniquePrefix() });
+    const p = base();
+    const from = (await s.currentRevision()) + 2;
+    const w = await s.watch(p, from);
+    const it = w[Symbol.asyncIterator]();
+    for (const n of ['a', 'b', 'c', 'd']) await s.create(`${p}${n}`, thing(n));
+    const ev = await nextEvent(it);
+    assert.equal(ev.revision, from + 1);
+    assert.equal(ev.key, `${p}c`);
+    w.close();
+  });
+
   test('openEtcdStorage on an endpoint nobody listens on fails with Unavailable', async () => {
     await assert.rejects(openEtcdStorage({ endpoints: ['http://127.0.0.1:1'], requestTimeoutMs: 3000 }), (e) =>
       isStorageError(e, 'Unavailable'),
