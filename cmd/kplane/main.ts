@@ -9,7 +9,9 @@ const HELP = `kplane: a multi-tenant, kcp-style control plane for SyncTargets
 Usage: kplane <command> [flags]
 
 Commands:
-  start     run the API server and controllers
+  start        run the API server and controllers
+  controllers  run the controllers against a running kplane (--kubeconfig)
+  workload     sync, cordon, uncordon, drain SyncTargets
 
 Run "kplane <command> --help" for a command's flags.`;
 
@@ -24,6 +26,10 @@ async function main(argv: string[]): Promise<number> {
       }
       await runStart(values);
       return 0;
+    }
+    case 'controllers': {
+      const { runControllers } = await import('./controllers.ts');
+      return runControllers(rest);
     }
     case 'workload': {
       // Loaded on demand: `kplane start` need not parse the workload command's code.

@@ -3,12 +3,13 @@
 // no hot loop on invalid specs, Secret-triggered re-validation, deletion through the
 // finalizer, and zero writes for an idle reconcile of a healthy target.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { eventually } from '../framework/eventually.ts';
-import { type Kplane, startKplane } from '../framework/kplane.ts';
+import { type Kplane, REPO_ROOT, startKplane } from '../framework/kplane.ts';
 import { Kubectl } from '../framework/kubectl.ts';
 import { kjson, SLOW, syncTargetYAML, waitWorkspaceReady, workspaceYAML } from './support.ts';
 
@@ -208,5 +209,25 @@ describe('SyncTarget reconciler: idle reconcile writes nothing', () => {
     assert.equal(after, revision, 'the storage revision did not move: the reconcile wrote nothing');
     const summary = kp.logs.filter((l) => l.message === 'reconciled' && l.key === 'root:team|idle').at(-1);
     assert.doesNotMatch(String(summary?.summary), /status=written/);
+  });
+});
+
+describe('kplane controllers as a separate process', () => {
+  test('reconciles through the API of a kplane started with --controllers -', async () => {
+    const env = await setup(['--controllers', '-']);
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'cmd', 'kplane', 'main.ts'), 'controllers', '--kubeconfig', env.kp.kubeconfig], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    try {
+      await env.team.ok(['create', '-f', env.file('sep.yaml', syncTargetYAML('separate', 'c'))]);
+      await waitCond(env.team, 'separate', 'Valid', 'True');
+      await waitCond(env.team, 'separate', 'SyncerAuthorized', 'True');
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, stderr.slice(-2000));
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await env.dispose();
+    }
   });
 });

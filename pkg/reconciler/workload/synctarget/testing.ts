@@ -33,10 +33,10 @@ export function fakeDeps(clock: FakeClock, overrides: Partial<Deps> = {}, secret
     clusterClient: undefined as never, // steps under test that need it get an override
     listers: {
       syncTargets: listerOf<SyncTarget>([]),
-      secrets: listerOf(secrets),
-      serviceAccounts: listerOf([]),
-      clusterRoles: listerOf([]),
-      clusterRoleBindings: listerOf([]),
+      secrets: listerOf<KubeObject>(secrets),
+      serviceAccounts: listerOf<KubeObject>([]),
+      clusterRoles: listerOf<KubeObject>([]),
+      clusterRoleBindings: listerOf<KubeObject>([]),
     },
     recorder: { event: async () => undefined },
     logger: silentLogger(),
