@@ -43,8 +43,8 @@ export async function ensureSyncTarget(ws: ScopedClient, name: string, physicalC
   try {
     const existing = await syncTargets.get(name);
     const spec: Record<string, unknown> = {};
-    if (physicalCluster && existing.spec.cluster !== physicalCluster) spec.cluster = physicalCluster;
-    if (image && existing.spec.syncer?.image !== image) spec.syncer = { image };
+    if (physicalCluster && existing.spec?.cluster !== physicalCluster) spec.cluster = physicalCluster;
+    if (image && existing.spec?.syncer?.image !== image) spec.syncer = { image };
     return Object.keys(spec).length > 0 ? await syncTargets.patch(name, 'merge', { spec }) : existing;
   } catch (err) {
     if (!isNotFound(err)) throw err;
@@ -119,7 +119,7 @@ export async function prepareSyncer(i: PrepareInput): Promise<Prepared> {
     caPem: i.caPem,
     token,
     image: i.image,
-    heartbeatPeriod: i.heartbeatPeriod ?? syncTarget.spec.syncer?.heartbeatPeriod,
+    heartbeatPeriod: i.heartbeatPeriod ?? syncTarget.spec?.syncer?.heartbeatPeriod,
     capacity: i.capacity,
   });
   return { syncTarget, token, objects };
