@@ -1,0 +1,84 @@
+// Shared set-up for the benchmarks that need a populated kplane: start the server, create
+// workspaces under root and wait for them to be Ready, create SyncTargets spread over them
+// through the API with bounded concurrency. Everything goes through the public API, exactly
+// as a tenant would, so the set-up itself exercises the same paths that are measured.
+import { ClusterClient, type SyncTarget } from '../../pkg/client/index.ts';
+import { startKplane, type Kplane } from '../../test/framework/kplane.ts';
+
+export { startKplane, type Kplane };
+
+/** Run fn(i) for i in [0, n) with at most `concurrency` in flight; rejects on the first failure. */
+export async function pool(n: number, concurrency: number, fn: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, n) }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Poll until check() says done (or throw after timeoutMs with its last reason). */
+export async function waitFor(what: string, check: () => Promise<[boolean, string]> | [boolean, string], timeoutMs = 120_000, everyMs = 100): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    const [ok, why] = await check();
+    if (ok) return;
+    last = why;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${last}`);
+    await sleep(everyMs);
+  }
+}
+
+export function workspaceNames(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `bench-${String(i).padStart(3, '0')}`);
+}
+
+/** Create workspaces root:<name> and wait until every one is Ready; returns their paths. */
+export async function createWorkspaces(client: ClusterClient, names: readonly string[]): Promise<string[]> {
+  const ws = client.cluster('root').workspaces();
+  await pool(names.length, 8, (i) => ws.create({ apiVersion: 'tenancy.kcp.io/v1alpha1', kind: 'Workspace', metadata: { name: names[i]! } }));
+  const wanted = new Set(names);
+  await waitFor('workspaces Ready', async () => {
+    const list = await ws.list();
+    const ready = list.items.filter((w) => wanted.has(w.metadata.name ?? '') && w.status?.phase === 'Ready').length;
+    return [ready === names.length, `${ready}/${names.length} Ready`];
+  });
+  return names.map((n) => `root:${n}`);
+}
+
+/** A valid SyncTarget (cells and cluster set) named st-<i>. */
+export function syncTargetObject(i: number): SyncTarget {
+  return {
+    apiVersion: 'workload.kcp.io/v1alpha1',
+    kind: 'SyncTarget',
+    metadata: { name: `st-${i}` },
+    spec: { cluster: `phys-${i}`, cells: { region: 'bench' }, capacity: { cpu: '64', memory: '256Gi', pods: '110' } },
+  };
+}
+
+export interface CreatedTarget {
+  cluster: string;
+  name: string;
+}
+
+/** Create `total` SyncTargets round-robin over `clusters`; returns where each one went. */
+export async function createSyncTargets(client: ClusterClient, clusters: readonly string[], total: number, concurrency = 32, offset = 0): Promise<CreatedTarget[]> {
+  const out: CreatedTarget[] = [];
+  await pool(total, concurrency, async (k) => {
+    const i = k + offset;
+    const cluster = clusters[i % clusters.length]!;
+    await client.cluster(cluster).syncTargets().create(syncTargetObject(i));
+    out.push({ cluster, name: `st-${i}` });
+  });
+  return out;
+}
+
+/** Print progress to stderr (stdout carries the table). */
+export function progress(msg: string): void {
+  process.stderr.write(`  ${new Date().toISOString().slice(11, 19)} ${msg}\n`);
+}
