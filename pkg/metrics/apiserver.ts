@@ -1,0 +1,116 @@
+// kube-apiserver's request metrics on prom-client (the names dashboards expect), behind
+// pkg/server/filters/metrics.ts's RequestMetrics. Cardinality is bounded on purpose: no cluster,
+// namespace, name or user labels; `resource` is a served plural (else "unknown"), or
+// "nonresource" with the first path segment as `path` folded to a fixed set.
+import type { ServerResponse } from 'node:http';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import type { RequestMetrics } from '../server/filters/metrics.ts';
+import type { RequestInfo } from '../server/request/requestinfo.ts';
+import { exposition, type MetricsRegistry } from './registry.ts';
+
+/** kube-apiserver's apiserver_request_duration_seconds buckets (5ms … 60s). */
+const REQUEST_BUCKETS = [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60];
+
+/** request verbs as kube labels them (upper case HTTP-ish verbs, LIST and WATCH apart). */
+const VERB_LABEL: Record<string, string> = {
+  get: 'GET',
+  list: 'LIST',
+  watch: 'WATCH',
+  create: 'POST',
+  update: 'PUT',
+  patch: 'PATCH',
+  delete: 'DELETE',
+  deletecollection: 'DELETECOLLECTION',
+};
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+const READ_ONLY_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const KNOWN_SUBRESOURCES = new Set(['', 'status', 'token', 'scale', 'log']);
+
+export interface ServedResource {
+  group: string;
+  plural: string;
+}
+
+type RequestLabels = 'verb' | 'group' | 'resource' | 'subresource' | 'code';
+
+export class APIServerMetrics implements RequestMetrics {
+  private readonly registry: MetricsRegistry;
+  private readonly served: Set<string>;
+  private readonly total: Counter<RequestLabels>;
+  private readonly duration: Histogram<'verb' | 'group' | 'resource' | 'subresource'>;
+  private readonly inflight: Gauge<'request_kind'>;
+  private readonly watchers: Gauge<'group' | 'resource'>;
+
+  constructor(registry: MetricsRegistry, served: ServedResource[]) {
+    this.registry = registry;
+    this.served = new Set(served.map((r) => `${r.group}/${r.plural}`));
+    const registers = [registry];
+    this.total = new Counter({
+      name: 'apiserver_request_total',
+      help: 'Counter of apiserver requests broken out for each verb, group, resource, subresource and HTTP response code.',
+      labelNames: ['verb', 'group', 'resource', 'subresource', 'code'],
+      registers,
+    });
+    this.duration = new Histogram({
+      name: 'apiserver_request_duration_seconds',
+      help: 'Response latency distribution in seconds for each verb, group, resource and subresource (watches excluded: they are long-running).',
+      labelNames: ['verb', 'group', 'resource', 'subresource'],
+      buckets: REQUEST_BUCKETS,
+      registers,
+    });
+    this.inflight = new Gauge({
+      name: 'apiserver_current_inflight_requests',
+      help: 'Number of requests in flight by kind (readOnly, mutating); long-running watches are not counted.',
+      labelNames: ['request_kind'],
+      registers,
+    });
+    this.inflight.labels('readOnly').set(0);
+    this.inflight.labels('mutating').set(0);
+    this.watchers = new Gauge({
+      name: 'apiserver_registered_watchers',
+      help: 'Number of currently open watch requests by group and resource.',
+      labelNames: ['group', 'resource'],
+      registers,
+    });
+  }
+
+  begin(info: RequestInfo | undefined, method: string): (code: number) => void {
+    const labels = this.labelsOf(info, method);
+    const isWatch = labels.verb === 'WATCH';
+    const kind = READ_ONLY_METHODS.has(method.toUpperCase()) ? 'readOnly' : 'mutating';
+    const gauge = isWatch ? this.watchers.labels(labels.group, labels.resource) : this.inflight.labels(kind);
+    gauge.inc();
+    const endTimer = isWatch ? undefined : this.duration.startTimer(labels);
+    let ended = false;
+    return (code: number) => {
+      if (ended) return;
+      ended = true;
+      gauge.dec();
+      endTimer?.();
+      this.total.labels({ ...labels, code: String(code) }).inc();
+    };
+  }
+
+  async serve(res: ServerResponse): Promise<void> {
+    const { contentType, body } = await exposition(this.registry);
+    res.statusCode = 200;
+    res.setHeader('Content-Type', contentType);
+    res.setHeader('Cache-Control', 'no-cache, private');
+    res.end(body);
+  }
+
+  /** Labels from a parsed request, every value drawn from a bounded set. */
+  labelsOf(info: RequestInfo | undefined, method: string): { verb: string; group: string; resource: string; subresource: string } {
+    const m = method.toUpperCase();
+    if (!info || !info.isResourceRequest) {
+      return { verb: KNOWN_METHODS.has(m) ? m : 'OTHER', group: '', resource: 'nonresource', subresource: '' };
+    }
+    const known = this.served.has(`${info.group}/${info.resource}`);
+    return {
+      verb: VERB_LABEL[info.verb] ?? 'OTHER',
+      group: known ? info.group : '',
+      resource: known ? info.resource : 'unknown',
+      subresource: KNOWN_SUBRESOURCES.has(info.subresource) ? info.subresource : 'other',
+    };
+  }
+}
