@@ -14,7 +14,7 @@ import { Registry } from '../../pkg/server/registry/registry.ts';
 import { APIServer } from '../../pkg/server/server.ts';
 import { SecureServing } from '../../pkg/server/serving.ts';
 import type { Storage } from '../../pkg/storage/interface.ts';
-import { openSqliteStorage } from '../../pkg/storage/sqlite/index.ts';
+import { openStorage } from './storage.ts';
 import type { StartOptions } from './options.ts';
 import { bindSecurity, SECURITY_TYPES } from './security.ts';
 import { newLoopbackToken } from '../../pkg/server/authn/loopback.ts';
@@ -58,10 +58,7 @@ export function buildContainer(o: StartOptions, logger: Logger = newLogger({ for
   const c = new Container({ defaultScope: 'Singleton' });
   c.bind<StartOptions>(TYPES.Options).toConstantValue(o);
   c.bind<Logger>(TYPES.Logger).toConstantValue(logger);
-  c.bind<Storage>(TYPES.Storage).toDynamicValue(async () => {
-    if (o.storage === 'etcd') throw new Error('the etcd backend is not available in this build yet; use --storage sqlite');
-    return openSqliteStorage({ dir: o['root-dir'] });
-  });
+  c.bind<Storage>(TYPES.Storage).toDynamicValue(() => openStorage(o));
   c.bind<ServingMaterial>(TYPES.ServingMaterial).toDynamicValue(() => ensureServingMaterial(o['root-dir'], servingHosts(o)));
   c.bind<AdminToken>(TYPES.AdminToken).toDynamicValue(() => ensureAdminToken(o['root-dir']));
   c.bind<Registry>(TYPES.Registry).toDynamicValue(async (ctx) => new Registry(ALL_RESOURCES, await ctx.getAsync<Storage>(TYPES.Storage)));

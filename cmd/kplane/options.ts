@@ -13,6 +13,11 @@ export const START_FLAGS: Record<string, FlagSpec> = {
   'external-hostname': { type: 'string', description: 'host name clients use (written to kubeconfigs); defaults to the bind address' },
   storage: { type: 'string', description: 'storage backend: sqlite (embedded) or etcd', default: 'sqlite' },
   'etcd-servers': { type: 'string', description: 'comma-separated etcd URLs (with --storage etcd)' },
+  'etcd-prefix': { type: 'string', description: 'etcd key prefix; replicas of one installation share it', default: '/kplane' },
+  'etcd-cafile': { type: 'string', description: 'PEM CA bundle that signed the etcd servers\' certificates' },
+  'etcd-certfile': { type: 'string', description: 'PEM client certificate for etcd' },
+  'etcd-keyfile': { type: 'string', description: 'PEM client key for etcd' },
+  'leader-elect': { type: 'string', description: 'elect one leader (a coordination.k8s.io Lease) before running controllers: true or false', default: 'true' },
   'heartbeat-threshold': { type: 'string', description: 'a SyncTarget without a heartbeat for this long is not Ready', default: '60s' },
   'token-auth-file': { type: 'string', description: 'static bearer tokens, CSV: token,user,uid,"group1,group2"' },
   'log-format': { type: 'string', description: 'json or text', default: 'json' },
@@ -37,6 +42,11 @@ export const startOptionsSchema = z
     'external-hostname': z.string().min(1).optional(),
     storage: z.enum(['sqlite', 'etcd']).default('sqlite'),
     'etcd-servers': z.string().optional(),
+    'etcd-prefix': z.string().default('/kplane'),
+    'etcd-cafile': z.string().min(1).optional(),
+    'etcd-certfile': z.string().min(1).optional(),
+    'etcd-keyfile': z.string().min(1).optional(),
+    'leader-elect': z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
     'heartbeat-threshold': duration.default('60s'),
     'token-auth-file': z.string().optional(),
     'log-format': z.enum(['json', 'text']).default('json'),
@@ -48,6 +58,10 @@ export const startOptionsSchema = z
   .refine((o) => { try { enabledControllers(o.controllers); return true; } catch { return false; } }, {
     message: `must be *, - or a comma-separated list of: ${ALL_CONTROLLERS.join(', ')}`,
     path: ['controllers'],
+  })
+  .refine((o) => (o['etcd-certfile'] === undefined) === (o['etcd-keyfile'] === undefined), {
+    message: '--etcd-certfile and --etcd-keyfile go together',
+    path: ['etcd-certfile'],
   })
   .refine((o) => o.storage !== 'etcd' || (o['etcd-servers'] ?? '') !== '', {
     message: '--etcd-servers is required with --storage etcd',

@@ -1,0 +1,30 @@
+// Opens the storage backend `kplane start` was asked for. SQLite takes an exclusive lock on
+// <root-dir>/kplane.db (one process); etcd takes no local lock, so several replicas may
+// share one --root-dir (CA, sa.key, admin token) and one etcd key prefix.
+import { readFileSync } from 'node:fs';
+import type { Storage } from '../../pkg/storage/interface.ts';
+import { type EtcdStorageOptions, openEtcdStorage } from '../../pkg/storage/etcd/index.ts';
+import { openSqliteStorage } from '../../pkg/storage/sqlite/index.ts';
+import type { StartOptions } from './options.ts';
+
+/** Translate the --etcd-* flags into the etcd backend's options (files are read here). */
+export function etcdOptionsFrom(o: StartOptions): EtcdStorageOptions {
+  const endpoints = (o['etcd-servers'] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const opts: EtcdStorageOptions = { endpoints, prefix: o['etcd-prefix'].replace(/\/+$/, '') };
+  if (o['etcd-cafile'] || o['etcd-certfile']) {
+    opts.tls = {
+      ...(o['etcd-cafile'] ? { ca: readFileSync(o['etcd-cafile']) } : {}),
+      ...(o['etcd-certfile'] ? { cert: readFileSync(o['etcd-certfile']) } : {}),
+      ...(o['etcd-keyfile'] ? { key: readFileSync(o['etcd-keyfile']) } : {}),
+    };
+  }
+  return opts;
+}
+
+export function openStorage(o: StartOptions): Promise<Storage> {
+  if (o.storage === 'etcd') return openEtcdStorage(etcdOptionsFrom(o));
+  return openSqliteStorage({ dir: o['root-dir'] });
+}
