@@ -118,6 +118,11 @@ function fmt(v: number): string {
   return v >= 100 ? Math.round(v).toLocaleString('en-US') : v >= 10 ? v.toFixed(1) : v.toFixed(2);
 }
 
+/** "2 CPUs; node v24.x; load 1.23" for a benchmark's header line: other work on the machine skews numbers. */
+export function machineLine(): string {
+  return `${os.cpus().length} CPUs; node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+}
+
 /** Where results go: <repo>/bench-results (gitignored), or $KPLANE_BENCH_RESULTS. */
 export function resultsDir(): string {
   return process.env['KPLANE_BENCH_RESULTS'] ?? path.resolve(import.meta.dirname, '..', '..', 'bench-results');
@@ -131,7 +136,7 @@ export function writeReport(r: BenchReport, dir = resultsDir()): string[] {
   const doc = {
     ...r,
     generatedAt: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memoryBytes: os.totalmem(), node: process.version, platform: `${os.platform()} ${os.release()}` },
+    machine: { cpus: os.cpus().length, loadAverage1m: os.loadavg()[0], cpuModel: os.cpus()[0]?.model ?? '', memoryBytes: os.totalmem(), node: process.version, platform: `${os.platform()} ${os.release()}` },
   };
   fs.writeFileSync(json, JSON.stringify(doc, null, 2) + '\n');
   const written = [json];
