@@ -14,6 +14,9 @@ import { Registry } from '../../pkg/server/registry/registry.ts';
 import { APIServer } from '../../pkg/server/server.ts';
 import { SecureServing } from '../../pkg/server/serving.ts';
 import type { Storage } from '../../pkg/storage/interface.ts';
+import { type KplaneMetrics, newKplaneMetrics } from '../../pkg/metrics/index.ts';
+import { ShutdownState } from '../../pkg/server/shutdown.ts';
+import { effectiveLogLevel } from '../../pkg/options/verbosity.ts';
 import { openStorage } from './storage.ts';
 import type { StartOptions } from './options.ts';
 import { bindSecurity, SECURITY_TYPES } from './security.ts';
@@ -37,6 +40,10 @@ export const TYPES = {
   Authenticator: Symbol('Authenticator'),
   APIServer: Symbol('APIServer'),
   Serving: Symbol('Serving'),
+  Metrics: Symbol('Metrics'),
+  Shutdown: Symbol('Shutdown'),
+  /** Readiness checks beyond health (shutdown, informers-synced); start.ts may add more. */
+  ReadyChecks: Symbol('ReadyChecks'),
 } as const;
 
 export interface AdminToken {
@@ -54,11 +61,16 @@ export function servingHosts(o: StartOptions): string[] {
  * Build the container. The port may be 0 (tests), so the external URL is bound later by the
  * caller once the listener knows its port: `bindExternalURL`.
  */
-export function buildContainer(o: StartOptions, logger: Logger = newLogger({ format: o['log-format'], level: o['log-level'] })): Container {
+export function buildContainer(o: StartOptions, logger: Logger = newLogger({ format: o['log-format'], level: effectiveLogLevel(o) })): Container {
   const c = new Container({ defaultScope: 'Singleton' });
   c.bind<StartOptions>(TYPES.Options).toConstantValue(o);
   c.bind<Logger>(TYPES.Logger).toConstantValue(logger);
   c.bind<Storage>(TYPES.Storage).toDynamicValue(() => openStorage(o));
+  c.bind<KplaneMetrics>(TYPES.Metrics).toConstantValue(newKplaneMetrics(ALL_RESOURCES.map((r) => ({ group: r.group, plural: r.plural }))));
+  // Every storage call is timed (pkg/metrics/storage.ts), whichever backend was opened.
+  c.onActivation<Storage>(TYPES.Storage, (ctx, storage) => ctx.get<KplaneMetrics>(TYPES.Metrics).storage.wrap(storage));
+  c.bind<ShutdownState>(TYPES.Shutdown).toConstantValue(new ShutdownState());
+  c.bind<HealthCheck[]>(TYPES.ReadyChecks).toDynamicValue((ctx) => [ctx.get<ShutdownState>(TYPES.Shutdown).check]);
   c.bind<ServingMaterial>(TYPES.ServingMaterial).toDynamicValue(() => ensureServingMaterial(o['root-dir'], servingHosts(o)));
   c.bind<AdminToken>(TYPES.AdminToken).toDynamicValue(() => ensureAdminToken(o['root-dir']));
   c.bind<Registry>(TYPES.Registry).toDynamicValue(async (ctx) => new Registry(ALL_RESOURCES, await ctx.getAsync<Storage>(TYPES.Storage)));
@@ -85,7 +97,8 @@ export function buildContainer(o: StartOptions, logger: Logger = newLogger({ for
       inflight: ctx.get<PerClientInflightLimiter>(SECURITY_TYPES.Inflight),
       logger,
       healthChecks: [{ name: 'ping', check: () => undefined }, storageCheck],
-      readyChecks: [],
+      readyChecks: ctx.get<HealthCheck[]>(TYPES.ReadyChecks),
+      metrics: ctx.get<KplaneMetrics>(TYPES.Metrics).apiserver,
       serverAddress: new URL(ctx.get<string>(TYPES.ExternalURL)).host,
     });
   });

@@ -17,6 +17,10 @@ import { renderKubeconfig } from '../../pkg/bootstrap/admin.ts';
 import { parseDuration } from '../../pkg/options/duration.ts';
 import { LOOPBACK_USER } from '../../pkg/server/authn/loopback.ts';
 import { ControllerManager, enabledControllers } from '../../pkg/reconciler/manager.ts';
+import { type KplaneMetrics, registerSyncTargetMetrics } from '../../pkg/metrics/index.ts';
+import type { HealthCheck } from '../../pkg/server/health.ts';
+import type { ShutdownState } from '../../pkg/server/shutdown.ts';
+import { shutDownGracefully, waitForTermination } from './shutdown.ts';
 
 /** Resolve port 0 to a concrete free port up front, so URLs are known before wiring. */
 async function resolvePort(bind: string, port: number): Promise<number> {
@@ -36,7 +40,15 @@ function urlHost(host: string): string {
 }
 
 /** Run the in-process controllers over the loopback identity (resolves when they stop). */
-function startControllers(o: StartOptions, url: string, caPem: string, token: string, logger: Logger, signal: AbortSignal): Promise<void> {
+function startControllers(
+  o: StartOptions,
+  url: string,
+  caPem: string,
+  token: string,
+  logger: Logger,
+  signal: AbortSignal,
+  ops: { metrics: KplaneMetrics; readyChecks: HealthCheck[] },
+): Promise<void> {
   if (enabledControllers(o.controllers).length === 0) return Promise.resolve();
   const kubeconfig = new KubeConfig();
   kubeconfig.loadFromString(renderKubeconfig({ server: url, caPem, token, user: LOOPBACK_USER, contexts: { base: '' }, currentContext: 'base' }));
@@ -48,7 +60,13 @@ function startControllers(o: StartOptions, url: string, caPem: string, token: st
     caPem,
     syncerImage: o['syncer-image'],
     controllers: o.controllers,
+    metrics: { controller: ops.metrics.controller, queue: ops.metrics.queue, informer: ops.metrics.informer },
   });
+  // /readyz waits for the controllers' caches; /metrics reads SyncTargets from the same cache.
+  ops.readyChecks.push({ name: 'informers-synced', check: () => {
+    if (!manager.hasSynced()) throw new Error('controller informers have not synced yet');
+  } });
+  registerSyncTargetMetrics(ops.metrics.registry, () => manager.syncTargets?.deps.listers.syncTargets);
   return manager.run(signal).catch((err: unknown) => {
     logger.error('controllers stopped with an error', { err: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   });
@@ -80,21 +98,26 @@ export async function runStart(opts: StartOptions): Promise<void> {
     logger.warn('admin.kubeconfig is missing and the admin token cannot be recovered; delete .admin-token-store to mint a new one');
   }
   const controllersStop = new AbortController();
-  const controllers = startControllers(o, externalURL, material.ca.certPem, container.get<string>(TYPES.LoopbackToken), logger, controllersStop.signal);
+  const controllers = startControllers(o, externalURL, material.ca.certPem, container.get<string>(TYPES.LoopbackToken), logger, controllersStop.signal, {
+    metrics: container.get<KplaneMetrics>(TYPES.Metrics),
+    readyChecks: container.get<HealthCheck[]>(TYPES.ReadyChecks),
+  });
   logger.info('kplane is ready', { url: externalURL, storage: storage.name, rootDir: o['root-dir'] });
 
-  await new Promise<void>((resolve) => {
-    const onSignal = (signal: string) => {
-      logger.info('shutting down', { signal });
-      resolve();
-    };
-    process.once('SIGTERM', () => onSignal('SIGTERM'));
-    process.once('SIGINT', () => onSignal('SIGINT'));
+  const signal = await waitForTermination();
+  const graceMs = parseDuration(o['shutdown-grace-period'])!;
+  await shutDownGracefully({
+    signal,
+    state: container.get<ShutdownState>(TYPES.Shutdown),
+    logger,
+    delayMs: parseDuration(o['shutdown-delay'])!,
+    deadlineMs: graceMs + 10_000,
+    steps: [
+      { name: 'controllers', run: async () => (controllersStop.abort(), await controllers) },
+      { name: 'serving', run: () => serving.close(graceMs) },
+      { name: 'compactor', run: () => stopCompactor() },
+      { name: 'storage', run: () => storage.close() },
+    ],
   });
-  controllersStop.abort();
-  await controllers;
-  await serving.close();
-  await stopCompactor();
-  await storage.close();
   logger.info('kplane stopped');
 }

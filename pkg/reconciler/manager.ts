@@ -12,6 +12,8 @@ import { clusterOf } from '../client/object.ts';
 import { ClientEventRecorder } from '../events/recorder.ts';
 import { SharedInformerFactory } from '../informer/factory.ts';
 import type { Logger } from '../log/logger.ts';
+import type { ControllerMetrics, QueueMetricsProvider } from '../metrics/hooks.ts';
+import type { InformerMetrics } from '../informer/metrics.ts';
 import { SyncTargetController } from './workload/synctarget/controller.ts';
 import { ManifestDeployer } from './workload/synctarget/syncer-deployer.ts';
 import { CONTROLLER_NAME as SYNCTARGET_CONTROLLER } from './workload/synctarget/types.ts';
@@ -19,6 +21,8 @@ import { CONTROLLER_NAME as SYNCTARGET_CONTROLLER } from './workload/synctarget/
 export const ALL_CONTROLLERS = [SYNCTARGET_CONTROLLER] as const;
 
 export interface ControllerManagerOptions {
+  /** Prometheus hooks (pkg/metrics); no-ops when absent. */
+  metrics?: { controller?: ControllerMetrics; queue?: QueueMetricsProvider; informer?: InformerMetrics };
   kubeconfig: KubeConfig;
   logger: Logger;
   heartbeatThresholdMs: number;
@@ -53,7 +57,7 @@ export class ControllerManager {
     this.logger = opts.logger;
     const enabled = enabledControllers(opts.controllers);
     this.clusterClient = new ClusterClient(opts.kubeconfig, { component: 'controller-manager' });
-    this.informers = new SharedInformerFactory({ clusterClient: this.clusterClient, logger: opts.logger });
+    this.informers = new SharedInformerFactory({ clusterClient: this.clusterClient, logger: opts.logger, ...(opts.metrics?.informer ? { metrics: opts.metrics.informer } : {}) });
     this.syncTargets = enabled.includes(SYNCTARGET_CONTROLLER)
       ? new SyncTargetController({
           clusterClient: this.clusterClient,
@@ -62,6 +66,8 @@ export class ControllerManager {
           deployer: new ManifestDeployer({ kplaneURL: opts.kplaneURL, caPem: opts.caPem, defaultImage: opts.syncerImage }),
           logger: opts.logger,
           heartbeatThresholdMs: opts.heartbeatThresholdMs,
+          ...(opts.metrics?.controller ? { metrics: opts.metrics.controller } : {}),
+          ...(opts.metrics?.queue ? { queueMetrics: opts.metrics.queue } : {}),
         })
       : undefined;
   }

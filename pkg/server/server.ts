@@ -8,6 +8,7 @@ import type { Logger } from '../log/logger.ts';
 import { ANONYMOUS, type AuthenticatorChain } from './authn/authenticator.ts';
 import type { SecurityServices } from './authz/services.ts';
 import type { PerClientInflightLimiter } from './filters/inflight.ts';
+import type { RequestMetrics } from './filters/metrics.ts';
 import { aggregatedContentType, type Discovery } from './discovery.ts';
 import { dispatchResource } from './handlers/dispatch.ts';
 import type { HandlerContext, UserInfo } from './handlers/context.ts';
@@ -33,6 +34,8 @@ export interface APIServerDeps {
   logger: Logger;
   healthChecks: HealthCheck[];
   readyChecks: HealthCheck[];
+  /** Request metrics and the /metrics endpoint (authenticated, RBAC `get` on /metrics). */
+  metrics?: RequestMetrics;
   /** host:port clients use, for legacy discovery's serverAddressByClientCIDRs. */
   serverAddress: string;
   now?: () => number;
@@ -61,9 +64,11 @@ export class APIServer {
     let user: UserInfo | undefined;
     let info: RequestInfo | undefined;
     let release: (() => void) | undefined;
+    let endMetrics: ((code: number) => void) | undefined;
     try {
       const url = new URL(req.url ?? '/', 'https://kplane.invalid');
       info = parseRequestInfo(req.method ?? 'GET', url);
+      endMetrics = this.deps.metrics?.begin(info, req.method ?? 'GET');
       const basePath = info.path.replace(/\/+$/, '') || '/';
       const isPublic = PUBLIC_PATHS.has(basePath.split('/').slice(0, 2).join('/')) && !info.isResourceRequest;
       const auth = await this.deps.authenticator.authenticate(req);
@@ -106,6 +111,7 @@ export class APIServer {
       writeError(res, se);
     } finally {
       release?.();
+      (endMetrics ?? this.deps.metrics?.begin(undefined, req.method ?? 'GET'))?.(res.statusCode);
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       this.deps.logger.info('request', {
         user: user?.username ?? 'system:anonymous',
@@ -125,6 +131,8 @@ export class APIServer {
     if (top === 'readyz') return serveHealth(res, top, [...this.deps.healthChecks, ...this.deps.readyChecks], url);
     if (method !== 'GET' && method !== 'HEAD') throw newMethodNotAllowed(`${method} is not allowed on ${p}`);
     if (p === '/version') return writeJSON(res, 200, versionInfo());
+    // Process-wide numbers: only through the root workspace's RBAC, never a tenant's.
+    if (p === '/metrics' && this.deps.metrics && cluster === 'root' && !wildcard) return this.deps.metrics.serve(res);
     if (!wildcard && (top === 'api' || top === 'apis')) await this.deps.lifecycle.requireCluster(cluster);
     const { discovery } = this.deps;
     const form = acceptedForm(req.headers.accept);
