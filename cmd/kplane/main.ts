@@ -1,7 +1,8 @@
 // kplane: the control plane binary. Subcommands:
 //   kplane start [flags]   run the API server (and controllers) on the embedded storage
-import { parseFlags, usage, UsageError } from '../../pkg/options/flags.ts';
+import { UsageError } from '../../pkg/options/flags.ts';
 import { START_FLAGS, startOptionsSchema } from './options.ts';
+import { loadConfig, usageWithSources } from '../../pkg/options/config.ts';
 import { runStart } from './start.ts';
 
 const HELP = `kplane: a multi-tenant, kcp-style control plane for SyncTargets
@@ -19,9 +20,10 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'start': {
-      const { values } = parseFlags(rest, START_FLAGS, startOptionsSchema);
+      // Flags, KPLANE_* environment and --config FILE, one zod schema (pkg/options/config.ts).
+      const { values } = loadConfig(START_FLAGS, startOptionsSchema, { argv: rest, env: process.env });
       if (values.help) {
-        process.stdout.write(usage('kplane start', 'Run the kplane API server and controllers.', START_FLAGS) + '\n');
+        process.stdout.write(usageWithSources('kplane start', 'Run the kplane API server and controllers.', START_FLAGS) + '\n');
         return 0;
       }
       await runStart(values);
