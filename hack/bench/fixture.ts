@@ -82,3 +82,13 @@ export async function createSyncTargets(client: ClusterClient, clusters: readonl
 export function progress(msg: string): void {
   process.stderr.write(`  ${new Date().toISOString().slice(11, 19)} ${msg}\n`);
 }
+
+/** A numeric `--name value` (or `--name=value`) from argv, else the default: lets a run pick its own size. */
+export function numberArg(name: string, fallback: number, argv: readonly string[] = process.argv.slice(2)): number {
+  const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i < 0) return fallback;
+  const raw = argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1];
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} needs a positive number, got ${raw}`);
+  return n;
+}
