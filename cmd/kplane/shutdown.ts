@@ -6,6 +6,7 @@
 //      storage flushes and closes).
 // A watchdog bounds the whole sequence: a stuck step cannot keep the process alive forever.
 import type { Logger } from '../../pkg/log/logger.ts';
+import { errorFields } from '../../pkg/log/errors.ts';
 import type { ShutdownState } from '../../pkg/server/shutdown.ts';
 
 export interface ShutdownStep {
@@ -48,7 +49,7 @@ export async function shutDownGracefully(opts: {
         await step.run();
       } catch (err) {
         // Keep going: a failed step must not leave storage unflushed.
-        logger.error('shutdown step failed', { step: step.name, err: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+        logger.error('shutdown step failed', { step: step.name, ...errorFields(err) });
       }
       logger.debug('shutdown step done', { step: step.name, ms: Date.now() - t0 });
     }

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { writeAdminKubeconfig } from '../../pkg/bootstrap/admin.ts';
 import type { ServingMaterial } from '../../pkg/certs/certs.ts';
 import type { Logger } from '../../pkg/log/logger.ts';
+import { errorFields } from '../../pkg/log/errors.ts';
 import type { Lifecycle } from '../../pkg/server/lifecycle.ts';
 import type { SecureServing } from '../../pkg/server/serving.ts';
 import type { Storage } from '../../pkg/storage/interface.ts';
@@ -68,7 +69,7 @@ function startControllers(
   } });
   registerSyncTargetMetrics(ops.metrics.registry, () => manager.syncTargets?.deps.listers.syncTargets);
   return manager.run(signal).catch((err: unknown) => {
-    logger.error('controllers stopped with an error', { err: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    logger.error('controllers stopped with an error', errorFields(err));
   });
 }
 

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { newMethodNotAllowed, StatusError } from '../apierrors/errors.ts';
 import type { Logger } from '../log/logger.ts';
+import { errorFields } from '../log/errors.ts';
 import { ANONYMOUS, type AuthenticatorChain } from './authn/authenticator.ts';
 import type { SecurityServices } from './authz/services.ts';
 import type { PerClientInflightLimiter } from './filters/inflight.ts';
@@ -107,7 +108,7 @@ export class APIServer {
       await dispatchResource(ctx);
     } catch (err) {
       const se = toStatusError(err);
-      if (se.code >= 500) this.deps.logger.error('request failed', { path: req.url, err: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+      if (se.code >= 500) this.deps.logger.error('request failed', { path: req.url, ...errorFields(err) });
       writeError(res, se);
     } finally {
       release?.();
