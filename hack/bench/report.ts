@@ -57,7 +57,7 @@ export function checkTarget(name: string, goal: string, measured: number, limit:
 export function formatTargets(targets: readonly TargetCheck[]): string {
   return formatTable(
     ['design.md §11 target', 'goal', 'measured', 'met'],
-    targets.map((t) => [t.name, t.goal, t.measured, t.met === undefined ? `n/a${t.note ? ` (${t.note})` : ''}` : t.met ? 'yes' : `NO${t.note ? ` (${t.note})` : ''}`]),
+    targets.map((t) => [t.name, t.goal, t.measured, `${t.met === undefined ? 'n/a' : t.met ? 'yes' : 'NO'}${t.note ? ` (${t.note})` : ''}`]),
   );
 }
 
