@@ -125,6 +125,24 @@ describe('metrics', () => {
     const ok = await adminClient(kp).get('/metrics');
     assert.equal(ok.status, 200);
     assert.match(String(ok.headers['content-type']), /^text\/plain; version=0\.0\.4/);
+    assert.equal((await adminClient(kp).get('/clusters/root:nope/metrics')).status, 404, 'never through a tenant path');
+
+    // docs/operations.md: a ClusterRole for the /metrics URL bound in root lets a scraper in.
+    const rbac = '/clusters/root/apis/rbac.authorization.k8s.io/v1';
+    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'metrics-reader' }, rules: [{ nonResourceURLs: ['/metrics'], verbs: ['get'] }] };
+    const binding = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'viewer-metrics-reader' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'metrics-reader' },
+      subjects: [{ kind: 'User', name: 'viewer' }],
+    };
+    assert.equal((await adminClient(kp).post(`${rbac}/clusterroles`, role)).status, 201);
+    assert.equal((await adminClient(kp).post(`${rbac}/clusterrolebindings`, binding)).status, 201);
+    await eventually(async () => {
+      const r = await anonymous.withToken(VIEWER_TOKEN).get('/metrics');
+      return [r.status === 200, `viewer got ${r.status}`];
+    }, { what: 'the bound scraper to read /metrics' });
   });
 
   test('one log line per request with user, verb, path, code and latency, and never a token', () => {
