@@ -26,7 +26,9 @@ export interface E2EEnv extends AsyncDisposable {
 
 /** Start kplane and create the team-a and team-b workspaces in root with kubectl. */
 export async function startE2E(): Promise<E2EEnv> {
-  const kp = await startKplane();
+  // API-server contract tests: no controllers, so no controller writes interleave with what
+  // the tests assert (the SyncTarget reconciler has its own e2e suite).
+  const kp = await startKplane({ args: ['--controllers', '-'] });
   const dir = mkdtempSync(join(tmpdir(), 'kplane-e2e-files-'));
   const root = new Kubectl(kp.kubeconfig);
   const env: E2EEnv = {

@@ -204,8 +204,9 @@ describe('SyncTarget reconciler: idle reconcile writes nothing', () => {
     const revision = (await kjson(team, ['label', 'serviceaccount', '-n', 'default', sa, 'touched=yes'])).metadata.resourceVersion;
     await eventually(() => [reconcileCount(kp, 'root:team|idle') > before, 'waiting for the reconcile'], SLOW);
     await new Promise((r) => setTimeout(r, 500));
-    // A list's resourceVersion is the current storage revision.
-    const after = (await kjson(team, ['get', 'namespaces'])).metadata.resourceVersion;
+    // A list's resourceVersion is the current storage revision (kubectl's own `get -o json`
+    // re-wraps lists without it, so read the raw list).
+    const after = JSON.parse(await team.ok(['get', '--raw', '/clusters/root:team/api/v1/namespaces'])).metadata.resourceVersion;
     assert.equal(after, revision, 'the storage revision did not move: the reconcile wrote nothing');
     const summary = kp.logs.filter((l) => l.message === 'reconciled' && l.key === 'root:team|idle').at(-1);
     assert.doesNotMatch(String(summary?.summary), /status=written/);

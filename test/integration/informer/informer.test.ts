@@ -22,7 +22,8 @@ const st = (name: string, labels: Record<string, string> = {}) => ({
 });
 
 before(async () => {
-  kp = await startKplane({ keepRootDir: true });
+  // No controllers: the test counts every informer event, and reconciles would add updates.
+  kp = await startKplane({ keepRootDir: true, args: ['--controllers', '-'] });
   client = ClusterClient.fromFile(kp.kubeconfig, { component: 'informer-test' });
   for (const ws of WORKSPACES) {
     await client.cluster('root').workspaces().create({ apiVersion: 'tenancy.kcp.io/v1alpha1', kind: 'Workspace', metadata: { name: ws } });
@@ -101,7 +102,7 @@ test('a server restart mid-watch converges without duplicate adds', async () => 
     const initialAdds = rec.adds.length;
     const port = new URL(kp.url).port;
     await kp.stop();
-    kp = await startKplane({ rootDir: kp.rootDir, keepRootDir: true, args: ['--secure-port', port] });
+    kp = await startKplane({ rootDir: kp.rootDir, keepRootDir: true, args: ['--secure-port', port, '--controllers', '-'] });
     await client.cluster('root:ws-a').syncTargets().create(st('after-restart'));
     await client.cluster('root:ws-a').syncTargets().delete('only-in-ws-a');
     await eventually(() => [inf.lister.cluster('root:ws-a').get('after-restart') !== undefined && inf.lister.cluster('root:ws-a').get('only-in-ws-a') === undefined, JSON.stringify(rec)], { timeoutMs: 60_000 });

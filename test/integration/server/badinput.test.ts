@@ -41,7 +41,8 @@ function assertStatus(r: HttpResponse, want: Expect): void {
 }
 
 test('bad input gets a clear 4xx Status and stores nothing', { timeout: 600_000 }, async (t) => {
-  await using kp = await startKplane();
+  // No controllers: this suite asserts that the storage revision does not move.
+  await using kp = await startKplane({ args: ['--controllers', '-'] });
   const http = new TestClient(kp.url, kp.caPem, kp.adminToken);
 
   // A child workspace to work in, with one existing SyncTarget.

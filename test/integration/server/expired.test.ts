@@ -24,7 +24,7 @@ test('compacted resource versions answer 410 Expired', { timeout: 300_000 }, asy
   let oldRV: string;
   let oldToken: string;
   {
-    await using kp = await startKplane({ rootDir });
+    await using kp = await startKplane({ rootDir, args: ['--controllers', '-'] });
     const http = new TestClient(kp.url, kp.caPem, kp.adminToken);
     for (const name of ['a', 'b', 'c']) assert.equal((await http.post(ST, syncTarget(name))).status, 201);
     const page = await http.get(`${ST}?limit=1`);
@@ -41,7 +41,7 @@ test('compacted resource versions answer 410 Expired', { timeout: 300_000 }, asy
   await storage.compact(await storage.currentRevision());
   await storage.close();
 
-  await using kp = await startKplane({ rootDir });
+  await using kp = await startKplane({ rootDir, args: ['--controllers', '-'] });
   const http = new TestClient(kp.url, kp.caPem, kp.adminToken);
   const revision = async () => (await http.get(ST)).json.metadata.resourceVersion as string;
   const before = await revision();
