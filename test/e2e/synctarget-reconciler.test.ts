@@ -201,7 +201,8 @@ describe('SyncTarget reconciler: idle reconcile writes nothing', () => {
     // one, and it wakes the SyncTarget's reconcile, which must find nothing to do.
     const sa = st.status.syncerIdentity.serviceAccount;
     // The labelled object's resourceVersion is the storage revision of this (last) write.
-    const revision = (await kjson(team, ['label', 'serviceaccount', '-n', 'default', sa, 'touched=yes'])).metadata.resourceVersion;
+    // (`kubectl label -o json` prints the object as it was before the patch; `patch` prints the result.)
+    const revision = (await kjson(team, ['patch', 'serviceaccount', '-n', 'default', sa, '--type=merge', '-p', '{"metadata":{"labels":{"touched":"yes"}}}'])).metadata.resourceVersion;
     await eventually(() => [reconcileCount(kp, 'root:team|idle') > before, 'waiting for the reconcile'], SLOW);
     await new Promise((r) => setTimeout(r, 500));
     // A list's resourceVersion is the current storage revision (kubectl's own `get -o json`
