@@ -19,6 +19,7 @@ export const WORKLOAD_FLAGS: Record<string, FlagSpec> = {
   'syncer-image': { type: 'string', description: 'sync: container image of the syncer (required)' },
   output: { type: 'string', short: 'o', description: 'sync: file to write the manifests to, or - for stdout (required)' },
   cluster: { type: 'string', description: 'sync: spec.cluster, the physical cluster name (defaults to the SyncTarget name)' },
+  cells: { type: 'string', description: 'sync: spec.cells as key=value,... (a new SyncTarget defaults to cluster=<spec.cluster>)' },
   'heartbeat-period': { type: 'string', description: 'sync: the syncer heartbeat period', default: '20s' },
   capacity: { type: 'string', description: 'sync: capacity the syncer reports, e.g. cpu=8,memory=32Gi' },
   'service-account-key-file': {
@@ -33,6 +34,19 @@ const schema = z.object({
   'syncer-image': z.string().min(1).optional(),
   output: z.string().min(1).optional(),
   cluster: z.string().min(1).optional(),
+  cells: z.string().optional().transform((s, ctx) => {
+    if (s === undefined) return undefined;
+    const out: Record<string, string> = {};
+    for (const part of s.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const [k, v, ...more] = part.split('=');
+      if (!k || v === undefined || more.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" is not key=value` });
+        return z.NEVER;
+      }
+      out[k] = v;
+    }
+    return out;
+  }),
   'heartbeat-period': z.string().refine((s) => (parseDuration(s) ?? 0) > 0, { message: 'must be a positive duration such as 20s' }).default('20s'),
   capacity: z.string().optional(),
   'service-account-key-file': z.string().min(1).optional(),
@@ -103,6 +117,7 @@ export async function runWorkload(argv: string[]): Promise<number> {
       workspace,
       name,
       physicalCluster: values.cluster,
+      cells: values.cells,
       image: values['syncer-image'],
       heartbeatPeriod: values['heartbeat-period'],
       capacity,

@@ -20,6 +20,8 @@ export interface PrepareInput {
   name: string;
   /** spec.cluster; defaults to the name for a new SyncTarget, unchanged for an existing one. */
   physicalCluster?: string | undefined;
+  /** spec.cells; a new (or cell-less) SyncTarget defaults to defaultCells(spec.cluster). */
+  cells?: Record<string, string> | undefined;
   image: string;
   heartbeatPeriod?: string | undefined;
   capacity?: ResourceList | undefined;
@@ -38,7 +40,16 @@ export interface Prepared {
 
 const IDENTITY_GVRS: Record<string, GVR> = { ServiceAccount: ServiceAccountGVR, ClusterRole: ClusterRoleGVR, ClusterRoleBinding: ClusterRoleBindingGVR };
 
-export async function ensureSyncTarget(ws: ScopedClient, name: string, physicalCluster: string | undefined, image: string | undefined): Promise<SyncTarget> {
+/**
+ * The cells of a new SyncTarget when none are given: its own cell, keyed by its physical
+ * cluster (SyncTargets sharing cells are treated as one physical cluster; the reconciler
+ * requires at least one).
+ */
+export function defaultCells(physicalCluster: string): Record<string, string> {
+  return { cluster: physicalCluster };
+}
+
+export async function ensureSyncTarget(ws: ScopedClient, name: string, physicalCluster: string | undefined, image: string | undefined, cells?: Record<string, string>): Promise<SyncTarget> {
   const syncTargets = ws.syncTargets();
   try {
     const existing = await syncTargets.get(name);
@@ -52,7 +63,7 @@ export async function ensureSyncTarget(ws: ScopedClient, name: string, physicalC
       apiVersion: 'workload.kcp.io/v1alpha1',
       kind: 'SyncTarget',
       metadata: { name },
-      spec: { cluster: physicalCluster ?? name, unschedulable: false, ...(image ? { syncer: { image } } : {}) },
+      spec: { cluster: physicalCluster ?? name, cells: cells ?? defaultCells(physicalCluster ?? name), unschedulable: false, ...(image ? { syncer: { image } } : {}) },
     });
   }
 }
@@ -109,7 +120,7 @@ const isMethodNotAllowed = (err: unknown): boolean => err instanceof StatusError
 
 export async function prepareSyncer(i: PrepareInput): Promise<Prepared> {
   const ws = i.clusterClient.cluster(i.workspace);
-  const syncTarget = await ensureSyncTarget(ws, i.name, i.physicalCluster, i.image);
+  const syncTarget = await ensureSyncTarget(ws, i.name, i.physicalCluster, i.image, i.cells);
   const sa = await ensureSyncerIdentity(i.clusterClient, i.workspace, syncTarget);
   const token = await (i.mintToken ?? requestToken)(i.clusterClient, sa);
   const objects = renderSyncerManifests({
