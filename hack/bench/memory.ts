@@ -9,12 +9,12 @@
 // Per-SyncTarget figures are (value at N − value before the first SyncTarget) / N.
 // Baseline in the same run: the heap one parsed SyncTarget (as the server returns it) costs
 // when held in a Map in this process, measured with gc() (npm run bench passes --expose-gc).
-//   npm run bench -- memory [--quick] [--n 10000]
+//   npm run bench -- memory [--quick] [--n 10000] [--with-controllers]
 import { readFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { ClusterClient, type SyncTarget } from '../../pkg/client/index.ts';
 import { keyOf } from '../../pkg/informer/keys.ts';
-import { createSyncTargets, createWorkspaces, numberArg, progress, sleep, startKplane, workspaceNames, type Kplane } from './fixture.ts';
+import { waitFor, createSyncTargets, createWorkspaces, numberArg, progress, sleep, startKplane, workspaceNames, type Kplane } from './fixture.ts';
 import { parseBenchArgs } from './lib.ts';
 import { checkTarget, finishReport, machineLine } from './report.ts';
 
@@ -22,6 +22,8 @@ const { quick } = parseBenchArgs();
 const TARGETS = numberArg('n', quick ? 2_000 : 10_000);
 const STEPS = quick ? 2 : 5;
 const WORKSPACES = numberArg('workspaces', quick ? 20 : 100);
+/** `--with-controllers`: kplane's default (controllers in-process), waiting for every target to be reconciled before sampling. */
+const WITH_CONTROLLERS = process.argv.includes('--with-controllers');
 const SETTLE_MS = quick ? 500 : 1_000;
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -114,14 +116,27 @@ async function bareHeapPerObject(client: ClusterClient): Promise<number> {
   return (collect() - before) / map.size;
 }
 
+async function waitReconciled(client: ClusterClient, want: number): Promise<void> {
+  await waitFor(
+    `${want} SyncTargets reconciled`,
+    async () => {
+      const items = (await client.wildcard().syncTargets().listAll()).items;
+      const done = items.filter((st) => st.status?.phase).length;
+      return [items.length >= want && done === items.length, `${done}/${want} with a phase`];
+    },
+    900_000,
+    1000,
+  );
+}
+
 const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
 
 async function main(): Promise<void> {
-  console.log(`memory benchmark (${quick ? 'quick' : 'full'}; ${TARGETS.toLocaleString('en-US')} SyncTargets over ${WORKSPACES} workspaces in ${STEPS} steps; ${machineLine()})`);
+  console.log(`memory benchmark (${quick ? 'quick' : 'full'}${WITH_CONTROLLERS ? ', controllers in-process' : ', --controllers -'}; ${TARGETS.toLocaleString('en-US')} SyncTargets over ${WORKSPACES} workspaces in ${STEPS} steps; ${machineLine()})`);
   const inspectPort = await freePort();
   const saved = process.env['NODE_OPTIONS'];
   process.env['NODE_OPTIONS'] = `${saved ?? ''} --inspect=127.0.0.1:${inspectPort}`.trim();
-  await using kp = await startKplane({ args: ['--controllers', '-'] });
+  await using kp = await startKplane({ args: WITH_CONTROLLERS ? ['--heartbeat-threshold', '60s'] : ['--controllers', '-'] });
   if (saved === undefined) delete process.env['NODE_OPTIONS'];
   else process.env['NODE_OPTIONS'] = saved;
   const inspector = await Inspector.connect(inspectPort);
@@ -134,6 +149,7 @@ async function main(): Promise<void> {
     const add = Math.min(step, TARGETS - have);
     await createSyncTargets(client, clusters, add, 32, have);
     have += add;
+    if (WITH_CONTROLLERS) await waitReconciled(client, have);
     const s = await sample(kp, inspector, have);
     samples.push(s);
     progress(`${have} SyncTargets: heap ${mib(s.heapBytes)} MiB, RSS ${mib(s.rssBytes)} MiB`);
@@ -149,7 +165,7 @@ async function main(): Promise<void> {
   const n = TARGETS.toLocaleString('en-US');
   const target = checkTarget(`server heap per SyncTarget at ${n}`, '≤ 4 KiB (4,096 B)', heapPer, 4096, 'B');
   finishReport({
-    bench: 'memory',
+    bench: WITH_CONTROLLERS ? 'memory-controllers' : 'memory',
     quick,
     table: {
       headers: ['SyncTargets', 'server heap MiB', 'server RSS MiB', 'heap B/target', 'RSS B/target', 'bare Map B/object'],
@@ -166,7 +182,9 @@ async function main(): Promise<void> {
     targets: [TARGETS < 10_000 ? { ...target, note: `measured at N=${n}` } : target],
     notes: [
       'server heap = used V8 heap after a full GC, read through the kplane process inspector (CDP HeapProfiler.collectGarbage + Runtime.getHeapUsage)',
-      'kplane ran with --controllers - (API server, storage, watch cache); with controllers on, their informer caches and the syncer identity objects add to this',
+      WITH_CONTROLLERS
+        ? 'kplane ran with its controllers in-process (the default): heap includes their informer caches (SyncTargets, syncer ServiceAccounts, ClusterRoles, ClusterRoleBindings, token Secrets) and queue state; sampled after every target was reconciled'
+        : 'kplane ran with --controllers - (API server, storage, watch cache only); --with-controllers measures the default, controllers in-process',
       'RSS includes SQLite page cache and V8 heap headroom',
     ],
     charts: [
