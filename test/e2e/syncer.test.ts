@@ -78,6 +78,24 @@ test('kplane-syncer: manual path, scoping, refusal, stop, backoff', { timeout: 6
     assert.ok(syncer.count(/^stopped$/) === 1, syncer.stderr());
   });
 
+  await t.test('workload cordon / drain / uncordon', async () => {
+    const spec = async () => (await admin.get(`/clusters/root:team-a${ST}/edge-1`)).json.spec;
+    let r = await runKplane(['workload', 'cordon', 'edge-1'], { KUBECONFIG: teamAConfig });
+    assert.equal(r.stdout.trim(), 'synctarget.workload.kcp.io/edge-1 cordoned', r.stderr);
+    assert.equal((await spec()).unschedulable, true);
+    r = await runKplane(['workload', 'drain', 'edge-1'], { KUBECONFIG: teamAConfig });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match((await spec()).evictAfter, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    r = await runKplane(['workload', 'uncordon', 'edge-1'], { KUBECONFIG: teamAConfig });
+    assert.equal(r.code, 0, r.stderr);
+    const after = await spec();
+    assert.equal(after.unschedulable, false);
+    assert.equal(after.evictAfter, undefined);
+    r = await runKplane(['workload', 'cordon', 'no-such'], { KUBECONFIG: teamAConfig });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /not found/);
+  });
+
   await t.test("the syncer's token reaches only its own SyncTarget", async () => {
     await admin.post(`/clusters/root:team-a${ST}`, { apiVersion: 'workload.kcp.io/v1alpha1', kind: 'SyncTarget', metadata: { name: 'other' }, spec: { cluster: 'other' } });
     await admin.post(`/clusters/root:team-b${ST}`, { apiVersion: 'workload.kcp.io/v1alpha1', kind: 'SyncTarget', metadata: { name: 'edge-1' }, spec: { cluster: 'edge-1' } });
@@ -118,13 +136,17 @@ test('kplane-syncer: manual path, scoping, refusal, stop, backoff', { timeout: 6
     assert.equal(await syncer.stop(), 0);
   });
 
-  await t.test('404: a SyncTarget deleted under a running syncer is reported and not hammered', async () => {
+  await t.test('a SyncTarget deleted under a running syncer: reported (404, or 401 once its identity is revoked), not hammered', async () => {
     await using syncer = startSyncer(args);
     await eventually(() => [syncer.count(/SyncTarget found/) === 1, syncer.stderr().slice(-300)], { ...SLOW, what: 'the syncer to start' });
-    assert.equal((await admin.delete(`/clusters/root:team-a${ST}/edge-1`)).status, 200);
-    await eventually(() => [syncer.count(/404/) >= 1, syncer.stderr().slice(-500)], { ...SLOW, what: 'a 404 log line' });
+    // 202 when the SyncTarget reconciler holds its finalizer; it then also deletes the
+    // syncer's ServiceAccount, which revokes the token (401) — either way the syncer must
+    // say so clearly and back off.
+    assert.ok([200, 202].includes((await admin.delete(`/clusters/root:team-a${ST}/edge-1`)).status));
+    const gone = /\((401|404)\)/;
+    await eventually(() => [syncer.count(gone) >= 1, syncer.stderr().slice(-500)], { ...SLOW, what: 'a 401/404 log line' });
     await new Promise((r) => setTimeout(r, 3000));
-    assert.equal(syncer.count(/404/), 1, 'a 404 must not be retried within seconds');
+    assert.equal(syncer.count(gone), 1, 'not retried within seconds');
     assert.equal(await syncer.stop(), 0);
   });
 });
