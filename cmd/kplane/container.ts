@@ -18,6 +18,7 @@ import { type KplaneMetrics, newKplaneMetrics } from '../../pkg/metrics/index.ts
 import { ShutdownState } from '../../pkg/server/shutdown.ts';
 import { effectiveLogLevel } from '../../pkg/options/verbosity.ts';
 import { openStorage } from './storage.ts';
+import { bindLeaderElection } from './leader-election.ts';
 import type { StartOptions } from './options.ts';
 import { bindSecurity, SECURITY_TYPES } from './security.ts';
 import { newLoopbackToken } from '../../pkg/server/authn/loopback.ts';
@@ -83,6 +84,7 @@ export function buildContainer(o: StartOptions, logger: Logger = newLogger({ for
     return lifecycle;
   });
   c.bind<string>(TYPES.LoopbackToken).toConstantValue(newLoopbackToken());
+  bindLeaderElection(c, { externalURL: TYPES.ExternalURL, loopbackToken: TYPES.LoopbackToken, servingMaterial: TYPES.ServingMaterial, logger: TYPES.Logger });
   bindSecurity(c, o, { registry: TYPES.Registry, adminToken: TYPES.AdminToken, authenticator: TYPES.Authenticator, loopbackToken: TYPES.LoopbackToken });
   c.bind<APIServer>(TYPES.APIServer).toDynamicValue(async (ctx) => {
     const storage = await ctx.getAsync<Storage>(TYPES.Storage);

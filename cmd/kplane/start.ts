@@ -22,6 +22,13 @@ import { type KplaneMetrics, registerSyncTargetMetrics } from '../../pkg/metrics
 import type { HealthCheck } from '../../pkg/server/health.ts';
 import type { ShutdownState } from '../../pkg/server/shutdown.ts';
 import { shutDownGracefully, waitForTermination } from './shutdown.ts';
+import { type ControllerLeaderElection, LEADER_ELECTION } from './leader-election.ts';
+
+/** The controllers of the current leadership term, and whether their checks are registered. */
+interface ControllerTerm {
+  manager?: ControllerManager | undefined;
+  registered?: boolean;
+}
 
 /** Resolve port 0 to a concrete free port up front, so URLs are known before wiring. */
 async function resolvePort(bind: string, port: number): Promise<number> {
@@ -48,7 +55,7 @@ function startControllers(
   token: string,
   logger: Logger,
   signal: AbortSignal,
-  ops: { metrics: KplaneMetrics; readyChecks: HealthCheck[] },
+  ops: { metrics: KplaneMetrics; readyChecks: HealthCheck[]; term: ControllerTerm },
 ): Promise<void> {
   if (enabledControllers(o.controllers).length === 0) return Promise.resolve();
   const kubeconfig = new KubeConfig();
@@ -63,13 +70,21 @@ function startControllers(
     controllers: o.controllers,
     metrics: { controller: ops.metrics.controller, queue: ops.metrics.queue, informer: ops.metrics.informer },
   });
-  // /readyz waits for the controllers' caches; /metrics reads SyncTargets from the same cache.
-  ops.readyChecks.push({ name: 'informers-synced', check: () => {
-    if (!manager.hasSynced()) throw new Error('controller informers have not synced yet');
-  } });
-  registerSyncTargetMetrics(ops.metrics.registry, () => manager.syncTargets?.deps.listers.syncTargets);
+  // With leader election this runs once per leadership term: checks and metrics are
+  // registered once and read whichever manager leads now (none on a follower).
+  ops.term.manager = manager;
+  if (!ops.term.registered) {
+    ops.term.registered = true;
+    // /readyz waits for the controllers' caches; /metrics reads SyncTargets from the same cache.
+    ops.readyChecks.push({ name: 'informers-synced', check: () => {
+      if (ops.term.manager && !ops.term.manager.hasSynced()) throw new Error('controller informers have not synced yet');
+    } });
+    registerSyncTargetMetrics(ops.metrics.registry, () => ops.term.manager?.syncTargets?.deps.listers.syncTargets);
+  }
   return manager.run(signal).catch((err: unknown) => {
     logger.error('controllers stopped with an error', errorFields(err));
+  }).finally(() => {
+    if (ops.term.manager === manager) ops.term.manager = undefined;
   });
 }
 
@@ -99,10 +114,17 @@ export async function runStart(opts: StartOptions): Promise<void> {
     logger.warn('admin.kubeconfig is missing and the admin token cannot be recovered; delete .admin-token-store to mint a new one');
   }
   const controllersStop = new AbortController();
-  const controllers = startControllers(o, externalURL, material.ca.certPem, container.get<string>(TYPES.LoopbackToken), logger, controllersStop.signal, {
-    metrics: container.get<KplaneMetrics>(TYPES.Metrics),
-    readyChecks: container.get<HealthCheck[]>(TYPES.ReadyChecks),
-  });
+  const ops = { metrics: container.get<KplaneMetrics>(TYPES.Metrics), readyChecks: container.get<HealthCheck[]>(TYPES.ReadyChecks), term: {} };
+  const runControllers = (signal: AbortSignal) =>
+    startControllers(o, externalURL, material.ca.certPem, container.get<string>(TYPES.LoopbackToken), logger, signal, ops);
+  // Only the elected leader among etcd replicas runs controllers (docs/etcd.md); SQLite's
+  // file lock already makes its one process the only candidate.
+  const election = () => container.get<ControllerLeaderElection>(LEADER_ELECTION.Elector);
+  const controllers = enabledControllers(o.controllers).length === 0
+    ? Promise.resolve()
+    : o['leader-elect'] && o.storage === 'etcd'
+      ? election().run(controllersStop.signal, runControllers)
+      : election().runUnelected(controllersStop.signal, runControllers);
   logger.info('kplane is ready', { url: externalURL, storage: storage.name, rootDir: o['root-dir'] });
 
   const signal = await waitForTermination();

@@ -71,8 +71,9 @@ export async function handlePatch(ctx: HandlerContext): Promise<void> {
       const obj = asKObject(patched);
       if (obj.metadata.name !== base.metadata.name) throw newBadRequest('metadata.name cannot be changed by a patch');
       const admitted = admitObject(ctx, obj, live, validation);
-      // A resourceVersion the patch set (or kept from the live object) is the precondition.
-      admitted.metadata.resourceVersion = obj.metadata.resourceVersion;
+      // A resourceVersion the patch set is the precondition. One merely kept from the live
+      // object is not (kube retries such a patch on a fresh read instead of answering 409).
+      admitted.metadata.resourceVersion = obj.metadata.resourceVersion !== base.metadata.resourceVersion ? obj.metadata.resourceVersion : undefined;
       // managedFields a patch rewrote (kubectl's client-side-apply upgrade) are honoured.
       admitted.metadata.managedFields = recordManagedFields(ctx, live, { ...admitted, metadata: { ...admitted.metadata, managedFields: obj.metadata.managedFields } }, manager, sub);
       return admitted;

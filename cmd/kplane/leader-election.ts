@@ -1,0 +1,97 @@
+// Leader election for the controllers of `kplane start`: replicas on one etcd each run a
+// candidate over the Lease root|default/kplane-controller-manager; only the leader runs
+// controllers. The elector is bound in the container so /readyz and metrics can ask
+// `isLeader()`: true while this replica runs the controllers, elected or not.
+import type { Container } from 'inversify';
+import { KubeConfig } from '@kubernetes/client-node';
+import { renderKubeconfig } from '../../pkg/bootstrap/admin.ts';
+import type { ServingMaterial } from '../../pkg/certs/certs.ts';
+import { ClusterClient } from '../../pkg/client/clusterclient.ts';
+import { ClientLeaseLock, LeaderElector, newIdentity } from '../../pkg/leaderelection/index.ts';
+import type { Logger } from '../../pkg/log/logger.ts';
+import { LOOPBACK_USER } from '../../pkg/server/authn/loopback.ts';
+
+export const LEADER_ELECTION = {
+  Elector: Symbol('LeaderElector'),
+} as const;
+
+export const CONTROLLER_MANAGER_LEASE = { cluster: 'root', namespace: 'default', name: 'kplane-controller-manager' } as const;
+
+/** Symbols of the container this needs (they live in container.ts). */
+export interface LeaderElectionDeps {
+  externalURL: symbol;
+  loopbackToken: symbol;
+  servingMaterial: symbol;
+  logger: symbol;
+}
+
+/** A candidate over the loopback identity, with the client it owns. */
+export class ControllerLeaderElection {
+  readonly elector: LeaderElector;
+  private readonly clusterClient: ClusterClient;
+  private readonly logger: Logger;
+
+  constructor(elector: LeaderElector, clusterClient: ClusterClient, logger: Logger) {
+    this.elector = elector;
+    this.clusterClient = clusterClient;
+    this.logger = logger;
+  }
+
+  private unelected = false;
+
+  /** True while this replica runs the controllers (elected, or unelected on SQLite / --leader-elect=false). */
+  isLeader(): boolean {
+    return this.unelected || this.elector.isLeader();
+  }
+
+  /** Run `work` without an election (one process by construction). */
+  async runUnelected(signal: AbortSignal, work: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    this.unelected = true;
+    try {
+      await work(signal);
+    } finally {
+      this.unelected = false;
+      this.clusterClient.close();
+    }
+  }
+
+  /** Run `work` only while leading; resolves after `signal` aborts and the Lease is released. */
+  async run(signal: AbortSignal, work: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    const { elector, logger } = this;
+    try {
+      await elector.run(signal, {
+        onStartedLeading: (term) => {
+          logger.info('became leader: starting controllers', { identity: elector.identity });
+          return work(term);
+        },
+        onStoppedLeading: () => logger.info('stopped leading: controllers stopped', { identity: elector.identity }),
+        onNewLeader: (id) => logger.info('new leader observed', { leader: id, self: id === elector.identity }),
+      });
+    } finally {
+      this.clusterClient.close();
+    }
+  }
+}
+
+/** Bind LEADER_ELECTION.Elector (a ControllerLeaderElection talking to this replica). */
+export function bindLeaderElection(c: Container, deps: LeaderElectionDeps): void {
+  c.bind<ControllerLeaderElection>(LEADER_ELECTION.Elector).toDynamicValue((ctx) => {
+    const kubeconfig = new KubeConfig();
+    kubeconfig.loadFromString(
+      renderKubeconfig({
+        server: ctx.get<string>(deps.externalURL),
+        caPem: ctx.get<ServingMaterial>(deps.servingMaterial).ca.certPem,
+        token: ctx.get<string>(deps.loopbackToken),
+        user: LOOPBACK_USER,
+        contexts: { base: '' },
+        currentContext: 'base',
+      }),
+    );
+    // Requests shorter than the renew deadline, so one slow request cannot eat all of it.
+    const clusterClient = new ClusterClient(kubeconfig, { component: 'leader-election', timeoutMs: 5000 });
+    const { cluster, namespace, name } = CONTROLLER_MANAGER_LEASE;
+    const lock = new ClientLeaseLock(clusterClient.cluster(cluster).leases(namespace), namespace, name);
+    const logger = ctx.get<Logger>(deps.logger).child({ component: 'leader-election' });
+    return new ControllerLeaderElection(new LeaderElector({ lock, identity: newIdentity(), logger }), clusterClient, logger);
+  });
+}
