@@ -1,6 +1,6 @@
 // Package informer: shared informers over wildcard list+watch, with logical-cluster-keyed
 // caches and listers. See README.md.
-export { SharedInformer, type SharedInformerOptions } from './informer.ts';
+export { SharedInformer, stripManagedFields, type SharedInformerOptions } from './informer.ts';
 export { SharedInformerFactory, type FactoryOptions } from './factory.ts';
 export { Indexer, CLUSTER_INDEX, CLUSTER_AND_NAMESPACE_INDEX, clusterAndNamespace, type IndexFunc } from './indexer.ts';
 export { Lister, ClusterLister, NamespaceLister } from './lister.ts';

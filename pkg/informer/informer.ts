@@ -29,6 +29,19 @@ export interface SharedInformerOptions<T extends KubeObject> {
   backoffMaxMs?: number;
   /** Server-side watch timeout range; the watch is then re-opened from the last RV (default 300–600 s). */
   watchTimeoutSeconds?: number;
+  /**
+   * Applied to every object before it is cached (client-go's SetTransform). Defaults to
+   * dropping metadata.managedFields, which controllers never read and which can be most of an
+   * object's size; pass `(o) => o` to keep objects whole.
+   */
+  transform?: (obj: T) => T;
+}
+
+/** The default transform: strip managedFields (kube controllers do the same). */
+export function stripManagedFields<T extends KubeObject>(obj: T): T {
+  if (obj.metadata?.managedFields === undefined) return obj;
+  const { managedFields: _dropped, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
 }
 
 export class SharedInformer<T extends KubeObject> {
@@ -38,6 +51,7 @@ export class SharedInformer<T extends KubeObject> {
   private readonly opts: SharedInformerOptions<T>;
   private readonly handlers: EventHandler<T>[] = [];
   private readonly metrics: InformerMetrics;
+  private readonly transform: (obj: T) => T;
   private synced = false;
   private started = false;
   private lastRV = '';
@@ -48,6 +62,7 @@ export class SharedInformer<T extends KubeObject> {
     this.indexer = new Indexer<T>(opts.indexers ?? {});
     this.lister = new Lister(this.indexer);
     this.metrics = opts.metrics ?? noopInformerMetrics;
+    this.transform = opts.transform ?? stripManagedFields;
     this.resource = `${opts.client.gvr.resource}${opts.client.gvr.group ? '.' + opts.client.gvr.group : ''}`;
   }
 
@@ -121,7 +136,8 @@ export class SharedInformer<T extends KubeObject> {
     const list = await this.opts.client.listAll({}, this.opts.pageSize ?? 500);
     const seen = new Set<string>();
     const initial = !this.synced;
-    for (const obj of list.items) {
+    for (const item of list.items) {
+      const obj = this.transform(item);
       const key = keyOf(obj);
       seen.add(key);
       const old = this.indexer.get(key);
@@ -172,7 +188,7 @@ export class SharedInformer<T extends KubeObject> {
       if (rv) this.lastRV = rv;
       return;
     }
-    const obj = ev.object;
+    const obj = this.transform(ev.object);
     const key = keyOf(obj);
     this.metrics.event(this.resource, ev.type);
     if (ev.type === 'DELETED') {

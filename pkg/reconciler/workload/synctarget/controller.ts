@@ -24,6 +24,9 @@ export const BY_KUBECONFIG_SECRET = 'byKubeconfigSecret';
 /** The label the identity objects carry naming their SyncTarget. */
 export const SYNC_TARGET_NAME_LABEL = 'workload.kcp.io/sync-target-name';
 
+/** Concurrent reconciles (client-go controllers commonly use 10–50). */
+export const DEFAULT_WORKERS = 16;
+
 export interface SyncTargetControllerOptions {
   clusterClient: ClusterClient;
   informers: SharedInformerFactory;
@@ -93,7 +96,8 @@ export class SyncTargetController {
     this.controller = new Controller<string>({
       name: CONTROLLER_NAME,
       queue: this.queue,
-      workers: opts.workers ?? 4,
+      // Many workers let status writes run concurrently, which the storage commits in groups.
+      workers: opts.workers ?? DEFAULT_WORKERS,
       hasSynced: () => informers.every((i) => i.hasSynced()),
       logger: this.logger,
       ...(opts.metrics ? { metrics: opts.metrics } : {}),

@@ -39,13 +39,22 @@ export interface Transition {
   to: Condition;
 }
 
+/**
+ * Conditions whose status changed. A condition appearing for the first time counts only for
+ * Ready: a new SyncTarget gets one Event saying where it stands, not one per condition.
+ */
 export function transitions(before: readonly Condition[] | undefined, after: readonly Condition[]): Transition[] {
   const out: Transition[] = [];
   for (const c of after) {
     const prev = before?.find((p) => p.type === c.type);
+    if (!prev && c.type !== COND_READY) continue;
     if (prev?.status !== c.status) out.push({ type: c.type, from: prev?.status, to: c });
   }
-  return out;
+  // When Ready flips for the same reason as the condition that caused it (Ready=False because
+  // HeartbeatHealthy=False), one Event says it all: keep Ready's, drop the duplicate. This
+  // halves the writes of a mass staleness event.
+  const ready = out.find((t) => t.type === COND_READY);
+  return ready ? out.filter((t) => t === ready || t.to.status !== ready.to.status || t.to.reason !== ready.to.reason) : out;
 }
 
 /** Write status if it changed. Returns whether a write happened. */
@@ -57,7 +66,9 @@ export async function commitStatus(ctx: StepContext): Promise<boolean> {
     const bad = t.to.status !== 'True' && (t.to.severity === 'Error' || t.to.severity === 'Warning');
     const reason = t.to.reason ?? `${t.type}${t.to.status}`;
     const message = `${t.type} is ${t.to.status}${t.to.message ? `: ${t.to.message}` : ''}`;
-    await ctx.deps.recorder.event(updated, bad ? 'Warning' : 'Normal', reason, message);
+    // Events are best effort and must not hold up the next reconcile: the recorder never
+    // throws, so the promise is left to settle on its own.
+    void ctx.deps.recorder.event(updated, bad ? 'Warning' : 'Normal', reason, message);
   }
   return true;
 }
