@@ -1,0 +1,103 @@
+// CacheWatcher: one watch served from a ResourceCacher. The cacher pushes events into it
+// synchronously (replay first, then live), so order, no gaps and no duplicates follow from
+// the cacher's single dispatch loop; this class only queues and hands them to the reader.
+import { StorageError } from '../../storage/errors.ts';
+import type { WatchEvent, Watcher } from '../../storage/interface.ts';
+
+export interface CacheWatcherOptions {
+  /** Which keys this watch covers (a prefix ending in '/', or one key). */
+  prefix: string;
+  /** Only events with a larger revision are delivered. */
+  fromRevision: number;
+  progressNotify: boolean;
+  /** Queued events before the watch is ended as too slow (Expired, the client re-lists). */
+  maxQueue: number;
+  onClose: (w: CacheWatcher) => void;
+}
+
+export class CacheWatcher implements Watcher {
+  readonly prefix: string;
+  readonly progressNotify: boolean;
+  private readonly maxQueue: number;
+  private readonly onClose: (w: CacheWatcher) => void;
+  private queue: WatchEvent[] = [];
+  private lastRevision: number;
+  private wake: (() => void) | undefined;
+  private ended = false;
+  private closed = false;
+  private failure: unknown;
+
+  constructor(opts: CacheWatcherOptions) {
+    this.prefix = opts.prefix;
+    this.progressNotify = opts.progressNotify;
+    this.maxQueue = opts.maxQueue;
+    this.onClose = opts.onClose;
+    this.lastRevision = opts.fromRevision;
+  }
+
+  covers(key: string): boolean {
+    return this.prefix.endsWith('/') ? key.startsWith(this.prefix) : key === this.prefix;
+  }
+
+  /** Deliver a change if it is for us and newer than what we delivered. */
+  offer(ev: WatchEvent): void {
+    if (this.ended || ev.revision <= this.lastRevision || !this.covers(ev.key)) return;
+    this.enqueue(ev);
+  }
+
+  /**
+   * The backend's BOOKMARK: everything up to its revision has been offered. Passed on to a
+   * reader that asked for progress, unless it would move backwards.
+   */
+  bookmark(ev: WatchEvent): void {
+    if (this.ended || !this.progressNotify || ev.revision < this.lastRevision) return;
+    this.enqueue(ev);
+  }
+
+  private enqueue(ev: WatchEvent): void {
+    if (this.queue.length >= this.maxQueue) {
+      this.end(new StorageError('Expired', this.prefix, `watch too slow: more than ${this.maxQueue} events queued; re-list and watch again`));
+      return;
+    }
+    this.queue.push(ev);
+    this.lastRevision = ev.revision;
+    this.notify();
+  }
+
+  /** End the stream after what is queued; with an error the reader throws it last. */
+  end(err?: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.failure = err;
+    this.onClose(this);
+    this.notify();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.queue = [];
+    this.end();
+  }
+
+  private notify(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<WatchEvent> {
+    for (;;) {
+      if (this.closed) return;
+      const next = this.queue.shift();
+      if (next) {
+        yield next;
+        continue;
+      }
+      if (this.ended) {
+        if (this.failure !== undefined) throw this.failure;
+        return;
+      }
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+}

@@ -1,0 +1,101 @@
+// CachingStorage: a storage.Storage that serves watches through one ResourceCacher per
+// resource (created on first use) and adds listCached() for "any"/"not older than" lists.
+// Every other call goes straight to the backend. It sits under the Registry, above the
+// instrumented backend, so backend-watch metrics count one watch per cached resource.
+import type { ListOptions, ListResult, Preconditions, Storage, StoredObject, UpdateFunc, WatchOptions, Watcher } from '../../storage/interface.ts';
+import { ResourceCacher, type ResourceCacherOptions } from './resource-cacher.ts';
+
+/** The slice a caller needs to ask for a cached list (ResourceStore probes for it). */
+export interface CachedLister {
+  /** Items under prefix at a revision >= minRevision from memory, or undefined (ask storage). */
+  listCached(prefix: string, minRevision: number): Promise<ListResult | undefined>;
+}
+
+export function isCachedLister(s: unknown): s is CachedLister {
+  return typeof (s as Partial<CachedLister> | undefined)?.listCached === 'function';
+}
+
+/** `/registry/<group>/<resource>/` of a key or prefix, or undefined when it is not one. */
+export function resourcePrefixOf(prefix: string): string | undefined {
+  const m = /^(\/registry\/[^/]+\/[^/]+\/)/.exec(prefix);
+  return m?.[1];
+}
+
+export class CachingStorage implements Storage, CachedLister {
+  readonly name: string;
+  readonly inner: Storage;
+  private readonly opts: ResourceCacherOptions;
+  private readonly cachers = new Map<string, ResourceCacher>();
+  private closed = false;
+
+  constructor(inner: Storage, opts: ResourceCacherOptions = {}) {
+    this.inner = inner;
+    this.name = inner.name;
+    this.opts = opts;
+  }
+
+  /** The cacher of a resource prefix (tests and metrics). */
+  cacher(resourcePrefix: string): ResourceCacher | undefined {
+    return this.cachers.get(resourcePrefix);
+  }
+
+  private cacherFor(prefix: string): ResourceCacher | undefined {
+    const rp = resourcePrefixOf(prefix);
+    if (rp === undefined || this.closed) return undefined;
+    let c = this.cachers.get(rp);
+    if (!c) {
+      c = new ResourceCacher(this.inner, rp, this.opts);
+      this.cachers.set(rp, c);
+    }
+    return c;
+  }
+
+  watch(prefix: string, fromRevision: number, opts?: WatchOptions): Promise<Watcher> {
+    const c = this.cacherFor(prefix);
+    return c ? c.watch(prefix, fromRevision, opts) : this.inner.watch(prefix, fromRevision, opts);
+  }
+
+  async listCached(prefix: string, minRevision: number): Promise<ListResult | undefined> {
+    return this.cacherFor(prefix)?.list(prefix, minRevision);
+  }
+
+  create(key: string, obj: StoredObject): Promise<StoredObject> {
+    return this.inner.create(key, obj);
+  }
+  get(key: string): Promise<StoredObject> {
+    return this.inner.get(key);
+  }
+  list(prefix: string, opts?: ListOptions): Promise<ListResult> {
+    return this.inner.list(prefix, opts);
+  }
+  update(key: string, obj: StoredObject, preconditions?: Preconditions): Promise<StoredObject> {
+    return this.inner.update(key, obj, preconditions);
+  }
+  guaranteedUpdate(key: string, tryUpdate: UpdateFunc, preconditions?: Preconditions): Promise<StoredObject> {
+    return this.inner.guaranteedUpdate(key, tryUpdate, preconditions);
+  }
+  delete(key: string, preconditions?: Preconditions): Promise<StoredObject> {
+    return this.inner.delete(key, preconditions);
+  }
+  currentRevision(): Promise<number> {
+    return this.inner.currentRevision();
+  }
+  compactedRevision(): Promise<number> {
+    return this.inner.compactedRevision();
+  }
+  compact(revision: number): Promise<void> {
+    return this.inner.compact(revision);
+  }
+
+  /** Stop the cachers (their watchers end), then close the backend. */
+  async close(): Promise<void> {
+    await this.stopCachers();
+    await this.inner.close();
+  }
+
+  /** Stop the cachers only (the backend is closed by its owner). */
+  async stopCachers(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.cachers.values()].map((c) => c.stop()));
+  }
+}

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { WatchEvent } from '../../storage/interface.ts';
+import { EventRing } from './event-ring.ts';
+
+const ev = (revision: number): WatchEvent => ({ type: 'ADDED', key: `/k/${revision}`, object: {}, revision });
+
+test('keeps the newest events; windowStart moves to the last evicted revision', () => {
+  const ring = new EventRing(3, 10);
+  assert.equal(ring.windowStart, 10);
+  for (const r of [11, 12, 13]) ring.push(ev(r));
+  assert.deepEqual(ring.after(10).map((e) => e.revision), [11, 12, 13]);
+  ring.push(ev(15));
+  assert.equal(ring.windowStart, 11, 'everything after 11 is still held');
+  assert.deepEqual(ring.after(11).map((e) => e.revision), [12, 13, 15]);
+  assert.deepEqual(ring.after(13).map((e) => e.revision), [15]);
+  assert.deepEqual(ring.after(14).map((e) => e.revision), [15]);
+  assert.deepEqual(ring.after(15), []);
+  assert.deepEqual(ring.after(99), []);
+});
+
+test('after() is exact across wrap-around for every start revision', () => {
+  const ring = new EventRing(7, 0);
+  for (let r = 1; r <= 40; r += 2) ring.push(ev(r));
+  for (let from = ring.windowStart; from <= 42; from++) {
+    const want = [];
+    for (let r = 1; r <= 39; r += 2) if (r > from && r > ring.windowStart) want.push(r);
+    assert.deepEqual(ring.after(from).map((e) => e.revision), want, `from ${from}`);
+  }
+});
+
+test('reset forgets the events and restarts the window', () => {
+  const ring = new EventRing(2, 0);
+  ring.push(ev(1));
+  ring.push(ev(2));
+  ring.reset(9);
+  assert.equal(ring.length, 0);
+  assert.equal(ring.windowStart, 9);
+  assert.deepEqual(ring.after(0), []);
+});

@@ -1,0 +1,66 @@
+// EventRing: the most recent storage events of one resource, oldest first, bounded by count.
+// windowStart is the revision after which *every* event is held: a watch from a revision
+// >= windowStart can be replayed from memory, an older one cannot.
+import type { WatchEvent } from '../../storage/interface.ts';
+
+export class EventRing {
+  readonly capacity: number;
+  private readonly slots: (WatchEvent | undefined)[];
+  private head = 0;
+  private size = 0;
+  #windowStart: number;
+
+  constructor(capacity: number, windowStart: number) {
+    if (capacity < 1) throw new Error('EventRing capacity must be at least 1');
+    this.capacity = capacity;
+    this.slots = new Array<WatchEvent | undefined>(capacity);
+    this.#windowStart = windowStart;
+  }
+
+  get windowStart(): number {
+    return this.#windowStart;
+  }
+
+  get length(): number {
+    return this.size;
+  }
+
+  /** Forget everything: after a relist at `revision`, only later events are known. */
+  reset(revision: number): void {
+    this.slots.fill(undefined);
+    this.head = 0;
+    this.size = 0;
+    this.#windowStart = revision;
+  }
+
+  /** Append an event (revisions must not decrease); evicts the oldest when full. */
+  push(ev: WatchEvent): void {
+    if (this.size === this.capacity) {
+      const oldest = this.slots[this.head]!;
+      this.#windowStart = oldest.revision;
+      this.slots[this.head] = undefined;
+      this.head = (this.head + 1) % this.capacity;
+      this.size--;
+    }
+    this.slots[(this.head + this.size) % this.capacity] = ev;
+    this.size++;
+  }
+
+  private at(i: number): WatchEvent {
+    return this.slots[(this.head + i) % this.capacity]!;
+  }
+
+  /** Events with revision > `revision`, oldest first (binary search for the start). */
+  after(revision: number): WatchEvent[] {
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.at(mid).revision <= revision) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: WatchEvent[] = [];
+    for (let i = lo; i < this.size; i++) out.push(this.at(i));
+    return out;
+  }
+}
