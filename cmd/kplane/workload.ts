@@ -9,14 +9,16 @@ import { Transport } from '../../pkg/client/transport.ts';
 import { parseDuration } from '../../pkg/options/duration.ts';
 import { type FlagSpec, parseFlags, usage, UsageError } from '../../pkg/options/flags.ts';
 import { capacityFlag } from '../../pkg/syncer/capacity.ts';
-import { baseServerURL } from '../../pkg/syncer/manifests/kubeconfig.ts';
+import { baseServerURL, renderSyncerKubeconfig } from '../../pkg/syncer/manifests/kubeconfig.ts';
+import { DEFAULT_SYNCER_IMAGE } from './options.ts';
 import { toMultiDocYAML } from '../../pkg/syncer/manifests/render.ts';
 import { prepareSyncer, schedulingPatch, SYNCER_TOKEN_SECONDS, type TokenMinter, TokenRequestUnavailableError } from '../../pkg/syncer/prepare.ts';
 import { ServiceAccountTokens } from '../../pkg/server/authn/satoken.ts';
 
 export const WORKLOAD_FLAGS: Record<string, FlagSpec> = {
   kubeconfig: { type: 'string', description: 'kubeconfig to use (defaults to $KUBECONFIG, then ~/.kube/config)' },
-  'syncer-image': { type: 'string', description: 'sync: container image of the syncer (required)' },
+  'syncer-image': { type: 'string', description: 'sync: container image of the syncer', default: DEFAULT_SYNCER_IMAGE },
+  'syncer-kubeconfig': { type: 'string', description: 'sync: also write the syncer\'s kubeconfig here, to run kplane-syncer by hand' },
   output: { type: 'string', short: 'o', description: 'sync: file to write the manifests to, or - for stdout (required)' },
   cluster: { type: 'string', description: 'sync: spec.cluster, the physical cluster name (defaults to the SyncTarget name)' },
   cells: { type: 'string', description: 'sync: spec.cells as key=value,... (a new SyncTarget defaults to cluster=<spec.cluster>)' },
@@ -31,7 +33,8 @@ export const WORKLOAD_FLAGS: Record<string, FlagSpec> = {
 
 const schema = z.object({
   kubeconfig: z.string().min(1).optional(),
-  'syncer-image': z.string().min(1).optional(),
+  'syncer-image': z.string().min(1).default(DEFAULT_SYNCER_IMAGE),
+  'syncer-kubeconfig': z.string().min(1).optional(),
   output: z.string().min(1).optional(),
   cluster: z.string().min(1).optional(),
   cells: z.string().optional().transform((s, ctx) => {
@@ -109,7 +112,6 @@ export async function runWorkload(argv: string[]): Promise<number> {
       process.stdout.write(`synctarget.workload.kcp.io/${name} ${action === 'drain' ? 'draining' : `${action}ed`}\n`);
       return 0;
     }
-    if (!values['syncer-image']) throw new UsageError('--syncer-image is required');
     if (!values.output) throw new UsageError('-o/--output is required (a file, or - for stdout)');
     const capacity = values.capacity ? capacityFlag.parse(values.capacity) : undefined;
     const prepared = await prepareSyncer({
@@ -132,6 +134,14 @@ export async function runWorkload(argv: string[]): Promise<number> {
       process.stderr.write(
         `Wrote the syncer manifests for SyncTarget "${name}" (uid ${prepared.syncTarget.metadata.uid}) in ${workspace} to ${values.output}.\n` +
           `Apply them to the physical cluster: kubectl --kubeconfig <physical-cluster> apply -f ${values.output}\n`,
+      );
+    }
+    const syncerKubeconfig = values['syncer-kubeconfig'];
+    if (syncerKubeconfig) {
+      writeFileSync(syncerKubeconfig, renderSyncerKubeconfig({ server, caPem, token: prepared.token }), { mode: 0o600 });
+      process.stderr.write(
+        `Wrote the syncer's kubeconfig to ${syncerKubeconfig}. Run the syncer by hand with:\n` +
+          `  kplane-syncer --from-kubeconfig ${syncerKubeconfig} --from-cluster ${workspace} --sync-target-name ${name} --sync-target-uid ${prepared.syncTarget.metadata.uid}\n`,
       );
     }
     return 0;
