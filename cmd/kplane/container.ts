@@ -17,7 +17,7 @@ import type { Storage } from '../../pkg/storage/interface.ts';
 import { type KplaneMetrics, newKplaneMetrics } from '../../pkg/metrics/index.ts';
 import { ShutdownState } from '../../pkg/server/shutdown.ts';
 import { effectiveLogLevel } from '../../pkg/options/verbosity.ts';
-import { openStorage } from './storage.ts';
+import { openStorage, withWatchCache } from './storage.ts';
 import { bindLeaderElection } from './leader-election.ts';
 import type { StartOptions } from './options.ts';
 import { bindSecurity, SECURITY_TYPES } from './security.ts';
@@ -74,7 +74,7 @@ export function buildContainer(o: StartOptions, logger: Logger = newLogger({ for
   c.bind<HealthCheck[]>(TYPES.ReadyChecks).toDynamicValue((ctx) => [ctx.get<ShutdownState>(TYPES.Shutdown).check]);
   c.bind<ServingMaterial>(TYPES.ServingMaterial).toDynamicValue(() => ensureServingMaterial(o['root-dir'], servingHosts(o)));
   c.bind<AdminToken>(TYPES.AdminToken).toDynamicValue(() => ensureAdminToken(o['root-dir']));
-  c.bind<Registry>(TYPES.Registry).toDynamicValue(async (ctx) => new Registry(ALL_RESOURCES, await ctx.getAsync<Storage>(TYPES.Storage)));
+  c.bind<Registry>(TYPES.Registry).toDynamicValue(async (ctx) => new Registry(ALL_RESOURCES, withWatchCache(o, await ctx.getAsync<Storage>(TYPES.Storage), logger)));
   c.bind<Discovery>(TYPES.Discovery).toDynamicValue(() => new Discovery(ALL_RESOURCES));
   c.bind<OpenAPIService>(TYPES.OpenAPI).toDynamicValue(() => new OpenAPIService(ALL_RESOURCES));
   c.bind<Lifecycle>(TYPES.Lifecycle).toDynamicValue(async (ctx) => {

@@ -6,6 +6,7 @@ import type { Storage } from '../../pkg/storage/interface.ts';
 import { type EtcdStorageOptions, openEtcdStorage } from '../../pkg/storage/etcd/index.ts';
 import { openSqliteStorage } from '../../pkg/storage/sqlite/index.ts';
 import type { StartOptions } from './options.ts';
+import { CachingStorage, type CacherLogger } from '../../pkg/server/cacher/index.ts';
 
 /** Translate the --etcd-* flags into the etcd backend's options (files are read here). */
 export function etcdOptionsFrom(o: StartOptions): EtcdStorageOptions {
@@ -22,6 +23,11 @@ export function etcdOptionsFrom(o: StartOptions): EtcdStorageOptions {
     };
   }
   return opts;
+}
+
+/** The storage the Registry sees: behind the watch cache unless --watch-cache=false. */
+export function withWatchCache(o: StartOptions, storage: Storage, logger: CacherLogger): Storage {
+  return o['watch-cache'] ? new CachingStorage(storage, { logger }) : storage;
 }
 
 export function openStorage(o: StartOptions): Promise<Storage> {

@@ -8,6 +8,7 @@ import type { Scope } from '../registry/store.ts';
 import { toTable, type IncludeObject } from '../table/index.ts';
 import type { HandlerContext } from './context.ts';
 import { buildFilter } from './filter.ts';
+import { listFromCache } from './cached-list.ts';
 
 export function includeObjectOf(url: URL): IncludeObject {
   const v = url.searchParams.get('includeObject');
@@ -103,7 +104,8 @@ export async function handleList(ctx: HandlerContext): Promise<void> {
   const limit = parseLimit(ctx.url);
   const cont = ctx.url.searchParams.get('continue') || undefined;
   const revision = listRevision(ctx.url);
-  const page = await listMatching(ctx, limit, cont, revision);
+  // resourceVersion=0 / not-older-than lists come from the watch cache when it can answer.
+  const page = (await listFromCache(ctx)) ?? (await listMatching(ctx, limit, cont, revision));
   const listMeta: Record<string, unknown> = { resourceVersion: String(page.revision) };
   if (page.continue) listMeta.continue = page.continue;
   if (page.remainingItemCount !== undefined) listMeta.remainingItemCount = page.remainingItemCount;

@@ -12,6 +12,7 @@ import { asKObject, type KObject } from '../registry/object.ts';
 import { toTable } from '../table/index.ts';
 import type { HandlerContext } from './context.ts';
 import { buildFilter } from './filter.ts';
+import { listFromCache } from './cached-list.ts';
 import { includeObjectOf, listMatching, scopeOf, withTypeMeta } from './read.ts';
 
 /** Like kube-apiserver's --min-request-timeout: watches end after 30–60 minutes. */
@@ -47,7 +48,8 @@ export async function handleWatch(ctx: HandlerContext): Promise<void> {
   let initial: KObject[] = [];
   let from: number;
   if (startRV === undefined) {
-    const page = await listMatching(ctx, 0, undefined, undefined);
+    // resourceVersion=0 ("any"): the synthetic ADDED events may come from the watch cache.
+    const page = (await listFromCache(ctx)) ?? (await listMatching(ctx, 0, undefined, undefined));
     initial = page.items;
     from = page.revision;
   } else {

@@ -9,6 +9,7 @@ import { newAlreadyExists, newNotFound, StatusError } from '../../apierrors/erro
 import type { Storage, Watcher } from '../../storage/interface.ts';
 import { objectKey, prefixKey } from '../../storage/keys.ts';
 import { toStatusError } from './errors.ts';
+import { isCachedLister } from '../cacher/index.ts';
 import { asKObject, CLUSTER_ANNOTATION, clone, type KObject, rfc3339, semanticallyEqual, specChanged } from './object.ts';
 
 export interface Scope {
@@ -128,6 +129,16 @@ export class ResourceStore {
     } catch (err) {
       throw this.mapError(err, '');
     }
+  }
+
+  /**
+   * The list from the watch cache (pkg/server/cacher) when the storage has one and it is at
+   * least at minRevision; undefined means "read storage". Items are shared: do not mutate.
+   */
+  async listCached(scope: Scope, minRevision: number): Promise<{ items: KObject[]; revision: number } | undefined> {
+    if (!isCachedLister(this.storage)) return undefined;
+    const r = await this.storage.listCached(this.prefix(scope), minRevision);
+    return r && { items: r.items.map(asKObject), revision: r.revision };
   }
 
   async currentRevision(): Promise<number> {
