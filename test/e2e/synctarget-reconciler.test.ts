@@ -105,6 +105,9 @@ describe('SyncTarget reconciler (threshold 4s)', () => {
 
     const beatAt = Date.now();
     await beat(team, 'edge');
+    // The beat is acknowledged by now, so the controller observed it at or after beatAt and
+    // no later than (about) ackedAt.
+    const ackedAt = Date.now();
     await team.ok(['wait', '--for=condition=Ready', 'synctarget/edge', '--timeout=60s']);
     const ready = await kjson(team, ['get', 'synctarget', 'edge']);
     assert.equal(ready.status.phase, 'Ready');
@@ -114,11 +117,11 @@ describe('SyncTarget reconciler (threshold 4s)', () => {
     assert.match(cond(stale, 'HeartbeatHealthy')!.message!, /^No heartbeat since /);
     assert.equal(cond(stale, 'Ready')?.status, 'False');
     assert.equal(stale.status.phase, 'NotReady');
-    // The transition time (truncated to seconds) is within threshold + 1 s of the beat, plus
-    // one second of truncation; a busy machine can only make this later, so this is a bound,
-    // not a timing race: the requeue was scheduled for exactly beat + threshold.
+    // The transition time (truncated down to seconds) lies between the beat and threshold + 1 s
+    // after its acknowledgement: the requeue was scheduled for exactly observation + threshold.
     const flippedAt = Date.parse(cond(stale, 'HeartbeatHealthy')!.lastTransitionTime!);
     assert.ok(flippedAt - beatAt >= (THRESHOLD_S - 1) * 1000, `not early: ${flippedAt - beatAt} ms`);
+    assert.ok(flippedAt - ackedAt <= (THRESHOLD_S + 1) * 1000, `within threshold + 1 s of the acknowledged beat: ${flippedAt - ackedAt} ms`);
 
     await beat(team, 'edge');
     await team.ok(['wait', '--for=condition=Ready', 'synctarget/edge', '--timeout=60s']);
