@@ -21,6 +21,8 @@ export class CacheWatcher implements Watcher {
   private readonly maxQueue: number;
   private readonly onClose: (w: CacheWatcher) => void;
   private queue: WatchEvent[] = [];
+  /** When we last queued anything (ms), to pace the cacher's own bookmarks. */
+  lastSentAt = Date.now();
   private lastRevision: number;
   private wake: (() => void) | undefined;
   private ended = false;
@@ -54,6 +56,12 @@ export class CacheWatcher implements Watcher {
     this.enqueue(ev);
   }
 
+  /** A bookmark from the cache's own revision, if this reader wants one and has been idle. */
+  idleBookmark(revision: number, idleMs: number, now: number): void {
+    if (this.ended || !this.progressNotify || revision < this.lastRevision || now - this.lastSentAt < idleMs) return;
+    this.enqueue({ type: 'BOOKMARK', key: '', object: { metadata: { resourceVersion: String(revision) } }, revision });
+  }
+
   private enqueue(ev: WatchEvent): void {
     if (this.queue.length >= this.maxQueue) {
       this.end(new StorageError('Expired', this.prefix, `watch too slow: more than ${this.maxQueue} events queued; re-list and watch again`));
@@ -61,6 +69,7 @@ export class CacheWatcher implements Watcher {
     }
     this.queue.push(ev);
     this.lastRevision = ev.revision;
+    this.lastSentAt = Date.now();
     this.notify();
   }
 

@@ -27,6 +27,12 @@ export interface ResourceCacherOptions {
   logger?: CacherLogger | undefined;
   /** Pause before re-watching after the backend watch broke (doubles up to 5 s). Defaults to 100 ms. */
   retryBaseMs?: number;
+  /**
+   * A watcher that asked for bookmarks and got nothing for this long gets one at the cache's
+   * revision. Backend bookmarks alone are not enough: a busy resource's backend watch is never
+   * idle, yet a watcher of one quiet namespace must still see its revision advance. Defaults to 2000 ms.
+   */
+  bookmarkIdleMs?: number;
 }
 
 type State = 'idle' | 'starting' | 'ready' | 'resyncing' | 'stopped';
@@ -45,6 +51,8 @@ export class ResourceCacher {
   private backend: Watcher | undefined;
   private started: Promise<void> | undefined;
   private loop: Promise<void> | undefined;
+  private readonly bookmarkIdleMs: number;
+  private bookmarkTimer: NodeJS.Timeout | undefined;
 
   constructor(storage: Storage, resourcePrefix: string, opts: ResourceCacherOptions = {}) {
     this.storage = storage;
@@ -53,6 +61,7 @@ export class ResourceCacher {
     this.maxWatcherQueue = opts.maxWatcherQueue ?? 10_000;
     this.logger = opts.logger;
     this.retryBaseMs = opts.retryBaseMs ?? 100;
+    this.bookmarkIdleMs = opts.bookmarkIdleMs ?? 2000;
   }
 
   /** For tests and metrics: what the cache holds now. */
@@ -127,6 +136,7 @@ export class ResourceCacher {
   /** Stop the backend watch and end every cache watcher. */
   async stop(): Promise<void> {
     this.state = 'stopped';
+    clearInterval(this.bookmarkTimer);
     this.backend?.close();
     this.endWatchers();
     await this.loop?.catch(() => undefined);
@@ -158,6 +168,12 @@ export class ResourceCacher {
     this.ring.reset(revision);
     this.backend = backend;
     this.state = 'ready';
+    // Everything up to this.revision has been dispatched, so it is always a truthful bookmark.
+    this.bookmarkTimer ??= setInterval(() => {
+      if (this.state !== 'ready') return;
+      const now = Date.now();
+      for (const w of this.watchers) w.idleBookmark(this.revision, this.bookmarkIdleMs, now);
+    }, Math.max(50, this.bookmarkIdleMs / 2)).unref();
     return backend;
   }
 

@@ -234,6 +234,33 @@ function cacherSuite(name: string, open: Opener): void {
       }
     });
 
+    test('a watcher of a quiet scope gets bookmarks while the resource stays busy', async () => {
+      const cache = new CachingStorage(await open(), { bookmarkIdleMs: 200 });
+      try {
+        const from = await cache.currentRevision();
+        const w = await cache.watch(RESOURCE + 'root:quiet/', from, { progressNotify: true });
+        let busy = true;
+        const writer = (async () => {
+          for (let i = 0; busy; i++) await cache.create(cmKey('root', 'default', `busy${i}`), cm('root', 'default', `busy${i}`, i));
+        })();
+        const timer = setTimeout(() => w.close(), 30_000);
+        let bookmark: WatchEvent | undefined;
+        for await (const ev of w) {
+          bookmark = ev;
+          break;
+        }
+        clearTimeout(timer);
+        w.close();
+        busy = false;
+        await writer;
+        assert.equal(bookmark?.type, 'BOOKMARK');
+        assert.ok((bookmark?.revision ?? 0) >= from);
+        assert.equal(bookmark?.object.metadata?.resourceVersion, String(bookmark?.revision));
+      } finally {
+        await cache.close();
+      }
+    });
+
     test('close ends cache watchers', async () => {
       const cache = new CachingStorage(await open());
       const w = await cache.watch(RESOURCE, await cache.currentRevision());
