@@ -64,16 +64,6 @@ export class SyncTargetController {
       },
     });
 
-    syncTargets.addEventHandler(this.syncTargetHandler());
-    // A Secret appearing, changing or going away re-checks the SyncTargets that name it.
-    secrets.addEventHandler(this.fanOut((secret) => syncTargets.indexer.byIndex(BY_KUBECONFIG_SECRET, keyOf(secret)).map(keyOf)));
-    // Drift of an identity object (deleted binding, edited role) re-runs its SyncTarget.
-    const owner = (o: KubeObject) => {
-      const name = o.metadata.labels?.[SYNC_TARGET_NAME_LABEL];
-      return name ? [clusterKey(clusterOf(o), '', name)] : [];
-    };
-    for (const inf of [serviceAccounts, clusterRoles, clusterRoleBindings]) inf.addEventHandler(this.fanOut(owner));
-
     this.deps = {
       clusterClient: opts.clusterClient,
       listers: {
@@ -92,6 +82,17 @@ export class SyncTargetController {
       maxUndeployAttempts: opts.maxUndeployAttempts ?? 5,
       undeployAttempts: new Map(),
     };
+
+    syncTargets.addEventHandler(this.syncTargetHandler());
+    // A Secret appearing, changing or going away re-checks the SyncTargets that name it.
+    secrets.addEventHandler(this.fanOut((secret) => syncTargets.indexer.byIndex(BY_KUBECONFIG_SECRET, keyOf(secret)).map(keyOf)));
+    // Drift of an identity object (deleted binding, edited role) re-runs its SyncTarget.
+    const owner = (o: KubeObject) => {
+      const name = o.metadata.labels?.[SYNC_TARGET_NAME_LABEL];
+      return name ? [clusterKey(clusterOf(o), '', name)] : [];
+    };
+    for (const inf of [serviceAccounts, clusterRoles, clusterRoleBindings]) inf.addEventHandler(this.fanOut(owner));
+
     const informers = [syncTargets, secrets, serviceAccounts, clusterRoles, clusterRoleBindings];
     this.controller = new Controller<string>({
       name: CONTROLLER_NAME,
@@ -111,11 +112,22 @@ export class SyncTargetController {
   }
 
   private syncTargetHandler(): EventHandler<SyncTarget> {
+    // A beat is observed when its event arrives, not when a worker gets to the key: under a
+    // burst the queue can lag by seconds, and that lag must not count against the syncer.
+    const observe = (o: SyncTarget) => {
+      const beat = o.status?.lastSyncerHeartbeatTime;
+      if (beat) this.deps.heartbeats.observe(keyOf(o), beat, this.deps.now());
+    };
     return {
-      onAdd: (o) => this.queue.add(keyOf(o)),
+      onAdd: (o) => {
+        observe(o);
+        this.queue.add(keyOf(o));
+      },
       onUpdate: (a, b) => {
         // Resyncs deliver the same object: nothing changed, nothing to do.
-        if (a.metadata.resourceVersion !== b.metadata.resourceVersion) this.queue.add(keyOf(b));
+        if (a.metadata.resourceVersion === b.metadata.resourceVersion) return;
+        observe(b);
+        this.queue.add(keyOf(b));
       },
       onDelete: (o) => this.queue.add(keyOf(deletedObject(o))),
     };
