@@ -1,7 +1,7 @@
 // kplane-syncer: the agent for one SyncTarget. Waits for it, checks its uid, heartbeats.
 // Exit codes: 0 stopped by SIGTERM/SIGINT, 1 fatal (uid mismatch, unusable kubeconfig), 2 usage.
 import { newLogger } from '../../pkg/log/logger.ts';
-import { parseFlags, usage, UsageError } from '../../pkg/options/flags.ts';
+import { parseFlags, runMain, usage, UsageError } from '../../pkg/options/flags.ts';
 import { MissingClusterError, runSyncer } from '../../pkg/syncer/agent.ts';
 import { UidMismatchError } from '../../pkg/syncer/synctarget-access.ts';
 import { SYNCER_FLAGS, syncerOptionsSchema } from '../../pkg/syncer/options.ts';
@@ -45,14 +45,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof UsageError) {
-      process.stderr.write(`error: ${err.message}\n`);
-      process.exit(2);
-    }
-    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -1,6 +1,6 @@
 // kplane: the control plane binary. Subcommands:
 //   kplane start [flags]   run the API server (and controllers) on the embedded storage
-import { UsageError } from '../../pkg/options/flags.ts';
+import { runMain, UsageError } from '../../pkg/options/flags.ts';
 import { START_FLAGS, startOptionsSchema } from './options.ts';
 import { loadConfig, usageWithSources } from '../../pkg/options/config.ts';
 import { runStart } from './start.ts';
@@ -49,14 +49,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof UsageError) {
-      process.stderr.write(`error: ${err.message}\n`);
-      process.exit(2);
-    }
-    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

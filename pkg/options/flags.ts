@@ -51,3 +51,17 @@ export function usage(command: string, summary: string, specs: Record<string, Fl
   }
   return lines.join('\n');
 }
+
+/**
+ * Run a command's main and exit with its code: a UsageError is a one-line message and exit 2
+ * (a bad flag, an unknown command), any other error a one-line message and exit 1.
+ */
+export function runMain(main: (argv: string[]) => Promise<number>): void {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(err instanceof UsageError ? 2 : 1);
+    },
+  );
+}
