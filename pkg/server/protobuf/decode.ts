@@ -3,22 +3,39 @@
 // 3 contentEncoding, 4 contentType}; `raw` is the typed message, dispatched on kind.
 import { ProtobufError } from './errors.ts';
 import { decodeMessage } from './message.ts';
-import type { MessageSpec } from './message.ts';
+import type { DecodeOptions, MessageSpec } from './message.ts';
 import { configMap, namespace, secret, selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, serviceAccount } from './types.ts';
+import { deployment } from './types-apps.ts';
+import { clusterRole, role, roleBinding } from './types-rbac.ts';
+import { tokenRequest } from './types-token.ts';
 import { readFields, WIRE_LEN } from './wire.ts';
 
 export const KUBE_PROTOBUF_CONTENT_TYPE = 'application/vnd.kubernetes.protobuf';
 const MAGIC = [0x6b, 0x38, 0x73, 0x00];
 
-/** Decodable kinds, by `apiVersion/kind` as the envelope names them. */
-const DECODERS: ReadonlyMap<string, MessageSpec> = new Map([
-  ['v1/Namespace', namespace],
-  ['v1/ConfigMap', configMap],
-  ['v1/Secret', secret],
-  ['v1/ServiceAccount', serviceAccount],
-  ['authorization.k8s.io/v1/SelfSubjectAccessReview', selfSubjectAccessReview],
-  ['authorization.k8s.io/v1/SelfSubjectRulesReview', selfSubjectRulesReview],
-  ['authentication.k8s.io/v1/SelfSubjectReview', selfSubjectReview],
+interface KindDecoder {
+  spec: MessageSpec;
+  options?: DecodeOptions;
+}
+
+/**
+ * Decodable kinds, by `apiVersion/kind` as the envelope names them. Kinds modelled in full
+ * skip unknown fields as protobuf does; Deployment is modelled in part and decodes strictly.
+ */
+const DECODERS: ReadonlyMap<string, KindDecoder> = new Map([
+  ['v1/Namespace', { spec: namespace }],
+  ['v1/ConfigMap', { spec: configMap }],
+  ['v1/Secret', { spec: secret }],
+  ['v1/ServiceAccount', { spec: serviceAccount }],
+  ['authorization.k8s.io/v1/SelfSubjectAccessReview', { spec: selfSubjectAccessReview }],
+  ['authorization.k8s.io/v1/SelfSubjectRulesReview', { spec: selfSubjectRulesReview }],
+  ['authentication.k8s.io/v1/SelfSubjectReview', { spec: selfSubjectReview }],
+  ['authentication.k8s.io/v1/TokenRequest', { spec: tokenRequest }],
+  ['rbac.authorization.k8s.io/v1/Role', { spec: role }],
+  ['rbac.authorization.k8s.io/v1/ClusterRole', { spec: clusterRole }],
+  ['rbac.authorization.k8s.io/v1/RoleBinding', { spec: roleBinding }],
+  ['rbac.authorization.k8s.io/v1/ClusterRoleBinding', { spec: roleBinding }],
+  ['apps/v1/Deployment', { spec: deployment, options: { strict: true } }],
 ]);
 
 export function supportedProtobufKinds(): string[] {
@@ -75,11 +92,11 @@ export function decodeKubeProtobuf(buf: Uint8Array): DecodedObject {
       throw new ProtobufError('Unsupported', `unsupported protobuf content encoding "${env.contentEncoding}"`);
     }
     if (env.kind === '') throw new ProtobufError('BadRequest', "Object 'Kind' is missing in protobuf body");
-    const spec = DECODERS.get(`${env.apiVersion}/${env.kind}`);
-    if (spec === undefined) {
+    const decoder = DECODERS.get(`${env.apiVersion}/${env.kind}`);
+    if (decoder === undefined) {
       throw new ProtobufError('Unsupported', `protobuf decoding of ${env.apiVersion}, Kind=${env.kind} is not supported; send JSON`);
     }
-    const body = decodeMessage(env.raw, spec);
+    const body = decodeMessage(env.raw, decoder.spec, decoder.options);
     return { apiVersion: env.apiVersion, kind: env.kind, object: { apiVersion: env.apiVersion, kind: env.kind, ...body } };
   } catch (err) {
     if (err instanceof ProtobufError) throw err;

@@ -2,6 +2,11 @@
 // names each field number, its JSON name and type; unknown field numbers are skipped (as
 // protobuf requires). Zero scalars are dropped unless `keepZero` is set, because Go's
 // generated marshallers write every non-pointer field while the JSON form omits empty ones.
+//
+// Strict decoding (for kinds modelled only in part, like Deployment): an unmodelled field
+// that carries a non-zero value is refused as Unsupported (415) instead of being dropped,
+// because silently losing e.g. a pod's volumes is worse than asking the client for JSON.
+// Zero values (varint 0, empty bytes) are what Go writes for every unset field, so they pass.
 import { ProtobufError } from './errors.ts';
 import { readFields, WIRE_LEN, WIRE_VARINT } from './wire.ts';
 import type { WireField } from './wire.ts';
@@ -14,9 +19,20 @@ export type FieldSpec =
   /** metav1.Time: Timestamp{seconds, nanos} → RFC 3339 seconds, as its JSON form. */
   | { name: string; type: 'time' }
   /** map<string, V>: repeated entries {1: key, 2: value}. */
-  | { name: string; type: 'map'; value: ScalarType | MessageSpec }
+  | { name: string; type: 'map'; value: MapValue }
   /** metav1.FieldsV1 {1: Raw}: raw JSON bytes → parsed JSON. */
-  | { name: string; type: 'fieldsV1' };
+  | { name: string; type: 'fieldsV1' }
+  /** intstr.IntOrString {1: type (0 int, 1 string), 2: intVal, 3: strVal} → number | string. */
+  | { name: string; type: 'intOrString' };
+
+/** resource.Quantity {1: string} → its string form; usable as a map value. */
+export const QUANTITY = 'quantity';
+export type MapValue = ScalarType | typeof QUANTITY | MessageSpec;
+
+export interface DecodeOptions {
+  /** Refuse unmodelled fields with non-zero values (see the file comment). */
+  strict?: boolean;
+}
 
 export type MessageSpec = { readonly [field: number]: FieldSpec };
 
@@ -70,7 +86,37 @@ function decodeTime(bytes: Uint8Array): string | undefined {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-export function decodeMessage(bytes: Uint8Array, spec: MessageSpec): Record<string, unknown> {
+function isZeroField(f: WireField): boolean {
+  if (f.wire === WIRE_VARINT) return f.varint === 0n;
+  if (f.wire === WIRE_LEN) return (f.bytes?.length ?? 0) === 0;
+  // fixed32/fixed64 values are skipped unread; Kubernetes messages never use them.
+  return false;
+}
+
+function unmodelled(f: WireField, path: string): ProtobufError {
+  const where = path === '' ? '' : ` of ${path}`;
+  return new ProtobufError('Unsupported', `protobuf field ${f.field}${where} is set but not decoded by this server; send JSON`);
+}
+
+function decodeIntOrString(bytes: Uint8Array): number | string {
+  let isString = false;
+  let intVal = 0;
+  let strVal = '';
+  for (const f of readFields(bytes)) {
+    if (f.field === 1) isString = scalar(f, 'int64', 'type') === 1;
+    else if (f.field === 2) intVal = scalar(f, 'int32', 'intVal') as number;
+    else if (f.field === 3) strVal = scalar(f, 'string', 'strVal') as string;
+  }
+  return isString ? strVal : intVal;
+}
+
+function decodeQuantity(bytes: Uint8Array, name: string): string {
+  let value = '';
+  for (const f of readFields(bytes)) if (f.field === 1) value = scalar(f, 'string', name) as string;
+  return value;
+}
+
+export function decodeMessage(bytes: Uint8Array, spec: MessageSpec, opts: DecodeOptions = {}, path = ''): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const put = (name: string, value: unknown, repeated: boolean | undefined) => {
     if (repeated) {
@@ -83,11 +129,19 @@ export function decodeMessage(bytes: Uint8Array, spec: MessageSpec): Record<stri
   };
   for (const f of readFields(bytes)) {
     const fs = Object.hasOwn(spec, f.field) ? spec[f.field] : undefined;
-    if (fs === undefined) continue;
+    if (fs === undefined) {
+      if (opts.strict && !isZeroField(f)) throw unmodelled(f, path);
+      continue;
+    }
+    const child = path === '' ? fs.name : `${path}.${fs.name}`;
     switch (fs.type) {
       case 'message':
         expectWire(f, WIRE_LEN, fs.name);
-        put(fs.name, decodeMessage(f.bytes ?? new Uint8Array(), fs.message), fs.repeated);
+        put(fs.name, decodeMessage(f.bytes ?? new Uint8Array(), fs.message, opts, child), fs.repeated);
+        break;
+      case 'intOrString':
+        expectWire(f, WIRE_LEN, fs.name);
+        out[fs.name] = decodeIntOrString(f.bytes ?? new Uint8Array());
         break;
       case 'time': {
         expectWire(f, WIRE_LEN, fs.name);
@@ -98,7 +152,7 @@ export function decodeMessage(bytes: Uint8Array, spec: MessageSpec): Record<stri
       }
       case 'map': {
         expectWire(f, WIRE_LEN, fs.name);
-        const entry = decodeMapEntry(f.bytes ?? new Uint8Array(), fs.value, fs.name);
+        const entry = decodeMapEntry(f.bytes ?? new Uint8Array(), fs.value, fs.name, opts, child);
         const map = (Object.hasOwn(out, fs.name) ? out[fs.name] : (out[fs.name] = {})) as Record<string, unknown>;
         // Map keys come from the client: define, never assign, so `__proto__` stays data.
         Object.defineProperty(map, entry.key, { value: entry.value, enumerable: true, writable: true, configurable: true });
@@ -127,18 +181,27 @@ export function decodeMessage(bytes: Uint8Array, spec: MessageSpec): Record<stri
   return out;
 }
 
-function decodeMapEntry(bytes: Uint8Array, value: ScalarType | MessageSpec, name: string): { key: string; value: unknown } {
+function zeroOf(value: MapValue): unknown {
+  if (typeof value !== 'string') return {};
+  if (value === 'bool') return false;
+  return value === 'int32' || value === 'int64' ? 0 : '';
+}
+
+function decodeMapEntry(bytes: Uint8Array, value: MapValue, name: string, opts: DecodeOptions, path: string): { key: string; value: unknown } {
   let key = '';
-  let val: unknown = typeof value === 'string' ? (value === 'bool' ? false : value === 'string' || value === 'bytes' ? '' : 0) : {};
+  let val: unknown = zeroOf(value);
   for (const f of readFields(bytes)) {
     if (f.field === 1) {
       expectWire(f, WIRE_LEN, `${name} key`);
       key = decoder.decode(f.bytes);
     } else if (f.field === 2) {
-      if (typeof value === 'string') val = scalar(f, value, `${name} value`);
+      if (value === QUANTITY) {
+        expectWire(f, WIRE_LEN, `${name} value`);
+        val = decodeQuantity(f.bytes ?? new Uint8Array(), `${name} value`);
+      } else if (typeof value === 'string') val = scalar(f, value, `${name} value`);
       else {
         expectWire(f, WIRE_LEN, `${name} value`);
-        val = decodeMessage(f.bytes ?? new Uint8Array(), value);
+        val = decodeMessage(f.bytes ?? new Uint8Array(), value, opts, `${path}[${JSON.stringify(key)}]`);
       }
     }
   }

@@ -40,7 +40,7 @@ export const objectMeta: MessageSpec = {
   17: { name: 'managedFields', type: 'message', message: managedFieldsEntry, repeated: true },
 };
 
-const metadata = { name: 'metadata', type: 'message', message: objectMeta } as const;
+export const metadata = { name: 'metadata', type: 'message', message: objectMeta } as const;
 
 const namespaceCondition: MessageSpec = {
   1: { name: 'type', type: 'string' },
@@ -157,4 +157,16 @@ const userInfo: MessageSpec = {
 export const selfSubjectReview: MessageSpec = {
   1: metadata,
   2: { name: 'status', type: 'message', message: { 1: { name: 'userInfo', type: 'message', message: userInfo } } },
+};
+
+const labelSelectorRequirement: MessageSpec = {
+  1: { name: 'key', type: 'string' },
+  2: { name: 'operator', type: 'string' },
+  3: { name: 'values', type: 'string', repeated: true },
+};
+
+/** meta/v1 LabelSelector. */
+export const labelSelector: MessageSpec = {
+  1: { name: 'matchLabels', type: 'map', value: 'string' },
+  2: { name: 'matchExpressions', type: 'message', message: labelSelectorRequirement, repeated: true },
 };
