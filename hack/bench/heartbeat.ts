@@ -3,7 +3,10 @@
 // bare node:https server (separate process, same TLS certificate) answering the same PATCH
 // requests, under the same offered load. Periods are scaled down so that N loops offer a
 // load worth measuring (N / period beats per second).
-//   npx node hack/bench/heartbeat.ts [--quick]
+//   npx node hack/bench/heartbeat.ts [--quick] [--storage sqlite|both]
+// `--storage both` (or `etcd`) measures, one after another so that only one server is busy:
+// kplane on SQLite, the bare server, kplane `--storage etcd` on a throwaway one-member etcd,
+// and raw etcd3 put loops (same N and period) on that etcd; one table compares them.
 // Prints beats/s achieved, p50/p99 latency, errors, the largest gap between two successful
 // beats of one target, and — if a SyncTarget reconciler runs — HeartbeatHealthy=False
 // conditions seen at the end (false staleness; must be 0).
@@ -17,6 +20,7 @@ import { silentLogger } from '../../pkg/log/logger.ts';
 import { realSyncerClock } from '../../pkg/syncer/clock.ts';
 import { HeartbeatLoop } from '../../pkg/syncer/heartbeat.ts';
 import { startKplane, type Kplane } from '../../test/framework/kplane.ts';
+import { RawEtcdPuts, cleanupOnInterrupt, parseStorageArg, startBenchEtcd } from './etcd.ts';
 import { formatMs, formatRate, formatRatio, formatTable, parseBenchArgs, summarize } from './lib.ts';
 
 /** Failed beats by kind and message, printed after the table. */
@@ -73,6 +77,11 @@ interface Result {
 
 async function main(): Promise<void> {
   const { quick } = parseBenchArgs();
+  if (parseStorageArg() === 'both') await sideBySide(quick);
+  else await sqliteOnly(quick);
+}
+
+async function sqliteOnly(quick: boolean): Promise<void> {
   const scenarios: Scenario[] = quick
     ? [
         { n: 100, periodMs: 100, durationMs: 6000 },
@@ -83,27 +92,18 @@ async function main(): Promise<void> {
         { n: 10_000, periodMs: 2500, durationMs: 20_000 },
       ];
   const thresholdS = quick ? 5 : 10;
-  const kp = await startKplane({ args: ['--heartbeat-threshold', `${thresholdS}s`] });
+  const kp = await startManagedKplane(thresholdS, []);
   const bare = await startBare(kp.rootDir);
   try {
     const kplane = ClusterClient.fromFile(kp.kubeconfig, { component: 'bench-heartbeat' });
-    const bareConfig = join(kp.rootDir, 'bare.kubeconfig');
-    writeFileSync(bareConfig, readFileSync(kp.kubeconfig, 'utf8').replace(/server: https:\/\/[^/\s]+/g, `server: https://127.0.0.1:${bare.port}`));
-    const bareClient = ClusterClient.fromFile(bareConfig, { component: 'bench-heartbeat' });
+    const bareClient = bareClientFor(kp, bare.port);
     const rows: (string | number)[][] = [];
     let created = 0;
     for (const sc of scenarios) {
       process.stderr.write(`N=${sc.n}: creating SyncTargets\n`);
       created = await ensureSyncTargets(kplane, created, sc.n);
       process.stderr.write(`N=${sc.n}: heartbeating kplane, then the bare server\n`);
-      const targets = (await kplane.cluster('root').syncTargets().listAll()).items.filter((s) => s.metadata.name!.startsWith('bench-')).slice(0, sc.n);
-      let falseStale: number | string = '-';
-      // Counted while the loops still beat: a False then is a false staleness verdict.
-      // Warm up past the threshold: new SyncTargets start HeartbeatHealthy=False (no beat yet),
-      // legitimately; only a False that survives a threshold of steady beats is a false verdict.
-      const k = await runLoops(kplane, targets, { ...sc, warmupMs: thresholdS * 1000 + 1000 }, async () => {
-        falseStale = await countUnhealthy(kplane, targets, thresholdS * 1000);
-      });
+      const { result: k, targets, falseStale } = await heartbeatKplane(kplane, sc, thresholdS);
       const b = await runLoops(bareClient, targets, sc);
       const offered = (sc.n * 1000) / sc.periodMs;
       rows.push([
@@ -139,18 +139,173 @@ async function main(): Promise<void> {
     );
     for (const [why, n] of errorKinds) process.stdout.write(`errors: ${n} × ${why}\n`);
   } finally {
-    bare.child.kill('SIGTERM');
-    await kp[Symbol.asyncDispose]();
+    await bare.stop();
+    await kp.dispose();
   }
 }
 
-async function startBare(rootDir: string): Promise<{ child: ChildProcess; port: number }> {
+/** One target's figures in the side-by-side table. */
+interface Measured {
+  target: string;
+  result: Result;
+  falseStale: number | string;
+}
+
+/**
+ * `--storage both`: the same scenarios against kplane on SQLite (plus the bare server), then
+ * kplane on a throwaway etcd, then raw etcd3 puts to that etcd. One process at a time, so
+ * an idle kplane's controllers never steal CPU from the measured one.
+ */
+async function sideBySide(quick: boolean): Promise<void> {
+  // Smaller than the SQLite-only run: three targets share the time budget.
+  const scenarios: Scenario[] = quick
+    ? [{ n: 100, periodMs: 100, durationMs: 5000 }]
+    : [
+        { n: 1000, periodMs: 250, durationMs: 10_000 },
+        { n: 2000, periodMs: 500, durationMs: 10_000 },
+      ];
+  // As in the SQLite-only run: beats lag by seconds at saturation, and a shorter threshold
+  // would turn that lag into real (not false) staleness and its transition writes.
+  const thresholdS = quick ? 5 : 10;
+  const measured: Measured[][] = scenarios.map(() => []);
+
+  // 1. kplane on SQLite, and the bare node:https server with its certificate.
+  const kp = await startManagedKplane(thresholdS, []);
+  const bare = await startBare(kp.rootDir);
+  try {
+    const kplane = ClusterClient.fromFile(kp.kubeconfig, { component: 'bench-heartbeat' });
+    const bareClient = bareClientFor(kp, bare.port);
+    let created = 0;
+    for (const [i, sc] of scenarios.entries()) {
+      process.stderr.write(`N=${sc.n}: kplane on SQLite, then the bare server\n`);
+      created = await ensureSyncTargets(kplane, created, sc.n);
+      const k = await heartbeatKplane(kplane, sc, thresholdS);
+      measured[i]!.push({ target: 'kplane, SQLite', result: k.result, falseStale: k.falseStale });
+      measured[i]!.push({ target: 'bare node:https', result: await runLoops(bareClient, k.targets, sc), falseStale: '-' });
+    }
+    kplane.close();
+    bareClient.close();
+  } finally {
+    await bare.stop();
+    await kp.dispose();
+  }
+
+  // 2. kplane on etcd, then 3. raw puts to the same etcd.
+  const etcd = await startBenchEtcd();
+  try {
+    const kpe = await startManagedKplane(thresholdS, ['--storage', 'etcd', '--etcd-servers', etcd.endpoints.join(','), '--etcd-prefix', '/bench-heartbeat']);
+    try {
+      const kplane = ClusterClient.fromFile(kpe.kubeconfig, { component: 'bench-heartbeat' });
+      let created = 0;
+      for (const [i, sc] of scenarios.entries()) {
+        process.stderr.write(`N=${sc.n}: kplane on etcd\n`);
+        created = await ensureSyncTargets(kplane, created, sc.n);
+        const k = await heartbeatKplane(kplane, sc, thresholdS);
+        measured[i]!.push({ target: 'kplane, etcd', result: k.result, falseStale: k.falseStale });
+      }
+      kplane.close();
+    } finally {
+      await kpe.dispose();
+    }
+    const raw = new RawEtcdPuts(etcd.endpoints);
+    try {
+      for (const [i, sc] of scenarios.entries()) {
+        process.stderr.write(`N=${sc.n}: raw etcd puts\n`);
+        measured[i]!.push({ target: 'raw etcd put', result: await runRawPutLoops(raw, sc), falseStale: '-' });
+      }
+    } finally {
+      raw.close();
+    }
+  } finally {
+    await etcd.stop();
+  }
+
+  const rows = scenarios.flatMap((sc, i) => {
+    const byTarget = new Map(measured[i]!.map((m) => [m.target, m.result.stats.perSecond]));
+    const bareRate = byTarget.get('bare node:https') ?? 0;
+    const rawRate = byTarget.get('raw etcd put') ?? 0;
+    return measured[i]!.map((m) => [
+      sc.n,
+      `${sc.periodMs}ms`,
+      formatRate((sc.n * 1000) / sc.periodMs),
+      m.target,
+      formatRate(m.result.stats.perSecond),
+      formatMs(m.result.stats.p50Ms),
+      formatMs(m.result.stats.p99Ms),
+      m.result.errors,
+      m.result.maxGapMs > 0 ? formatMs(m.result.maxGapMs) : '-',
+      m.falseStale,
+      formatRatio(m.result.stats.perSecond, bareRate),
+      m.target === 'kplane, etcd' ? formatRatio(m.result.stats.perSecond, rawRate) : '-',
+    ]);
+  });
+  process.stdout.write(
+    formatTable(['N', 'period', 'offered/s', 'target', 'beats/s', 'p50 ms', 'p99 ms', 'errors', 'max gap ms', 'HeartbeatHealthy=False', 'vs bare', 'vs raw put'], rows) +
+      '\n',
+  );
+  process.stdout.write(
+    [
+      'kplane rows: the real HeartbeatLoop PATCHing SyncTarget status through `kplane start` (SQLite, or --storage etcd on a one-member local etcd).',
+      'bare node:https: the same PATCHes answered without storage. raw etcd put: the same N loops and period, each beat one etcd3 put of a',
+      'SyncTarget-sized value (no HTTP, no TLS, no txn): the ceiling the etcd backend sits under.',
+      'HeartbeatHealthy=False: false staleness verdicts at the end of the window (must be 0). Load generator and servers share the machine.',
+    ].join('\n') + '\n',
+  );
+  for (const [why, n] of errorKinds) process.stdout.write(`errors: ${n} × ${why}\n`);
+}
+
+interface ManagedKplane extends Kplane {
+  /** Stop the process and remove its directory (idempotent); also runs on SIGINT/SIGTERM. */
+  dispose(): Promise<void>;
+}
+
+async function startManagedKplane(thresholdS: number, extraArgs: string[]): Promise<ManagedKplane> {
+  const kp = await startKplane({ args: ['--heartbeat-threshold', `${thresholdS}s`, ...extraArgs] });
+  let disposing: Promise<void> | undefined;
+  const dispose = () => (disposing ??= (async () => await kp[Symbol.asyncDispose]())());
+  const forget = cleanupOnInterrupt(dispose);
+  return {
+    ...kp,
+    dispose: async () => {
+      forget();
+      await dispose();
+    },
+  };
+}
+
+function bareClientFor(kp: Kplane, port: number): ClusterClient {
+  const bareConfig = join(kp.rootDir, 'bare.kubeconfig');
+  writeFileSync(bareConfig, readFileSync(kp.kubeconfig, 'utf8').replace(/server: https:\/\/[^/\s]+/g, `server: https://127.0.0.1:${port}`));
+  return ClusterClient.fromFile(bareConfig, { component: 'bench-heartbeat' });
+}
+
+/** Beat the first sc.n bench SyncTargets of kplane, counting false staleness before the loops stop. */
+async function heartbeatKplane(kplane: ClusterClient, sc: Scenario, thresholdS: number): Promise<{ result: Result; targets: SyncTarget[]; falseStale: number | string }> {
+  const targets = (await kplane.cluster('root').syncTargets().listAll()).items.filter((s) => s.metadata.name!.startsWith('bench-')).slice(0, sc.n);
+  let falseStale: number | string = '-';
+  // Counted while the loops still beat: a False then is a false staleness verdict.
+  // Warm up past the threshold: new SyncTargets start HeartbeatHealthy=False (no beat yet),
+  // legitimately; only a False that survives a threshold of steady beats is a false verdict.
+  const result = await runLoops(kplane, targets, { ...sc, warmupMs: thresholdS * 1000 + 1000 }, async () => {
+    falseStale = await countUnhealthy(kplane, targets, thresholdS * 1000);
+  });
+  return { result, targets, falseStale };
+}
+
+async function startBare(rootDir: string): Promise<{ child: ChildProcess; port: number; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [import.meta.filename, '--serve-bare', join(rootDir, 'apiserver.key'), join(rootDir, 'apiserver.crt')], { stdio: ['pipe', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', (l) => resolve(Number(l)));
     child.once('exit', (c) => reject(new Error(`bare server exited ${c}`)));
   });
-  return { child, port };
+  const exited = new Promise<void>((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r())));
+  const stop = async () => {
+    forget();
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  const forget = cleanupOnInterrupt(stop);
+  return { child, port, stop };
 }
 
 async function ensureSyncTargets(c: ClusterClient, have: number, want: number): Promise<number> {
@@ -211,6 +366,66 @@ async function runLoops(c: ClusterClient, targets: SyncTarget[], sc: Scenario, b
   measuring = false;
   const elapsed = performance.now() - t0;
   await beforeStop?.();
+  stop.abort();
+  await Promise.all(loops);
+  return { ok: latencies.length, errors, stats: summarize(latencies, elapsed), maxGapMs };
+}
+
+/**
+ * The etcd ceiling: sc.n loops, each putting a SyncTarget-sized value to its own key every
+ * period (next beat after period - latency, as HeartbeatLoop does), first beats spread over
+ * one period, measured after the same warm-up as the bare server.
+ */
+async function runRawPutLoops(raw: RawEtcdPuts, sc: Scenario): Promise<Result> {
+  const value = Buffer.from(
+    JSON.stringify({
+      apiVersion: 'workload.kcp.io/v1alpha1',
+      kind: 'SyncTarget',
+      metadata: { name: 'raw', uid: 'bench', annotations: { 'kcp.io/cluster': 'root' } },
+      spec: { cluster: 'raw', unschedulable: false },
+      status: { lastSyncerHeartbeatTime: new Date().toISOString() },
+    }),
+    'utf8',
+  );
+  const latencies: number[] = [];
+  let errors = 0;
+  let maxGapMs = 0;
+  let measuring = false;
+  const stop = new AbortController();
+  const loops = Array.from({ length: sc.n }, async (_, i) => {
+    let lastOk = 0;
+    try {
+      await realSyncerClock.sleep((sc.periodMs * i) / sc.n, stop.signal);
+      while (!stop.signal.aborted) {
+        const t0 = performance.now();
+        let latencyMs = 0;
+        try {
+          await raw.put(`/bench-heartbeat-raw/synctargets/bench-${i}`, value);
+          latencyMs = performance.now() - t0;
+          if (measuring) {
+            if (lastOk > 0) maxGapMs = Math.max(maxGapMs, t0 + latencyMs - lastOk);
+            lastOk = t0 + latencyMs;
+            latencies.push(latencyMs);
+          }
+        } catch (err) {
+          if (measuring) {
+            errors++;
+            const why = `raw put: ${(err as Error).message.slice(0, 80)}`;
+            errorKinds.set(why, (errorKinds.get(why) ?? 0) + 1);
+          }
+        }
+        await realSyncerClock.sleep(Math.max(0, sc.periodMs - latencyMs), stop.signal);
+      }
+    } catch {
+      // aborted sleep: the window is over
+    }
+  });
+  await realSyncerClock.sleep(sc.warmupMs ?? Math.min(sc.periodMs, 2000));
+  measuring = true;
+  const t0 = performance.now();
+  await realSyncerClock.sleep(sc.durationMs);
+  measuring = false;
+  const elapsed = performance.now() - t0;
   stop.abort();
   await Promise.all(loops);
   return { ok: latencies.length, errors, stats: summarize(latencies, elapsed), maxGapMs };
