@@ -228,6 +228,11 @@ describe('kplane controllers as a separate process', () => {
       await env.team.ok(['create', '-f', env.file('sep.yaml', syncTargetYAML('separate', 'c'))]);
       await waitCond(env.team, 'separate', 'Valid', 'True');
       await waitCond(env.team, 'separate', 'SyncerAuthorized', 'True');
+      // It ran as the elected leader of the controller-manager Lease.
+      const root = new Kubectl(env.kp.kubeconfig);
+      const lease = await kjson(root, ['get', 'lease', '-n', 'default', 'kplane-controller-manager']);
+      assert.ok(lease.spec.holderIdentity, 'the Lease has a holder');
+      rmSync(root.cacheDir, { recursive: true, force: true });
       child.kill('SIGTERM');
       assert.equal(await exited, 0, stderr.slice(-2000));
     } finally {
