@@ -29,6 +29,8 @@ async function main(argv: string[]): Promise<number> {
         syncTargetUid: values['sync-target-uid'],
         heartbeatPeriodMs: values['heartbeat-period'],
         capacity: values.capacity,
+        physicalKubeconfigPath: values['to-kubeconfig'],
+        capacityRefreshMs: values['capacity-refresh-period'],
         logger,
       },
       stop.signal,

@@ -8,6 +8,7 @@ import type { Logger } from '../log/logger.ts';
 import type { ResourceList } from './capacity.ts';
 import { realSyncerClock, type SyncerClock } from './clock.ts';
 import { HeartbeatLoop, type HeartbeatOptions } from './heartbeat.ts';
+import { PhysicalCapacityReader } from './physical-capacity.ts';
 import { waitForSyncTarget } from './startup.ts';
 import type { SyncTargetAccess } from './synctarget-access.ts';
 
@@ -22,6 +23,10 @@ export interface SyncerConfig {
   syncTargetUid?: string | undefined;
   heartbeatPeriodMs: number;
   capacity?: ResourceList | undefined;
+  /** The physical cluster's kubeconfig: without `capacity`, report the sum of its Nodes' resources. */
+  physicalKubeconfigPath?: string | undefined;
+  /** How often to re-read the physical cluster's capacity; defaults to 60s. */
+  capacityRefreshMs?: number | undefined;
   logger: Logger;
   clock?: SyncerClock;
   /** Extra heartbeat tuning (tests shorten the auth-failure pause). */
@@ -68,9 +73,40 @@ export async function runSyncer(cfg: SyncerConfig, signal: AbortSignal, deps: { 
       { syncTargets, name: cfg.syncTargetName, uid, periodMs: cfg.heartbeatPeriodMs, clock, logger, capacity: cfg.capacity, ...cfg.heartbeat },
       st,
     );
-    await loop.run(signal);
+    const stopCapacity = cfg.physicalKubeconfigPath && !cfg.capacity ? await watchPhysicalCapacity(cfg.physicalKubeconfigPath, cfg.capacityRefreshMs ?? 60_000, loop, logger) : undefined;
+    try {
+      await loop.run(signal);
+    } finally {
+      stopCapacity?.();
+    }
     logger.info('stopped');
   } finally {
     clusterClient?.close();
   }
+}
+
+/**
+ * Read the physical cluster's Nodes now and every `periodMs`, handing the sums to the loop.
+ * A failed read is logged and retried at the next period: capacity is informative, the
+ * heartbeat must not depend on it.
+ */
+async function watchPhysicalCapacity(path: string, periodMs: number, loop: HeartbeatLoop, logger: Logger): Promise<() => void> {
+  const kubeconfig = new KubeConfig();
+  kubeconfig.loadFromFile(path);
+  const reader = new PhysicalCapacityReader(kubeconfig);
+  const refresh = async () => {
+    try {
+      const r = await reader.read();
+      loop.setResources(r.capacity, r.allocatable);
+    } catch (err) {
+      logger.warn('could not read capacity from the physical cluster', { error: err instanceof Error ? err.message : String(err) });
+    }
+  };
+  await refresh();
+  const timer = setInterval(() => void refresh(), periodMs);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    reader.close();
+  };
 }

@@ -23,8 +23,10 @@ export interface HeartbeatOptions {
   periodMs: number;
   clock: SyncerClock;
   logger: Logger;
-  /** Reported as status.capacity and status.allocatable when set. */
+  /** Reported as status.capacity (and status.allocatable unless `allocatable` is set). */
   capacity?: ResourceList | undefined;
+  /** Reported as status.allocatable; defaults to `capacity`. */
+  allocatable?: ResourceList | undefined;
   random?: () => number;
   /** First retry delay after a transient failure; defaults to 500ms. */
   initialBackoffMs?: number;
@@ -46,6 +48,9 @@ export class HeartbeatLoop {
   private statusPresent: boolean;
   private resourceVersion: string;
   private capacityReported: boolean;
+  private capacity: ResourceList | undefined;
+  private allocatable: ResourceList | undefined;
+  private lastSeen: SyncTarget;
   private consecutiveFailures = 0;
   private lastFailureKind: string | undefined;
 
@@ -55,14 +60,25 @@ export class HeartbeatLoop {
     this.statusPresent = false;
     this.resourceVersion = '';
     this.capacityReported = false;
+    this.capacity = o.capacity;
+    this.allocatable = o.allocatable;
+    this.lastSeen = initial;
     this.observe(initial);
+  }
+
+  /** New resources to report (e.g. re-read from the physical cluster); sent with the next beat if they differ. */
+  setResources(capacity: ResourceList, allocatable: ResourceList): void {
+    this.capacity = capacity;
+    this.allocatable = allocatable;
+    this.observe(this.lastSeen);
   }
 
   private observe(st: SyncTarget): void {
     this.statusPresent = st.status !== undefined && st.status !== null;
     this.resourceVersion = st.metadata.resourceVersion ?? '';
-    const cap = this.o.capacity;
-    this.capacityReported = cap === undefined || (isEqual(st.status?.capacity, cap) && isEqual(st.status?.allocatable, cap));
+    this.lastSeen = st;
+    const cap = this.capacity;
+    this.capacityReported = cap === undefined || (isEqual(st.status?.capacity, cap) && isEqual(st.status?.allocatable, this.allocatable ?? cap));
   }
 
   /** The JSON Patch for a beat at `now` (exported for tests of its exact shape). */
@@ -73,9 +89,9 @@ export class HeartbeatLoop {
       ops.push({ op: 'add', path: '/status', value: {} });
     }
     ops.push({ op: 'add', path: '/status/lastSyncerHeartbeatTime', value: formatTime(now) });
-    if (this.o.capacity && !this.capacityReported) {
-      ops.push({ op: 'add', path: '/status/capacity', value: this.o.capacity });
-      ops.push({ op: 'add', path: '/status/allocatable', value: this.o.capacity });
+    if (this.capacity && !this.capacityReported) {
+      ops.push({ op: 'add', path: '/status/capacity', value: this.capacity });
+      ops.push({ op: 'add', path: '/status/allocatable', value: this.allocatable ?? this.capacity });
     }
     return ops;
   }
