@@ -73,7 +73,8 @@ export async function runSyncer(cfg: SyncerConfig, signal: AbortSignal, deps: { 
       { syncTargets, name: cfg.syncTargetName, uid, periodMs: cfg.heartbeatPeriodMs, clock, logger, capacity: cfg.capacity, ...cfg.heartbeat },
       st,
     );
-    const stopCapacity = cfg.physicalKubeconfigPath && !cfg.capacity ? await watchPhysicalCapacity(cfg.physicalKubeconfigPath, cfg.capacityRefreshMs ?? 60_000, loop, logger) : undefined;
+    const physical = cfg.capacity ? undefined : physicalKubeconfig(cfg.physicalKubeconfigPath, logger);
+    const stopCapacity = physical ? await watchPhysicalCapacity(physical, cfg.capacityRefreshMs ?? 60_000, loop, logger) : undefined;
     try {
       await loop.run(signal);
     } finally {
@@ -86,13 +87,29 @@ export async function runSyncer(cfg: SyncerConfig, signal: AbortSignal, deps: { 
 }
 
 /**
+ * Where the physical cluster is: --to-kubeconfig, else the in-cluster service account when the
+ * syncer runs as the Deployment kplane renders (KUBERNETES_SERVICE_HOST is set), else nowhere.
+ * A kubeconfig that cannot be loaded is logged: capacity is informative, never fatal.
+ */
+function physicalKubeconfig(path: string | undefined, logger: Logger): KubeConfig | undefined {
+  const kubeconfig = new KubeConfig();
+  try {
+    if (path) kubeconfig.loadFromFile(path);
+    else if (process.env.KUBERNETES_SERVICE_HOST) kubeconfig.loadFromCluster();
+    else return undefined;
+    return kubeconfig;
+  } catch (err) {
+    logger.warn('cannot load the physical cluster\'s kubeconfig; capacity is not reported', { error: err instanceof Error ? err.message : String(err) });
+    return undefined;
+  }
+}
+
+/**
  * Read the physical cluster's Nodes now and every `periodMs`, handing the sums to the loop.
  * A failed read is logged and retried at the next period: capacity is informative, the
  * heartbeat must not depend on it.
  */
-async function watchPhysicalCapacity(path: string, periodMs: number, loop: HeartbeatLoop, logger: Logger): Promise<() => void> {
-  const kubeconfig = new KubeConfig();
-  kubeconfig.loadFromFile(path);
+async function watchPhysicalCapacity(kubeconfig: KubeConfig, periodMs: number, loop: HeartbeatLoop, logger: Logger): Promise<() => void> {
   const reader = new PhysicalCapacityReader(kubeconfig);
   const refresh = async () => {
     try {
