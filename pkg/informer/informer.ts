@@ -8,6 +8,7 @@ import type { ResourceClient } from '../client/resource.ts';
 import type { KubeObject, WatchEvent } from '../client/object.ts';
 import { isExpired, StatusError } from '../client/errors.ts';
 import type { Logger } from '../log/logger.ts';
+import { sleep } from '../clock/sleep.ts';
 import { DeletedFinalStateUnknown, type EventHandler } from './handlers.ts';
 import { Indexer, type IndexFunc } from './indexer.ts';
 import { keyOf } from './keys.ts';
@@ -219,14 +220,4 @@ export class SharedInformer<T extends KubeObject> {
       }
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
 }

@@ -1,4 +1,5 @@
 // The clock the elector reads and sleeps on, injected so tests can drive time by hand.
+import { sleep } from '../clock/sleep.ts';
 
 export interface Clock {
   /** Milliseconds since the epoch. */
@@ -9,15 +10,5 @@ export interface Clock {
 
 export const realClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve) => {
-      if (signal?.aborted) return resolve();
-      const done = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal?.addEventListener('abort', done, { once: true });
-    }),
+  sleep,
 };
