@@ -4,7 +4,6 @@
 // SyncerDeployed says whether a syncer has ever connected (AwaitingManualDeployment until then).
 import { falseCondition, setCondition, trueCondition } from '../../../conditions/conditions.ts';
 import { complete, fail, retry, type StepResult, type Step } from '../../../controller/tasks.ts';
-import { StatusError } from '../../../client/errors.ts';
 import { DeployError } from '../../../syncer/deploy/errors.ts';
 import { COND_SYNCER_DEPLOYED, FORCE_DELETE_ANNOTATION, type StepContext } from './types.ts';
 import { kubeconfigFromSecret } from './reconcile-validate.ts';
@@ -28,13 +27,9 @@ function syncerToken(ctx: StepContext): string | undefined {
   return b64 ? Buffer.from(b64, 'base64').toString('utf8') : undefined;
 }
 
+/** The SyncerDeployer reports cluster trouble as DeployError (reasons from pkg/syncer/deploy); anything else failed before reaching the cluster. */
 function describeError(err: unknown): { reason: string; message: string } {
   if (err instanceof DeployError) return { reason: err.reason, message: err.message };
-  if (err instanceof StatusError) {
-    if (err.code === 401 || err.code === 403) return { reason: 'PhysicalClusterUnauthorized', message: `the physical cluster refused kplane's credentials: ${err.message}` };
-    if (err.code >= 500) return { reason: 'PhysicalClusterUnreachable', message: `the physical cluster is unreachable: ${err.message}` };
-    return { reason: 'ApplyFailed', message: err.message };
-  }
   return { reason: 'ApplyFailed', message: err instanceof Error ? err.message : String(err) };
 }
 
