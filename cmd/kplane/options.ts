@@ -1,4 +1,4 @@
-// Flags of `kplane start`, validated with zod. Names follow design.md §1 (add, never rename).
+// Flags of `kplane start`, validated with zod. Names follow docs/design.md §1 (add, never rename).
 import { z } from 'zod';
 import { parseDuration } from '../../pkg/options/duration.ts';
 import type { FlagSpec } from '../../pkg/options/flags.ts';

@@ -221,13 +221,13 @@ async function main(): Promise<void> {
       ],
     },
     summary: `informer synced ${TARGETS.toLocaleString('en-US')} SyncTargets over ${WORKSPACES} workspaces in ${formatMs(syncInformer)} ms (raw list ${formatMs(syncRaw)} ms), ${heap.informer.toFixed(0)} B heap per cached object (raw ${heap.raw.toFixed(0)} B), event latency p50/p99 ${formatMs(lat.informer.p50Ms)}/${formatMs(lat.informer.p99Ms)} ms at ${lat.offeredPerSecond.toFixed(0)} writes/s (raw watch ${formatMs(lat.raw.p50Ms)}/${formatMs(lat.raw.p99Ms)} ms)`,
-    // design.md §11 has no informer-specific target; the closest is the cold-start budget.
+    // docs/design.md §11 has no informer-specific target; the closest is the cold-start budget.
     targets: [],
     notes: [
       'latency = from the start of the PATCH (client side) to the handler call: includes the write itself (fsync) and the watch delivery',
       'informer and raw watch consume the same writes at the same time in one process (they share its CPU)',
       `writes: ${lat.writes} ok, ${lat.writeErrors} failed or dropped (open loop, at most 256 in flight)`,
-      'design.md §11 sets no informer-specific target (the cold-start target is measured by the reconcile benchmark)',
+      'docs/design.md §11 sets no informer-specific target (the cold-start target is measured by the reconcile benchmark)',
     ],
     charts: [
       { title: `list+sync ${TARGETS.toLocaleString('en-US')} SyncTargets`, unit: 'ms', groups: [{ label: 'sync', bars: [{ series: 'shared informer', value: syncInformer }, { series: 'raw listAll', value: syncRaw }] }] },

@@ -1,4 +1,4 @@
-// Server memory per SyncTarget (design.md §11: ≤ 4 KiB of server heap per SyncTarget).
+// Server memory per SyncTarget (docs/design.md §11: ≤ 4 KiB of server heap per SyncTarget).
 // kplane runs as a child process (`--controllers -`: the API server, storage and watch
 // cache only), and SyncTargets are added in steps. After each step the server is left idle
 // and sampled for a few seconds:

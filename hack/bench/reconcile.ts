@@ -1,4 +1,4 @@
-// SyncTarget reconciler benchmark (issue 5, design.md §11): kplane runs with --controllers -
+// SyncTarget reconciler benchmark (issue 5, docs/design.md §11): kplane runs with --controllers -
 // and the SyncTarget controller runs in this process (a ControllerManager, as
 // `kplane controllers --kubeconfig` would), so its queue and counters are observable.
 //   1. cold start: N SyncTargets already stored in W workspaces; start the controller; time

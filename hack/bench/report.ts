@@ -1,4 +1,4 @@
-// Benchmark reports: the table and one-line summary printed to stdout, the design.md §11
+// Benchmark reports: the table and one-line summary printed to stdout, the docs/design.md §11
 // targets stated next to the measured values (met or not), and the same content written as
 // JSON plus a grouped bar chart (SVG, no dependencies) under bench-results/.
 import fs from 'node:fs';
@@ -9,7 +9,7 @@ import { formatTable } from './lib.ts';
 export interface TargetCheck {
   /** What is measured, e.g. "watch delivery p99". */
   name: string;
-  /** The goal as design.md §11 words it, e.g. "≤ 100 ms". */
+  /** The goal as docs/design.md §11 words it, e.g. "≤ 100 ms". */
   goal: string;
   /** The measured value, formatted. */
   measured: string;
@@ -56,7 +56,7 @@ export function checkTarget(name: string, goal: string, measured: number, limit:
 
 export function formatTargets(targets: readonly TargetCheck[]): string {
   return formatTable(
-    ['design.md §11 target', 'goal', 'measured', 'met'],
+    ['docs/design.md §11 target', 'goal', 'measured', 'met'],
     targets.map((t) => [t.name, t.goal, t.measured, `${t.met === undefined ? 'n/a' : t.met ? 'yes' : 'NO'}${t.note ? ` (${t.note})` : ''}`]),
   );
 }

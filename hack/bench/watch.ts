@@ -1,4 +1,4 @@
-// Watch fan-out benchmark (design.md §11): M HTTP watches spread evenly over W workspaces, an
+// Watch fan-out benchmark (docs/design.md §11): M HTTP watches spread evenly over W workspaces, an
 // open-loop writer patching one SyncTarget per workspace round-robin, and the delivery
 // latency of every event to every watcher of its workspace (write start → line received).
 // Side by side in the same run: a bare node:https server (separate process, the same TLS

@@ -1,4 +1,4 @@
-// Flags of kplane-syncer, validated with zod. Names follow kcp's syncer and design.md §1/§9
+// Flags of kplane-syncer, validated with zod. Names follow kcp's syncer and docs/design.md §1/§9
 // (add, never rename).
 import { z } from 'zod';
 import { parseDuration } from '../options/duration.ts';

@@ -22,7 +22,7 @@ function withPlugin(k: Kubectl): (args: string[]) => ReturnType<Kubectl['run']> 
 before(async () => {
   env = await startSecurityEnv();
   binDir = mkdtempSync(join(tmpdir(), 'kplane-ws-bin-'));
-  symlinkSync(join(REPO_ROOT, 'hack', 'bin', 'kubectl-ws.mjs'), join(binDir, 'kubectl-ws'));
+  symlinkSync(join(REPO_ROOT, 'hack', 'bin', 'kubectl-ws'), join(binDir, 'kubectl-ws'));
   const adminKC = join(env.dir, 'admin.kubeconfig');
   copyFileSync(env.kp.kubeconfig, adminKC);
   admin = new Kubectl(adminKC);

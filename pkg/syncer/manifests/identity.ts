@@ -1,4 +1,4 @@
-// The syncer's identity inside its workspace (design.md §8 step 3), kcp-style: a
+// The syncer's identity inside its workspace (docs/design.md §8 step 3), kcp-style: a
 // ServiceAccount plus a ClusterRole/Binding that reach exactly one SyncTarget by
 // resourceNames, so its token can read and heartbeat that SyncTarget and nothing else.
 // Shared by `kplane workload sync` and the SyncTarget reconciler's identity step.
