@@ -5,7 +5,7 @@
 // in memory, and a lookup hashes the presented token first, so timing reveals nothing.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { UserInfo } from '../handlers/context.ts';
+import type { UserInfo } from './user.ts';
 import type { TokenAuthenticator } from './authenticator.ts';
 
 export const AUTHENTICATED_GROUP = 'system:authenticated';

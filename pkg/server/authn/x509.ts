@@ -3,7 +3,7 @@
 // a certificate that failed verification is a bad credential (401), not anonymity.
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import type { UserInfo } from '../handlers/context.ts';
+import type { UserInfo } from './user.ts';
 import { AUTHENTICATED_GROUP } from './tokenfile.ts';
 
 export type CertResult = { user: UserInfo } | { error: string } | undefined;

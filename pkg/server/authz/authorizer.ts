@@ -11,7 +11,7 @@
 import type { PolicyRule } from '../../../apis/rbac/v1/types.ts';
 import { ROOT, WILDCARD } from '../../logicalcluster/path.ts';
 import { boundCluster } from '../authn/satoken.ts';
-import type { UserInfo } from '../handlers/context.ts';
+import type { UserInfo } from '../authn/user.ts';
 import type { RequestInfo } from '../request/requestinfo.ts';
 import { type Attributes, attributesFor } from './attributes.ts';
 import { newForbidden } from './forbidden.ts';

@@ -9,13 +9,7 @@ import type { Registry } from '../registry/registry.ts';
 import type { Lifecycle } from '../lifecycle.ts';
 import type { SecurityServices } from '../authz/services.ts';
 import { StatusError } from '../../apierrors/errors.ts';
-
-export interface UserInfo {
-  username: string;
-  uid?: string;
-  groups: string[];
-  extra?: Record<string, string[]>;
-}
+import type { UserInfo } from '../authn/user.ts';
 
 export interface HandlerContext {
   req: IncomingMessage;
