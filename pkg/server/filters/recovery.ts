@@ -12,7 +12,7 @@ export function withPanicRecovery(logger: Logger): Filter<InfoContext, InfoConte
       await next(c);
     } catch (err) {
       const se = toStatusError(err);
-      if (se.code >= 500 && se.reason !== 'Timeout') logger.error('request failed', { path: c.req.url, ...errorFields(err) });
+      if (se.code >= 500) logger.error('request failed', { path: c.req.url, ...errorFields(err) });
       writeError(c.res, se);
     }
   };

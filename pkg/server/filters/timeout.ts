@@ -8,6 +8,7 @@ import type { ServerResponse } from 'node:http';
 import { newBadRequest, StatusError } from '../../apierrors/errors.ts';
 import type { Logger } from '../../log/logger.ts';
 import { parseDuration } from '../../options/duration.ts';
+import { writeError } from '../httpx/respond.ts';
 import { type DeadlineContext, extend, type Filter, type InfoContext } from './context.ts';
 import { isLongRunning } from './requestinfo.ts';
 
@@ -55,10 +56,12 @@ export function withTimeout(o: TimeoutOptions): Filter<InfoContext, DeadlineCont
     } finally {
       clearTimeout(timer);
     }
+    // Answer first, then abort: an abandoned handler woken by the abort must find the
+    // response already taken.
     const err = newTimeoutError();
-    abort.abort(err);
     abandon(c.res, work, o.logger);
-    throw err;
+    writeError(c.res, err);
+    abort.abort(err);
   };
 }
 
