@@ -106,7 +106,8 @@ describe('impersonation', { timeout: 300_000 }, () => {
     const extra = await whoami('root:ws-b', { 'Impersonate-User': 'carol', 'Impersonate-Extra-Scopes': 'all' });
     assert.equal(extra.status, 403);
     assert.match(extra.json.message, /cannot impersonate resource "userextras\/scopes" in API group "authentication.k8s.io"/);
-    for (const h of [{ 'Impersonate-Group': 'tenant-b' }, { 'Impersonate-Uid': 'u1' }, { 'Impersonate-Extra-Scopes': 'x' }]) {
+    const lone: Record<string, string>[] = [{ 'Impersonate-Group': 'tenant-b' }, { 'Impersonate-Uid': 'u1' }, { 'Impersonate-Extra-Scopes': 'x' }];
+    for (const h of lone) {
       const r = await whoami('root:ws-a', h);
       assert.equal(r.status, 400, `${JSON.stringify(h)}: ${r.text}`);
       assert.equal(r.json.kind, 'Status');
