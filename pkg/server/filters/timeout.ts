@@ -4,7 +4,7 @@
 // the cap). When the deadline passes the client gets 504 Timeout and the work is told to stop
 // through the AbortSignal on the context; whatever the abandoned handler still writes or
 // throws afterwards is dropped. The signal also aborts when the client goes away.
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { newBadRequest, StatusError } from '../../apierrors/errors.ts';
 import type { Logger } from '../../log/logger.ts';
 import { parseDuration } from '../../options/duration.ts';
@@ -59,14 +59,20 @@ export function withTimeout(o: TimeoutOptions): Filter<InfoContext, DeadlineCont
     // Answer first, then abort: an abandoned handler woken by the abort must find the
     // response already taken.
     const err = newTimeoutError();
-    abandon(c.res, work, o.logger);
+    abandon(c.req, c.res, work, o.logger);
     writeError(c.res, err);
     abort.abort(err);
   };
 }
 
 /** After a 504 the handler may still be running: drop what it writes or throws. */
-function abandon(res: ServerResponse, work: Promise<void>, logger: Logger): void {
+function abandon(req: IncomingMessage, res: ServerResponse, work: Promise<void>, logger: Logger): void {
+  // A handler still waiting for a body the client trickles would hold its in-flight slot for
+  // as long as the client likes (Node no longer aborts a request whose response is done).
+  // Once the 504 is out, end the request as Go's server closes the body of a returned handler.
+  res.once('finish', () => {
+    if (!req.complete) req.destroy();
+  });
   // A write after the 504 ended the response emits 'error' on it; without a listener that
   // would be an uncaught exception.
   res.on('error', (err) => logger.debug('write after request timeout dropped', { err: err.message }));
