@@ -8,9 +8,9 @@ export interface UserInfo {
   extra?: Record<string, string[]>;
 }
 
-export const ALL_AUTHENTICATED_GROUP = 'system:authenticated';
-export const ALL_UNAUTHENTICATED_GROUP = 'system:unauthenticated';
+export const AUTHENTICATED_GROUP = 'system:authenticated';
+export const UNAUTHENTICATED_GROUP = 'system:unauthenticated';
 export const ANONYMOUS_USER = 'system:anonymous';
 
 /** The caller without credentials (kube's system:anonymous). */
-export const ANONYMOUS: UserInfo = { username: ANONYMOUS_USER, groups: [ALL_UNAUTHENTICATED_GROUP] };
+export const ANONYMOUS: UserInfo = { username: ANONYMOUS_USER, groups: [UNAUTHENTICATED_GROUP] };

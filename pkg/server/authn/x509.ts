@@ -4,7 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { UserInfo } from './user.ts';
-import { AUTHENTICATED_GROUP } from './tokenfile.ts';
+import { AUTHENTICATED_GROUP } from './user.ts';
 
 export type CertResult = { user: UserInfo } | { error: string } | undefined;
 

@@ -14,7 +14,7 @@
 // The headers are never ignored: present means impersonate or refuse.
 import { newBadRequest } from '../../apierrors/errors.ts';
 import { CLUSTER_NAME_EXTRA, SA_USER_PREFIX } from '../authn/satoken.ts';
-import { ALL_AUTHENTICATED_GROUP, ALL_UNAUTHENTICATED_GROUP, ANONYMOUS_USER, type UserInfo } from '../authn/user.ts';
+import { AUTHENTICATED_GROUP, UNAUTHENTICATED_GROUP, ANONYMOUS_USER, type UserInfo } from '../authn/user.ts';
 import type { ResourceAttributes } from '../authz/attributes.ts';
 import { type Authorizer, MASTERS_GROUP } from '../authz/authorizer.ts';
 import { newForbidden } from '../authz/forbidden.ts';
@@ -104,7 +104,7 @@ export function impersonatedUser(asked: ImpersonationRequest, cluster: string): 
     extra[CLUSTER_NAME_EXTRA] = [cluster];
   }
   Object.assign(extra, asked.extra);
-  const allGroup = asked.user === ANONYMOUS_USER ? ALL_UNAUTHENTICATED_GROUP : ALL_AUTHENTICATED_GROUP;
+  const allGroup = asked.user === ANONYMOUS_USER ? UNAUTHENTICATED_GROUP : AUTHENTICATED_GROUP;
   if (!groups.includes(allGroup)) groups.push(allGroup);
   return {
     username: asked.user,
