@@ -20,19 +20,21 @@ export class LogFileAuditSink implements AuditSink {
   private readonly out: Writable;
   private readonly ownsStream: boolean;
   private readonly logger: Logger;
+  private readonly maxBufferedBytes: number;
   private dropping = false;
   dropped = 0;
 
   /** `path` is a file, or `-` for standard output. */
-  constructor(path: string, logger: Logger) {
+  constructor(path: string, logger: Logger, maxBufferedBytes = MAX_BUFFERED_BYTES) {
     this.logger = logger;
+    this.maxBufferedBytes = maxBufferedBytes;
     this.ownsStream = path !== '-';
     this.out = this.ownsStream ? createWriteStream(path, { flags: 'a', mode: 0o600 }) : process.stdout;
     this.out.on('error', (err) => logger.error('audit log write failed', { path, err: err.message }));
   }
 
   write(event: AuditEvent): void {
-    if (this.out.writableLength > MAX_BUFFERED_BYTES) {
+    if (this.out.writableLength > this.maxBufferedBytes) {
       this.dropped++;
       if (!this.dropping) this.logger.error('audit log is falling behind: dropping events', { bufferedBytes: this.out.writableLength });
       this.dropping = true;
