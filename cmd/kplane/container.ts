@@ -24,7 +24,9 @@ import { bindSecurity, SECURITY_TYPES } from './security.ts';
 import { newLoopbackToken } from '../../pkg/server/authn/loopback.ts';
 import { workspaceInitializer } from '../../pkg/server/authz/bootstrap.ts';
 import type { SecurityServices } from '../../pkg/server/authz/services.ts';
-import type { PerClientInflightLimiter } from '../../pkg/server/filters/inflight.ts';
+import type { InflightLimits } from '../../pkg/server/filters/inflight.ts';
+import { type AuditSink, LogFileAuditSink } from '../../pkg/server/audit/sink.ts';
+import { parseDuration } from '../../pkg/options/duration.ts';
 
 export const TYPES = {
   Options: Symbol('Options'),
@@ -42,6 +44,8 @@ export const TYPES = {
   APIServer: Symbol('APIServer'),
   Serving: Symbol('Serving'),
   Metrics: Symbol('Metrics'),
+  /** The audit log; bound only with --audit-log-path. */
+  Audit: Symbol('Audit'),
   Shutdown: Symbol('Shutdown'),
   /** Readiness checks beyond health (shutdown, informers-synced); start.ts may add more. */
   ReadyChecks: Symbol('ReadyChecks'),
@@ -86,6 +90,8 @@ export function buildContainer(o: StartOptions, logger: Logger = newLogger({ for
   c.bind<string>(TYPES.LoopbackToken).toConstantValue(newLoopbackToken());
   bindLeaderElection(c, { externalURL: TYPES.ExternalURL, loopbackToken: TYPES.LoopbackToken, servingMaterial: TYPES.ServingMaterial, logger: TYPES.Logger });
   bindSecurity(c, o, { registry: TYPES.Registry, adminToken: TYPES.AdminToken, authenticator: TYPES.Authenticator, loopbackToken: TYPES.LoopbackToken });
+  const auditPath = o['audit-log-path'];
+  if (auditPath) c.bind<AuditSink>(TYPES.Audit).toDynamicValue(() => new LogFileAuditSink(auditPath, logger));
   c.bind<APIServer>(TYPES.APIServer).toDynamicValue(async (ctx) => {
     const storage = await ctx.getAsync<Storage>(TYPES.Storage);
     const storageCheck: HealthCheck = { name: 'storage', check: async () => void (await storage.currentRevision()) };
@@ -96,7 +102,9 @@ export function buildContainer(o: StartOptions, logger: Logger = newLogger({ for
       openapi: ctx.get<OpenAPIService>(TYPES.OpenAPI),
       authenticator: await ctx.getAsync<AuthenticatorChain>(TYPES.Authenticator),
       security: await ctx.getAsync<SecurityServices>(SECURITY_TYPES.Security),
-      inflight: ctx.get<PerClientInflightLimiter>(SECURITY_TYPES.Inflight),
+      inflight: ctx.get<InflightLimits>(SECURITY_TYPES.Inflight),
+      requestTimeoutMs: parseDuration(o['request-timeout'])!,
+      ...(auditPath ? { audit: ctx.get<AuditSink>(TYPES.Audit) } : {}),
       logger,
       healthChecks: [{ name: 'ping', check: () => undefined }, storageCheck],
       readyChecks: ctx.get<HealthCheck[]>(TYPES.ReadyChecks),

@@ -21,6 +21,9 @@ export const START_FLAGS: Record<string, FlagSpec> = {
   'leader-elect': { type: 'string', description: 'elect one leader (a coordination.k8s.io Lease) before running controllers: true or false', default: 'true' },
   'heartbeat-threshold': { type: 'string', description: 'a SyncTarget without a heartbeat for this long is not Ready', default: '60s' },
   'token-auth-file': { type: 'string', description: 'static bearer tokens, CSV: token,user,uid,"group1,group2"' },
+  'audit-log-path': { type: 'string', description: 'append one audit.k8s.io/v1 Event (Metadata level) per request to this file as a JSON line; - for standard output' },
+  'request-timeout': { type: 'string', description: 'answer 504 to a request (watches excepted) not done within this long; also the cap for ?timeout=', default: '60s' },
+  'max-requests-inflight': { type: 'string', description: 'requests (watches excepted) in flight on the whole server before 429; system:masters is exempt', default: '400' },
   'log-format': { type: 'string', description: 'json or text', default: 'json' },
   'log-level': { type: 'string', description: 'error, warn, info or debug', default: 'info' },
   v: { type: 'string', description: 'klog-style verbosity: 4 or more logs debug lines (overrides --log-level when set)' },
@@ -54,6 +57,14 @@ export const startOptionsSchema = z
     'leader-elect': z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
     'heartbeat-threshold': duration.default('60s'),
     'token-auth-file': z.string().optional(),
+    'audit-log-path': z.string().min(1).optional(),
+    'request-timeout': duration.refine((s) => parseDuration(s)! > 0, { message: 'must be more than 0' }).default('60s'),
+    'max-requests-inflight': z
+      .string()
+      .regex(/^\d+$/, 'must be a positive integer')
+      .transform(Number)
+      .pipe(z.number().int().min(1))
+      .default(400),
     'log-format': z.enum(['json', 'text']).default('json'),
     'log-level': z.enum(['error', 'warn', 'info', 'debug']).default('info'),
     v: z.string().regex(/^\d+$/, 'must be a non-negative integer').transform(Number).optional(),

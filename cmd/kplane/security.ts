@@ -1,7 +1,7 @@
 // Wiring of authentication, authorization and request limits for `kplane start`
 // (bound into the one container by container.ts): the admin token, the static token file
 // (--token-auth-file), service-account tokens signed with <root-dir>/sa.key, client
-// certificates, RBAC read through the registry, and the per-client inflight limit.
+// certificates, RBAC read through the registry, and the global and per-client inflight limits.
 import type { Container } from 'inversify';
 import { AdminTokenAuthenticator } from '../../pkg/server/authn/admintoken.ts';
 import { AuthenticatorChain, type TokenAuthenticator } from '../../pkg/server/authn/authenticator.ts';
@@ -13,7 +13,7 @@ import { Authorizer } from '../../pkg/server/authz/authorizer.ts';
 import { RBACAuthorizer } from '../../pkg/server/authz/rbac.ts';
 import { StoreRBACReader } from '../../pkg/server/authz/reader.ts';
 import type { SecurityServices } from '../../pkg/server/authz/services.ts';
-import { PerClientInflightLimiter } from '../../pkg/server/filters/inflight.ts';
+import { type InflightLimits, newGlobalInflightLimiter, PerClientInflightLimiter } from '../../pkg/server/filters/inflight.ts';
 import type { Registry } from '../../pkg/server/registry/registry.ts';
 import type { StartOptions } from './options.ts';
 
@@ -58,5 +58,8 @@ export function bindSecurity(c: Container, o: StartOptions, types: SecurityBindi
     authorizer: new Authorizer(new RBACAuthorizer(new StoreRBACReader(await ctx.getAsync<Registry>(types.registry)))),
     serviceAccountTokens: await ctx.getAsync<ServiceAccountTokens>(SECURITY_TYPES.ServiceAccountTokens),
   }));
-  c.bind<PerClientInflightLimiter>(SECURITY_TYPES.Inflight).toDynamicValue(() => new PerClientInflightLimiter());
+  c.bind<InflightLimits>(SECURITY_TYPES.Inflight).toDynamicValue(() => ({
+    global: newGlobalInflightLimiter(o['max-requests-inflight']),
+    perClient: new PerClientInflightLimiter(),
+  }));
 }

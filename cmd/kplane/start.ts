@@ -21,6 +21,7 @@ import { ControllerManager, enabledControllers } from '../../pkg/reconciler/mana
 import { type KplaneMetrics, registerSyncTargetMetrics } from '../../pkg/metrics/index.ts';
 import type { HealthCheck } from '../../pkg/server/health.ts';
 import type { ShutdownState } from '../../pkg/server/shutdown.ts';
+import type { AuditSink } from '../../pkg/server/audit/sink.ts';
 import { shutDownGracefully, waitForTermination } from './shutdown.ts';
 import { type ControllerLeaderElection, LEADER_ELECTION } from './leader-election.ts';
 
@@ -138,6 +139,7 @@ export async function runStart(opts: StartOptions): Promise<void> {
     steps: [
       { name: 'controllers', run: async () => (controllersStop.abort(), await controllers) },
       { name: 'serving', run: () => serving.close(graceMs) },
+      { name: 'audit log', run: () => (container.isBound(TYPES.Audit) ? container.get<AuditSink>(TYPES.Audit).close() : Promise.resolve()) },
       { name: 'compactor', run: () => stopCompactor() },
       { name: 'storage', run: () => storage.close() },
     ],

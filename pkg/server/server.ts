@@ -1,25 +1,28 @@
-// APIServer is the request pipeline of kplane's Kubernetes-compatible API:
-//   parse path (/clusters/<path>/…) → authenticate → route (health, version, discovery,
-//   OpenAPI, resources) → logical cluster must exist → handler → one log line.
+// APIServer is kplane's Kubernetes-compatible API: the filter chain (filters/chain.ts:
+// request info, audit, metrics, recovery, timeout, authentication, in-flight limits,
+// impersonation, authorization) in front of the routing below (health, version, discovery,
+// OpenAPI, resources → the logical cluster must exist → handler).
 // Every failure becomes a metav1.Status; an unexpected exception is a logged 500, never a crash.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { newMethodNotAllowed, StatusError } from '../apierrors/errors.ts';
 import type { Logger } from '../log/logger.ts';
 import { errorFields } from '../log/errors.ts';
-import { ANONYMOUS, type AuthenticatorChain } from './authn/authenticator.ts';
+import type { AuthenticatorChain } from './authn/authenticator.ts';
+import type { AuditSink } from './audit/sink.ts';
 import type { SecurityServices } from './authz/services.ts';
-import type { PerClientInflightLimiter } from './filters/inflight.ts';
+import { buildHandlerChain } from './filters/chain.ts';
+import type { AuthenticatedContext, Handler, RequestContext } from './filters/context.ts';
+import type { InflightLimits } from './filters/inflight.ts';
 import type { RequestMetrics } from './filters/metrics.ts';
 import { aggregatedContentType, type Discovery } from './discovery.ts';
 import { dispatchResource } from './handlers/dispatch.ts';
-import type { HandlerContext, UserInfo } from './handlers/context.ts';
+import type { HandlerContext } from './handlers/context.ts';
 import { type HealthCheck, serveHealth } from './health.ts';
 import { acceptedForm, parseAccept } from './httpx/negotiate.ts';
-import { toStatusError, writeError, writeJSON } from './httpx/respond.ts';
+import { writeJSON } from './httpx/respond.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import type { OpenAPIService } from './openapi/index.ts';
 import type { Registry } from './registry/registry.ts';
-import { parseRequestInfo, type RequestInfo } from './request/requestinfo.ts';
 import { versionInfo } from './version.ts';
 
 export interface APIServerDeps {
@@ -28,10 +31,14 @@ export interface APIServerDeps {
   lifecycle: Lifecycle;
   openapi: OpenAPIService;
   authenticator: AuthenticatorChain;
-  /** Authorization (RBAC) and token minting; without it every authenticated user may do anything. */
-  security?: SecurityServices;
-  /** Per-client concurrency limit (429 + Retry-After); watches are exempt. */
-  inflight?: PerClientInflightLimiter;
+  /** Authorization (RBAC) and token minting. */
+  security: SecurityServices;
+  /** Global and per-client concurrency limits (429 + Retry-After); watches are exempt. */
+  inflight: InflightLimits;
+  /** The request timeout (504) and cap for ?timeout=; defaults to 60 s. */
+  requestTimeoutMs?: number;
+  /** The audit log (--audit-log-path); absent: no audit events are written. */
+  audit?: AuditSink;
   logger: Logger;
   healthChecks: HealthCheck[];
   readyChecks: HealthCheck[];
@@ -42,17 +49,24 @@ export interface APIServerDeps {
   now?: () => number;
 }
 
-/** Paths anyone may read without credentials (kube's system:public-info-viewer). */
-const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version']);
-
 export class APIServer {
   private readonly deps: APIServerDeps;
   private readonly now: () => number;
   private readonly shutdownController = new AbortController();
+  private readonly chain: Handler<RequestContext>;
 
   constructor(deps: APIServerDeps) {
     this.deps = deps;
     this.now = deps.now ?? Date.now;
+    this.chain = buildHandlerChain(this.serve, {
+      logger: deps.logger,
+      authenticator: deps.authenticator,
+      authorizer: deps.security.authorizer,
+      inflight: deps.inflight,
+      requestTimeoutMs: deps.requestTimeoutMs,
+      metrics: deps.metrics,
+      audit: deps.audit,
+    });
   }
 
   /** Ends watches (each gets a clean end of stream) when the server shuts down. */
@@ -61,67 +75,45 @@ export class APIServer {
   }
 
   readonly handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const start = process.hrtime.bigint();
-    let user: UserInfo | undefined;
-    let info: RequestInfo | undefined;
-    let release: (() => void) | undefined;
-    let endMetrics: ((code: number) => void) | undefined;
     try {
-      const url = new URL(req.url ?? '/', 'https://kplane.invalid');
-      info = parseRequestInfo(req.method ?? 'GET', url);
-      endMetrics = this.deps.metrics?.begin(info, req.method ?? 'GET');
-      const basePath = info.path.replace(/\/+$/, '') || '/';
-      const isPublic = PUBLIC_PATHS.has(basePath.split('/').slice(0, 2).join('/')) && !info.isResourceRequest;
-      const auth = await this.deps.authenticator.authenticate(req);
-      if ('error' in auth) throw new StatusError('Unauthorized', 'Unauthorized');
-      if ('user' in auth) user = auth.user;
-      else if (!isPublic) throw new StatusError('Unauthorized', 'Unauthorized');
-      if (this.deps.security) await this.deps.security.authorizer.authorize(user ?? ANONYMOUS, info, url);
-      if (this.deps.inflight && !(info.isResourceRequest && info.verb === 'watch')) {
-        release = this.deps.inflight.acquire(user?.username ?? `ip:${req.socket.remoteAddress ?? ''}`);
-      }
-
-      if (!info.isResourceRequest) {
-        await this.serveNonResource(req, res, url, info.path, info.cluster, info.wildcard);
-        return;
-      }
-      if (!info.wildcard) await this.deps.lifecycle.requireCluster(info.cluster);
-      const store = this.deps.registry.lookup(info.group, info.version, info.resource);
-      if (!store || (store.def.namespaced === false && info.namespace !== '' && info.resource !== 'namespaces')) {
-        throw new StatusError('NotFound', 'the server could not find the requested resource', {});
-      }
-      const ctx: HandlerContext = {
-        req,
-        res,
-        url,
-        info,
-        def: store.def,
-        store,
-        registry: this.deps.registry,
-        lifecycle: this.deps.lifecycle,
-        user: user!,
-        security: this.deps.security,
-        logger: this.deps.logger,
-        now: this.now,
-        shutdown: this.shutdownController.signal,
-      };
-      await dispatchResource(ctx);
+      await this.chain({ req, res, receivedAt: this.now(), startedAt: process.hrtime.bigint() });
     } catch (err) {
-      const se = toStatusError(err);
-      if (se.code >= 500) this.deps.logger.error('request failed', { path: req.url, ...errorFields(err) });
-      writeError(res, se);
-    } finally {
-      release?.();
-      (endMetrics ?? this.deps.metrics?.begin(undefined, req.method ?? 'GET'))?.(res.statusCode);
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      this.deps.logger.info('request', {
-        user: user?.username ?? 'system:anonymous',
-        verb: info?.verb ?? req.method,
-        path: (req.url ?? '').split('?')[0],
-        code: res.statusCode,
-        latencyMs: Math.round(ms * 100) / 100,
-      });
+      // Only a defect in an observer (log, audit, metrics) gets here: errors of the request
+      // itself were answered by the recovery filter.
+      this.deps.logger.error('request chain failed', { path: req.url, ...errorFields(err) });
+      res.destroy();
     }
+  };
+
+  /** The innermost handler: route an authenticated, authorised request. */
+  private readonly serve = async (c: AuthenticatedContext): Promise<void> => {
+    const { req, res, url, info } = c;
+    if (!info.isResourceRequest) {
+      await this.serveNonResource(req, res, url, info.path, info.cluster, info.wildcard);
+      return;
+    }
+    if (!info.wildcard) await this.deps.lifecycle.requireCluster(info.cluster);
+    const store = this.deps.registry.lookup(info.group, info.version, info.resource);
+    if (!store || (store.def.namespaced === false && info.namespace !== '' && info.resource !== 'namespaces')) {
+      throw new StatusError('NotFound', 'the server could not find the requested resource', {});
+    }
+    const ctx: HandlerContext = {
+      req,
+      res,
+      url,
+      info,
+      def: store.def,
+      store,
+      registry: this.deps.registry,
+      lifecycle: this.deps.lifecycle,
+      user: c.user,
+      security: this.deps.security,
+      logger: this.deps.logger,
+      now: this.now,
+      signal: c.signal,
+      shutdown: this.shutdownController.signal,
+    };
+    await dispatchResource(ctx);
   };
 
   private async serveNonResource(req: IncomingMessage, res: ServerResponse, url: URL, path: string, cluster: string, wildcard: boolean): Promise<void> {

@@ -66,11 +66,12 @@ export async function seed(admin: TestClient, cluster: string): Promise<void> {
   await mustStatus(admin.do(`${c}/apis/tenancy.kcp.io/v1alpha1/workspaces`, { method: 'POST', body: workspace('w') }), 201, `seed ws in ${cluster}`);
 }
 
-export async function startSecurityEnv(): Promise<SecurityEnv> {
+/** `args`: extra flags for `kplane start`. */
+export async function startSecurityEnv(args: string[] = []): Promise<SecurityEnv> {
   const dir = mkdtempSync(join(tmpdir(), 'kplane-sec-'));
   const tokenFile = join(dir, 'tokens.csv');
   writeFileSync(tokenFile, `${ALICE_TOKEN},alice,uid-alice,"tenant-a"\n${BOB_TOKEN},bob,uid-bob,"tenant-b"\n`, { mode: 0o600 });
-  const kp = await startKplane({ args: ['--token-auth-file', tokenFile] });
+  const kp = await startKplane({ args: ['--token-auth-file', tokenFile, ...args] });
   const admin = new TestClient(kp.url, kp.caPem, kp.adminToken);
   const env: SecurityEnv = {
     kp,

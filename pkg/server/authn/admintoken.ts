@@ -1,6 +1,6 @@
 // Recognises the admin token generated at first start (only its SHA-256 is kept).
 import { ADMIN_GROUPS, ADMIN_USER, tokenMatchesHash } from '../../bootstrap/admin.ts';
-import type { UserInfo } from '../handlers/context.ts';
+import type { UserInfo } from './user.ts';
 import type { TokenAuthenticator } from './authenticator.ts';
 
 export class AdminTokenAuthenticator implements TokenAuthenticator {

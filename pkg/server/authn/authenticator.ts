@@ -5,7 +5,7 @@
 // the public endpoints); presented-but-invalid credentials are always 401.
 // Tokens are never logged: error strings here name the mechanism, never the credential.
 import type { IncomingMessage } from 'node:http';
-import type { UserInfo } from '../handlers/context.ts';
+import type { UserInfo } from './user.ts';
 import { authenticateClientCert } from './x509.ts';
 
 export type AuthResult = { user: UserInfo } | { anonymous: true } | { error: string };
@@ -14,8 +14,6 @@ export interface TokenAuthenticator {
   /** undefined = not mine; a user = authenticated. */
   authenticateToken(token: string): Promise<UserInfo | undefined> | UserInfo | undefined;
 }
-
-export const ANONYMOUS: UserInfo = { username: 'system:anonymous', groups: ['system:unauthenticated'] };
 
 export interface AuthenticatorChainOptions {
   /** Accept client certificates verified against kplane's CA; defaults to true. */

@@ -1,7 +1,7 @@
 // The loopback identity: a random token minted at every start and handed only to the
 // in-process controllers (kcp's loopback client config). It never leaves the process.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { UserInfo } from '../handlers/context.ts';
+import type { UserInfo } from './user.ts';
 import type { TokenAuthenticator } from './authenticator.ts';
 
 export const LOOPBACK_USER = 'system:kplane:controller-manager';

@@ -4,11 +4,11 @@
 // The existence check reads through a short cache (defaults to 1 s) to keep hot paths such
 // as syncer heartbeats cheap; revocation therefore takes effect within that window.
 import { randomUUID } from 'node:crypto';
-import type { UserInfo } from '../handlers/context.ts';
+import type { UserInfo } from './user.ts';
 import type { TokenAuthenticator } from './authenticator.ts';
 import { InvalidTokenError, type JWTClaims, looksLikeJWT, signJWT, verifyJWT } from './jwt.ts';
 import type { SigningKey } from './sakey.ts';
-import { AUTHENTICATED_GROUP } from './tokenfile.ts';
+import { AUTHENTICATED_GROUP } from './user.ts';
 
 /** UserInfo.extra key carrying the logical cluster a service account lives in (as kcp). */
 export const CLUSTER_NAME_EXTRA = 'authentication.kcp.io/cluster-name';

@@ -5,10 +5,8 @@
 // in memory, and a lookup hashes the presented token first, so timing reveals nothing.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { UserInfo } from '../handlers/context.ts';
 import type { TokenAuthenticator } from './authenticator.ts';
-
-export const AUTHENTICATED_GROUP = 'system:authenticated';
+import { AUTHENTICATED_GROUP, type UserInfo } from './user.ts';
 
 export class TokenFileError extends Error {
   override readonly name = 'TokenFileError';

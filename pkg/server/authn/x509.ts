@@ -3,8 +3,8 @@
 // a certificate that failed verification is a bad credential (401), not anonymity.
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import type { UserInfo } from '../handlers/context.ts';
-import { AUTHENTICATED_GROUP } from './tokenfile.ts';
+import type { UserInfo } from './user.ts';
+import { AUTHENTICATED_GROUP } from './user.ts';
 
 export type CertResult = { user: UserInfo } | { error: string } | undefined;
 

@@ -3,7 +3,7 @@
 // `fieldSelector` pinning `metadata.name` narrows the request to that name, exactly as
 // kube-apiserver does, so `resourceNames` rules can grant a list/watch of one object.
 import { parseFieldSelector } from '../../fields/selector.ts';
-import type { UserInfo } from '../handlers/context.ts';
+import type { UserInfo } from '../authn/user.ts';
 import type { RequestInfo } from '../request/requestinfo.ts';
 
 export interface ResourceAttributes {

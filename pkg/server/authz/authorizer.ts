@@ -11,9 +11,10 @@
 import type { PolicyRule } from '../../../apis/rbac/v1/types.ts';
 import { ROOT, WILDCARD } from '../../logicalcluster/path.ts';
 import { boundCluster } from '../authn/satoken.ts';
-import type { UserInfo } from '../handlers/context.ts';
+import type { UserInfo } from '../authn/user.ts';
 import type { RequestInfo } from '../request/requestinfo.ts';
 import { type Attributes, attributesFor } from './attributes.ts';
+import { isPublicPath } from './public.ts';
 import { newForbidden } from './forbidden.ts';
 import type { RBACAuthorizer } from './rbac.ts';
 
@@ -26,7 +27,6 @@ export interface Decision {
   denied?: boolean;
 }
 
-const PUBLIC_PREFIXES = ['/healthz', '/livez', '/readyz'];
 const DISCOVERY_PREFIXES = ['/api', '/apis', '/openapi'];
 const SELF_REVIEWS = new Set([
   'authorization.k8s.io/selfsubjectaccessreviews',
@@ -36,10 +36,6 @@ const SELF_REVIEWS = new Set([
 
 function underAny(path: string, prefixes: string[]): boolean {
   return prefixes.some((p) => path === p || path.startsWith(`${p}/`));
-}
-
-export function isPublicPath(path: string): boolean {
-  return path === '/version' || underAny(path, PUBLIC_PREFIXES);
 }
 
 /** Rules every authenticated user has (kube's system:basic-user + system:discovery). */

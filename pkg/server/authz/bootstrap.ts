@@ -5,7 +5,7 @@
 // have edited them), so the step is idempotent and safe on every start.
 import type { PolicyRule } from '../../../apis/rbac/v1/types.ts';
 import { StatusError } from '../../apierrors/errors.ts';
-import type { UserInfo } from '../handlers/context.ts';
+import type { UserInfo } from '../authn/user.ts';
 import type { KObject } from '../registry/object.ts';
 import { RBAC_GROUP, type StoreSource } from './reader.ts';
 

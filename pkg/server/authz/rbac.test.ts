@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { PolicyRule } from '../../../apis/rbac/v1/types.ts';
-import type { UserInfo } from '../handlers/context.ts';
+import type { UserInfo } from '../authn/user.ts';
 import { serviceAccountUser } from '../authn/satoken.ts';
 import type { Attributes, ResourceAttributes } from './attributes.ts';
 import { attributesFor, nameFromFieldSelector } from './attributes.ts';

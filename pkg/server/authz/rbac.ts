@@ -4,7 +4,7 @@
 // crosses clusters: a binding in root:a means nothing in root:b. Aggregation is not
 // implemented (bootstrap roles list their rules in full).
 import type { PolicyRule, RoleRef, Subject } from '../../../apis/rbac/v1/types.ts';
-import type { UserInfo } from '../handlers/context.ts';
+import type { UserInfo } from '../authn/user.ts';
 import type { Attributes } from './attributes.ts';
 import { nonResourceRuleAllows, resourceRuleAllows } from './rules.ts';
 import { subjectMatches } from './subjects.ts';

@@ -1,7 +1,7 @@
 // Does a binding's subject name this user? (kube's rbac appliesToUser.) A ServiceAccount
 // subject without a namespace takes the binding's namespace.
 import type { Subject } from '../../../apis/rbac/v1/types.ts';
-import type { UserInfo } from '../handlers/context.ts';
+import type { UserInfo } from '../authn/user.ts';
 import { serviceAccountUsername } from '../authn/satoken.ts';
 
 export function subjectMatches(s: Subject, user: UserInfo, bindingNamespace: string): boolean {

@@ -1,5 +1,5 @@
 // What every resource handler gets: the parsed request, its resource declaration and store,
-// the authenticated user, and the server-wide collaborators.
+// the user it acts as (authenticated, or impersonated), and the server-wide collaborators.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResourceDefinition } from '../../../apis/resource.ts';
 import type { Logger } from '../../log/logger.ts';
@@ -9,13 +9,7 @@ import type { Registry } from '../registry/registry.ts';
 import type { Lifecycle } from '../lifecycle.ts';
 import type { SecurityServices } from '../authz/services.ts';
 import { StatusError } from '../../apierrors/errors.ts';
-
-export interface UserInfo {
-  username: string;
-  uid?: string;
-  groups: string[];
-  extra?: Record<string, string[]>;
-}
+import type { UserInfo } from '../authn/user.ts';
 
 export interface HandlerContext {
   req: IncomingMessage;
@@ -27,10 +21,12 @@ export interface HandlerContext {
   registry: Registry;
   lifecycle: Lifecycle;
   user: UserInfo;
-  /** Authorizer and token issuer, for Self*Reviews and TokenRequest (absent in bare test servers). */
-  security?: SecurityServices | undefined;
+  /** Authorizer and token issuer, for Self*Reviews and TokenRequest. */
+  security: SecurityServices;
   logger: Logger;
   now: () => number;
+  /** Aborted when the request's deadline passes (504 already sent) or the client went away: stop working. */
+  signal: AbortSignal;
   /** Resolves when the server starts shutting down (watches end cleanly then). */
   shutdown: AbortSignal;
 }

@@ -31,24 +31,19 @@ export async function handleReview(ctx: HandlerContext): Promise<void> {
       });
     case 'SelfSubjectAccessReview': {
       const spec = isPlainObject(body.spec) ? body.spec : {};
-      const d = await security(ctx).authorizer.decide(accessAttributes(ctx, spec));
+      const d = await ctx.security.authorizer.decide(accessAttributes(ctx, spec));
       const status = { allowed: d.allowed, ...(d.denied ? { denied: true } : {}), ...(d.reason ? { reason: d.reason } : {}) };
       return writeJSON(ctx.res, 201, { ...base, spec, status });
     }
     case 'SelfSubjectRulesReview': {
       const spec = isPlainObject(body.spec) ? body.spec : {};
       const namespace = typeof spec.namespace === 'string' ? spec.namespace : '';
-      const status = await security(ctx).authorizer.rulesFor(ctx.user, ctx.info.cluster, namespace);
+      const status = await ctx.security.authorizer.rulesFor(ctx.user, ctx.info.cluster, namespace);
       return writeJSON(ctx.res, 201, { ...base, spec, status });
     }
     default:
       throw newMethodNotAllowed(`${ctx.def.plural} is not supported`);
   }
-}
-
-function security(ctx: HandlerContext): NonNullable<HandlerContext['security']> {
-  if (!ctx.security) throw new StatusError('InternalError', 'this server was started without an authorizer');
-  return ctx.security;
 }
 
 function str(v: unknown): string {

@@ -21,8 +21,7 @@ export function isTokenRequest(ctx: HandlerContext): boolean {
 export async function handleTokenRequest(ctx: HandlerContext): Promise<void> {
   const { info } = ctx;
   if (info.verb !== 'create') throw newMethodNotAllowed(`serviceaccounts/token only supports create`);
-  const tokens = ctx.security?.serviceAccountTokens;
-  if (!tokens) throw new StatusError('InternalError', 'this server was started without a service-account token issuer');
+  const tokens = ctx.security.serviceAccountTokens;
   const body = await decodeObjectBody(ctx);
   if (body.kind !== undefined && body.kind !== 'TokenRequest') throw newBadRequest(`the kind in the data (${String(body.kind)}) does not match the expected kind (TokenRequest)`);
   if (body.apiVersion !== undefined && body.apiVersion !== API_VERSION) {

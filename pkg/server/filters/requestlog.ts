@@ -1,0 +1,25 @@
+// Request log: one line per request once it is answered — who (the authenticated user, and
+// the impersonated one when there is one), what, where, the code and the latency. Never a
+// credential: only user names are logged.
+import type { Logger } from '../../log/logger.ts';
+import { ANONYMOUS_USER } from '../authn/user.ts';
+import type { Filter, RequestContext } from './context.ts';
+
+export function withRequestLog(logger: Logger): Filter<RequestContext, RequestContext> {
+  return (next) => async (c) => {
+    try {
+      await next(c);
+    } finally {
+      const ms = Number(process.hrtime.bigint() - c.startedAt) / 1e6;
+      logger.info('request', {
+        user: c.authenticatedUser?.username ?? ANONYMOUS_USER,
+        ...(c.impersonatedUser ? { impersonatedUser: c.impersonatedUser.username } : {}),
+        verb: c.info?.verb ?? c.req.method,
+        path: (c.req.url ?? '').split('?')[0],
+        code: c.res.statusCode,
+        latencyMs: Math.round(ms * 100) / 100,
+        ...(c.auditID ? { auditID: c.auditID } : {}),
+      });
+    }
+  };
+}
