@@ -23,6 +23,7 @@ import type { StartOptions } from './options.ts';
 import { bindSecurity, SECURITY_TYPES } from './security.ts';
 import { newLoopbackToken } from '../../pkg/server/authn/loopback.ts';
 import { workspaceInitializer } from '../../pkg/server/authz/bootstrap.ts';
+import { lifecyclePauseFromEnv } from './test-hooks.ts';
 import type { SecurityServices } from '../../pkg/server/authz/services.ts';
 import type { PerClientInflightLimiter } from '../../pkg/server/filters/inflight.ts';
 
@@ -79,7 +80,7 @@ export function buildContainer(o: StartOptions, logger: Logger = newLogger({ for
   c.bind<OpenAPIService>(TYPES.OpenAPI).toDynamicValue(() => new OpenAPIService(ALL_RESOURCES));
   c.bind<Lifecycle>(TYPES.Lifecycle).toDynamicValue(async (ctx) => {
     const registry = await ctx.getAsync<Registry>(TYPES.Registry);
-    const lifecycle = new Lifecycle(registry, logger, ctx.get<string>(TYPES.ExternalURL));
+    const lifecycle = new Lifecycle(registry, logger, ctx.get<string>(TYPES.ExternalURL), { pause: lifecyclePauseFromEnv(process.env, logger) });
     lifecycle.workspaceInitializers.push(workspaceInitializer(registry));
     return lifecycle;
   });

@@ -2,15 +2,18 @@
 // it owns key layout, system metadata (uid, timestamps, generation, cluster annotation),
 // the status split, finalizer-aware deletion and the storage-to-API error mapping.
 // It knows nothing of HTTP bodies or patch formats: handlers compute desired objects.
+// Resource-specific behaviour comes from its Strategy (strategy.ts), called on every path.
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { ResourceDefinition } from '../../../apis/resource.ts';
-import { newAlreadyExists, newNotFound, StatusError } from '../../apierrors/errors.ts';
+import { newAlreadyExists, newExpired, newNotFound, StatusError } from '../../apierrors/errors.ts';
+import { decodeContinue } from '../../storage/continue-token.ts';
 import type { Storage, Watcher } from '../../storage/interface.ts';
 import { objectKey, prefixKey } from '../../storage/keys.ts';
 import { toStatusError } from './errors.ts';
 import { isCachedLister } from '../cacher/index.ts';
 import { asKObject, CLUSTER_ANNOTATION, clone, type KObject, rfc3339, semanticallyEqual, specChanged } from './object.ts';
+import type { HistoryGuard, Requester, Strategy } from './strategy.ts';
 
 export interface Scope {
   /** Logical cluster, or undefined for the wildcard (every cluster). */
@@ -26,10 +29,15 @@ export interface Preconditions {
 
 export interface WriteOptions {
   dryRun?: boolean;
+  /** Who asks (strategies may record it, e.g. a Workspace's owner). */
+  requester?: Requester | undefined;
 }
 
 export interface UpdateOptions extends WriteOptions {
-  /** '' for the main resource, 'status' for the status subresource. */
+  /**
+   * '' for the main resource, 'status' for the status subresource, 'finalize' for the
+   * system's own update of system-owned fields (a namespace's spec.finalizers, system finalizers).
+   */
   subresource?: string;
   /** Create the object if absent (server-side apply). */
   allowCreate?: boolean;
@@ -64,11 +72,45 @@ export class ResourceStore {
   readonly def: ResourceDefinition;
   private readonly storage: Storage;
   private readonly now: () => number;
+  /** Resource-specific behaviour; the lifecycle installs workspace and namespace rules. */
+  strategy: Strategy = {};
+  /** Refuses reads of a logical cluster's previous incarnation; undefined = none. */
+  history: HistoryGuard | undefined;
 
   constructor(def: ResourceDefinition, storage: Storage, now: () => number = Date.now) {
     this.def = def;
     this.storage = storage;
     this.now = now;
+  }
+
+  /**
+   * Reads at `revision` in `cluster` must not predate the cluster's current incarnation:
+   * such a revision may hold a deleted predecessor's objects under the same path (410, as
+   * kube answers for a revision it no longer serves).
+   */
+  private async checkHistory(cluster: string | undefined, revision: number | undefined): Promise<void> {
+    if (cluster === undefined || revision === undefined || !this.history) return;
+    const birth = await this.history.birthRevision(cluster);
+    if (revision < birth) {
+      throw newExpired(`too old resource version: ${revision} (logical cluster "${cluster}" was created at ${birth})`);
+    }
+  }
+
+  /** The birth revision of scope's cluster (0 for the wildcard or without a guard). */
+  private async birthOf(scope: Scope): Promise<number> {
+    if (scope.cluster === undefined || !this.history) return 0;
+    return this.history.birthRevision(scope.cluster);
+  }
+
+  /** Whether anything still holds an object marked for deletion. */
+  private held(obj: KObject): boolean {
+    return (obj.metadata.finalizers ?? []).length > 0 || this.strategy.holdsDeletion?.(obj) === true;
+  }
+
+  /** A deletion completed: run the resource's cleanup (the only place it is triggered). */
+  private async deleted(cluster: string, gone: KObject): Promise<KObject> {
+    await this.strategy.afterDelete?.(cluster, gone);
+    return gone;
   }
 
   key(cluster: string, namespace: string, name: string): string {
@@ -116,7 +158,9 @@ export class ResourceStore {
     opts: { limit?: number; continue?: string; revision?: number },
   ): Promise<{ items: KObject[]; revision: number; continue?: string; remainingItemCount?: number }> {
     try {
-      const r = await this.storage.list(this.prefix(scope), opts);
+      const prefix = this.prefix(scope);
+      await this.checkHistory(scope.cluster, opts.continue ? decodeContinue(prefix, opts.continue).revision : opts.revision);
+      const r = await this.storage.list(prefix, opts);
       return { ...r, items: r.items.map(asKObject) };
     } catch (err) {
       throw this.mapError(err, '');
@@ -125,6 +169,7 @@ export class ResourceStore {
 
   async watch(scope: Scope, fromRevision: number, progressNotify: boolean): Promise<Watcher> {
     try {
+      await this.checkHistory(scope.cluster, fromRevision);
       return await this.storage.watch(this.prefix(scope), fromRevision, { progressNotify });
     } catch (err) {
       throw this.mapError(err, '');
@@ -137,7 +182,8 @@ export class ResourceStore {
    */
   async listCached(scope: Scope, minRevision: number): Promise<{ items: KObject[]; revision: number } | undefined> {
     if (!isCachedLister(this.storage)) return undefined;
-    const r = await this.storage.listCached(this.prefix(scope), minRevision);
+    // A cache lagging behind the cluster's birth could still hold the predecessor's objects.
+    const r = await this.storage.listCached(this.prefix(scope), Math.max(minRevision, await this.birthOf(scope)));
     return r && { items: r.items.map(asKObject), revision: r.revision };
   }
 
@@ -146,7 +192,7 @@ export class ResourceStore {
   }
 
   /** Fill in system metadata for a new object; returns the object to store. */
-  prepareForCreate(cluster: string, namespace: string, input: KObject): KObject {
+  prepareForCreate(cluster: string, namespace: string, input: KObject, requester?: Requester): KObject {
     const obj = clone(input);
     const meta = obj.metadata;
     if (!meta.name) {
@@ -170,21 +216,32 @@ export class ResourceStore {
     meta.annotations = { ...meta.annotations, [CLUSTER_ANNOTATION]: cluster };
     // With a status subresource, status is owned by /status: a create cannot set it.
     if (this.def.subresources.status) delete obj.status;
+    this.strategy.prepareForCreate?.(cluster, obj, requester);
     return obj;
   }
 
   async create(cluster: string, namespace: string, prepared: KObject, opts: WriteOptions = {}): Promise<KObject> {
     const name = prepared.metadata.name ?? '';
+    await this.strategy.validateCreate?.(cluster, namespace, prepared);
     if (opts.dryRun) {
       const existing = await this.tryGet(cluster, namespace, name);
       if (existing) throw newAlreadyExists(this.def.group, this.def.plural, name);
       return prepared;
     }
+    // Taken names are refused before the strategy's side effects (which may clean up after
+    // a predecessor of the same name, and must never touch a live object's contents).
+    if (this.strategy.beforeCreate && (await this.tryGet(cluster, namespace, name))) {
+      throw newAlreadyExists(this.def.group, this.def.plural, name);
+    }
+    await this.strategy.beforeCreate?.(cluster, namespace, prepared);
+    let created: KObject;
     try {
-      return asKObject(await this.storage.create(this.key(cluster, namespace, name), prepared));
+      created = asKObject(await this.storage.create(this.key(cluster, namespace, name), prepared));
     } catch (err) {
       throw this.mapError(err, name);
     }
+    await this.strategy.afterCreate?.(cluster, created);
+    return created;
   }
 
   /**
@@ -221,6 +278,7 @@ export class ResourceStore {
     if (meta.managedFields === undefined && liveMeta.managedFields !== undefined && subresource === 'status') {
       meta.managedFields = liveMeta.managedFields;
     }
+    this.strategy.prepareForUpdate?.(live, next, subresource);
     return next;
   }
 
@@ -237,7 +295,7 @@ export class ResourceStore {
       if (!live) {
         if (!opts.allowCreate || subresource) throw newNotFound(this.def.group, this.def.plural, name);
         const desired = await mutate(undefined);
-        const prepared = this.prepareForCreate(cluster, namespace, { ...desired, metadata: { ...desired.metadata, name } });
+        const prepared = this.prepareForCreate(cluster, namespace, { ...desired, metadata: { ...desired.metadata, name } }, opts.requester);
         try {
           return { object: await this.create(cluster, namespace, prepared, opts), created: true };
         } catch (err) {
@@ -256,15 +314,16 @@ export class ResourceStore {
       }
       const next = this.prepareForUpdate(cluster, live, desired, subresource);
       // Removing the last finalizer of an object being deleted completes its deletion.
-      if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0) {
+      if (next.metadata.deletionTimestamp && !this.held(next)) {
         if (opts.dryRun) return { object: next, created: false };
+        let gone: KObject;
         try {
-          const gone = await this.storage.delete(key, { resourceVersion: live.metadata.resourceVersion ?? '' });
-          return { object: asKObject(gone), created: false };
+          gone = asKObject(await this.storage.delete(key, { resourceVersion: live.metadata.resourceVersion ?? '' }));
         } catch (err) {
           if (isRetryable(err) && attempt < 16) continue;
           throw this.mapError(err, name);
         }
+        return { object: await this.deleted(cluster, gone), created: false };
       }
       if (semanticallyEqual(next, live) && isDeepStrictEqual(stripTimes(next.metadata.managedFields), stripTimes(live.metadata.managedFields))) {
         return { object: live, created: false };
@@ -304,28 +363,37 @@ export class ResourceStore {
           { name, group: this.def.group, kind: this.def.plural },
         );
       }
-      const finalizers = live.metadata.finalizers ?? [];
-      if (finalizers.length > 0) {
-        if (live.metadata.deletionTimestamp) return { object: live, deleted: false };
-        const next = clone(live);
-        next.metadata.deletionTimestamp = rfc3339(this.now());
+      if (live.metadata.deletionTimestamp && this.held(live)) {
+        // Already terminating: a repeated DELETE only nudges the cleanup (idempotent).
+        if (!opts.dryRun) await this.strategy.afterDeletionStarted?.(cluster, live);
+        return { object: live, deleted: false };
+      }
+      const next = clone(live);
+      this.strategy.prepareForDelete?.(next);
+      if (this.held(next)) {
+        next.metadata.deletionTimestamp = live.metadata.deletionTimestamp ?? rfc3339(this.now());
         next.metadata.deletionGracePeriodSeconds = 0;
         delete next.metadata.resourceVersion;
         if (opts.dryRun) return { object: next, deleted: false };
+        let marked: KObject;
         try {
-          return { object: asKObject(await this.storage.update(key, next, { resourceVersion: live.metadata.resourceVersion ?? '' })), deleted: false };
+          marked = asKObject(await this.storage.update(key, next, { resourceVersion: live.metadata.resourceVersion ?? '' }));
         } catch (err) {
           if (isRetryable(err) && attempt < 16) continue;
           throw this.mapError(err, name);
         }
+        await this.strategy.afterDeletionStarted?.(cluster, marked);
+        return { object: marked, deleted: false };
       }
       if (opts.dryRun) return { object: live, deleted: true };
+      let gone: KObject;
       try {
-        return { object: asKObject(await this.storage.delete(key, { resourceVersion: live.metadata.resourceVersion ?? '' })), deleted: true };
+        gone = asKObject(await this.storage.delete(key, { resourceVersion: live.metadata.resourceVersion ?? '' }));
       } catch (err) {
         if (isRetryable(err) && !pre.resourceVersion && attempt < 16) continue;
         throw this.mapError(err, name);
       }
+      return { object: await this.deleted(cluster, gone), deleted: true };
     }
   }
 }
