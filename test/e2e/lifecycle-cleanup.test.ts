@@ -145,6 +145,19 @@ test('deletion completes with its cleanup, whichever request completes it', { ti
     }, { ...SLOW, what: 'old SA token refused' });
   });
 
+  await t.test('a Workspace created by server-side apply is initialised and its creator bound', async () => {
+    const r = await http.patch(
+      '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces/applied?fieldManager=e2e',
+      { apiVersion: 'tenancy.kcp.io/v1alpha1', kind: 'Workspace', metadata: { name: 'applied' } },
+      'application/apply-patch+yaml',
+    );
+    assert.equal(r.status, 201, r.text);
+    await waitReady('applied');
+    const binding = await http.get('/clusters/root:applied/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/workspace-admin');
+    assert.equal(binding.status, 200, binding.text);
+    assert.equal(binding.json.subjects[0].name, 'kplane-admin');
+  });
+
   await t.test('namespace DELETE waits for its contents (kubectl delete returns once it is gone)', async () => {
     await root.ok(['create', 'namespace', 'n2']);
     for (let i = 0; i < 5; i++) await root.ok(['-n', 'n2', 'create', 'configmap', `c${i}`, '--from-literal=k=v']);
