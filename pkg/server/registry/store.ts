@@ -8,6 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ResourceDefinition } from '../../../apis/resource.ts';
 import { newAlreadyExists, newExpired, newNotFound, StatusError } from '../../apierrors/errors.ts';
 import { decodeContinue } from '../../storage/continue-token.ts';
+import { isStorageError } from '../../storage/errors.ts';
 import type { Storage, Watcher } from '../../storage/interface.ts';
 import { objectKey, prefixKey } from '../../storage/keys.ts';
 import { toStatusError } from './errors.ts';
@@ -283,62 +284,74 @@ export class ResourceStore {
   }
 
   /**
-   * Read-modify-write with retries. `mutate` returns the desired object (already admitted);
-   * preconditions are taken from `mutate`'s result metadata.resourceVersion when set (PUT
-   * semantics) — a mismatch is a Conflict, never silently retried.
+   * Read-modify-write on the storage's guaranteedUpdate (which re-reads and re-runs `mutate`
+   * when a concurrent writer got in between). `mutate` returns the desired object (already
+   * admitted); preconditions are taken from its metadata.resourceVersion when set (PUT
+   * semantics) — a mismatch is a Conflict, never silently retried. Outcomes that are not a
+   * plain write (no change, dry run, a deletion completed by removing the last finalizer)
+   * are decided inside the update function and carried out here.
    */
   async update(cluster: string, namespace: string, name: string, mutate: Mutator, opts: UpdateOptions = {}): Promise<UpdateResult> {
     const key = this.key(cluster, namespace, name);
     const subresource = opts.subresource ?? '';
-    for (let attempt = 0; ; attempt++) {
-      const live = await this.tryGet(cluster, namespace, name);
-      if (!live) {
-        if (!opts.allowCreate || subresource) throw newNotFound(this.def.group, this.def.plural, name);
+    for (let race = 0; ; race++) {
+      const out: { finish?: { live: KObject; next: KObject }; dry?: KObject } = {};
+      let stored: KObject;
+      try {
+        stored = asKObject(
+          await this.storage.guaranteedUpdate(key, async (cur) => {
+            delete out.finish;
+            delete out.dry;
+            const live = asKObject(cur);
+            const next = await this.nextForUpdate(cluster, live, mutate, subresource, name);
+            // Removing the last finalizer of an object being deleted completes its deletion.
+            if (next.metadata.deletionTimestamp && !this.held(next)) {
+              out.finish = { live, next };
+              return null;
+            }
+            if (semanticallyEqual(next, live) && isDeepStrictEqual(stripTimes(next.metadata.managedFields), stripTimes(live.metadata.managedFields))) return null;
+            if (opts.dryRun) {
+              out.dry = { ...next, metadata: { ...next.metadata, resourceVersion: live.metadata.resourceVersion } };
+              return null;
+            }
+            return next;
+          }),
+        );
+      } catch (err) {
+        if (!(isStorageError(err, 'KeyNotFound') && opts.allowCreate && !subresource)) throw this.mapError(err, name);
         const desired = await mutate(undefined);
         const prepared = this.prepareForCreate(cluster, namespace, { ...desired, metadata: { ...desired.metadata, name } }, opts.requester);
         try {
           return { object: await this.create(cluster, namespace, prepared, opts), created: true };
-        } catch (err) {
-          if (err instanceof StatusError && err.reason === 'AlreadyExists' && attempt < 5) continue;
-          throw err;
+        } catch (createErr) {
+          // Created by someone else since we found it absent: update that object instead.
+          if (createErr instanceof StatusError && createErr.reason === 'AlreadyExists' && race < RACE_RETRIES) continue;
+          throw createErr;
         }
       }
-      const desired = await mutate(live);
-      const wantRV = desired.metadata.resourceVersion;
-      if (wantRV && wantRV !== live.metadata.resourceVersion) {
-        throw conflict(this.def, name);
-      }
-      const wantUID = desired.metadata.uid;
-      if (wantUID && wantUID !== live.metadata.uid) {
-        throw conflictUID(this.def, name, wantUID, live.metadata.uid ?? '');
-      }
-      const next = this.prepareForUpdate(cluster, live, desired, subresource);
-      // Removing the last finalizer of an object being deleted completes its deletion.
-      if (next.metadata.deletionTimestamp && !this.held(next)) {
-        if (opts.dryRun) return { object: next, created: false };
-        let gone: KObject;
-        try {
-          gone = asKObject(await this.storage.delete(key, { resourceVersion: live.metadata.resourceVersion ?? '' }));
-        } catch (err) {
-          if (isRetryable(err) && attempt < 16) continue;
-          throw this.mapError(err, name);
-        }
-        return { object: await this.deleted(cluster, gone), created: false };
-      }
-      if (semanticallyEqual(next, live) && isDeepStrictEqual(stripTimes(next.metadata.managedFields), stripTimes(live.metadata.managedFields))) {
-        return { object: live, created: false };
-      }
-      if (opts.dryRun) return { object: { ...next, metadata: { ...next.metadata, resourceVersion: live.metadata.resourceVersion } }, created: false };
+      if (out.dry) return { object: out.dry, created: false };
+      if (!out.finish) return { object: stored, created: false };
+      if (opts.dryRun) return { object: out.finish.next, created: false };
+      let gone: KObject;
       try {
-        const stored = await this.storage.update(key, next, { resourceVersion: live.metadata.resourceVersion ?? '' });
-        return { object: asKObject(stored), created: false };
+        gone = asKObject(await this.storage.delete(key, { resourceVersion: out.finish.live.metadata.resourceVersion ?? '' }));
       } catch (err) {
-        // A concurrent writer moved the object between our read and write: re-run the
-        // mutation on the fresh object unless the caller pinned a resourceVersion.
-        if (isRetryable(err) && !wantRV && attempt < 16) continue;
+        // Written since we decided: decide again on the fresh object.
+        if (isStorageError(err, 'Conflict') && race < RACE_RETRIES) continue;
         throw this.mapError(err, name);
       }
+      return { object: await this.deleted(cluster, gone), created: false };
     }
+  }
+
+  /** The object an update stores: mutate's result checked against its preconditions and prepared. */
+  private async nextForUpdate(cluster: string, live: KObject, mutate: Mutator, subresource: string, name: string): Promise<KObject> {
+    const desired = await mutate(live);
+    const wantRV = desired.metadata.resourceVersion;
+    if (wantRV && wantRV !== live.metadata.resourceVersion) throw conflict(this.def, name);
+    const wantUID = desired.metadata.uid;
+    if (wantUID && wantUID !== live.metadata.uid) throw conflictUID(this.def, name, wantUID, live.metadata.uid ?? '');
+    return this.prepareForUpdate(cluster, live, desired, subresource);
   }
 
   /** Remove an object from storage unconditionally (cascading cleanup; no finalizers). */
@@ -350,50 +363,75 @@ export class ResourceStore {
     }
   }
 
-  /** Delete, honouring finalizers: with finalizers the object only gets a deletionTimestamp. */
+  /**
+   * Delete, honouring finalizers (and the strategy's own holds): a held object only gets a
+   * deletionTimestamp, through guaranteedUpdate; an unheld one is removed at the revision it
+   * was judged at.
+   */
   async delete(cluster: string, namespace: string, name: string, pre: Preconditions, opts: WriteOptions = {}): Promise<DeleteResult> {
     const key = this.key(cluster, namespace, name);
-    for (let attempt = 0; ; attempt++) {
-      const live = await this.get(cluster, namespace, name);
-      if (pre.uid && pre.uid !== live.metadata.uid) throw conflictUID(this.def, name, pre.uid, live.metadata.uid ?? '');
-      if (pre.resourceVersion && pre.resourceVersion !== live.metadata.resourceVersion) {
-        throw new StatusError(
-          'Conflict',
-          `Operation cannot be fulfilled on ${qualified(this.def)} "${name}": the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${live.metadata.resourceVersion}). The object might have been modified`,
-          { name, group: this.def.group, kind: this.def.plural },
+    for (let race = 0; ; race++) {
+      const out: { live?: KObject; marked?: boolean; dry?: KObject } = {};
+      let stored: KObject;
+      try {
+        stored = asKObject(
+          await this.storage.guaranteedUpdate(key, (cur) => {
+            const live = asKObject(cur);
+            out.live = live;
+            out.marked = false;
+            delete out.dry;
+            this.checkDeletePreconditions(live, pre, name);
+            if (live.metadata.deletionTimestamp && this.held(live)) return null;
+            const next = clone(live);
+            this.strategy.prepareForDelete?.(next);
+            if (!this.held(next)) return null;
+            next.metadata.deletionTimestamp = live.metadata.deletionTimestamp ?? rfc3339(this.now());
+            next.metadata.deletionGracePeriodSeconds = 0;
+            delete next.metadata.resourceVersion;
+            if (opts.dryRun) {
+              out.dry = next;
+              return null;
+            }
+            out.marked = true;
+            return next;
+          }),
         );
+      } catch (err) {
+        throw this.mapError(err, name);
       }
+      if (out.dry) return { object: out.dry, deleted: false };
+      if (out.marked) {
+        await this.strategy.afterDeletionStarted?.(cluster, stored);
+        return { object: stored, deleted: false };
+      }
+      const live = out.live ?? stored;
       if (live.metadata.deletionTimestamp && this.held(live)) {
         // Already terminating: a repeated DELETE only nudges the cleanup (idempotent).
         if (!opts.dryRun) await this.strategy.afterDeletionStarted?.(cluster, live);
         return { object: live, deleted: false };
-      }
-      const next = clone(live);
-      this.strategy.prepareForDelete?.(next);
-      if (this.held(next)) {
-        next.metadata.deletionTimestamp = live.metadata.deletionTimestamp ?? rfc3339(this.now());
-        next.metadata.deletionGracePeriodSeconds = 0;
-        delete next.metadata.resourceVersion;
-        if (opts.dryRun) return { object: next, deleted: false };
-        let marked: KObject;
-        try {
-          marked = asKObject(await this.storage.update(key, next, { resourceVersion: live.metadata.resourceVersion ?? '' }));
-        } catch (err) {
-          if (isRetryable(err) && attempt < 16) continue;
-          throw this.mapError(err, name);
-        }
-        await this.strategy.afterDeletionStarted?.(cluster, marked);
-        return { object: marked, deleted: false };
       }
       if (opts.dryRun) return { object: live, deleted: true };
       let gone: KObject;
       try {
         gone = asKObject(await this.storage.delete(key, { resourceVersion: live.metadata.resourceVersion ?? '' }));
       } catch (err) {
-        if (isRetryable(err) && !pre.resourceVersion && attempt < 16) continue;
+        // Written since we judged it (perhaps a finalizer added): judge again, unless the
+        // caller pinned the resourceVersion.
+        if (isStorageError(err, 'Conflict') && !pre.resourceVersion && race < RACE_RETRIES) continue;
         throw this.mapError(err, name);
       }
       return { object: await this.deleted(cluster, gone), deleted: true };
+    }
+  }
+
+  private checkDeletePreconditions(live: KObject, pre: Preconditions, name: string): void {
+    if (pre.uid && pre.uid !== live.metadata.uid) throw conflictUID(this.def, name, pre.uid, live.metadata.uid ?? '');
+    if (pre.resourceVersion && pre.resourceVersion !== live.metadata.resourceVersion) {
+      throw new StatusError(
+        'Conflict',
+        `Operation cannot be fulfilled on ${qualified(this.def)} "${name}": the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${live.metadata.resourceVersion}). The object might have been modified`,
+        { name, group: this.def.group, kind: this.def.plural },
+      );
     }
   }
 }
@@ -402,9 +440,12 @@ function stripTimes(mf: Record<string, unknown>[] | undefined): unknown {
   return (mf ?? []).map(({ time: _t, ...rest }) => rest);
 }
 
-function isRetryable(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'Conflict';
-}
+/**
+ * How often update/delete start over after losing a race that guaranteedUpdate cannot retry
+ * for them: a create that found the name taken after the object was absent, or a removal at
+ * a revision someone wrote past. Each retry needs a concurrent writer to win again.
+ */
+const RACE_RETRIES = 16;
 
 function qualified(def: ResourceDefinition): string {
   return def.group === '' ? def.plural : `${def.plural}.${def.group}`;
