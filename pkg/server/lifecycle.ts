@@ -127,11 +127,6 @@ export class Lifecycle {
     const failed = (await Promise.allSettled(work)).filter((r) => r.status === 'rejected');
     for (const f of failed) this.logger.error('pending lifecycle step failed; will retry', errorFields(f.reason));
   }
-
-  /** Wait for queued background work (shutdown, tests). */
-  idle(): Promise<void> {
-    return this.queue.idle();
-  }
 }
 
 /** Visit every object of a cluster-scoped resource in every logical cluster. */

@@ -19,9 +19,4 @@ export class KeyedQueue {
     });
     return next;
   }
-
-  /** Resolves when every task queued so far has finished (shutdown). */
-  async idle(): Promise<void> {
-    while (this.tails.size > 0) await Promise.all(this.tails.values());
-  }
 }
