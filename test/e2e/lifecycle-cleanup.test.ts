@@ -129,6 +129,13 @@ test('deletion completes with its cleanup, whichever request completes it', { ti
     const forbidden = await http.post('/clusters/root/api/v1/namespaces/n1/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'late' } });
     assert.equal(forbidden.status, 403, forbidden.text);
     assert.match(forbidden.json.message, /being terminated/);
+    // Server-side apply creating an object takes the same path.
+    const applied = await http.patch(
+      '/clusters/root/api/v1/namespaces/n1/configmaps/late?fieldManager=e2e',
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'late' } },
+      'application/apply-patch+yaml',
+    );
+    assert.equal(applied.status, 403, applied.text);
     // A client cannot bring back the system finalizer or the Active phase.
     const put = await http.patch('/clusters/root/api/v1/namespaces/n1', { spec: { finalizers: ['kubernetes'] } }, 'application/merge-patch+json');
     assert.equal(put.status, 200, put.text);

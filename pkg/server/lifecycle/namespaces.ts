@@ -21,6 +21,8 @@ function specFinalizers(obj: KObject): string[] {
 }
 
 function setSpecFinalizers(obj: KObject, finalizers: string[] | undefined): void {
+  // Nothing to remove from an absent spec: do not invent one (a no-op update stays a no-op).
+  if (finalizers === undefined && !isPlainObject(obj.spec)) return;
   const spec = { ...(isPlainObject(obj.spec) ? obj.spec : {}) };
   if (finalizers === undefined) delete spec.finalizers;
   else spec.finalizers = finalizers;
