@@ -22,7 +22,7 @@ import { bindLeaderElection } from './leader-election.ts';
 import type { StartOptions } from './options.ts';
 import { bindSecurity, SECURITY_TYPES } from './security.ts';
 import { newLoopbackToken } from '../../pkg/server/authn/loopback.ts';
-import { workspaceInitializer } from '../../pkg/server/authz/bootstrap.ts';
+import { recordWorkspaceOwner, workspaceInitializer } from '../../pkg/server/authz/bootstrap.ts';
 import { lifecyclePauseFromEnv } from './test-hooks.ts';
 import type { SecurityServices } from '../../pkg/server/authz/services.ts';
 import type { PerClientInflightLimiter } from '../../pkg/server/filters/inflight.ts';
@@ -82,6 +82,7 @@ export function buildContainer(o: StartOptions, logger: Logger = newLogger({ for
     const registry = await ctx.getAsync<Registry>(TYPES.Registry);
     const lifecycle = new Lifecycle(registry, logger, ctx.get<string>(TYPES.ExternalURL), { pause: lifecyclePauseFromEnv(process.env, logger) });
     lifecycle.workspaceInitializers.push(workspaceInitializer(registry));
+    lifecycle.workspaceCreationHooks.push(recordWorkspaceOwner);
     return lifecycle;
   });
   c.bind<string>(TYPES.LoopbackToken).toConstantValue(newLoopbackToken());

@@ -18,7 +18,13 @@ import type { LifecycleContext, PausePoint } from './lifecycle/context.ts';
 import { IncarnationGuard } from './lifecycle/incarnation.ts';
 import { KeyedQueue } from './lifecycle/keyed-queue.ts';
 import { KUBERNETES_FINALIZER, NamespaceLifecycle, NAMESPACES } from './lifecycle/namespaces.ts';
-import { CONTENTS_FINALIZER, WorkspaceLifecycle, type WorkspaceInitializer, WORKSPACES } from './lifecycle/workspaces.ts';
+import {
+  CONTENTS_FINALIZER,
+  type WorkspaceCreationHook,
+  type WorkspaceInitializer,
+  WorkspaceLifecycle,
+  WORKSPACES,
+} from './lifecycle/workspaces.ts';
 import { errorFields } from '../log/errors.ts';
 
 export type { PausePoint } from './lifecycle/context.ts';
@@ -40,6 +46,8 @@ export class Lifecycle {
   private readonly namespaces: NamespaceLifecycle;
   /** Run when a new workspace is initialised, before it turns Ready (bootstrap RBAC, creator's binding). */
   readonly workspaceInitializers: WorkspaceInitializer[] = [];
+  /** Run on every new Workspace before it is stored (the creator's owner annotation). */
+  readonly workspaceCreationHooks: WorkspaceCreationHook[] = [];
 
   constructor(registry: Registry, logger: Logger, externalURL: string, opts: LifecycleOptions = {}) {
     this.registry = registry;
@@ -49,6 +57,7 @@ export class Lifecycle {
     this.workspaces = new WorkspaceLifecycle(ctx, {
       externalURL,
       initializers: this.workspaceInitializers,
+      creationHooks: this.workspaceCreationHooks,
       ensureDefaultNamespace: (cluster) => this.ensureDefaultNamespace(cluster),
     });
     for (const store of registry.storedResources()) {

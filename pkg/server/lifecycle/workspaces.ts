@@ -8,9 +8,8 @@
 // is swept and the birth revision of the new incarnation recorded (incarnation.ts).
 import { join } from '../../logicalcluster/path.ts';
 import { newAlreadyExists } from '../../apierrors/errors.ts';
-import { ownerAnnotationValue, OWNER_ANNOTATION } from '../authz/bootstrap.ts';
 import { type KObject, rfc3339 } from '../registry/object.ts';
-import type { Strategy } from '../registry/strategy.ts';
+import type { Requester, Strategy } from '../registry/strategy.ts';
 import { errorFields } from '../../log/errors.ts';
 import { deleteClusterTree } from './contents.ts';
 import { inBackground, type LifecycleContext, pauseAfterFirstRemoval } from './context.ts';
@@ -22,12 +21,16 @@ export const WORKSPACES = { group: 'tenancy.kcp.io', plural: 'workspaces' } as c
 export const CONTENTS_FINALIZER = 'tenancy.kcp.io/workspace-contents';
 
 export type WorkspaceInitializer = (cluster: string, ws: KObject) => Promise<void>;
+/** Edits a new Workspace before it is stored (e.g. records its owner). No I/O. */
+export type WorkspaceCreationHook = (ws: KObject, requester: Requester | undefined) => void;
 
 export interface WorkspaceLifecycleOptions {
   /** Base URL for status.URL, e.g. https://127.0.0.1:6443. */
   externalURL: string;
   /** Run while a workspace initialises, before it turns Ready (bootstrap RBAC, creator's binding). */
   initializers: WorkspaceInitializer[];
+  /** Run on every new Workspace, whichever request creates it. */
+  creationHooks: WorkspaceCreationHook[];
   /** Creates the `default` namespace of a cluster if missing. */
   ensureDefaultNamespace(cluster: string): Promise<void>;
 }
@@ -50,13 +53,12 @@ export class WorkspaceLifecycle {
       prepareForCreate: (cluster, obj, requester) => {
         const name = obj.metadata.name ?? '';
         obj.status = { phase: 'Initializing', URL: this.urlOf(join(cluster, name)) };
+        // System-owned: a client cannot choose the birth revision (set right before the
+        // create is stored).
         const annotations = { ...obj.metadata.annotations };
-        // System-owned: a client cannot choose the owner (the server records who creates)
-        // nor the birth revision (set right before the create is stored).
         delete annotations[BIRTH_ANNOTATION];
-        if (requester) annotations[OWNER_ANNOTATION] = ownerAnnotationValue(requester);
-        else delete annotations[OWNER_ANNOTATION];
         obj.metadata.annotations = annotations;
+        for (const hook of this.opts.creationHooks) hook(obj, requester);
         const finalizers = withoutFinalizer(obj, CONTENTS_FINALIZER);
         if (finalizers === undefined) delete obj.metadata.finalizers;
         else obj.metadata.finalizers = finalizers;
