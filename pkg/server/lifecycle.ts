@@ -82,10 +82,6 @@ export class Lifecycle {
     }
   }
 
-  requireNamespace(cluster: string, namespace: string): Promise<void> {
-    return this.namespaces.requireNamespace(cluster, namespace);
-  }
-
   /** Create the `default` namespace of a logical cluster if missing (root at start, children on creation). */
   async ensureDefaultNamespace(cluster: string): Promise<void> {
     const store = this.registry.store(NAMESPACES.group, NAMESPACES.plural);
