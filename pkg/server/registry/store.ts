@@ -11,7 +11,7 @@ import { decodeContinue } from '../../storage/continue-token.ts';
 import { isStorageError } from '../../storage/errors.ts';
 import type { Storage, Watcher } from '../../storage/interface.ts';
 import { objectKey, prefixKey } from '../../storage/keys.ts';
-import { toStatusError } from './errors.ts';
+import { conflict, conflictRV, conflictUID, toStatusError } from './errors.ts';
 import { isCachedLister } from '../cacher/index.ts';
 import { asKObject, CLUSTER_ANNOTATION, clone, type KObject, rfc3339, semanticallyEqual, specChanged } from './object.ts';
 import type { HistoryGuard, Requester, Strategy } from './strategy.ts';
@@ -427,11 +427,7 @@ export class ResourceStore {
   private checkDeletePreconditions(live: KObject, pre: Preconditions, name: string): void {
     if (pre.uid && pre.uid !== live.metadata.uid) throw conflictUID(this.def, name, pre.uid, live.metadata.uid ?? '');
     if (pre.resourceVersion && pre.resourceVersion !== live.metadata.resourceVersion) {
-      throw new StatusError(
-        'Conflict',
-        `Operation cannot be fulfilled on ${qualified(this.def)} "${name}": the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${live.metadata.resourceVersion}). The object might have been modified`,
-        { name, group: this.def.group, kind: this.def.plural },
-      );
+      throw conflictRV(this.def, name, pre.resourceVersion, live.metadata.resourceVersion ?? '');
     }
   }
 }
@@ -446,23 +442,3 @@ function stripTimes(mf: Record<string, unknown>[] | undefined): unknown {
  * a revision someone wrote past. Each retry needs a concurrent writer to win again.
  */
 const RACE_RETRIES = 16;
-
-function qualified(def: ResourceDefinition): string {
-  return def.group === '' ? def.plural : `${def.plural}.${def.group}`;
-}
-
-function conflict(def: ResourceDefinition, name: string): StatusError {
-  return new StatusError(
-    'Conflict',
-    `Operation cannot be fulfilled on ${qualified(def)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
-    { name, group: def.group, kind: def.plural },
-  );
-}
-
-function conflictUID(def: ResourceDefinition, name: string, want: string, have: string): StatusError {
-  return new StatusError(
-    'Conflict',
-    `Operation cannot be fulfilled on ${qualified(def)} "${name}": Precondition failed: UID in precondition: ${want}, UID in object meta: ${have}`,
-    { name, group: def.group, kind: def.plural },
-  );
-}
