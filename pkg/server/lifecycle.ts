@@ -129,6 +129,7 @@ export class Lifecycle {
         work.push(this.namespaces.finalize(cluster, ns));
       }
     });
+    if (work.length > 0) this.logger.info('finishing pending workspace/namespace initialisations and cleanups', { pending: work.length });
     const failed = (await Promise.allSettled(work)).filter((r) => r.status === 'rejected');
     for (const f of failed) this.logger.error('pending lifecycle step failed; will retry', errorFields(f.reason));
   }
