@@ -22,7 +22,8 @@ import { bindLeaderElection } from './leader-election.ts';
 import type { StartOptions } from './options.ts';
 import { bindSecurity, SECURITY_TYPES } from './security.ts';
 import { newLoopbackToken } from '../../pkg/server/authn/loopback.ts';
-import { workspaceInitializer } from '../../pkg/server/authz/bootstrap.ts';
+import { recordWorkspaceOwner, workspaceInitializer } from '../../pkg/server/authz/bootstrap.ts';
+import { lifecyclePauseFromEnv } from './test-hooks.ts';
 import type { SecurityServices } from '../../pkg/server/authz/services.ts';
 import type { InflightLimits } from '../../pkg/server/filters/inflight.ts';
 import { type AuditSink, LogFileAuditSink } from '../../pkg/server/audit/sink.ts';
@@ -83,8 +84,9 @@ export function buildContainer(o: StartOptions, logger: Logger = newLogger({ for
   c.bind<OpenAPIService>(TYPES.OpenAPI).toDynamicValue(() => new OpenAPIService(ALL_RESOURCES));
   c.bind<Lifecycle>(TYPES.Lifecycle).toDynamicValue(async (ctx) => {
     const registry = await ctx.getAsync<Registry>(TYPES.Registry);
-    const lifecycle = new Lifecycle(registry, logger, ctx.get<string>(TYPES.ExternalURL));
+    const lifecycle = new Lifecycle(registry, logger, ctx.get<string>(TYPES.ExternalURL), { pause: lifecyclePauseFromEnv(process.env, logger) });
     lifecycle.workspaceInitializers.push(workspaceInitializer(registry));
+    lifecycle.workspaceCreationHooks.push(recordWorkspaceOwner);
     return lifecycle;
   });
   c.bind<string>(TYPES.LoopbackToken).toConstantValue(newLoopbackToken());

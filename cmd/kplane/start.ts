@@ -105,6 +105,9 @@ export async function runStart(opts: StartOptions): Promise<void> {
   await ensureBootstrapRoles(await container.getAsync<Registry>(TYPES.Registry), 'root');
   const serving = await container.getAsync<SecureServing>(TYPES.Serving);
   await serving.listen();
+  // Finish initialisations and cleanups a previous process left pending, then resync.
+  const lifecycleStop = new AbortController();
+  lifecycle.run(lifecycleStop.signal).catch((err: unknown) => logger.error('lifecycle resync stopped', errorFields(err)));
 
   const material = container.get<ServingMaterial>(TYPES.ServingMaterial);
   const admin = container.get<AdminToken>(TYPES.AdminToken);
@@ -138,6 +141,8 @@ export async function runStart(opts: StartOptions): Promise<void> {
     deadlineMs: graceMs + 10_000,
     steps: [
       { name: 'controllers', run: async () => (controllersStop.abort(), await controllers) },
+      // Pending cleanups are durable (lifecycle.ts): the next start finishes them.
+      { name: 'lifecycle', run: async () => lifecycleStop.abort() },
       { name: 'serving', run: () => serving.close(graceMs) },
       { name: 'audit log', run: () => (container.isBound(TYPES.Audit) ? container.get<AuditSink>(TYPES.Audit).close() : Promise.resolve()) },
       { name: 'compactor', run: () => stopCompactor() },

@@ -1,32 +1,71 @@
-// Lifecycle rules that span resources, kept out of the generic handlers:
-//  - a logical cluster exists when it is `root` or its Workspace exists in the parent;
-//  - a namespaced object needs its Namespace (kube's NamespaceLifecycle admission);
-//  - a new Workspace gets a `default` namespace in its child cluster, then turns Ready;
-//  - deleting a Workspace removes everything in the child cluster and below;
-//  - deleting a Namespace removes everything in it.
+// Lifecycle rules that span resources, kept out of the generic handlers and store:
+//  - a logical cluster exists when it is `root` or its Workspace exists (and is not being
+//    deleted) in the parent;
+//  - a namespaced object needs its live Namespace (kube's NamespaceLifecycle admission);
+//  - Workspaces and Namespaces follow their strategies (lifecycle/workspaces.ts,
+//    lifecycle/namespaces.ts), installed into the registry here so every write path runs
+//    them: initialisation, contents cleanup on deletion, sweeping before re-creation;
+//  - reads of a recreated workspace never reach its predecessor's history (lifecycle/incarnation.ts).
+// Background work is recorded durably in the objects themselves (Initializing phase, contents
+// finalizers), so run() finishes on start whatever a crash interrupted, and resyncs periodically.
 import type { Logger } from '../log/logger.ts';
-import { baseName, isWithin, join, parentOf, ROOT } from '../logicalcluster/path.ts';
-import { newNotFound, StatusError } from '../apierrors/errors.ts';
+import { baseName, parentOf, ROOT } from '../logicalcluster/path.ts';
+import { StatusError } from '../apierrors/errors.ts';
 import type { Registry } from './registry/registry.ts';
-import { CLUSTER_ANNOTATION, type KObject, rfc3339 } from './registry/object.ts';
+import { CLUSTER_ANNOTATION, type KObject } from './registry/object.ts';
+import type { ResourceStore } from './registry/store.ts';
+import type { LifecycleContext, PausePoint } from './lifecycle/context.ts';
+import { IncarnationGuard } from './lifecycle/incarnation.ts';
+import { KeyedQueue } from './lifecycle/keyed-queue.ts';
+import { KUBERNETES_FINALIZER, NamespaceLifecycle, NAMESPACES } from './lifecycle/namespaces.ts';
+import {
+  CONTENTS_FINALIZER,
+  type WorkspaceCreationHook,
+  type WorkspaceInitializer,
+  WorkspaceLifecycle,
+  WORKSPACES,
+} from './lifecycle/workspaces.ts';
+import { errorFields } from '../log/errors.ts';
 
-const WORKSPACES = { group: 'tenancy.kcp.io', plural: 'workspaces' };
-const NAMESPACES = { group: '', plural: 'namespaces' };
+export type { PausePoint } from './lifecycle/context.ts';
+
+export interface LifecycleOptions {
+  now?: () => number;
+  /** Test-only: stop background work at a pause point (crash-resume tests). */
+  pause?: (point: PausePoint) => Promise<void>;
+}
+
+/** How often pending initialisations and cleanups are looked for after start. */
+const DEFAULT_RESYNC_MS = 60_000;
 
 export class Lifecycle {
   private readonly registry: Registry;
   private readonly logger: Logger;
-  private readonly now: () => number;
-  /** Base URL used for Workspace status.URL, e.g. https://127.0.0.1:6443 */
-  private readonly externalURL: string;
+  private readonly queue = new KeyedQueue();
+  private readonly workspaces: WorkspaceLifecycle;
+  private readonly namespaces: NamespaceLifecycle;
   /** Run when a new workspace is initialised, before it turns Ready (bootstrap RBAC, creator's binding). */
-  readonly workspaceInitializers: ((cluster: string, ws: KObject) => Promise<void>)[] = [];
+  readonly workspaceInitializers: WorkspaceInitializer[] = [];
+  /** Run on every new Workspace before it is stored (the creator's owner annotation). */
+  readonly workspaceCreationHooks: WorkspaceCreationHook[] = [];
 
-  constructor(registry: Registry, logger: Logger, externalURL: string, now: () => number = Date.now) {
+  constructor(registry: Registry, logger: Logger, externalURL: string, opts: LifecycleOptions = {}) {
     this.registry = registry;
     this.logger = logger;
-    this.externalURL = externalURL;
-    this.now = now;
+    const ctx: LifecycleContext = { registry, logger, queue: this.queue, now: opts.now ?? Date.now, pause: opts.pause };
+    this.namespaces = new NamespaceLifecycle(ctx);
+    this.workspaces = new WorkspaceLifecycle(ctx, {
+      externalURL,
+      initializers: this.workspaceInitializers,
+      creationHooks: this.workspaceCreationHooks,
+      ensureDefaultNamespace: (cluster) => this.ensureDefaultNamespace(cluster),
+    });
+    for (const store of registry.storedResources()) {
+      if (store.def.namespaced) store.strategy = this.namespaces.contentStrategy();
+    }
+    registry.store(NAMESPACES.group, NAMESPACES.plural).strategy = this.namespaces.strategy();
+    registry.store(WORKSPACES.group, WORKSPACES.plural).strategy = this.workspaces.strategy();
+    registry.setHistoryGuard(new IncarnationGuard(registry));
   }
 
   async clusterExists(path: string): Promise<boolean> {
@@ -43,119 +82,68 @@ export class Lifecycle {
     }
   }
 
-  async requireNamespace(cluster: string, namespace: string): Promise<void> {
-    const ns = await this.registry.store(NAMESPACES.group, NAMESPACES.plural).tryGet(cluster, '', namespace);
-    if (!ns) throw newNotFound('', 'namespaces', namespace);
-    if (ns.metadata.deletionTimestamp) {
-      throw new StatusError('Forbidden', `unable to create new content in namespace ${namespace} because it is being terminated`);
-    }
-  }
-
   /** Create the `default` namespace of a logical cluster if missing (root at start, children on creation). */
   async ensureDefaultNamespace(cluster: string): Promise<void> {
     const store = this.registry.store(NAMESPACES.group, NAMESPACES.plural);
     if (await store.tryGet(cluster, '', 'default')) return;
-    const obj: KObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } };
+    const obj: KObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } };
     try {
-      const prepared = store.prepareForCreate(cluster, '', obj);
-      prepared.status = { phase: 'Active' };
-      await store.create(cluster, '', prepared);
+      await store.create(cluster, '', store.prepareForCreate(cluster, '', obj));
     } catch (err) {
       if (!(err instanceof StatusError && err.reason === 'AlreadyExists')) throw err;
     }
   }
 
-  /** Called after an object is stored by a create. */
-  async afterCreate(group: string, plural: string, cluster: string, obj: KObject): Promise<void> {
-    if (group === WORKSPACES.group && plural === WORKSPACES.plural) {
-      // Initialise asynchronously so that the create returns with phase Initializing, and
-      // watchers see the Initializing → Ready transition as in kcp.
-      setImmediate(() => {
-        this.initializeWorkspace(cluster, obj).catch((err: unknown) =>
-          this.logger.error('workspace initialization failed', { cluster, workspace: obj.metadata.name, err: String(err) }),
-        );
-      });
-    }
-    if (group === NAMESPACES.group && plural === NAMESPACES.plural) {
-      const store = this.registry.store(NAMESPACES.group, NAMESPACES.plural);
-      await store.update(cluster, '', obj.metadata.name ?? '', (live) => ({ ...live!, status: { phase: 'Active' } }), { subresource: 'status' });
-    }
+  /**
+   * Finish what is pending — workspaces still Initializing, workspaces and namespaces marked
+   * for deletion whose contents are not yet removed — now and then every resyncMs, until
+   * signal aborts. Resolves after the first pass.
+   */
+  async run(signal: AbortSignal, resyncMs = DEFAULT_RESYNC_MS): Promise<void> {
+    const pass = async () => {
+      try {
+        await this.resume();
+      } catch (err) {
+        this.logger.error('lifecycle resync failed; will retry', errorFields(err));
+      }
+    };
+    await pass();
+    const timer = setInterval(() => void pass(), resyncMs);
+    timer.unref();
+    signal.addEventListener('abort', () => clearInterval(timer), { once: true });
   }
 
-  /** Workspace status at creation time: Initializing, with its URL. */
-  initialWorkspaceStatus(cluster: string, name: string): Record<string, unknown> {
-    return { phase: 'Initializing', URL: `${this.externalURL}/clusters/${join(cluster, name)}` };
+  /** One pass over every Workspace and Namespace; each pending step runs (queued per object). */
+  async resume(): Promise<void> {
+    const work: Promise<void>[] = [];
+    await forEachObject(this.registry.store(WORKSPACES.group, WORKSPACES.plural), (cluster, ws) => {
+      if (ws.metadata.deletionTimestamp) {
+        if ((ws.metadata.finalizers ?? []).includes(CONTENTS_FINALIZER)) work.push(this.workspaces.finalize(cluster, ws));
+      } else if ((ws.status as { phase?: string } | undefined)?.phase === 'Initializing') {
+        work.push(this.workspaces.initialize(cluster, ws));
+      }
+    });
+    await forEachObject(this.registry.store(NAMESPACES.group, NAMESPACES.plural), (cluster, ns) => {
+      const spec = ns.spec as { finalizers?: unknown } | undefined;
+      if (ns.metadata.deletionTimestamp && Array.isArray(spec?.finalizers) && spec.finalizers.includes(KUBERNETES_FINALIZER)) {
+        work.push(this.namespaces.finalize(cluster, ns));
+      }
+    });
+    if (work.length > 0) this.logger.info('finishing pending workspace/namespace initialisations and cleanups', { pending: work.length });
+    const failed = (await Promise.allSettled(work)).filter((r) => r.status === 'rejected');
+    for (const f of failed) this.logger.error('pending lifecycle step failed; will retry', errorFields(f.reason));
   }
+}
 
-  private async initializeWorkspace(cluster: string, ws: KObject): Promise<void> {
-    const name = ws.metadata.name ?? '';
-    const child = join(cluster, name);
-    await this.ensureDefaultNamespace(child);
-    for (const init of this.workspaceInitializers) await init(child, ws);
-    const store = this.registry.store(WORKSPACES.group, WORKSPACES.plural);
-    await store.update(
-      cluster,
-      '',
-      name,
-      (live) => {
-        const status = { ...(live!.status as Record<string, unknown> | undefined), phase: 'Ready', URL: `${this.externalURL}/clusters/${child}` };
-        const conditions = [{ type: 'WorkspaceInitialized', status: 'True', lastTransitionTime: rfc3339(this.now()) }];
-        return { ...live!, status: { ...status, conditions } };
-      },
-      { subresource: 'status' },
-    );
-  }
-
-  /** Called after an object is gone from storage (not merely marked for deletion). */
-  async afterDelete(group: string, plural: string, cluster: string, obj: KObject): Promise<void> {
-    if (group === WORKSPACES.group && plural === WORKSPACES.plural) {
-      await this.deleteClusterContents(join(cluster, obj.metadata.name ?? ''));
+/** Visit every object of a cluster-scoped resource in every logical cluster. */
+async function forEachObject(store: ResourceStore, visit: (cluster: string, obj: KObject) => void): Promise<void> {
+  let cont: string | undefined;
+  do {
+    const page = await store.listPage({ cluster: undefined, namespace: '' }, { limit: 500, ...(cont ? { continue: cont } : {}) });
+    for (const obj of page.items) {
+      const cluster = obj.metadata.annotations?.[CLUSTER_ANNOTATION];
+      if (cluster !== undefined) visit(cluster, obj);
     }
-    if (group === NAMESPACES.group && plural === NAMESPACES.plural) {
-      await this.deleteNamespaceContents(cluster, obj.metadata.name ?? '');
-    }
-  }
-
-  /** Remove every object of a logical cluster and of the clusters below it. */
-  async deleteClusterContents(root: string): Promise<void> {
-    let removed = 0;
-    for (const store of this.registry.storedResources()) {
-      // Scan the wildcard prefix and keep the subtree: keys of `root:x` do not share the
-      // `root/` prefix, so one prefix scan per cluster would miss descendants.
-      let cont: string | undefined;
-      do {
-        const page = await store.listPage({ cluster: undefined, namespace: '' }, { limit: 500, ...(cont ? { continue: cont } : {}) });
-        for (const obj of page.items) {
-          const c = obj.metadata.annotations?.[CLUSTER_ANNOTATION];
-          if (c === undefined || !isWithin(c, root)) continue;
-          try {
-            await store.storageDelete(c, obj.metadata.namespace ?? '', obj.metadata.name ?? '');
-            removed++;
-          } catch (err) {
-            if (!(err instanceof StatusError && err.reason === 'NotFound')) throw err;
-          }
-        }
-        cont = page.continue;
-      } while (cont);
-    }
-    this.logger.info('deleted logical cluster contents', { cluster: root, objects: removed });
-  }
-
-  private async deleteNamespaceContents(cluster: string, namespace: string): Promise<void> {
-    for (const store of this.registry.storedResources()) {
-      if (!store.def.namespaced) continue;
-      let cont: string | undefined;
-      do {
-        const page = await store.listPage({ cluster, namespace }, { limit: 500, ...(cont ? { continue: cont } : {}) });
-        for (const obj of page.items) {
-          try {
-            await store.storageDelete(cluster, namespace, obj.metadata.name ?? '');
-          } catch (err) {
-            if (!(err instanceof StatusError && err.reason === 'NotFound')) throw err;
-          }
-        }
-        cont = page.continue;
-      } while (cont);
-    }
-  }
+    cont = page.continue;
+  } while (cont);
 }

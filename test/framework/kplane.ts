@@ -16,6 +16,8 @@ export interface StartOptions {
   rootDir?: string;
   /** Keep the root dir on dispose. */
   keepRootDir?: boolean;
+  /** Extra environment variables for the process (e.g. test hooks). */
+  env?: Record<string, string>;
 }
 
 export interface Kplane extends AsyncDisposable {
@@ -35,7 +37,7 @@ export async function startKplane(opts: StartOptions = {}): Promise<Kplane> {
   const child = spawn(
     process.execPath,
     [join(REPO_ROOT, 'cmd', 'kplane', 'main.ts'), 'start', '--root-dir', rootDir, '--secure-port', '0', ...(opts.args ?? [])],
-    { stdio: ['ignore', 'pipe', 'pipe'], cwd: REPO_ROOT },
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: REPO_ROOT, ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}) },
   );
   const logs: Record<string, unknown>[] = [];
   const rl = createInterface({ input: child.stderr! });

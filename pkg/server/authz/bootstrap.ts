@@ -7,6 +7,7 @@ import type { PolicyRule } from '../../../apis/rbac/v1/types.ts';
 import { StatusError } from '../../apierrors/errors.ts';
 import type { UserInfo } from '../authn/user.ts';
 import type { KObject } from '../registry/object.ts';
+import type { Requester } from '../registry/strategy.ts';
 import { RBAC_GROUP, type StoreSource } from './reader.ts';
 
 /** Annotation carrying the creator of a Workspace (as kcp's experimental owner annotation). */
@@ -47,8 +48,19 @@ export const BOOTSTRAP_CLUSTER_ROLES: Record<string, PolicyRule[]> = {
   view: VIEWABLE,
 };
 
-export function ownerAnnotationValue(user: UserInfo): string {
+export function ownerAnnotationValue(user: UserInfo | Requester): string {
   return JSON.stringify({ username: user.username, ...(user.uid ? { uid: user.uid } : {}), groups: user.groups });
+}
+
+/**
+ * Workspace creation hook (installed by cmd/kplane): the creator — never a value the client
+ * sent — is recorded as the owner, on every create path (POST and server-side apply).
+ */
+export function recordWorkspaceOwner(ws: KObject, requester: Requester | undefined): void {
+  const annotations = { ...ws.metadata.annotations };
+  if (requester) annotations[OWNER_ANNOTATION] = ownerAnnotationValue(requester);
+  else delete annotations[OWNER_ANNOTATION];
+  ws.metadata.annotations = annotations;
 }
 
 export function ownerFromAnnotation(ws: KObject): { username: string } | undefined {

@@ -39,11 +39,11 @@ async function readDeleteOptions(ctx: HandlerContext): Promise<DeleteOptions> {
 }
 
 export async function handleDelete(ctx: HandlerContext): Promise<void> {
-  const { info, def, store } = ctx;
+  const { info, store } = ctx;
   if (info.subresource) throw newMethodNotAllowed(`DELETE is not supported on subresource "${info.subresource}"`);
   const opts = await readDeleteOptions(ctx);
+  // The store runs the resource's cleanup wherever a deletion completes (registry/strategy.ts).
   const result = await store.delete(info.cluster, info.namespace, info.name, opts.preconditions, { dryRun: opts.dryRun });
-  if (result.deleted && !opts.dryRun) await ctx.lifecycle.afterDelete(def.group, def.plural, info.cluster, result.object);
   respondObject(ctx, result.deleted ? 200 : 202, result.object);
 }
 
@@ -55,7 +55,6 @@ export async function handleDeleteCollection(ctx: HandlerContext): Promise<void>
   for (const obj of page.items) {
     try {
       const r = await store.delete(info.cluster, obj.metadata.namespace ?? '', obj.metadata.name ?? '', {}, { dryRun: opts.dryRun });
-      if (r.deleted && !opts.dryRun) await ctx.lifecycle.afterDelete(def.group, def.plural, info.cluster, r.object);
       items.push(withTypeMeta(ctx, r.object));
     } catch (err) {
       // Deleted concurrently: that is what the caller wanted.

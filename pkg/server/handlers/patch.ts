@@ -78,7 +78,7 @@ export async function handlePatch(ctx: HandlerContext): Promise<void> {
       admitted.metadata.managedFields = recordManagedFields(ctx, live, { ...admitted, metadata: { ...admitted.metadata, managedFields: obj.metadata.managedFields } }, manager, sub);
       return admitted;
     },
-    { dryRun, subresource: sub, allowCreate: isApply && sub === '' },
+    { dryRun, subresource: sub, allowCreate: isApply && sub === '', requester: ctx.user },
   );
   respondObject(ctx, result.created ? 201 : 200, result.object);
 }

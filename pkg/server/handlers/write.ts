@@ -7,7 +7,6 @@ import { admitObject, fieldValidationOf } from './admit.ts';
 import { type HandlerContext, fieldManager, isDryRun } from './context.ts';
 import { checkKind, checkName, checkNamespace, decodeObjectBody } from './decode.ts';
 import { respondObject } from './read.ts';
-import { OWNER_ANNOTATION, ownerAnnotationValue } from '../authz/bootstrap.ts';
 
 export async function handleCreate(ctx: HandlerContext): Promise<void> {
   const { info, def, store } = ctx;
@@ -18,16 +17,11 @@ export async function handleCreate(ctx: HandlerContext): Promise<void> {
   checkKind(ctx, input);
   checkNamespace(ctx, input);
   const admitted = admitObject(ctx, input, undefined, validation);
-  if (def.namespaced) await ctx.lifecycle.requireNamespace(info.cluster, info.namespace);
-  const prepared = store.prepareForCreate(info.cluster, info.namespace, admitted);
-  if (def.group === 'tenancy.kcp.io' && def.plural === 'workspaces') {
-    prepared.status = ctx.lifecycle.initialWorkspaceStatus(info.cluster, prepared.metadata.name ?? '');
-    // The creator becomes the new workspace's admin (authz/bootstrap.ts reads this at init).
-    prepared.metadata.annotations = { ...prepared.metadata.annotations, [OWNER_ANNOTATION]: ownerAnnotationValue(ctx.user) };
-  }
+  // Resource-specific rules (a Workspace's owner and phase, a Namespace's finalizer, the
+  // namespace a namespaced object needs) are the store's strategy's, on every create path.
+  const prepared = store.prepareForCreate(info.cluster, info.namespace, admitted, ctx.user);
   prepared.metadata.managedFields = recordManagedFields(ctx, undefined, prepared, fieldManager(ctx), '');
   const created = await store.create(info.cluster, info.namespace, prepared, { dryRun });
-  if (!dryRun) await ctx.lifecycle.afterCreate(def.group, def.plural, info.cluster, created);
   respondObject(ctx, 201, created);
 }
 

@@ -2,6 +2,7 @@
 import type { ResourceDefinition } from '../../../apis/resource.ts';
 import type { Storage } from '../../storage/interface.ts';
 import { ResourceStore } from './store.ts';
+import type { HistoryGuard } from './strategy.ts';
 
 export class Registry {
   readonly defs: ResourceDefinition[];
@@ -26,6 +27,11 @@ export class Registry {
     const s = this.byGR.get(`${group}/${plural}`);
     if (!s) throw new Error(`resource ${plural}.${group} is not registered`);
     return s;
+  }
+
+  /** Every store refuses reads older than the birth of the logical cluster they address. */
+  setHistoryGuard(guard: HistoryGuard): void {
+    for (const s of this.byGR.values()) s.history = guard;
   }
 
   /** Every stored (non-virtual) resource, for whole-cluster operations such as workspace deletion. */

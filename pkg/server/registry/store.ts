@@ -2,15 +2,19 @@
 // it owns key layout, system metadata (uid, timestamps, generation, cluster annotation),
 // the status split, finalizer-aware deletion and the storage-to-API error mapping.
 // It knows nothing of HTTP bodies or patch formats: handlers compute desired objects.
+// Resource-specific behaviour comes from its Strategy (strategy.ts), called on every path.
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { ResourceDefinition } from '../../../apis/resource.ts';
-import { newAlreadyExists, newNotFound, StatusError } from '../../apierrors/errors.ts';
+import { newAlreadyExists, newExpired, newNotFound, StatusError } from '../../apierrors/errors.ts';
+import { decodeContinue } from '../../storage/continue-token.ts';
+import { isStorageError } from '../../storage/errors.ts';
 import type { Storage, Watcher } from '../../storage/interface.ts';
 import { objectKey, prefixKey } from '../../storage/keys.ts';
-import { toStatusError } from './errors.ts';
+import { conflict, conflictRV, conflictUID, toStatusError } from './errors.ts';
 import { isCachedLister } from '../cacher/index.ts';
 import { asKObject, CLUSTER_ANNOTATION, clone, type KObject, rfc3339, semanticallyEqual, specChanged } from './object.ts';
+import type { HistoryGuard, Requester, Strategy } from './strategy.ts';
 
 export interface Scope {
   /** Logical cluster, or undefined for the wildcard (every cluster). */
@@ -26,10 +30,15 @@ export interface Preconditions {
 
 export interface WriteOptions {
   dryRun?: boolean;
+  /** Who asks (strategies may record it, e.g. a Workspace's owner). */
+  requester?: Requester | undefined;
 }
 
 export interface UpdateOptions extends WriteOptions {
-  /** '' for the main resource, 'status' for the status subresource. */
+  /**
+   * '' for the main resource, 'status' for the status subresource, 'finalize' for the
+   * system's own update of system-owned fields (a namespace's spec.finalizers, system finalizers).
+   */
   subresource?: string;
   /** Create the object if absent (server-side apply). */
   allowCreate?: boolean;
@@ -64,11 +73,45 @@ export class ResourceStore {
   readonly def: ResourceDefinition;
   private readonly storage: Storage;
   private readonly now: () => number;
+  /** Resource-specific behaviour; the lifecycle installs workspace and namespace rules. */
+  strategy: Strategy = {};
+  /** Refuses reads of a logical cluster's previous incarnation; undefined = none. */
+  history: HistoryGuard | undefined;
 
   constructor(def: ResourceDefinition, storage: Storage, now: () => number = Date.now) {
     this.def = def;
     this.storage = storage;
     this.now = now;
+  }
+
+  /**
+   * Reads at `revision` in `cluster` must not predate the cluster's current incarnation:
+   * such a revision may hold a deleted predecessor's objects under the same path (410, as
+   * kube answers for a revision it no longer serves).
+   */
+  private async checkHistory(cluster: string | undefined, revision: number | undefined): Promise<void> {
+    if (cluster === undefined || revision === undefined || !this.history) return;
+    const birth = await this.history.birthRevision(cluster);
+    if (revision < birth) {
+      throw newExpired(`too old resource version: ${revision} (logical cluster "${cluster}" was created at ${birth})`);
+    }
+  }
+
+  /** The birth revision of scope's cluster (0 for the wildcard or without a guard). */
+  private async birthOf(scope: Scope): Promise<number> {
+    if (scope.cluster === undefined || !this.history) return 0;
+    return this.history.birthRevision(scope.cluster);
+  }
+
+  /** Whether anything still holds an object marked for deletion. */
+  private held(obj: KObject): boolean {
+    return (obj.metadata.finalizers ?? []).length > 0 || this.strategy.holdsDeletion?.(obj) === true;
+  }
+
+  /** A deletion completed: run the resource's cleanup (the only place it is triggered). */
+  private async deleted(cluster: string, gone: KObject): Promise<KObject> {
+    await this.strategy.afterDelete?.(cluster, gone);
+    return gone;
   }
 
   key(cluster: string, namespace: string, name: string): string {
@@ -116,7 +159,9 @@ export class ResourceStore {
     opts: { limit?: number; continue?: string; revision?: number },
   ): Promise<{ items: KObject[]; revision: number; continue?: string; remainingItemCount?: number }> {
     try {
-      const r = await this.storage.list(this.prefix(scope), opts);
+      const prefix = this.prefix(scope);
+      await this.checkHistory(scope.cluster, opts.continue ? decodeContinue(prefix, opts.continue).revision : opts.revision);
+      const r = await this.storage.list(prefix, opts);
       return { ...r, items: r.items.map(asKObject) };
     } catch (err) {
       throw this.mapError(err, '');
@@ -125,6 +170,7 @@ export class ResourceStore {
 
   async watch(scope: Scope, fromRevision: number, progressNotify: boolean): Promise<Watcher> {
     try {
+      await this.checkHistory(scope.cluster, fromRevision);
       return await this.storage.watch(this.prefix(scope), fromRevision, { progressNotify });
     } catch (err) {
       throw this.mapError(err, '');
@@ -137,7 +183,8 @@ export class ResourceStore {
    */
   async listCached(scope: Scope, minRevision: number): Promise<{ items: KObject[]; revision: number } | undefined> {
     if (!isCachedLister(this.storage)) return undefined;
-    const r = await this.storage.listCached(this.prefix(scope), minRevision);
+    // A cache lagging behind the cluster's birth could still hold the predecessor's objects.
+    const r = await this.storage.listCached(this.prefix(scope), Math.max(minRevision, await this.birthOf(scope)));
     return r && { items: r.items.map(asKObject), revision: r.revision };
   }
 
@@ -146,7 +193,7 @@ export class ResourceStore {
   }
 
   /** Fill in system metadata for a new object; returns the object to store. */
-  prepareForCreate(cluster: string, namespace: string, input: KObject): KObject {
+  prepareForCreate(cluster: string, namespace: string, input: KObject, requester?: Requester): KObject {
     const obj = clone(input);
     const meta = obj.metadata;
     if (!meta.name) {
@@ -170,21 +217,32 @@ export class ResourceStore {
     meta.annotations = { ...meta.annotations, [CLUSTER_ANNOTATION]: cluster };
     // With a status subresource, status is owned by /status: a create cannot set it.
     if (this.def.subresources.status) delete obj.status;
+    this.strategy.prepareForCreate?.(cluster, obj, requester);
     return obj;
   }
 
   async create(cluster: string, namespace: string, prepared: KObject, opts: WriteOptions = {}): Promise<KObject> {
     const name = prepared.metadata.name ?? '';
+    await this.strategy.validateCreate?.(cluster, namespace, prepared);
     if (opts.dryRun) {
       const existing = await this.tryGet(cluster, namespace, name);
       if (existing) throw newAlreadyExists(this.def.group, this.def.plural, name);
       return prepared;
     }
+    // Taken names are refused before the strategy's side effects (which may clean up after
+    // a predecessor of the same name, and must never touch a live object's contents).
+    if (this.strategy.beforeCreate && (await this.tryGet(cluster, namespace, name))) {
+      throw newAlreadyExists(this.def.group, this.def.plural, name);
+    }
+    await this.strategy.beforeCreate?.(cluster, namespace, prepared);
+    let created: KObject;
     try {
-      return asKObject(await this.storage.create(this.key(cluster, namespace, name), prepared));
+      created = asKObject(await this.storage.create(this.key(cluster, namespace, name), prepared));
     } catch (err) {
       throw this.mapError(err, name);
     }
+    await this.strategy.afterCreate?.(cluster, created);
+    return created;
   }
 
   /**
@@ -221,65 +279,79 @@ export class ResourceStore {
     if (meta.managedFields === undefined && liveMeta.managedFields !== undefined && subresource === 'status') {
       meta.managedFields = liveMeta.managedFields;
     }
+    this.strategy.prepareForUpdate?.(live, next, subresource);
     return next;
   }
 
   /**
-   * Read-modify-write with retries. `mutate` returns the desired object (already admitted);
-   * preconditions are taken from `mutate`'s result metadata.resourceVersion when set (PUT
-   * semantics) — a mismatch is a Conflict, never silently retried.
+   * Read-modify-write on the storage's guaranteedUpdate (which re-reads and re-runs `mutate`
+   * when a concurrent writer got in between). `mutate` returns the desired object (already
+   * admitted); preconditions are taken from its metadata.resourceVersion when set (PUT
+   * semantics) — a mismatch is a Conflict, never silently retried. Outcomes that are not a
+   * plain write (no change, dry run, a deletion completed by removing the last finalizer)
+   * are decided inside the update function and carried out here.
    */
   async update(cluster: string, namespace: string, name: string, mutate: Mutator, opts: UpdateOptions = {}): Promise<UpdateResult> {
     const key = this.key(cluster, namespace, name);
     const subresource = opts.subresource ?? '';
-    for (let attempt = 0; ; attempt++) {
-      const live = await this.tryGet(cluster, namespace, name);
-      if (!live) {
-        if (!opts.allowCreate || subresource) throw newNotFound(this.def.group, this.def.plural, name);
+    for (let race = 0; ; race++) {
+      const out: { finish?: { live: KObject; next: KObject }; dry?: KObject } = {};
+      let stored: KObject;
+      try {
+        stored = asKObject(
+          await this.storage.guaranteedUpdate(key, async (cur) => {
+            delete out.finish;
+            delete out.dry;
+            const live = asKObject(cur);
+            const next = await this.nextForUpdate(cluster, live, mutate, subresource, name);
+            // Removing the last finalizer of an object being deleted completes its deletion.
+            if (next.metadata.deletionTimestamp && !this.held(next)) {
+              out.finish = { live, next };
+              return null;
+            }
+            if (semanticallyEqual(next, live) && isDeepStrictEqual(stripTimes(next.metadata.managedFields), stripTimes(live.metadata.managedFields))) return null;
+            if (opts.dryRun) {
+              out.dry = { ...next, metadata: { ...next.metadata, resourceVersion: live.metadata.resourceVersion } };
+              return null;
+            }
+            return next;
+          }),
+        );
+      } catch (err) {
+        if (!(isStorageError(err, 'KeyNotFound') && opts.allowCreate && !subresource)) throw this.mapError(err, name);
         const desired = await mutate(undefined);
-        const prepared = this.prepareForCreate(cluster, namespace, { ...desired, metadata: { ...desired.metadata, name } });
+        const prepared = this.prepareForCreate(cluster, namespace, { ...desired, metadata: { ...desired.metadata, name } }, opts.requester);
         try {
           return { object: await this.create(cluster, namespace, prepared, opts), created: true };
-        } catch (err) {
-          if (err instanceof StatusError && err.reason === 'AlreadyExists' && attempt < 5) continue;
-          throw err;
+        } catch (createErr) {
+          // Created by someone else since we found it absent: update that object instead.
+          if (createErr instanceof StatusError && createErr.reason === 'AlreadyExists' && race < RACE_RETRIES) continue;
+          throw createErr;
         }
       }
-      const desired = await mutate(live);
-      const wantRV = desired.metadata.resourceVersion;
-      if (wantRV && wantRV !== live.metadata.resourceVersion) {
-        throw conflict(this.def, name);
-      }
-      const wantUID = desired.metadata.uid;
-      if (wantUID && wantUID !== live.metadata.uid) {
-        throw conflictUID(this.def, name, wantUID, live.metadata.uid ?? '');
-      }
-      const next = this.prepareForUpdate(cluster, live, desired, subresource);
-      // Removing the last finalizer of an object being deleted completes its deletion.
-      if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0) {
-        if (opts.dryRun) return { object: next, created: false };
-        try {
-          const gone = await this.storage.delete(key, { resourceVersion: live.metadata.resourceVersion ?? '' });
-          return { object: asKObject(gone), created: false };
-        } catch (err) {
-          if (isRetryable(err) && attempt < 16) continue;
-          throw this.mapError(err, name);
-        }
-      }
-      if (semanticallyEqual(next, live) && isDeepStrictEqual(stripTimes(next.metadata.managedFields), stripTimes(live.metadata.managedFields))) {
-        return { object: live, created: false };
-      }
-      if (opts.dryRun) return { object: { ...next, metadata: { ...next.metadata, resourceVersion: live.metadata.resourceVersion } }, created: false };
+      if (out.dry) return { object: out.dry, created: false };
+      if (!out.finish) return { object: stored, created: false };
+      if (opts.dryRun) return { object: out.finish.next, created: false };
+      let gone: KObject;
       try {
-        const stored = await this.storage.update(key, next, { resourceVersion: live.metadata.resourceVersion ?? '' });
-        return { object: asKObject(stored), created: false };
+        gone = asKObject(await this.storage.delete(key, { resourceVersion: out.finish.live.metadata.resourceVersion ?? '' }));
       } catch (err) {
-        // A concurrent writer moved the object between our read and write: re-run the
-        // mutation on the fresh object unless the caller pinned a resourceVersion.
-        if (isRetryable(err) && !wantRV && attempt < 16) continue;
+        // Written since we decided: decide again on the fresh object.
+        if (isStorageError(err, 'Conflict') && race < RACE_RETRIES) continue;
         throw this.mapError(err, name);
       }
+      return { object: await this.deleted(cluster, gone), created: false };
     }
+  }
+
+  /** The object an update stores: mutate's result checked against its preconditions and prepared. */
+  private async nextForUpdate(cluster: string, live: KObject, mutate: Mutator, subresource: string, name: string): Promise<KObject> {
+    const desired = await mutate(live);
+    const wantRV = desired.metadata.resourceVersion;
+    if (wantRV && wantRV !== live.metadata.resourceVersion) throw conflict(this.def, name);
+    const wantUID = desired.metadata.uid;
+    if (wantUID && wantUID !== live.metadata.uid) throw conflictUID(this.def, name, wantUID, live.metadata.uid ?? '');
+    return this.prepareForUpdate(cluster, live, desired, subresource);
   }
 
   /** Remove an object from storage unconditionally (cascading cleanup; no finalizers). */
@@ -291,41 +363,71 @@ export class ResourceStore {
     }
   }
 
-  /** Delete, honouring finalizers: with finalizers the object only gets a deletionTimestamp. */
+  /**
+   * Delete, honouring finalizers (and the strategy's own holds): a held object only gets a
+   * deletionTimestamp, through guaranteedUpdate; an unheld one is removed at the revision it
+   * was judged at.
+   */
   async delete(cluster: string, namespace: string, name: string, pre: Preconditions, opts: WriteOptions = {}): Promise<DeleteResult> {
     const key = this.key(cluster, namespace, name);
-    for (let attempt = 0; ; attempt++) {
-      const live = await this.get(cluster, namespace, name);
-      if (pre.uid && pre.uid !== live.metadata.uid) throw conflictUID(this.def, name, pre.uid, live.metadata.uid ?? '');
-      if (pre.resourceVersion && pre.resourceVersion !== live.metadata.resourceVersion) {
-        throw new StatusError(
-          'Conflict',
-          `Operation cannot be fulfilled on ${qualified(this.def)} "${name}": the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${live.metadata.resourceVersion}). The object might have been modified`,
-          { name, group: this.def.group, kind: this.def.plural },
-        );
-      }
-      const finalizers = live.metadata.finalizers ?? [];
-      if (finalizers.length > 0) {
-        if (live.metadata.deletionTimestamp) return { object: live, deleted: false };
-        const next = clone(live);
-        next.metadata.deletionTimestamp = rfc3339(this.now());
-        next.metadata.deletionGracePeriodSeconds = 0;
-        delete next.metadata.resourceVersion;
-        if (opts.dryRun) return { object: next, deleted: false };
-        try {
-          return { object: asKObject(await this.storage.update(key, next, { resourceVersion: live.metadata.resourceVersion ?? '' })), deleted: false };
-        } catch (err) {
-          if (isRetryable(err) && attempt < 16) continue;
-          throw this.mapError(err, name);
-        }
-      }
-      if (opts.dryRun) return { object: live, deleted: true };
+    for (let race = 0; ; race++) {
+      const out: { live?: KObject; marked?: boolean; dry?: KObject } = {};
+      let stored: KObject;
       try {
-        return { object: asKObject(await this.storage.delete(key, { resourceVersion: live.metadata.resourceVersion ?? '' })), deleted: true };
+        stored = asKObject(
+          await this.storage.guaranteedUpdate(key, (cur) => {
+            const live = asKObject(cur);
+            out.live = live;
+            out.marked = false;
+            delete out.dry;
+            this.checkDeletePreconditions(live, pre, name);
+            if (live.metadata.deletionTimestamp && this.held(live)) return null;
+            const next = clone(live);
+            this.strategy.prepareForDelete?.(next);
+            if (!this.held(next)) return null;
+            next.metadata.deletionTimestamp = live.metadata.deletionTimestamp ?? rfc3339(this.now());
+            next.metadata.deletionGracePeriodSeconds = 0;
+            delete next.metadata.resourceVersion;
+            if (opts.dryRun) {
+              out.dry = next;
+              return null;
+            }
+            out.marked = true;
+            return next;
+          }),
+        );
       } catch (err) {
-        if (isRetryable(err) && !pre.resourceVersion && attempt < 16) continue;
         throw this.mapError(err, name);
       }
+      if (out.dry) return { object: out.dry, deleted: false };
+      if (out.marked) {
+        await this.strategy.afterDeletionStarted?.(cluster, stored);
+        return { object: stored, deleted: false };
+      }
+      const live = out.live ?? stored;
+      if (live.metadata.deletionTimestamp && this.held(live)) {
+        // Already terminating: a repeated DELETE only nudges the cleanup (idempotent).
+        if (!opts.dryRun) await this.strategy.afterDeletionStarted?.(cluster, live);
+        return { object: live, deleted: false };
+      }
+      if (opts.dryRun) return { object: live, deleted: true };
+      let gone: KObject;
+      try {
+        gone = asKObject(await this.storage.delete(key, { resourceVersion: live.metadata.resourceVersion ?? '' }));
+      } catch (err) {
+        // Written since we judged it (perhaps a finalizer added): judge again, unless the
+        // caller pinned the resourceVersion.
+        if (isStorageError(err, 'Conflict') && !pre.resourceVersion && race < RACE_RETRIES) continue;
+        throw this.mapError(err, name);
+      }
+      return { object: await this.deleted(cluster, gone), deleted: true };
+    }
+  }
+
+  private checkDeletePreconditions(live: KObject, pre: Preconditions, name: string): void {
+    if (pre.uid && pre.uid !== live.metadata.uid) throw conflictUID(this.def, name, pre.uid, live.metadata.uid ?? '');
+    if (pre.resourceVersion && pre.resourceVersion !== live.metadata.resourceVersion) {
+      throw conflictRV(this.def, name, pre.resourceVersion, live.metadata.resourceVersion ?? '');
     }
   }
 }
@@ -334,26 +436,9 @@ function stripTimes(mf: Record<string, unknown>[] | undefined): unknown {
   return (mf ?? []).map(({ time: _t, ...rest }) => rest);
 }
 
-function isRetryable(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'Conflict';
-}
-
-function qualified(def: ResourceDefinition): string {
-  return def.group === '' ? def.plural : `${def.plural}.${def.group}`;
-}
-
-function conflict(def: ResourceDefinition, name: string): StatusError {
-  return new StatusError(
-    'Conflict',
-    `Operation cannot be fulfilled on ${qualified(def)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
-    { name, group: def.group, kind: def.plural },
-  );
-}
-
-function conflictUID(def: ResourceDefinition, name: string, want: string, have: string): StatusError {
-  return new StatusError(
-    'Conflict',
-    `Operation cannot be fulfilled on ${qualified(def)} "${name}": Precondition failed: UID in precondition: ${want}, UID in object meta: ${have}`,
-    { name, group: def.group, kind: def.plural },
-  );
-}
+/**
+ * How often update/delete start over after losing a race that guaranteedUpdate cannot retry
+ * for them: a create that found the name taken after the object was absent, or a removal at
+ * a revision someone wrote past. Each retry needs a concurrent writer to win again.
+ */
+const RACE_RETRIES = 16;
