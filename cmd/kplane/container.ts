@@ -13,6 +13,8 @@ import { OpenAPIService } from '../../pkg/server/openapi/index.ts';
 import { Registry } from '../../pkg/server/registry/registry.ts';
 import { APIServer } from '../../pkg/server/server.ts';
 import { SecureServing } from '../../pkg/server/serving.ts';
+import { setBodyTimeout } from '../../pkg/server/httpx/body.ts';
+import { parseDuration } from '../../pkg/options/duration.ts';
 import type { Storage } from '../../pkg/storage/interface.ts';
 import { type KplaneMetrics, newKplaneMetrics } from '../../pkg/metrics/index.ts';
 import { ShutdownState } from '../../pkg/server/shutdown.ts';
@@ -106,9 +108,23 @@ export function buildContainer(o: StartOptions, logger: Logger = newLogger({ for
   });
   c.bind<SecureServing>(TYPES.Serving).toDynamicValue(async (ctx) => {
     const m = ctx.get<ServingMaterial>(TYPES.ServingMaterial);
+    const bodyTimeoutMs = parseDuration(o['request-body-timeout'])!;
+    setBodyTimeout(bodyTimeoutMs);
     return new SecureServing(
       await ctx.getAsync<APIServer>(TYPES.APIServer),
-      { bindAddress: o['bind-address'], port: o['secure-port'], certPem: m.serving.certPem, keyPem: m.serving.keyPem, caPem: m.ca.certPem },
+      {
+        bindAddress: o['bind-address'],
+        port: o['secure-port'],
+        certPem: m.serving.certPem,
+        keyPem: m.serving.keyPem,
+        caPem: m.ca.certPem,
+        limits: {
+          maxConnections: o['max-connections'],
+          maxConnectionsPerIP: o['max-connections-per-ip'],
+          // The backstop must not cut a body before the handlers' own deadline answers 408.
+          requestTimeoutMs: Math.max(60_000, bodyTimeoutMs + 30_000),
+        },
+      },
       logger,
     );
   });
