@@ -6,6 +6,7 @@ import { groupVersion } from '../../../apis/resource.ts';
 import { newBadRequest, StatusError } from '../../apierrors/errors.ts';
 import { isStorageError } from '../../storage/errors.ts';
 import type { WatchEvent } from '../../storage/interface.ts';
+import { EventStream } from '../httpx/event-stream.ts';
 import { acceptedForm } from '../httpx/negotiate.ts';
 import { toStatusError } from '../httpx/respond.ts';
 import { asKObject, type KObject } from '../registry/object.ts';
@@ -69,6 +70,21 @@ export async function handleWatch(ctx: HandlerContext): Promise<void> {
   }
 
   startStream(ctx, asTable);
+  const stream = new EventStream(res);
+  // Write one event, then wait while the client is behind; false ends the watch.
+  const emit = async (type: OutType, object: Record<string, unknown>): Promise<boolean> => {
+    stream.write(eventLine(type, object));
+    const state = await stream.settle();
+    if (state === 'slow') {
+      ctx.logger.warn('watch closed: the client does not read fast enough', {
+        path: url.pathname,
+        user: ctx.user.username,
+        bufferedBytes: stream.buffered,
+        peakBufferedBytes: stream.peakBuffered,
+      });
+    }
+    return state === 'ok';
+  };
   let headersSent = false;
   const encode = (obj: KObject): Record<string, unknown> => {
     if (!asTable) return withTypeMeta(ctx, obj);
@@ -90,15 +106,18 @@ export async function handleWatch(ctx: HandlerContext): Promise<void> {
   ctx.shutdown.addEventListener('abort', stop, { once: true });
 
   try {
-    for (const obj of initial) writeEvent(ctx, 'ADDED', encode(obj));
-    for await (const ev of watcher) {
-      if (closed) break;
-      if (ev.type === 'BOOKMARK') {
-        if (bookmarks) writeEvent(ctx, 'BOOKMARK', { kind: def.kind, apiVersion: groupVersion(def), metadata: { resourceVersion: String(ev.revision) } });
-        continue;
+    let live = true;
+    for (const obj of initial) if (!(live = await emit('ADDED', encode(obj)))) break;
+    if (live) {
+      for await (const ev of watcher) {
+        if (closed) break;
+        if (ev.type === 'BOOKMARK') {
+          if (bookmarks && !(await emit('BOOKMARK', { kind: def.kind, apiVersion: groupVersion(def), metadata: { resourceVersion: String(ev.revision) } }))) break;
+          continue;
+        }
+        const out = project(ev, filter.matches);
+        if (out && !(await emit(out.type, encode(out.object)))) break;
       }
-      const out = project(ev, filter.matches);
-      if (out) writeEvent(ctx, out.type, encode(out.object));
     }
   } catch (err) {
     if (!closed) {
@@ -120,9 +139,14 @@ function startStream(ctx: HandlerContext, asTable: boolean): void {
   ctx.res.flushHeaders();
 }
 
+function eventLine(type: OutType, object: Record<string, unknown>): string {
+  return JSON.stringify({ type, object }) + '\n';
+}
+
+/** A single event outside the stream's flow control (the last one before the end). */
 function writeEvent(ctx: HandlerContext, type: OutType, object: Record<string, unknown>): void {
   if (ctx.res.writableEnded || ctx.res.destroyed) return;
-  ctx.res.write(JSON.stringify({ type, object }) + '\n');
+  ctx.res.write(eventLine(type, object));
 }
 
 /**
