@@ -14,6 +14,7 @@ import { Registry } from '../../pkg/server/registry/registry.ts';
 import { APIServer } from '../../pkg/server/server.ts';
 import { SecureServing } from '../../pkg/server/serving.ts';
 import { setBodyTimeout } from '../../pkg/server/httpx/body.ts';
+import { setAvailabilityMetrics } from '../../pkg/server/httpx/availability-metrics.ts';
 import { parseDuration } from '../../pkg/options/duration.ts';
 import type { Storage } from '../../pkg/storage/interface.ts';
 import { type KplaneMetrics, newKplaneMetrics } from '../../pkg/metrics/index.ts';
@@ -69,7 +70,10 @@ export function buildContainer(o: StartOptions, logger: Logger = newLogger({ for
   c.bind<StartOptions>(TYPES.Options).toConstantValue(o);
   c.bind<Logger>(TYPES.Logger).toConstantValue(logger);
   c.bind<Storage>(TYPES.Storage).toDynamicValue(() => openStorage(o));
-  c.bind<KplaneMetrics>(TYPES.Metrics).toConstantValue(newKplaneMetrics(ALL_RESOURCES.map((r) => ({ group: r.group, plural: r.plural }))));
+  const metrics = newKplaneMetrics(ALL_RESOURCES.map((r) => ({ group: r.group, plural: r.plural })));
+  c.bind<KplaneMetrics>(TYPES.Metrics).toConstantValue(metrics);
+  // Slow watchers closed, connections cut by a bound (pkg/server/httpx/availability-metrics.ts).
+  setAvailabilityMetrics(metrics.apiserver);
   // Every storage call is timed (pkg/metrics/storage.ts), whichever backend was opened.
   c.onActivation<Storage>(TYPES.Storage, (ctx, storage) => ctx.get<KplaneMetrics>(TYPES.Metrics).storage.wrap(storage));
   c.bind<ShutdownState>(TYPES.Shutdown).toConstantValue(new ShutdownState());

@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from '../log/logger.ts';
 import type { APIServer } from './server.ts';
 import { answerClientError } from './filters/clienterror.ts';
+import { availabilityMetrics } from './httpx/availability-metrics.ts';
 import { DEFAULT_LINGER, type LingerOptions, lingerUnreadBody } from './httpx/linger.ts';
 
 export interface ConnectionLimits {
@@ -60,6 +61,7 @@ export class SecureServing {
     this.opts = opts;
     this.logger = logger;
     const limits = { ...DEFAULT_CONNECTION_LIMITS, ...opts.limits };
+    limits.linger = { ...limits.linger, onCut: (why) => availabilityMetrics().connectionClosed(why === 'bytes' ? 'linger_bytes' : 'linger_deadline') };
     this.limits = limits;
     this.server = createServer(
       {
@@ -94,6 +96,7 @@ export class SecureServing {
     const ip = s.remoteAddress ?? '';
     const n = (this.perIP.get(ip) ?? 0) + 1;
     if (n > this.limits.maxConnectionsPerIP) {
+      availabilityMetrics().connectionClosed('per_ip_limit');
       this.logger.debug('connection refused: too many connections from one address', { remote: ip });
       s.destroy();
       return;

@@ -92,6 +92,9 @@ except urllib.error.HTTPError as e:
         return [open === 0, `${open} trickling connections still open`];
       }, WAIT);
       assert.ok(conns.every((c) => statusOf(c.received()) === 401), 'every trickler was answered 401 first');
+      const m = await admin.get('/metrics', { headers: { Accept: 'text/plain' } });
+      const cut = /kplane_connections_closed_total\{reason="linger_deadline"\} (\d+)/.exec(m.text);
+      assert.ok(Number(cut?.[1]) >= 200, `linger_deadline closes: ${cut?.[1]}`);
     } finally {
       for (const s of stops) s();
       for (const c of conns) c.socket.destroy();
@@ -120,5 +123,8 @@ describe('per-address connection cap', () => {
       const r = await admin.get('/version');
       return [r.status === 200, `status ${r.status}`];
     }, WAIT);
+    const m = await admin.get('/metrics', { headers: { Accept: 'text/plain' } });
+    const refused = /kplane_connections_closed_total\{reason="per_ip_limit"\} (\d+)/.exec(m.text);
+    assert.ok(Number(refused?.[1]) >= 1, `per_ip_limit closes: ${refused?.[1]}`);
   });
 });

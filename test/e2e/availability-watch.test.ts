@@ -78,6 +78,8 @@ describe('slow watchers', () => {
       const g = /apiserver_registered_watchers\{group="",resource="configmaps"\} (\d+)/.exec(m.text);
       return [g?.[1] === '1', `registered configmap watchers: ${g?.[1]}`];
     }, WAIT);
+    const m = await http.get('/metrics', { headers: { Accept: 'text/plain' } });
+    assert.match(m.text, /apiserver_terminated_watchers_total\{group="",resource="configmaps"\} 1\b/);
     reader?.destroy();
     reading.destroy();
   });

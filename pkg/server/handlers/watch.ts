@@ -6,6 +6,7 @@ import { groupVersion } from '../../../apis/resource.ts';
 import { newBadRequest, StatusError } from '../../apierrors/errors.ts';
 import { isStorageError } from '../../storage/errors.ts';
 import type { WatchEvent } from '../../storage/interface.ts';
+import { availabilityMetrics } from '../httpx/availability-metrics.ts';
 import { EventStream } from '../httpx/event-stream.ts';
 import { acceptedForm } from '../httpx/negotiate.ts';
 import { toStatusError } from '../httpx/respond.ts';
@@ -76,6 +77,7 @@ export async function handleWatch(ctx: HandlerContext): Promise<void> {
     stream.write(eventLine(type, object));
     const state = await stream.settle();
     if (state === 'slow') {
+      availabilityMetrics().watcherTerminated(def.group, def.plural);
       ctx.logger.warn('watch closed: the client does not read fast enough', {
         path: url.pathname,
         user: ctx.user.username,
