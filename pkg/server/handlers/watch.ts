@@ -1,7 +1,8 @@
 // Watch streams: newline-delimited JSON events ({"type","object"}), synthetic ADDED events
 // for "" / "0", replay after resourceVersion N, 410 Expired as an ERROR event, bookmarks,
 // label/field selector transitions (an object leaving the selector is DELETED for this
-// watcher), Table-encoded objects for kubectl, and timeoutSeconds.
+// watcher), Table-encoded objects for kubectl, and timeoutSeconds. Events are written with
+// backpressure (httpx/event-stream.ts): a client that stops reading is disconnected.
 import { groupVersion } from '../../../apis/resource.ts';
 import { newBadRequest, StatusError } from '../../apierrors/errors.ts';
 import { isStorageError } from '../../storage/errors.ts';
