@@ -86,9 +86,13 @@ export class SecureServing {
     this.server.keepAliveTimeout = 65_000;
     this.server.maxConnections = limits.maxConnections;
     this.server.on('connection', (s: Socket) => this.admit(s));
+    this.server.prependListener('secureConnection', (s: Socket) => keepParserOffTheHandle(s));
     this.server.on('drop', (d?: { remoteAddress?: string }) => this.logger.debug('connection dropped: too many connections', { remote: d?.remoteAddress }));
     this.server.on('tlsClientError', (err) => this.logger.debug('TLS handshake failed', { err: err.message }));
-    this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket));
+    this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      this.logger.debug('HTTP client error', { code: err.code, err: err.message });
+      answerClientError(err, socket);
+    });
   }
 
   /** Count a new TCP connection against its address; refuse (close) it beyond the cap. */
@@ -140,4 +144,16 @@ export class SecureServing {
     await closed;
     clearTimeout(timer);
   }
+}
+
+/**
+ * Node's HTTP server normally feeds a TLS socket's stream handle straight into its parser and,
+ * under write backpressure, pauses that parser while decrypted bytes can still arrive: the
+ * next request on a keep-alive connection (typically right after a large response) then fails
+ * with HPE_PAUSED and the client gets a reset. Marking the handle as taken makes the server use
+ * the socket's 'data' events instead, where pausing is honoured.
+ */
+function keepParserOffTheHandle(s: Socket): void {
+  const handle = (s as Socket & { _handle?: { _consumed?: boolean } | null })._handle;
+  if (handle) handle._consumed = true;
 }

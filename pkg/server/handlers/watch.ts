@@ -74,8 +74,8 @@ export async function handleWatch(ctx: HandlerContext): Promise<void> {
   startStream(ctx, asTable);
   const stream = new EventStream(res);
   // Write one event, then wait while the client is behind; false ends the watch.
-  const emit = async (type: OutType, object: Record<string, unknown>): Promise<boolean> => {
-    stream.write(eventLine(type, object));
+  const emit = async (type: OutType, objectJSON: string): Promise<boolean> => {
+    stream.write(eventLine(type, objectJSON));
     const state = await stream.settle();
     if (state === 'slow') {
       availabilityMetrics().watcherTerminated(def.group, def.plural);
@@ -89,11 +89,11 @@ export async function handleWatch(ctx: HandlerContext): Promise<void> {
     return state === 'ok';
   };
   let headersSent = false;
-  const encode = (obj: KObject): Record<string, unknown> => {
-    if (!asTable) return withTypeMeta(ctx, obj);
+  const encode = (obj: KObject): string => {
+    if (!asTable) return sharedJSON(obj, () => withTypeMeta(ctx, obj));
     const t = toTable(def, [obj], { includeObject, now: ctx.now(), noHeaders: headersSent });
     headersSent = true;
-    return t as unknown as Record<string, unknown>;
+    return JSON.stringify(t);
   };
 
   let closed = false;
@@ -115,7 +115,8 @@ export async function handleWatch(ctx: HandlerContext): Promise<void> {
       for await (const ev of watcher) {
         if (closed) break;
         if (ev.type === 'BOOKMARK') {
-          if (bookmarks && !(await emit('BOOKMARK', { kind: def.kind, apiVersion: groupVersion(def), metadata: { resourceVersion: String(ev.revision) } }))) break;
+          const mark = { kind: def.kind, apiVersion: groupVersion(def), metadata: { resourceVersion: String(ev.revision) } };
+          if (bookmarks && !(await emit('BOOKMARK', JSON.stringify(mark)))) break;
           continue;
         }
         const out = project(ev, filter.matches);
@@ -142,14 +143,30 @@ function startStream(ctx: HandlerContext, asTable: boolean): void {
   ctx.res.flushHeaders();
 }
 
-function eventLine(type: OutType, object: Record<string, unknown>): string {
-  return JSON.stringify({ type, object }) + '\n';
+function eventLine(type: OutType, objectJSON: string): string {
+  return `{"type":"${type}","object":${objectJSON}}\n`;
+}
+
+/**
+ * The JSON of an object, encoded once for every watcher that sends it: the watch cache hands
+ * the same (immutable) object to all of them, so N watchers of a large object cost one
+ * encoding and one string, not N.
+ */
+const encodedObjects = new WeakMap<object, string>();
+
+function sharedJSON(obj: KObject, wire: () => Record<string, unknown>): string {
+  let json = encodedObjects.get(obj);
+  if (json === undefined) {
+    json = JSON.stringify(wire());
+    encodedObjects.set(obj, json);
+  }
+  return json;
 }
 
 /** A single event outside the stream's flow control (the last one before the end). */
 function writeEvent(ctx: HandlerContext, type: OutType, object: Record<string, unknown>): void {
   if (ctx.res.writableEnded || ctx.res.destroyed) return;
-  ctx.res.write(eventLine(type, object));
+  ctx.res.write(eventLine(type, JSON.stringify(object)));
 }
 
 /**
