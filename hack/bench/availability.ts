@@ -132,6 +132,16 @@ async function main(): Promise<void> {
   let peakRss = 0;
   const start = performance.now();
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, memoryOf(pid).rssMiB)), 500);
+  // Where the memory is: V8 heap vs buffers outside it (socket writes, TLS), from /metrics.
+  let peakHeap = 0;
+  let peakExternal = 0;
+  const metricSampler = setInterval(() => {
+    void admin.get('/metrics', { headers: { Accept: 'text/plain' } }).then((m) => {
+      const value = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(m.text)?.[1] ?? 0) / MiB;
+      peakHeap = Math.max(peakHeap, value('nodejs_heap_size_used_bytes'));
+      peakExternal = Math.max(peakExternal, value('nodejs_external_memory_bytes'));
+    }, () => undefined);
+  }, 2000);
   while (performance.now() - start < durationMs) {
     const t0 = performance.now();
     const r = await admin.get(`${CM}/small`).catch(() => undefined);
@@ -140,9 +150,12 @@ async function main(): Promise<void> {
     await sleep(20);
   }
   clearInterval(sampler);
+  clearInterval(metricSampler);
   const after = memoryOf(pid);
   stop.abort();
   await Promise.race([Promise.all(hostile), sleep(10_000)]);
+  await sleep(10_000);
+  const settled = memoryOf(pid);
 
   const stats = summarize(latencies, performance.now() - start);
   process.stdout.write(
@@ -158,8 +171,11 @@ async function main(): Promise<void> {
       formatTable(['server memory', 'MiB'], [
         ['RSS before', before.rssMiB.toFixed(0)],
         ['RSS peak (sampled)', peakRss.toFixed(0)],
-        ['RSS after', after.rssMiB.toFixed(0)],
+        ['RSS at the end of the soak', after.rssMiB.toFixed(0)],
+        ['RSS 10 s after the hostile clients stopped', settled.rssMiB.toFixed(0)],
         ['VmHWM (peak RSS)', after.peakMiB.toFixed(0)],
+        ['V8 heap used, peak sampled', peakHeap.toFixed(0)],
+        ['external (Buffers), peak sampled', peakExternal.toFixed(0)],
       ]) +
       '\n\n' +
       formatTable(['hostile clients', 'count'], Object.entries(tally).sort().map(([k, v]) => [k, v])) +

@@ -74,8 +74,8 @@ export async function handleWatch(ctx: HandlerContext): Promise<void> {
   startStream(ctx, asTable);
   const stream = new EventStream(res);
   // Write one event, then wait while the client is behind; false ends the watch.
-  const emit = async (type: OutType, objectJSON: string): Promise<boolean> => {
-    stream.write(eventLine(type, objectJSON));
+  const emit = async (type: OutType, line: Buffer): Promise<boolean> => {
+    stream.write(line);
     const state = await stream.settle();
     if (state === 'slow') {
       availabilityMetrics().watcherTerminated(def.group, def.plural);
@@ -89,11 +89,11 @@ export async function handleWatch(ctx: HandlerContext): Promise<void> {
     return state === 'ok';
   };
   let headersSent = false;
-  const encode = (obj: KObject): string => {
-    if (!asTable) return sharedJSON(obj, () => withTypeMeta(ctx, obj));
+  const encode = (type: OutType, obj: KObject): Buffer => {
+    if (!asTable) return sharedLine(type, obj, () => withTypeMeta(ctx, obj));
     const t = toTable(def, [obj], { includeObject, now: ctx.now(), noHeaders: headersSent });
     headersSent = true;
-    return JSON.stringify(t);
+    return Buffer.from(eventLine(type, JSON.stringify(t)));
   };
 
   let closed = false;
@@ -110,17 +110,17 @@ export async function handleWatch(ctx: HandlerContext): Promise<void> {
 
   try {
     let live = true;
-    for (const obj of initial) if (!(live = await emit('ADDED', encode(obj)))) break;
+    for (const obj of initial) if (!(live = await emit('ADDED', encode('ADDED', obj)))) break;
     if (live) {
       for await (const ev of watcher) {
         if (closed) break;
         if (ev.type === 'BOOKMARK') {
           const mark = { kind: def.kind, apiVersion: groupVersion(def), metadata: { resourceVersion: String(ev.revision) } };
-          if (bookmarks && !(await emit('BOOKMARK', JSON.stringify(mark)))) break;
+          if (bookmarks && !(await emit('BOOKMARK', Buffer.from(eventLine('BOOKMARK', JSON.stringify(mark)))))) break;
           continue;
         }
         const out = project(ev, filter.matches);
-        if (out && !(await emit(out.type, encode(out.object)))) break;
+        if (out && !(await emit(out.type, encode(out.type, out.object)))) break;
       }
     }
   } catch (err) {
@@ -148,19 +148,19 @@ function eventLine(type: OutType, objectJSON: string): string {
 }
 
 /**
- * The JSON of an object, encoded once for every watcher that sends it: the watch cache hands
- * the same (immutable) object to all of them, so N watchers of a large object cost one
- * encoding and one string, not N.
+ * An event's bytes, encoded once for every watcher that sends it: the watch cache hands the
+ * same (immutable) object to all of them, so N watchers of a large object share one encoding
+ * and one Buffer instead of making N strings and N copies of it.
  */
-const encodedObjects = new WeakMap<object, string>();
+const encodedEvents = new WeakMap<object, Partial<Record<OutType, Buffer>>>();
 
-function sharedJSON(obj: KObject, wire: () => Record<string, unknown>): string {
-  let json = encodedObjects.get(obj);
-  if (json === undefined) {
-    json = JSON.stringify(wire());
-    encodedObjects.set(obj, json);
+function sharedLine(type: OutType, obj: KObject, wire: () => Record<string, unknown>): Buffer {
+  let lines = encodedEvents.get(obj);
+  if (lines === undefined) {
+    lines = {};
+    encodedEvents.set(obj, lines);
   }
-  return json;
+  return (lines[type] ??= Buffer.from(eventLine(type, JSON.stringify(wire()))));
 }
 
 /** A single event outside the stream's flow control (the last one before the end). */

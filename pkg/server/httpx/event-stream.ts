@@ -35,7 +35,7 @@ export class EventStream {
   }
 
   /** Write one line; false when the stream is already over. */
-  write(line: string): boolean {
+  write(line: string | Buffer): boolean {
     if (this.res.writableEnded || this.res.destroyed) return false;
     this.res.write(line);
     if (this.res.writableLength > this.peakBuffered) this.peakBuffered = this.res.writableLength;
