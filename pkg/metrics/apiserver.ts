@@ -83,11 +83,11 @@ export class APIServerMetrics implements RequestMetrics, AvailabilityMetrics {
     });
     this.closedConnections = new Counter({
       name: 'kplane_connections_closed_total',
-      help: 'Connections closed by an availability bound: linger_bytes / linger_deadline (an unread request body too large or too slow after the answer), per_ip_limit (too many connections from one address).',
+      help: 'Connections closed by an availability bound: linger_bytes / linger_deadline (an unread request body too large or too slow after the answer), per_ip_limit (too many connections from one address), max_connections (too many connections in all).',
       labelNames: ['reason'],
       registers,
     });
-    for (const r of ['linger_bytes', 'linger_deadline', 'per_ip_limit'] as const) this.closedConnections.labels(r).inc(0);
+    for (const r of ['linger_bytes', 'linger_deadline', 'per_ip_limit', 'max_connections'] as const) this.closedConnections.labels(r).inc(0);
   }
 
   begin(info: RequestInfo | undefined, method: string): (code: number) => void {

@@ -87,7 +87,10 @@ export class SecureServing {
     this.server.maxConnections = limits.maxConnections;
     this.server.on('connection', (s: Socket) => this.admit(s));
     this.server.prependListener('secureConnection', (s: Socket) => keepParserOffTheHandle(s));
-    this.server.on('drop', (d?: { remoteAddress?: string }) => this.logger.debug('connection dropped: too many connections', { remote: d?.remoteAddress }));
+    this.server.on('drop', (d?: { remoteAddress?: string }) => {
+      availabilityMetrics().connectionClosed('max_connections');
+      this.logger.debug('connection dropped: too many connections', { remote: d?.remoteAddress });
+    });
     this.server.on('tlsClientError', (err) => this.logger.debug('TLS handshake failed', { err: err.message }));
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
       this.logger.debug('HTTP client error', { code: err.code, err: err.message });
