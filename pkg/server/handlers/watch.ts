@@ -15,6 +15,7 @@ import { asKObject, type KObject } from '../registry/object.ts';
 import { toTable } from '../table/index.ts';
 import type { HandlerContext } from './context.ts';
 import { buildFilter } from './filter.ts';
+import { eventLine, SharedEventLines } from './watch-encoding.ts';
 import { listFromCache } from './cached-list.ts';
 import { includeObjectOf, listMatching, scopeOf, withTypeMeta } from './read.ts';
 
@@ -90,7 +91,7 @@ export async function handleWatch(ctx: HandlerContext): Promise<void> {
   };
   let headersSent = false;
   const encode = (type: OutType, obj: KObject): Buffer => {
-    if (!asTable) return sharedLine(type, obj, () => withTypeMeta(ctx, obj));
+    if (!asTable) return sharedLines.get(type, obj, () => withTypeMeta(ctx, obj));
     const t = toTable(def, [obj], { includeObject, now: ctx.now(), noHeaders: headersSent });
     headersSent = true;
     return Buffer.from(eventLine(type, JSON.stringify(t)));
@@ -143,25 +144,8 @@ function startStream(ctx: HandlerContext, asTable: boolean): void {
   ctx.res.flushHeaders();
 }
 
-function eventLine(type: OutType, objectJSON: string): string {
-  return `{"type":"${type}","object":${objectJSON}}\n`;
-}
-
-/**
- * An event's bytes, encoded once for every watcher that sends it: the watch cache hands the
- * same (immutable) object to all of them, so N watchers of a large object share one encoding
- * and one Buffer instead of making N strings and N copies of it.
- */
-const encodedEvents = new WeakMap<object, Partial<Record<OutType, Buffer>>>();
-
-function sharedLine(type: OutType, obj: KObject, wire: () => Record<string, unknown>): Buffer {
-  let lines = encodedEvents.get(obj);
-  if (lines === undefined) {
-    lines = {};
-    encodedEvents.set(obj, lines);
-  }
-  return (lines[type] ??= Buffer.from(eventLine(type, JSON.stringify(wire()))));
-}
+/** Recent events' lines, shared by all watchers (16 MiB: a few versions of large objects). */
+const sharedLines = new SharedEventLines(16 * 1024 * 1024);
 
 /** A single event outside the stream's flow control (the last one before the end). */
 function writeEvent(ctx: HandlerContext, type: OutType, object: Record<string, unknown>): void {
