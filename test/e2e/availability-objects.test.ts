@@ -84,6 +84,15 @@ for (const backend of ['sqlite', 'etcd'] as const) {
       assertTooLarge(await http.put('/apis/apps/v1/namespaces/default/deployments/st/status', status), 'status update');
     });
 
+    test('an apply body nested deeper than 512 levels in block-style YAML is 400, like JSON', async () => {
+      let yaml = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\n  annotations:\n    x: "1"\nextra:\n';
+      for (let i = 0; i < 600; i++) yaml += `${' '.repeat(2 * i + 2)}k:\n`;
+      const r = await http.patch(`${CM}/deep?fieldManager=t`, yaml, 'application/apply-patch+yaml');
+      assert.equal(r.status, 400, r.text.slice(0, 300));
+      assert.match(r.json.message, /nests deeper than 512 levels/);
+      assert.equal((await http.get(`${CM}/deep`)).status, 404);
+    });
+
     test('a list of many large objects is served, streamed', async () => {
       const n = 12;
       for (let i = 0; i < n; i++) {
