@@ -13,6 +13,9 @@ import { OpenAPIService } from '../../pkg/server/openapi/index.ts';
 import { Registry } from '../../pkg/server/registry/registry.ts';
 import { APIServer } from '../../pkg/server/server.ts';
 import { SecureServing } from '../../pkg/server/serving.ts';
+import { setBodyTimeout } from '../../pkg/server/httpx/body.ts';
+import { setAvailabilityMetrics } from '../../pkg/server/httpx/availability-metrics.ts';
+import { parseDuration } from '../../pkg/options/duration.ts';
 import type { Storage } from '../../pkg/storage/interface.ts';
 import { type KplaneMetrics, newKplaneMetrics } from '../../pkg/metrics/index.ts';
 import { ShutdownState } from '../../pkg/server/shutdown.ts';
@@ -27,7 +30,6 @@ import { lifecyclePauseFromEnv } from './test-hooks.ts';
 import type { SecurityServices } from '../../pkg/server/authz/services.ts';
 import type { InflightLimits } from '../../pkg/server/filters/inflight.ts';
 import { type AuditSink, LogFileAuditSink } from '../../pkg/server/audit/sink.ts';
-import { parseDuration } from '../../pkg/options/duration.ts';
 
 export const TYPES = {
   Options: Symbol('Options'),
@@ -72,7 +74,10 @@ export function buildContainer(o: StartOptions, logger: Logger = newLogger({ for
   c.bind<StartOptions>(TYPES.Options).toConstantValue(o);
   c.bind<Logger>(TYPES.Logger).toConstantValue(logger);
   c.bind<Storage>(TYPES.Storage).toDynamicValue(() => openStorage(o));
-  c.bind<KplaneMetrics>(TYPES.Metrics).toConstantValue(newKplaneMetrics(ALL_RESOURCES.map((r) => ({ group: r.group, plural: r.plural }))));
+  const metrics = newKplaneMetrics(ALL_RESOURCES.map((r) => ({ group: r.group, plural: r.plural })));
+  c.bind<KplaneMetrics>(TYPES.Metrics).toConstantValue(metrics);
+  // Slow watchers closed, connections cut by a bound (pkg/server/httpx/availability-metrics.ts).
+  setAvailabilityMetrics(metrics.apiserver);
   // Every storage call is timed (pkg/metrics/storage.ts), whichever backend was opened.
   c.onActivation<Storage>(TYPES.Storage, (ctx, storage) => ctx.get<KplaneMetrics>(TYPES.Metrics).storage.wrap(storage));
   c.bind<ShutdownState>(TYPES.Shutdown).toConstantValue(new ShutdownState());
@@ -116,9 +121,23 @@ export function buildContainer(o: StartOptions, logger: Logger = newLogger({ for
   });
   c.bind<SecureServing>(TYPES.Serving).toDynamicValue(async (ctx) => {
     const m = ctx.get<ServingMaterial>(TYPES.ServingMaterial);
+    const bodyTimeoutMs = parseDuration(o['request-body-timeout'])!;
+    setBodyTimeout(bodyTimeoutMs);
     return new SecureServing(
       await ctx.getAsync<APIServer>(TYPES.APIServer),
-      { bindAddress: o['bind-address'], port: o['secure-port'], certPem: m.serving.certPem, keyPem: m.serving.keyPem, caPem: m.ca.certPem },
+      {
+        bindAddress: o['bind-address'],
+        port: o['secure-port'],
+        certPem: m.serving.certPem,
+        keyPem: m.serving.keyPem,
+        caPem: m.ca.certPem,
+        limits: {
+          maxConnections: o['max-connections'],
+          maxConnectionsPerIP: o['max-connections-per-ip'],
+          // The backstop must not cut a body before the handlers' own deadline answers 408.
+          requestTimeoutMs: Math.max(60_000, bodyTimeoutMs + 30_000),
+        },
+      },
       logger,
     );
   });

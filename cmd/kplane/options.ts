@@ -31,9 +31,13 @@ export const START_FLAGS: Record<string, FlagSpec> = {
   'shutdown-grace-period': { type: 'string', description: 'after SIGTERM, how long in-flight requests may take before connections are cut', default: '3s' },
   controllers: { type: 'string', description: 'controllers to run in-process: * (all), - (none) or a comma-separated list', default: '*' },
   'syncer-image': { type: 'string', description: 'syncer image for Deployments kplane applies to physical clusters', default: DEFAULT_SYNCER_IMAGE },
+  'max-connections': { type: 'string', description: 'open client connections in total; more are closed at once', default: '8192' },
+  'max-connections-per-ip': { type: 'string', description: 'open client connections from one remote address', default: '1024' },
+  'request-body-timeout': { type: 'string', description: 'how long a client may take to send a request body (408 after)', default: '30s' },
   help: { type: 'boolean', short: 'h', description: 'show this help' },
 };
 
+const count = z.string().regex(/^\d+$/, 'must be a positive integer').transform(Number).pipe(z.number().int().min(1));
 const duration = z.string().refine((s) => parseDuration(s) !== undefined, { message: 'must be a duration such as 60s or 1m30s' });
 
 export const startOptionsSchema = z
@@ -59,12 +63,7 @@ export const startOptionsSchema = z
     'token-auth-file': z.string().optional(),
     'audit-log-path': z.string().min(1).optional(),
     'request-timeout': duration.refine((s) => parseDuration(s)! > 0, { message: 'must be more than 0' }).default('60s'),
-    'max-requests-inflight': z
-      .string()
-      .regex(/^\d+$/, 'must be a positive integer')
-      .transform(Number)
-      .pipe(z.number().int().min(1))
-      .default(400),
+    'max-requests-inflight': count.default(400),
     'log-format': z.enum(['json', 'text']).default('json'),
     'log-level': z.enum(['error', 'warn', 'info', 'debug']).default('info'),
     v: z.string().regex(/^\d+$/, 'must be a non-negative integer').transform(Number).optional(),
@@ -72,6 +71,9 @@ export const startOptionsSchema = z
     'shutdown-grace-period': duration.default('3s'),
     controllers: z.string().default('*'),
     'syncer-image': z.string().min(1).default(DEFAULT_SYNCER_IMAGE),
+    'max-connections': count.default(8192),
+    'max-connections-per-ip': count.default(1024),
+    'request-body-timeout': duration.default('30s'),
     help: z.boolean().optional(),
   })
   .refine((o) => { try { enabledControllers(o.controllers); return true; } catch { return false; } }, {

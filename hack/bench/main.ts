@@ -19,6 +19,7 @@ export const BENCHMARKS: Record<string, BenchEntry> = {
   reconcile: { file: 'reconcile.ts', what: 'SyncTarget cold start, writes per idle reconcile, staleness detection latency' },
   watch: { file: 'watch.ts', what: 'watch fan-out: 1,000 watchers over 100 workspaces vs a bare node:http broadcaster' },
   memory: { file: 'memory.ts', what: 'kplane server memory per SyncTarget' },
+  availability: { file: 'availability.ts', what: 'soak: tricklers, non-reading watchers, amplifying patches, 1,000 watches; ordinary p99 and peak RSS' },
 };
 
 function usage(): string {

@@ -5,6 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { RequestMetrics } from '../server/filters/metrics.ts';
+import type { AvailabilityMetrics, ConnectionCloseReason } from '../server/httpx/availability-metrics.ts';
 import type { RequestInfo } from '../server/request/requestinfo.ts';
 import { exposition, type MetricsRegistry } from './registry.ts';
 
@@ -33,13 +34,15 @@ export interface ServedResource {
 
 type RequestLabels = 'verb' | 'group' | 'resource' | 'subresource' | 'code';
 
-export class APIServerMetrics implements RequestMetrics {
+export class APIServerMetrics implements RequestMetrics, AvailabilityMetrics {
   private readonly registry: MetricsRegistry;
   private readonly served: Set<string>;
   private readonly total: Counter<RequestLabels>;
   private readonly duration: Histogram<'verb' | 'group' | 'resource' | 'subresource'>;
   private readonly inflight: Gauge<'request_kind'>;
   private readonly watchers: Gauge<'group' | 'resource'>;
+  private readonly terminatedWatchers: Counter<'group' | 'resource'>;
+  private readonly closedConnections: Counter<'reason'>;
 
   constructor(registry: MetricsRegistry, served: ServedResource[]) {
     this.registry = registry;
@@ -72,6 +75,19 @@ export class APIServerMetrics implements RequestMetrics {
       labelNames: ['group', 'resource'],
       registers,
     });
+    this.terminatedWatchers = new Counter({
+      name: 'apiserver_terminated_watchers_total',
+      help: 'Watches closed because the client did not read fast enough, by group and resource.',
+      labelNames: ['group', 'resource'],
+      registers,
+    });
+    this.closedConnections = new Counter({
+      name: 'kplane_connections_closed_total',
+      help: 'Connections closed by an availability bound: linger_bytes / linger_deadline (an unread request body too large or too slow after the answer), per_ip_limit (too many connections from one address), max_connections (too many connections in all).',
+      labelNames: ['reason'],
+      registers,
+    });
+    for (const r of ['linger_bytes', 'linger_deadline', 'per_ip_limit', 'max_connections'] as const) this.closedConnections.labels(r).inc(0);
   }
 
   begin(info: RequestInfo | undefined, method: string): (code: number) => void {
@@ -89,6 +105,15 @@ export class APIServerMetrics implements RequestMetrics {
       endTimer?.();
       this.total.labels({ ...labels, code: String(code) }).inc();
     };
+  }
+
+  watcherTerminated(group: string, resource: string): void {
+    const known = this.served.has(`${group}/${resource}`);
+    this.terminatedWatchers.labels(known ? group : '', known ? resource : 'unknown').inc();
+  }
+
+  connectionClosed(reason: ConnectionCloseReason): void {
+    this.closedConnections.labels(reason).inc();
   }
 
   async serve(res: ServerResponse): Promise<void> {

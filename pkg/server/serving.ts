@@ -1,10 +1,42 @@
 // SecureServing runs an APIServer on HTTPS (TLS 1.2+) with the CA and serving certificate
 // from pkg/certs, and shuts it down gracefully: stop accepting, end watches, drain.
+//
+// It also bounds what a hostile client can hold at the connection level (docs/security.md,
+// "Availability"): a global connection cap, a per-address connection cap, handshake, header
+// and request-receipt timeouts, and the lingering close of unread bodies (httpx/linger.ts).
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Logger } from '../log/logger.ts';
 import type { APIServer } from './server.ts';
 import { answerClientError } from './filters/clienterror.ts';
+import { availabilityMetrics } from './httpx/availability-metrics.ts';
+import { DEFAULT_LINGER, type LingerOptions, lingerUnreadBody } from './httpx/linger.ts';
+
+export interface ConnectionLimits {
+  /** Open connections in total; beyond it new connections are closed at once. */
+  maxConnections: number;
+  /** Open connections from one remote address. */
+  maxConnectionsPerIP: number;
+  /**
+   * Time to receive a whole request (headers and body; a watch's request is complete once its
+   * headers are in, so this never ends a watch). Backstop behind the handlers' body deadline.
+   */
+  requestTimeoutMs: number;
+  /** Time to receive the request headers (slowloris). */
+  headersTimeoutMs: number;
+  /** Time for the TLS handshake. */
+  handshakeTimeoutMs: number;
+  linger: LingerOptions;
+}
+
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  maxConnections: 8192,
+  maxConnectionsPerIP: 1024,
+  requestTimeoutMs: 60_000,
+  headersTimeoutMs: 30_000,
+  handshakeTimeoutMs: 10_000,
+  linger: DEFAULT_LINGER,
+};
 
 export interface ServingOptions {
   bindAddress: string;
@@ -12,6 +44,7 @@ export interface ServingOptions {
   certPem: string;
   keyPem: string;
   caPem: string;
+  limits?: Partial<ConnectionLimits>;
 }
 
 export class SecureServing {
@@ -19,12 +52,17 @@ export class SecureServing {
   private readonly api: APIServer;
   private readonly logger: Logger;
   private readonly opts: ServingOptions;
+  private readonly limits: ConnectionLimits;
   private readonly sockets = new Set<Socket>();
+  private readonly perIP = new Map<string, number>();
 
   constructor(api: APIServer, opts: ServingOptions, logger: Logger) {
     this.api = api;
     this.opts = opts;
     this.logger = logger;
+    const limits = { ...DEFAULT_CONNECTION_LIMITS, ...opts.limits };
+    limits.linger = { ...limits.linger, onCut: (why) => availabilityMetrics().connectionClosed(why === 'bytes' ? 'linger_bytes' : 'linger_deadline') };
+    this.limits = limits;
     this.server = createServer(
       {
         cert: opts.certPem,
@@ -34,19 +72,55 @@ export class SecureServing {
         // Client certificates are optional: they are one way to authenticate.
         requestCert: true,
         rejectUnauthorized: false,
+        handshakeTimeout: limits.handshakeTimeoutMs,
       },
-      (req, res) => void api.handle(req, res),
+      (req, res) => {
+        lingerUnreadBody(req, res, limits.linger);
+        void api.handle(req, res);
+      },
     );
-    // Slow clients (slowloris) must not hold sockets forever.
-    this.server.headersTimeout = 30_000;
-    this.server.requestTimeout = 0; // watches are long-lived; bodies are bounded by size instead
+    // Slow clients (slowloris) must not hold sockets forever. requestTimeout covers receiving
+    // the request only, so long-running watches are not affected by it.
+    this.server.headersTimeout = limits.headersTimeoutMs;
+    this.server.requestTimeout = limits.requestTimeoutMs;
     this.server.keepAliveTimeout = 65_000;
-    this.server.on('connection', (s: Socket) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
+    this.server.maxConnections = limits.maxConnections;
+    this.server.on('connection', (s: Socket) => this.admit(s));
+    this.server.prependListener('secureConnection', (s: Socket) => keepParserOffTheHandle(s));
+    this.server.on('drop', (d?: { remoteAddress?: string }) => {
+      availabilityMetrics().connectionClosed('max_connections');
+      this.logger.debug('connection dropped: too many connections', { remote: d?.remoteAddress });
     });
     this.server.on('tlsClientError', (err) => this.logger.debug('TLS handshake failed', { err: err.message }));
-    this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket));
+    this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      this.logger.debug('HTTP client error', { code: err.code, err: err.message });
+      answerClientError(err, socket);
+    });
+  }
+
+  /** Count a new TCP connection against its address; refuse (close) it beyond the cap. */
+  private admit(s: Socket): void {
+    const ip = s.remoteAddress ?? '';
+    const n = (this.perIP.get(ip) ?? 0) + 1;
+    if (n > this.limits.maxConnectionsPerIP) {
+      availabilityMetrics().connectionClosed('per_ip_limit');
+      this.logger.debug('connection refused: too many connections from one address', { remote: ip });
+      s.destroy();
+      return;
+    }
+    this.perIP.set(ip, n);
+    this.sockets.add(s);
+    s.once('close', () => {
+      this.sockets.delete(s);
+      const left = (this.perIP.get(ip) ?? 1) - 1;
+      if (left <= 0) this.perIP.delete(ip);
+      else this.perIP.set(ip, left);
+    });
+  }
+
+  /** Open connections (tests, metrics). */
+  connections(): number {
+    return this.sockets.size;
   }
 
   async listen(): Promise<{ address: string; port: number }> {
@@ -73,4 +147,16 @@ export class SecureServing {
     await closed;
     clearTimeout(timer);
   }
+}
+
+/**
+ * Node's HTTP server normally feeds a TLS socket's stream handle straight into its parser and,
+ * under write backpressure, pauses that parser while decrypted bytes can still arrive: the
+ * next request on a keep-alive connection (typically right after a large response) then fails
+ * with HPE_PAUSED and the client gets a reset. Marking the handle as taken makes the server use
+ * the socket's 'data' events instead, where pausing is honoured.
+ */
+function keepParserOffTheHandle(s: Socket): void {
+  const handle = (s as Socket & { _handle?: { _consumed?: boolean } | null })._handle;
+  if (handle) handle._consumed = true;
 }

@@ -1,6 +1,6 @@
 // The storage error vocabulary. Storage knows no HTTP: the API server maps these codes
 // to metav1.Status (KeyNotFound→404, KeyExists→409 AlreadyExists, Conflict→409,
-// Expired→410, Unavailable→503, Invalid→400/422).
+// Expired→410, Unavailable→503, Invalid→400/422, TooLarge→413).
 
 export type StorageErrorCode =
   | 'KeyNotFound'
@@ -9,6 +9,7 @@ export type StorageErrorCode =
   | 'Expired'
   | 'InvalidContinue'
   | 'InvalidObject'
+  | 'TooLarge'
   | 'Unavailable'
   | 'Closed';
 

@@ -47,6 +47,11 @@ export interface WatchEvent {
   prevObject?: StoredObject;
   /** Revision of this change (for BOOKMARK: the revision everything up to is delivered). */
   revision: number;
+  /**
+   * Encoded bytes of object and prevObject, when the backend knows them: lets a watch cache
+   * bound its memory in bytes, not only in events.
+   */
+  size?: number;
 }
 
 export interface WatchOptions {

@@ -5,7 +5,19 @@ import { isDeepStrictEqual } from 'node:util';
 import { StorageError } from './errors.ts';
 import type { StoredObject } from './interface.ts';
 
-/** Serialize obj for storage without metadata.resourceVersion. Throws InvalidObject for non-objects. */
+/**
+ * The largest encoded object either backend stores: etcd's default request limit
+ * (--max-request-bytes, 1.5 MiB), which kube-apiserver inherits. SQLite has no such limit of
+ * its own; enforcing the same one here means no write path (create, update, any patch, apply,
+ * status) can grow an object past what every reader — lists, watches, the watch cache,
+ * informers — can hold, on either backend.
+ */
+export const MAX_OBJECT_BYTES = 1536 * 1024;
+
+/**
+ * Serialize obj for storage without metadata.resourceVersion. Throws InvalidObject for
+ * non-objects and TooLarge past MAX_OBJECT_BYTES. Every backend write goes through here.
+ */
 export function encodeObject(key: string, obj: StoredObject): string {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
     throw new StorageError('InvalidObject', key, `object for ${key} must be a JSON object`);
@@ -16,11 +28,25 @@ export function encodeObject(key: string, obj: StoredObject): string {
     const { resourceVersion: _dropped, ...rest } = meta;
     toStore = { ...obj, metadata: rest };
   }
+  let json: string;
   try {
-    return JSON.stringify(toStore);
+    json = JSON.stringify(toStore);
   } catch (err) {
+    // Past V8's maximum string length: too large by any measure.
+    if (err instanceof RangeError) throw tooLarge(key, undefined);
     throw new StorageError('InvalidObject', key, `object for ${key} is not serializable as JSON`, { cause: err });
   }
+  // Bytes, not UTF-16 units; the cheap length check spares the byte count for small objects.
+  if (json.length * 3 > MAX_OBJECT_BYTES) {
+    const bytes = Buffer.byteLength(json);
+    if (bytes > MAX_OBJECT_BYTES) throw tooLarge(key, bytes);
+  }
+  return json;
+}
+
+function tooLarge(key: string, bytes: number | undefined): StorageError {
+  const size = bytes === undefined ? 'too large to encode' : `${bytes} bytes`;
+  return new StorageError('TooLarge', key, `the object is ${size} when stored, limit is ${MAX_OBJECT_BYTES}`);
 }
 
 /** Parse stored bytes into a fresh object whose metadata.resourceVersion is the given revision. */

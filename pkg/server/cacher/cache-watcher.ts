@@ -12,6 +12,8 @@ export interface CacheWatcherOptions {
   progressNotify: boolean;
   /** Queued events before the watch is ended as too slow (Expired, the client re-lists). */
   maxQueue: number;
+  /** Queued bytes (events' encoded sizes) before the watch is ended as too slow. */
+  maxQueueBytes?: number;
   onClose: (w: CacheWatcher) => void;
 }
 
@@ -19,6 +21,8 @@ export class CacheWatcher implements Watcher {
   readonly prefix: string;
   readonly progressNotify: boolean;
   private readonly maxQueue: number;
+  private readonly maxQueueBytes: number;
+  private queueBytes = 0;
   private readonly onClose: (w: CacheWatcher) => void;
   private queue: WatchEvent[] = [];
   /** When we last queued anything (ms), to pace the cacher's own bookmarks. */
@@ -33,6 +37,7 @@ export class CacheWatcher implements Watcher {
     this.prefix = opts.prefix;
     this.progressNotify = opts.progressNotify;
     this.maxQueue = opts.maxQueue;
+    this.maxQueueBytes = opts.maxQueueBytes ?? Number.POSITIVE_INFINITY;
     this.onClose = opts.onClose;
     this.lastRevision = opts.fromRevision;
   }
@@ -63,11 +68,15 @@ export class CacheWatcher implements Watcher {
   }
 
   private enqueue(ev: WatchEvent): void {
-    if (this.queue.length >= this.maxQueue) {
-      this.end(new StorageError('Expired', this.prefix, `watch too slow: more than ${this.maxQueue} events queued; re-list and watch again`));
+    // A reader that falls this far behind pins events the ring already let go: end it.
+    const size = ev.size ?? 0;
+    if (this.queue.length >= this.maxQueue || (this.queue.length > 0 && this.queueBytes + size > this.maxQueueBytes)) {
+      const what = this.queue.length >= this.maxQueue ? `${this.maxQueue} events` : `${this.maxQueueBytes} bytes`;
+      this.end(new StorageError('Expired', this.prefix, `watch too slow: more than ${what} queued; re-list and watch again`));
       return;
     }
     this.queue.push(ev);
+    this.queueBytes += size;
     this.lastRevision = ev.revision;
     this.lastSentAt = Date.now();
     this.notify();
@@ -82,9 +91,15 @@ export class CacheWatcher implements Watcher {
     this.notify();
   }
 
+  /** Bytes of the events waiting for the reader (tests, metrics). */
+  get queuedBytes(): number {
+    return this.queueBytes;
+  }
+
   close(): void {
     this.closed = true;
     this.queue = [];
+    this.queueBytes = 0;
     this.end();
   }
 
@@ -99,6 +114,7 @@ export class CacheWatcher implements Watcher {
       if (this.closed) return;
       const next = this.queue.shift();
       if (next) {
+        this.queueBytes -= next.size ?? 0;
         yield next;
         continue;
       }

@@ -38,3 +38,18 @@ test('reset forgets the events and restarts the window', () => {
   assert.equal(ring.windowStart, 9);
   assert.deepEqual(ring.after(0), []);
 });
+
+test('a byte bound evicts the oldest events; the window start follows', () => {
+  const sized = (revision: number, size: number): WatchEvent => ({ ...ev(revision), size });
+  const ring = new EventRing(100, 0, 1000);
+  for (let r = 1; r <= 10; r++) ring.push(sized(r, 300));
+  assert.equal(ring.length, 3, 'only three 300-byte events fit in 1000 bytes');
+  assert.equal(ring.byteSize, 900);
+  assert.equal(ring.windowStart, 7);
+  assert.deepEqual(ring.after(7).map((e) => e.revision), [8, 9, 10]);
+  ring.push(sized(11, 5000));
+  assert.equal(ring.length, 1, 'an event over the bound is still kept, alone');
+  assert.equal(ring.windowStart, 10);
+  ring.reset(20);
+  assert.equal(ring.byteSize, 0);
+});

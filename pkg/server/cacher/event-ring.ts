@@ -1,18 +1,23 @@
-// EventRing: the most recent storage events of one resource, oldest first, bounded by count.
+// EventRing: the most recent storage events of one resource, oldest first, bounded by count
+// and by bytes (events carry their encoded size from the backend): a resource whose objects
+// are large keeps fewer events, never more memory than the byte bound plus one event.
 // windowStart is the revision after which *every* event is held: a watch from a revision
 // >= windowStart can be replayed from memory, an older one cannot.
 import type { WatchEvent } from '../../storage/interface.ts';
 
 export class EventRing {
   readonly capacity: number;
+  readonly maxBytes: number;
+  private bytes = 0;
   private readonly slots: (WatchEvent | undefined)[];
   private head = 0;
   private size = 0;
   #windowStart: number;
 
-  constructor(capacity: number, windowStart: number) {
+  constructor(capacity: number, windowStart: number, maxBytes = Number.POSITIVE_INFINITY) {
     if (capacity < 1) throw new Error('EventRing capacity must be at least 1');
     this.capacity = capacity;
+    this.maxBytes = maxBytes;
     this.slots = new Array<WatchEvent | undefined>(capacity);
     this.#windowStart = windowStart;
   }
@@ -25,25 +30,36 @@ export class EventRing {
     return this.size;
   }
 
+  /** Encoded bytes of the events held (as the backend reported them). */
+  get byteSize(): number {
+    return this.bytes;
+  }
+
   /** Forget everything: after a relist at `revision`, only later events are known. */
   reset(revision: number): void {
     this.slots.fill(undefined);
     this.head = 0;
     this.size = 0;
+    this.bytes = 0;
     this.#windowStart = revision;
   }
 
   /** Append an event (revisions must not decrease); evicts the oldest when full. */
   push(ev: WatchEvent): void {
-    if (this.size === this.capacity) {
-      const oldest = this.slots[this.head]!;
-      this.#windowStart = oldest.revision;
-      this.slots[this.head] = undefined;
-      this.head = (this.head + 1) % this.capacity;
-      this.size--;
-    }
+    const size = ev.size ?? 0;
+    while (this.size === this.capacity || (this.size > 0 && this.bytes + size > this.maxBytes)) this.evictOldest();
     this.slots[(this.head + this.size) % this.capacity] = ev;
     this.size++;
+    this.bytes += size;
+  }
+
+  private evictOldest(): void {
+    const oldest = this.slots[this.head]!;
+    this.#windowStart = oldest.revision;
+    this.bytes -= oldest.size ?? 0;
+    this.slots[this.head] = undefined;
+    this.head = (this.head + 1) % this.capacity;
+    this.size--;
   }
 
   private at(i: number): WatchEvent {

@@ -24,6 +24,16 @@ export interface ResourceCacherOptions {
   ringCapacity?: number;
   /** Events one watcher may have queued before it is ended as too slow. Defaults to 10000. */
   maxWatcherQueue?: number;
+  /**
+   * Encoded bytes of the events kept for replay. Defaults to 64 MiB: a resource of large
+   * objects keeps fewer events instead of thousands of megabyte-sized versions.
+   */
+  ringMaxBytes?: number;
+  /**
+   * Bytes one watcher may have queued before it is ended as too slow. Defaults to ringMaxBytes
+   * (a replay of the whole ring always fits).
+   */
+  maxWatcherQueueBytes?: number;
   logger?: CacherLogger | undefined;
   /** Pause before re-watching after the backend watch broke (doubles up to 5 s). Defaults to 100 ms. */
   retryBaseMs?: number;
@@ -41,6 +51,7 @@ export class ResourceCacher {
   readonly resourcePrefix: string;
   private readonly storage: Storage;
   private readonly maxWatcherQueue: number;
+  private readonly maxWatcherQueueBytes: number;
   private readonly logger: CacherLogger | undefined;
   private readonly retryBaseMs: number;
   private readonly objects = new Map<string, StoredObject>();
@@ -57,16 +68,26 @@ export class ResourceCacher {
   constructor(storage: Storage, resourcePrefix: string, opts: ResourceCacherOptions = {}) {
     this.storage = storage;
     this.resourcePrefix = resourcePrefix;
-    this.ring = new EventRing(opts.ringCapacity ?? 5000, 0);
+    const ringMaxBytes = opts.ringMaxBytes ?? 64 * 1024 * 1024;
+    this.ring = new EventRing(opts.ringCapacity ?? 5000, 0, ringMaxBytes);
     this.maxWatcherQueue = opts.maxWatcherQueue ?? 10_000;
+    this.maxWatcherQueueBytes = Math.max(opts.maxWatcherQueueBytes ?? ringMaxBytes, ringMaxBytes);
     this.logger = opts.logger;
     this.retryBaseMs = opts.retryBaseMs ?? 100;
     this.bookmarkIdleMs = opts.bookmarkIdleMs ?? 2000;
   }
 
   /** For tests and metrics: what the cache holds now. */
-  stats(): { state: State; revision: number; windowStart: number; objects: number; events: number; watchers: number } {
-    return { state: this.state, revision: this.revision, windowStart: this.ring.windowStart, objects: this.objects.size, events: this.ring.length, watchers: this.watchers.size };
+  stats(): { state: State; revision: number; windowStart: number; objects: number; events: number; eventBytes: number; watchers: number } {
+    return {
+      state: this.state,
+      revision: this.revision,
+      windowStart: this.ring.windowStart,
+      objects: this.objects.size,
+      events: this.ring.length,
+      eventBytes: this.ring.byteSize,
+      watchers: this.watchers.size,
+    };
   }
 
   /** Start on first use; resolves once the first list and backend watch are up (or failed). */
@@ -109,6 +130,7 @@ export class ResourceCacher {
       fromRevision,
       progressNotify: opts.progressNotify === true,
       maxQueue: this.maxWatcherQueue,
+      maxQueueBytes: this.maxWatcherQueueBytes,
       onClose: (x) => this.watchers.delete(x),
     });
     // Replay and registration in one synchronous step: nothing can be dispatched in between.

@@ -2,6 +2,7 @@
 import { groupVersion } from '../../../apis/resource.ts';
 import { newBadRequest } from '../../apierrors/errors.ts';
 import { writeJSON } from '../httpx/respond.ts';
+import { writeJSONList } from '../httpx/stream-list.ts';
 import { acceptedForm } from '../httpx/negotiate.ts';
 import type { KObject } from '../registry/object.ts';
 import type { Scope } from '../registry/store.ts';
@@ -109,16 +110,13 @@ export async function handleList(ctx: HandlerContext): Promise<void> {
   const listMeta: Record<string, unknown> = { resourceVersion: String(page.revision) };
   if (page.continue) listMeta.continue = page.continue;
   if (page.remainingItemCount !== undefined) listMeta.remainingItemCount = page.remainingItemCount;
+  // Streamed item by item: a list may be larger than any one string can be (httpx/stream-list.ts).
   if (acceptedForm(ctx.req.headers.accept).table) {
-    const table = toTable(ctx.def, page.items, { includeObject: includeObjectOf(ctx.url), now: ctx.now() });
+    const { rows, ...table } = toTable(ctx.def, page.items, { includeObject: includeObjectOf(ctx.url), now: ctx.now() });
     table.metadata = listMeta;
-    writeJSON(ctx.res, 200, table);
+    await writeJSONList(ctx.res, 200, table, 'rows', rows);
     return;
   }
-  writeJSON(ctx.res, 200, {
-    kind: ctx.def.listKind,
-    apiVersion: groupVersion(ctx.def),
-    metadata: listMeta,
-    items: page.items.map((o) => withTypeMeta(ctx, o)),
-  });
+  const envelope = { kind: ctx.def.listKind, apiVersion: groupVersion(ctx.def), metadata: listMeta };
+  await writeJSONList(ctx.res, 200, envelope, 'items', page.items, (o) => withTypeMeta(ctx, o));
 }

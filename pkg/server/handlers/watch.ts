@@ -1,17 +1,21 @@
 // Watch streams: newline-delimited JSON events ({"type","object"}), synthetic ADDED events
 // for "" / "0", replay after resourceVersion N, 410 Expired as an ERROR event, bookmarks,
 // label/field selector transitions (an object leaving the selector is DELETED for this
-// watcher), Table-encoded objects for kubectl, and timeoutSeconds.
+// watcher), Table-encoded objects for kubectl, and timeoutSeconds. Events are written with
+// backpressure (httpx/event-stream.ts): a client that stops reading is disconnected.
 import { groupVersion } from '../../../apis/resource.ts';
 import { newBadRequest, StatusError } from '../../apierrors/errors.ts';
 import { isStorageError } from '../../storage/errors.ts';
 import type { WatchEvent } from '../../storage/interface.ts';
+import { availabilityMetrics } from '../httpx/availability-metrics.ts';
+import { EventStream } from '../httpx/event-stream.ts';
 import { acceptedForm } from '../httpx/negotiate.ts';
 import { toStatusError } from '../httpx/respond.ts';
 import { asKObject, type KObject } from '../registry/object.ts';
 import { toTable } from '../table/index.ts';
 import type { HandlerContext } from './context.ts';
 import { buildFilter } from './filter.ts';
+import { eventLine, SharedEventLines } from './watch-encoding.ts';
 import { listFromCache } from './cached-list.ts';
 import { includeObjectOf, listMatching, scopeOf, withTypeMeta } from './read.ts';
 
@@ -69,12 +73,28 @@ export async function handleWatch(ctx: HandlerContext): Promise<void> {
   }
 
   startStream(ctx, asTable);
+  const stream = new EventStream(res);
+  // Write one event, then wait while the client is behind; false ends the watch.
+  const emit = async (type: OutType, line: Buffer): Promise<boolean> => {
+    stream.write(line);
+    const state = await stream.settle();
+    if (state === 'slow') {
+      availabilityMetrics().watcherTerminated(def.group, def.plural);
+      ctx.logger.warn('watch closed: the client does not read fast enough', {
+        path: url.pathname,
+        user: ctx.user.username,
+        bufferedBytes: stream.buffered,
+        peakBufferedBytes: stream.peakBuffered,
+      });
+    }
+    return state === 'ok';
+  };
   let headersSent = false;
-  const encode = (obj: KObject): Record<string, unknown> => {
-    if (!asTable) return withTypeMeta(ctx, obj);
+  const encode = (type: OutType, obj: KObject): Buffer => {
+    if (!asTable) return sharedLines.get(type, obj, () => withTypeMeta(ctx, obj));
     const t = toTable(def, [obj], { includeObject, now: ctx.now(), noHeaders: headersSent });
     headersSent = true;
-    return t as unknown as Record<string, unknown>;
+    return Buffer.from(eventLine(type, JSON.stringify(t)));
   };
 
   let closed = false;
@@ -90,15 +110,19 @@ export async function handleWatch(ctx: HandlerContext): Promise<void> {
   ctx.shutdown.addEventListener('abort', stop, { once: true });
 
   try {
-    for (const obj of initial) writeEvent(ctx, 'ADDED', encode(obj));
-    for await (const ev of watcher) {
-      if (closed) break;
-      if (ev.type === 'BOOKMARK') {
-        if (bookmarks) writeEvent(ctx, 'BOOKMARK', { kind: def.kind, apiVersion: groupVersion(def), metadata: { resourceVersion: String(ev.revision) } });
-        continue;
+    let live = true;
+    for (const obj of initial) if (!(live = await emit('ADDED', encode('ADDED', obj)))) break;
+    if (live) {
+      for await (const ev of watcher) {
+        if (closed) break;
+        if (ev.type === 'BOOKMARK') {
+          const mark = { kind: def.kind, apiVersion: groupVersion(def), metadata: { resourceVersion: String(ev.revision) } };
+          if (bookmarks && !(await emit('BOOKMARK', Buffer.from(eventLine('BOOKMARK', JSON.stringify(mark)))))) break;
+          continue;
+        }
+        const out = project(ev, filter.matches);
+        if (out && !(await emit(out.type, encode(out.type, out.object)))) break;
       }
-      const out = project(ev, filter.matches);
-      if (out) writeEvent(ctx, out.type, encode(out.object));
     }
   } catch (err) {
     if (!closed) {
@@ -120,9 +144,13 @@ function startStream(ctx: HandlerContext, asTable: boolean): void {
   ctx.res.flushHeaders();
 }
 
+/** Recent events' lines, shared by all watchers (16 MiB: a few versions of large objects). */
+const sharedLines = new SharedEventLines(16 * 1024 * 1024);
+
+/** A single event outside the stream's flow control (the last one before the end). */
 function writeEvent(ctx: HandlerContext, type: OutType, object: Record<string, unknown>): void {
   if (ctx.res.writableEnded || ctx.res.destroyed) return;
-  ctx.res.write(JSON.stringify({ type, object }) + '\n');
+  ctx.res.write(eventLine(type, JSON.stringify(object)));
 }
 
 /**

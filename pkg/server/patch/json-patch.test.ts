@@ -115,6 +115,15 @@ describe('applyJsonPatch (RFC 6902)', () => {
     fails(() => applyJsonPatch({}, ops), 'Invalid', /accumulated size/);
   });
 
+  test('copies are bounded by bytes, not just nodes: a large string copied a few times is refused', () => {
+    const big = 'x'.repeat(400 * 1024);
+    const ops: unknown[] = [{ op: 'add', path: '/a', value: big }];
+    for (let i = 0; i < 3; i++) ops.push({ op: 'copy', from: '/a', path: `/c${i}` });
+    assert.equal(Object.keys(applyJsonPatch({}, ops) as object).length, 4, 'three copies of 400 KiB fit');
+    ops.push({ op: 'copy', from: '/a', path: '/c3' });
+    fails(() => applyJsonPatch({}, ops), 'Invalid', /accumulated size/);
+  });
+
   test('__proto__ keys are data, never prototypes', () => {
     const out = applyJsonPatch({}, [{ op: 'add', path: '/__proto__', value: { polluted: true } }]) as object;
     assert.equal(({} as Record<string, unknown>).polluted, undefined);

@@ -18,8 +18,12 @@ export interface JsonPatchOperation {
 
 /** apiserver's maxJSONPatchOperations. */
 export const MAX_JSON_PATCH_OPERATIONS = 10_000;
-/** Bounds what `copy` may duplicate in one patch (values counted as nodes): stops 2^n blow-ups. */
-export const MAX_COPIED_NODES = 1_000_000;
+/**
+ * Bounds what `copy` may duplicate in one patch, in (estimated) encoded bytes: stops 2^n
+ * blow-ups and large strings copied many times alike. An object cannot be stored past 1.5 MiB
+ * (pkg/storage MAX_OBJECT_BYTES), so copying more than that can only build something refused.
+ */
+export const MAX_COPIED_BYTES = 1536 * 1024;
 
 const MISSING = ': missing value';
 const BAD_INDEX = ': invalid index referenced';
@@ -86,14 +90,23 @@ function parseIndex(token: string): number | undefined {
 }
 
 /** Iterative node count (no recursion), stopping once past `limit`. */
-function countNodes(v: unknown, limit: number): number {
+/** Estimated JSON size of v in bytes, counted iteratively and only until it passes `limit`. */
+function encodedSize(v: unknown, limit: number): number {
   let n = 0;
   const stack: unknown[] = [v];
   while (stack.length > 0 && n <= limit) {
     const x = stack.pop();
-    n++;
-    if (Array.isArray(x)) for (const item of x) stack.push(item);
-    else if (isObject(x)) for (const k of Object.keys(x)) stack.push(x[k]);
+    if (typeof x === 'string') n += x.length + 2;
+    else if (Array.isArray(x)) {
+      n += 1 + x.length;
+      for (const item of x) stack.push(item);
+    } else if (isObject(x)) {
+      n += 1;
+      for (const k of Object.keys(x)) {
+        n += k.length + 4;
+        stack.push(x[k]);
+      }
+    } else n += x === null || typeof x === 'boolean' ? 5 : String(x).length;
   }
   return n;
 }
@@ -200,9 +213,9 @@ class PatchState {
       if (source === undefined) throw invalid(`copy operation does not apply: doc is missing from path: ${from}${MISSING}`);
       value = peek(source.container, source.key, (d) => invalid(`error in copy for from: '${from}': ${d}`));
     }
-    this.copied += countNodes(value, MAX_COPIED_NODES);
-    if (this.copied > MAX_COPIED_NODES) {
-      throw invalid(`Unable to complete the copy, the accumulated size increase of copy is ${this.copied}, exceeding the limit ${MAX_COPIED_NODES}`);
+    this.copied += encodedSize(value, MAX_COPIED_BYTES);
+    if (this.copied > MAX_COPIED_BYTES) {
+      throw invalid(`Unable to complete the copy, the accumulated size increase of copy is ${this.copied}, exceeding the limit ${MAX_COPIED_BYTES}`);
     }
     const target = this.parentOf(path);
     if (target === undefined) throw invalid(`copy operation does not apply: doc is missing destination path: ${path}${MISSING}`);

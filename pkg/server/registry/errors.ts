@@ -27,6 +27,9 @@ export function toStatusError(err: unknown, group: string, resource: string, nam
       return newBadRequest(`invalid continue token: ${err.message}`);
     case 'InvalidObject':
       return newBadRequest(err.message);
+    case 'TooLarge':
+      // kube-apiserver's answer when etcd refuses a value as too large.
+      return new StatusError('RequestEntityTooLarge', `Request entity too large: ${err.message}`);
     case 'Unavailable':
     case 'Closed':
       return new StatusError('ServiceUnavailable', `storage is unavailable: ${err.message}`);

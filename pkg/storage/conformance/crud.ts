@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { StoredObject } from '../interface.ts';
+import { MAX_OBJECT_BYTES } from '../object-codec.ts';
 import { content, expectStorageError, obj, rv, useStorage, type StorageFactory } from './helpers.ts';
 
 export function describeCrud(factory: StorageFactory): void {
@@ -36,6 +37,21 @@ export function describeCrud(factory: StorageFactory): void {
       const before = await ctx.storage.currentRevision();
       await expectStorageError(ctx.storage.create(ctx.key('a'), obj('a', { spec: 2 })), 'KeyExists');
       assert.equal(await ctx.storage.currentRevision(), before);
+    });
+
+    test('objects over MAX_OBJECT_BYTES fail with TooLarge on create, update and guaranteedUpdate; nothing is written', async () => {
+      const big = 'x'.repeat(MAX_OBJECT_BYTES);
+      await ctx.storage.create(ctx.key('a'), obj('a'));
+      const before = await ctx.storage.currentRevision();
+      await expectStorageError(ctx.storage.create(ctx.key('b'), obj('b', { data: big })), 'TooLarge');
+      await expectStorageError(ctx.storage.update(ctx.key('a'), obj('a', { data: big })), 'TooLarge');
+      await expectStorageError(ctx.storage.guaranteedUpdate(ctx.key('a'), (cur) => ({ ...cur, data: big })), 'TooLarge');
+      assert.equal(await ctx.storage.currentRevision(), before);
+      await expectStorageError(ctx.storage.get(ctx.key('b')), 'KeyNotFound');
+      // Just under the limit is fine (multi-byte characters are counted as bytes).
+      const fits = 'é'.repeat(Math.floor((MAX_OBJECT_BYTES - 1024) / 2));
+      await ctx.storage.update(ctx.key('a'), obj('a', { data: fits }));
+      await expectStorageError(ctx.storage.update(ctx.key('a'), obj('a', { data: fits + 'é'.repeat(1024) })), 'TooLarge');
     });
 
     test('get of a missing key fails with KeyNotFound', async () => {

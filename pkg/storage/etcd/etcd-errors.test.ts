@@ -9,7 +9,7 @@ test('etcd failures map to the storage vocabulary', () => {
   assert.ok(isCompactedError(compacted));
   assert.equal(toStorageError(compacted, '/k', 'list').code, 'Expired');
   assert.equal(toStorageError(new Error('etcdserver: mvcc: required revision is a future revision'), '/k', 'list').code, 'Unavailable');
-  assert.equal(toStorageError(new Error('etcdserver: request is too large'), '/k', 'create').code, 'InvalidObject');
+  assert.equal(toStorageError(new Error('etcdserver: request is too large'), '/k', 'create').code, 'TooLarge');
   const down = toStorageError(new Error('14 UNAVAILABLE: No connection established'), '/k', 'get');
   assert.equal(down.code, 'Unavailable');
   assert.equal(down.transient, true);

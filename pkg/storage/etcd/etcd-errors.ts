@@ -15,7 +15,7 @@ export function isCompactedError(err: unknown): boolean {
 
 /**
  * The StorageError for a failed etcd call. Compaction is Expired (410), an oversized value is
- * InvalidObject; everything else (no leader, timeouts, lost connections, open circuit
+ * TooLarge (413); everything else (no leader, timeouts, lost connections, open circuit
  * breakers, auth trouble) is Unavailable, which callers treat as transient.
  */
 export function toStorageError(err: unknown, key: string, op: string): StorageError {
@@ -29,7 +29,7 @@ export function toStorageError(err: unknown, key: string, op: string): StorageEr
     return new StorageError('Unavailable', key, `${op} ${key}: ${message}`, { cause: err });
   }
   if (TOO_LARGE.test(message)) {
-    return new StorageError('InvalidObject', key, `${op} ${key}: object too large for etcd: ${message}`, { cause: err });
+    return new StorageError('TooLarge', key, `the object is too large for etcd: ${message}`, { cause: err });
   }
   return new StorageError('Unavailable', key, `${op} ${key}: etcd unavailable: ${message}`, { cause: err });
 }

@@ -56,6 +56,10 @@ function clientOptions(opts: EtcdStorageOptions): IOptions {
   const timeout = opts.requestTimeoutMs ?? 15_000;
   const options: IOptions = {
     hosts: opts.endpoints,
+    // grpc refuses replies over 4 MiB by default, yet a list of a few objects near the 1.5 MiB
+    // object limit (or a watch reply batching several) is larger. Like kube-apiserver's etcd
+    // client, accept any reply size: what bounds memory is the object limit and paging.
+    grpcOptions: { 'grpc.max_receive_message_length': 2 ** 31 - 1 },
     // A deadline on every unary call so a hung etcd surfaces as Unavailable; never on
     // the watch stream, which lives as long as its watchers.
     defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeout }),

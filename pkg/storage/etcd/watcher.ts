@@ -176,14 +176,15 @@ function bookmark(revision: number): WatchEvent {
 function toWatchEvent(ev: IEvent, revision: number, keySpace: KeySpace): WatchEvent {
   const key = keySpace.storageKey(ev.kv.key);
   const prev = ev.prev_kv ? decodeObject(ev.prev_kv.value.toString('utf8'), Number(ev.prev_kv.mod_revision)) : undefined;
+  const size = ev.kv.value.length + (ev.prev_kv?.value.length ?? 0);
   if (ev.type === 'Put') {
     const object = decodeObject(ev.kv.value.toString('utf8'), revision);
-    if (ev.kv.version === '1') return { type: 'ADDED', key, object, revision };
+    if (ev.kv.version === '1') return { type: 'ADDED', key, object, revision, size };
     if (!prev) throw missingPrevious(key, revision);
-    return { type: 'MODIFIED', key, object, prevObject: prev, revision };
+    return { type: 'MODIFIED', key, object, prevObject: prev, revision, size };
   }
   if (!ev.prev_kv || !prev) throw missingPrevious(key, revision);
-  return { type: 'DELETED', key, object: decodeObject(ev.prev_kv.value.toString('utf8'), revision), prevObject: prev, revision };
+  return { type: 'DELETED', key, object: decodeObject(ev.prev_kv.value.toString('utf8'), revision), prevObject: prev, revision, size };
 }
 
 function missingPrevious(key: string, revision: number): StorageError {

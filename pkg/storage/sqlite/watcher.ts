@@ -170,6 +170,7 @@ function toEvent(change: Change): WatchEvent {
     key: change.key,
     object: decodeObject(change.value, change.revision),
     revision: change.revision,
+    size: change.value.length + (change.prevValue?.length ?? 0),
   };
   if (change.type !== 'ADDED' && change.prevValue !== undefined) {
     event.prevObject = decodeObject(change.prevValue, change.prevRevision);

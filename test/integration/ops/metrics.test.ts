@@ -61,6 +61,7 @@ describe('metrics', () => {
       'apiserver_request_duration_seconds',
       'apiserver_current_inflight_requests',
       'apiserver_registered_watchers',
+      'kplane_connections_closed_total',
       'kplane_storage_operation_duration_seconds',
       'kplane_storage_operation_errors_total',
       'kplane_storage_revision',

@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { eventLine, SharedEventLines } from './watch-encoding.ts';
+
+test('one encoding per (object, type), shared until evicted by the byte bound', () => {
+  const cache = new SharedEventLines(100);
+  let encodings = 0;
+  const a = { v: 'a'.repeat(20) };
+  const wire = (o: object) => () => (encodings++, o);
+  const first = cache.get('MODIFIED', a, wire(a));
+  assert.equal(cache.get('MODIFIED', a, wire(a)), first, 'the same Buffer for every watcher');
+  assert.equal(encodings, 1);
+  assert.deepEqual(JSON.parse(first.toString()), { type: 'MODIFIED', object: a });
+  cache.get('ADDED', a, wire(a));
+  assert.equal(encodings, 2, 'another type is another line');
+  const b = { v: 'b'.repeat(20) };
+  cache.get('MODIFIED', b, wire(b));
+  assert.ok(cache.byteSize <= 100, `${cache.byteSize}`);
+  cache.get('MODIFIED', a, wire(a));
+  assert.equal(encodings, 4, 'a was evicted when b pushed the cache over its bound');
+});
+
+test('an event larger than the cache is encoded but not kept', () => {
+  const cache = new SharedEventLines(10);
+  const line = cache.get('ADDED', { x: 'long enough' }, () => ({ x: 'long enough' }));
+  assert.equal(line.toString(), eventLine('ADDED', '{"x":"long enough"}'));
+  assert.equal(cache.byteSize, 0);
+});
