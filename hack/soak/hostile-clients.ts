@@ -209,31 +209,33 @@ export async function patcher(env: HostileEnv, client: SoakClient, plan: PatchPl
   const oversized = JSON.stringify({ data: { huge: 'h'.repeat(4 * 1024 * 1024) } });
   const total = Math.max(plan.rounds, plan.bigUpdates);
   const spacing = Math.max(50, (env.deadline - Date.now()) / Math.max(1, total));
+  // longestMs of these tallies is the slowest request.
+  const timed = (t: Tally, p: Promise<{ status: number }>, label = '') => {
+    const t0 = Date.now();
+    return p.then((r) => {
+      t.opened++;
+      t.longestMs = Math.max(t.longestMs, Date.now() - t0);
+      count(t, `${label}${r.status}`);
+      return r;
+    });
+  };
   for (let i = 0; i < total && Date.now() < env.deadline && !env.signal.aborted; i++) {
-    const jobs: Promise<void>[] = [];
+    const jobs: Promise<unknown>[] = [];
     if (i < plan.rounds) {
       jobs.push(
-        client.call(`${base}/amplify`, { method: 'PATCH', token, contentType: 'application/json-patch+json', body: JSON.stringify(copies(i)), timeoutMs: 60_000 }).then((r) => {
-          amplify.opened++;
-          count(amplify, r.status);
+        timed(amplify, client.call(`${base}/amplify`, { method: 'PATCH', token, contentType: 'application/json-patch+json', body: JSON.stringify(copies(i)), timeoutMs: 60_000 })).then((r) => {
           if (r.status === 200) stored = i;
         }),
-        client.call(`${base}/amplify`, { method: 'PATCH', token, contentType: 'application/merge-patch+json', body: oversized, timeoutMs: 60_000 }).then((r) => {
-          amplify.opened++;
-          count(amplify, `oversized ${r.status}`);
-        }),
+        timed(amplify, client.call(`${base}/amplify`, { method: 'PATCH', token, contentType: 'application/merge-patch+json', body: oversized, timeoutMs: 60_000 }), 'oversized '),
       );
     }
     if (i < plan.bigUpdates) {
       jobs.push(
-        client.call(`${base}/big`, { method: 'PATCH', token, contentType: 'application/merge-patch+json', body: JSON.stringify({ data: { v: bigValue(i + 1) } }), timeoutMs: 60_000 }).then((r) => {
-          big.opened++;
-          count(big, r.status);
-        }),
+        timed(big, client.call(`${base}/big`, { method: 'PATCH', token, contentType: 'application/merge-patch+json', body: JSON.stringify({ data: { v: bigValue(i + 1) } }), timeoutMs: 60_000 })),
       );
     }
     // A small change the many watches see (they watch WATCHED_NAMESPACE only).
-    jobs.push(client.call(`${env.cluster}/api/v1/namespaces/${WATCHED_NAMESPACE}/configmaps/tick`, { method: 'PUT', token, body: JSON.stringify(tick(i + 1)) }).then(() => {}));
+    jobs.push(client.call(`${env.cluster}/api/v1/namespaces/${WATCHED_NAMESPACE}/configmaps/tick`, { method: 'PUT', token, body: JSON.stringify(tick(i + 1)) }));
     await Promise.all(jobs);
     await sleep(spacing, env.signal);
   }

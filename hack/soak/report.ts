@@ -26,7 +26,7 @@ export function formatReport(r: SoakReport): string {
     ...n.errorSamples.map((s) => `  e.g. ${s}`),
     '',
     formatTable(
-      ['hostile client', 'connections', 'closed by server', 'longest (s)', 'answers'],
+      ['hostile client', 'connections/requests', 'closed by server', 'longest (s)', 'answers'],
       Object.entries(r.hostile).map(([name, t]) => [
         name,
         t.opened,
