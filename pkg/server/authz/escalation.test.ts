@@ -90,6 +90,15 @@ describe('roles', () => {
     await guard.confirm(write(master, role('ClusterRole', [...ALL, { nonResourceURLs: ['*'], verbs: ['*'] }])));
   });
 
+  test('an aggregation rule takes full authority, or escalate', async () => {
+    const aggregating = obj('ClusterRole', 'agg', { rules: [], aggregationRule: { clusterRoleSelectors: [{ matchLabels: { a: 'b' } }] } });
+    const e = await refused(write(writer, aggregating));
+    assert.match(e.message, /\{NonResourceURLs:\["\*"\], Verbs:\["\*"\]\}/);
+    await refused(write(nsAdmin, aggregating));
+    await guard.confirm(write(escalator, aggregating));
+    await guard.confirm(write(writer, obj('ClusterRole', 'agg', { rules: [], aggregationRule: { clusterRoleSelectors: [] } })));
+  });
+
   test('an update that keeps the rules is not checked; one that changes them is', async () => {
     const live = role('ClusterRole', ALL);
     const relabelled = { ...live, metadata: { ...live.metadata, labels: { a: 'b' } } };

@@ -5,7 +5,8 @@
 //  - RoleBinding / ClusterRoleBinding: the writer holds every permission of the referenced
 //    role, in the binding's scope — or may `bind` that role (resourceNames = role name).
 //  - system:masters is exempt (it holds everything anyway).
-// An update that leaves the grant unchanged (rules; roleRef and subjects) is not checked, so
+//  - a ClusterRole with an aggregationRule needs full authority (`*` and every URL), as in kube.
+// An update that leaves the grant unchanged (rules, aggregationRule; roleRef and subjects) is not checked, so
 // labels and finalizers stay writable by whoever may update the object.
 //
 // The check wraps the resource's store for the request (kube wraps its REST storage the same
@@ -67,6 +68,9 @@ export class EscalationGuard {
     if (w.kind === 'Role' || w.kind === 'ClusterRole') {
       if (await this.may(w, 'escalate', w.plural, name)) return;
       granted = Array.isArray(w.object.rules) ? (w.object.rules as PolicyRule[]) : [];
+      // An aggregation rule may gather any role's rules (once aggregation exists): like kube,
+      // setting one takes full authority.
+      if (w.kind === 'ClusterRole' && hasAggregationRule(w.object)) granted = [...granted, ...FULL_AUTHORITY];
     } else {
       const ref = w.object.roleRef as RoleRef | undefined;
       const refPlural = ROLE_PLURAL[ref?.kind ?? ''];
@@ -99,9 +103,21 @@ export class EscalationGuard {
   }
 }
 
+const FULL_AUTHORITY: PolicyRule[] = [
+  { verbs: ['*'], apiGroups: ['*'], resources: ['*'] },
+  { verbs: ['*'], nonResourceURLs: ['*'] },
+];
+
+function hasAggregationRule(obj: KObject): boolean {
+  const rule = obj.aggregationRule as { clusterRoleSelectors?: unknown[] } | undefined;
+  return (rule?.clusterRoleSelectors ?? []).length > 0;
+}
+
 /** Does the write leave what the object grants exactly as it is? */
 function grantUnchanged(kind: RBACKind, obj: KObject, live: KObject): boolean {
-  if (kind === 'Role' || kind === 'ClusterRole') return isDeepStrictEqual(obj.rules ?? [], live.rules ?? []);
+  if (kind === 'Role' || kind === 'ClusterRole') {
+    return isDeepStrictEqual(obj.rules ?? [], live.rules ?? []) && isDeepStrictEqual(obj.aggregationRule, live.aggregationRule);
+  }
   return isDeepStrictEqual(obj.roleRef, live.roleRef) && isDeepStrictEqual(obj.subjects ?? [], live.subjects ?? []);
 }
 
