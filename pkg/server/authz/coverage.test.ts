@@ -90,6 +90,18 @@ describe('rule coverage', () => {
     assert.equal(missing.length, 1);
     assert.deepEqual(missing[0], huge, 'reported whole instead of 128M simple rules');
   });
+
+  test('the split budget is shared by all rules of one check', () => {
+    const names = Array.from({ length: 1000 }, (_, i) => `n${i}`);
+    // 40 rules of 2,000 pieces each: 80,000 > the budget, though each rule alone is small.
+    const rules = Array.from({ length: 40 }, (_, i) => r(['get', 'list'], [''], [`res${i}`], names));
+    const owner = [r(['get', 'list'], [''], ['*'], names.slice(1))];
+    const missing = uncoveredRules(owner, rules);
+    const whole = missing.filter((m) => (m.resourceNames ?? []).length === names.length);
+    assert.ok(whole.length > 0, 'rules beyond the budget are judged whole');
+    assert.ok(missing.length < 40 * 2, 'never enumerated past the budget');
+    assert.ok(40 * 2000 > MAX_SIMPLE_RULES);
+  });
 });
 
 describe('helpers', () => {

@@ -5,14 +5,18 @@
 // by a single owner rule. Wildcards count only where the owner has them: an owner `*`
 // covers everything of its kind, but a servant `*` needs an owner `*`.
 //
+// Stored rules are read defensively (a missing list is an empty one), never trusted to be
+// schema-valid.
+//
 // The split is a product of the rule's lists, so a hostile Role (thousands of groups ×
 // resources × names) could make it explode. Before splitting, a rule covered whole by one
-// owner rule is accepted at once (the common case: an admin with `*`); a rule whose split
-// would exceed MAX_SIMPLE_RULES is judged whole only, which can refuse a rule several owner
-// rules cover together, but never accepts one they do not.
+// owner rule is accepted at once (the common case: an admin with `*`); splitting shares one
+// budget of MAX_SIMPLE_RULES pieces per check (many medium rules must not add up to a DoS),
+// and a rule that does not fit in what is left is judged whole only — which can refuse a
+// rule several owner rules cover together, but never accepts one they do not.
 import type { PolicyRule } from '../../../apis/rbac/v1/types.ts';
 
-/** Upper bound on simple rules produced from one servant rule. */
+/** Upper bound on simple rules produced in one coverage check (all servant rules together). */
 export const MAX_SIMPLE_RULES = 50_000;
 
 const ALL = '*';
@@ -28,7 +32,7 @@ interface OwnerSets {
 
 function setsOf(r: PolicyRule): OwnerSets {
   return {
-    verbs: new Set(r.verbs),
+    verbs: new Set(r.verbs ?? []),
     apiGroups: new Set(r.apiGroups ?? []),
     resources: new Set(r.resources ?? []),
     resourceNames: new Set(r.resourceNames ?? []),
@@ -61,7 +65,7 @@ function ruleCovers(owner: OwnerSets, servant: PolicyRule): boolean {
   const namesOK = owner.resourceNames.size === 0 || (names.length > 0 && names.every((n) => owner.resourceNames.has(n)));
   return (
     namesOK &&
-    coversAll(owner.verbs, servant.verbs) &&
+    coversAll(owner.verbs, servant.verbs ?? []) &&
     coversAll(owner.apiGroups, servant.apiGroups ?? []) &&
     resourcesCovered(owner.resources, servant.resources ?? []) &&
     urlsCovered(owner.nonResourceURLs, servant.nonResourceURLs ?? [])
@@ -70,7 +74,7 @@ function ruleCovers(owner: OwnerSets, servant: PolicyRule): boolean {
 
 /** How many simple rules `rule` splits into. */
 function simpleCount(rule: PolicyRule): number {
-  const verbs = rule.verbs.length;
+  const verbs = (rule.verbs ?? []).length;
   const resource = verbs * (rule.apiGroups ?? []).length * (rule.resources ?? []).length * Math.max(1, (rule.resourceNames ?? []).length);
   return resource + verbs * (rule.nonResourceURLs ?? []).length;
 }
@@ -79,7 +83,7 @@ function simpleCount(rule: PolicyRule): number {
 export function* breakdownRule(rule: PolicyRule): Generator<PolicyRule> {
   for (const group of rule.apiGroups ?? []) {
     for (const resource of rule.resources ?? []) {
-      for (const verb of rule.verbs) {
+      for (const verb of rule.verbs ?? []) {
         const names = rule.resourceNames ?? [];
         if (names.length === 0) yield { verbs: [verb], apiGroups: [group], resources: [resource] };
         for (const name of names) yield { verbs: [verb], apiGroups: [group], resources: [resource], resourceNames: [name] };
@@ -87,7 +91,7 @@ export function* breakdownRule(rule: PolicyRule): Generator<PolicyRule> {
     }
   }
   for (const url of rule.nonResourceURLs ?? []) {
-    for (const verb of rule.verbs) yield { verbs: [verb], nonResourceURLs: [url] };
+    for (const verb of rule.verbs ?? []) yield { verbs: [verb], nonResourceURLs: [url] };
   }
 }
 
@@ -99,12 +103,15 @@ export function uncoveredRules(owner: readonly PolicyRule[], servant: readonly P
   const owners = owner.map(setsOf);
   const covered = (r: PolicyRule) => owners.some((o) => ruleCovers(o, r));
   const missing: PolicyRule[] = [];
+  let budget = MAX_SIMPLE_RULES;
   for (const rule of servant) {
     if (covered(rule)) continue;
-    if (simpleCount(rule) > MAX_SIMPLE_RULES) {
+    const pieces = simpleCount(rule);
+    if (pieces > budget) {
       missing.push(rule);
       continue;
     }
+    budget -= pieces;
     for (const simple of breakdownRule(rule)) if (!covered(simple)) missing.push(simple);
   }
   return compactRules(missing);
@@ -117,7 +124,7 @@ export function compactRules(rules: readonly PolicyRule[]): PolicyRule[] {
     const target = { ...r, verbs: [] as string[] };
     const key = JSON.stringify([r.apiGroups ?? [], r.resources ?? [], r.resourceNames ?? [], r.nonResourceURLs ?? []]);
     const seen = byTarget.get(key) ?? target;
-    for (const v of r.verbs) if (!seen.verbs.includes(v)) seen.verbs.push(v);
+    for (const v of r.verbs ?? []) if (!seen.verbs.includes(v)) seen.verbs.push(v);
     byTarget.set(key, seen);
   }
   return [...byTarget.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
@@ -135,6 +142,6 @@ export function formatRule(r: PolicyRule): string {
   if ((r.resources ?? []).length > 0) parts.push(`Resources:${quoteList(r.resources!)}`);
   if ((r.resourceNames ?? []).length > 0) parts.push(`ResourceNames:${quoteList(r.resourceNames!)}`);
   if ((r.nonResourceURLs ?? []).length > 0) parts.push(`NonResourceURLs:${quoteList(r.nonResourceURLs!)}`);
-  parts.push(`Verbs:${quoteList(r.verbs)}`);
+  parts.push(`Verbs:${quoteList(r.verbs ?? [])}`);
   return `{${parts.join(', ')}}`;
 }

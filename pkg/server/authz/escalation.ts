@@ -74,7 +74,8 @@ export class EscalationGuard {
     } else {
       const ref = w.object.roleRef as RoleRef | undefined;
       const refPlural = ROLE_PLURAL[ref?.kind ?? ''];
-      if (!ref || !refPlural) return; // admission has already refused a binding without a valid roleRef
+      // Admission refuses such a roleRef first; should it not, nothing unknown is bound.
+      if (!ref || !refPlural) throw new StatusError('Forbidden', `${w.plural}.${RBAC_GROUP} ${JSON.stringify(name)} is forbidden: roleRef must name a Role or ClusterRole`, { name, group: RBAC_GROUP, kind: w.plural });
       if (await this.may(w, 'bind', refPlural, ref.name)) return;
       const rules = ref.kind === 'ClusterRole' ? await this.reader.clusterRole(w.cluster, ref.name) : await this.reader.role(w.cluster, w.namespace, ref.name);
       // kube resolves the role before judging: a binding to a missing role is NotFound.
