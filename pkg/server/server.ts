@@ -94,7 +94,7 @@ export class APIServer {
     }
     if (!info.wildcard) await this.deps.lifecycle.requireCluster(info.cluster);
     const store = this.deps.registry.lookup(info.group, info.version, info.resource);
-    if (!store || (store.def.namespaced === false && info.namespace !== '' && info.resource !== 'namespaces')) {
+    if (!store || (store.def.namespaced === false && info.namespace !== '')) {
       throw new StatusError('NotFound', 'the server could not find the requested resource', {});
     }
     const ctx: HandlerContext = {

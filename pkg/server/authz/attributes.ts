@@ -52,14 +52,15 @@ export function attributesFor(user: UserInfo, info: RequestInfo, url: URL): Attr
   }
   let name = info.name;
   if ((info.verb === 'list' || info.verb === 'watch') && name === '') name = nameFromFieldSelector(url.searchParams.get('fieldSelector'));
-  // `/namespaces/<name>` addresses the Namespace itself: namespace and name are the same.
-  const namespace = info.resource === 'namespaces' && info.namespace === '' ? '' : info.namespace;
+  // The Namespace object itself (`/namespaces/<name>`) is cluster-scoped: only cluster-wide
+  // rules authorise it. (kube also consults the RoleBindings inside <name>; kplane's `admin`
+  // role is `*`, so that would let a namespace admin delete its own namespace.)
   return {
     resourceRequest: true,
     user,
     cluster: info.cluster,
     verb: info.verb,
-    namespace,
+    namespace: info.namespace,
     apiGroup: info.group,
     resource: info.resource,
     subresource: info.subresource,

@@ -7,8 +7,11 @@ import { handleGet, handleList } from './read.ts';
 import { handleWatch } from './watch.ts';
 import { handleCreate, handleUpdate } from './write.ts';
 import { handleTokenRequest, isTokenRequest } from './tokenrequest.ts';
+import { withEscalationCheck } from '../authz/escalation.ts';
 
-export async function dispatchResource(ctx: HandlerContext): Promise<void> {
+export async function dispatchResource(request: HandlerContext): Promise<void> {
+  // Writes of Roles and bindings must not grant more than the writer holds (authz/escalation.ts).
+  const ctx = withEscalationCheck(request);
   // serviceaccounts/<name>/token (TokenRequest) is the one non-status subresource served.
   if (isTokenRequest(ctx)) return handleTokenRequest(ctx);
   const sub = ctx.info.subresource;

@@ -39,3 +39,30 @@ test('wildcard allows list and watch only; bad clusters are 400', () => {
   assert.throws(() => parseRequestInfo('GET', u('/clusters/Root/api/v1/configmaps')), (e) => isStatusError(e, 'BadRequest'));
   assert.throws(() => parseRequestInfo('GET', u('/clusters/root/api/v1/configmaps/a/b/c')), (e) => isStatusError(e, 'BadRequest'));
 });
+
+test('the Namespace object and its subresources are cluster-scoped', () => {
+  for (const [path, sub] of [['/api/v1/namespaces/team1', ''], ['/api/v1/namespaces/team1/status', 'status'], ['/clusters/root:a/api/v1/namespaces/team1/finalize', 'finalize']] as const) {
+    const ri = parseRequestInfo('PUT', u(path));
+    assert.ok(ri.isResourceRequest, path);
+    assert.deepEqual([ri.resource, ri.name, ri.subresource, ri.namespace], ['namespaces', 'team1', sub, ''], path);
+  }
+  const sub = parseRequestInfo('GET', u('/api/v1/namespaces/status/configmaps'));
+  assert.ok(sub.isResourceRequest);
+  assert.deepEqual([sub.namespace, sub.resource], ['status', 'configmaps'], 'a namespace may be called "status"');
+});
+
+test('namespaces inside a namespace have no route: 404 for every verb, with or without a cluster', () => {
+  const paths = [
+    '/api/v1/namespaces/team1/namespaces',
+    '/api/v1/namespaces/team1/namespaces/other',
+    '/api/v1/namespaces/team1/namespaces/other/status',
+    '/api/v1/namespaces/team1/namespaces/team1/finalize',
+    '/clusters/root:org/api/v1/namespaces/team1/namespaces',
+    '/clusters/root/api/v1/namespaces/team1/namespaces/x?watch=1',
+  ];
+  for (const p of paths) {
+    for (const m of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
+      assert.throws(() => parseRequestInfo(m, u(p)), (e) => isStatusError(e, 'NotFound'), `${m} ${p}`);
+    }
+  }
+});

@@ -73,6 +73,13 @@ export function splitClusterPath(pathname: string): { cluster: string; wildcard:
   return { cluster, wildcard: false, rest };
 }
 
+/** Subresources of a Namespace (kube's namespaceSubresources): `/namespaces/<name>/<sub>`. */
+const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
+
+function notFound(): StatusError {
+  return new StatusError('NotFound', 'the server could not find the requested resource', {});
+}
+
 const READ_VERBS_BY_METHOD: Record<string, Verb> = { GET: 'get', HEAD: 'get' };
 
 /**
@@ -102,16 +109,22 @@ export function parseRequestInfo(method: string, url: URL): RequestInfo {
     return { isResourceRequest: false, cluster, wildcard, path: rest, verb: lowerMethod };
   }
 
+  // `/namespaces/<ns>/<resource>…` scopes a namespaced resource; `/namespaces/<name>` and
+  // its `status`/`finalize` subresources address the Namespace object itself, which is
+  // cluster-scoped (namespace stays '').
   let namespace = '';
-  if (parts[i] === 'namespaces' && parts.length > i + 2) {
+  if (parts[i] === 'namespaces' && parts.length > i + 2 && !NAMESPACE_SUBRESOURCES.has(parts[i + 2]!)) {
     namespace = parts[i + 1] ?? '';
     i += 2;
+    // Namespaces do not nest: kube has no route for `/namespaces/<ns>/namespaces[/…]`. Refusing
+    // it here keeps the URL's namespace from ever authorising a cluster-wide Namespace verb
+    // (a namespace admin must not delete every namespace through its own RoleBindings).
+    if (parts[i] === 'namespaces') throw notFound();
   }
   const resource = parts[i++] ?? '';
   const name = parts[i++] ?? '';
   const subresource = parts[i++] ?? '';
   if (parts.length > i) throw newBadRequest(`unexpected path segments after "${subresource}"`);
-  // `/namespaces/<name>` itself addresses the Namespace object.
   let verb: Verb;
   const watchParam = url.searchParams.get('watch');
   const isWatch = watchParam === 'true' || watchParam === '1';
