@@ -28,7 +28,8 @@ export type FieldAccessor = (obj: Record<string, unknown>) => string | undefined
 export interface FieldCause {
   reason: string;
   message: string;
-  field: string;
+  /** Absent for causes about the request rather than a field (e.g. ResourceVersionTooLarge). */
+  field?: string;
 }
 
 export interface ResourceDefinition {
@@ -56,6 +57,12 @@ export interface ResourceDefinition {
   printerColumns: PrinterColumn[];
   /** Extra field-selector fields, by field label. */
   selectableFields?: Record<string, FieldAccessor>;
+  /**
+   * metadata.generation is set to 1 on create and bumped when the spec changes. kube does
+   * this only where a controller reports observedGeneration (Deployments, custom resources);
+   * ConfigMaps, Secrets, Namespaces, Leases, Events and RBAC objects carry no generation.
+   */
+  generation?: boolean;
   /** Built-in types accept strategic-merge-patch (kubectl's default for them). */
   strategicMergePatch?: boolean;
   /** Validation that a schema cannot express (cross-field rules, immutability on update). */

@@ -9,6 +9,7 @@ import type { Registry } from '../registry/registry.ts';
 import type { Lifecycle } from '../lifecycle.ts';
 import type { SecurityServices } from '../authz/services.ts';
 import { StatusError } from '../../apierrors/errors.ts';
+import { queryBool } from '../request/bool.ts';
 
 export interface UserInfo {
   username: string;
@@ -35,9 +36,9 @@ export interface HandlerContext {
   shutdown: AbortSignal;
 }
 
+/** A boolean query parameter, parsed by the one shared parser (request/bool.ts). */
 export function queryFlag(url: URL, name: string): boolean {
-  const v = url.searchParams.get(name);
-  return v === 'true' || v === '1';
+  return queryBool(url, name);
 }
 
 export function isDryRun(url: URL): boolean {

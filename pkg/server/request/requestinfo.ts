@@ -8,6 +8,7 @@
 // docs/api-compatibility.md) so that tools which strip prefixes still reach something sane.
 import { newBadRequest, newMethodNotAllowed, StatusError } from '../../apierrors/errors.ts';
 import { isValidPath, ROOT, WILDCARD } from '../../logicalcluster/path.ts';
+import { checkBoolParams, queryBool } from './bool.ts';
 
 export type Verb =
   | 'get'
@@ -102,6 +103,14 @@ export function parseRequestInfo(method: string, url: URL): RequestInfo {
     return { isResourceRequest: false, cluster, wildcard, path: rest, verb: lowerMethod };
   }
 
+  // Legacy watch paths (`/api/v1/watch/namespaces/<ns>/configmaps[/<name>]`): deprecated
+  // since 1.11 but still served by kube 1.32, and the only way some clients watch.
+  const legacyWatch = parts[i] === 'watch';
+  if (legacyWatch) {
+    i++;
+    if (parts.length <= i) throw newBadRequest(`unable to determine kind and namespace from url ${url.pathname}`);
+  }
+
   let namespace = '';
   if (parts[i] === 'namespaces' && parts.length > i + 2) {
     namespace = parts[i + 1] ?? '';
@@ -113,8 +122,9 @@ export function parseRequestInfo(method: string, url: URL): RequestInfo {
   if (parts.length > i) throw newBadRequest(`unexpected path segments after "${subresource}"`);
   // `/namespaces/<name>` itself addresses the Namespace object.
   let verb: Verb;
-  const watchParam = url.searchParams.get('watch');
-  const isWatch = watchParam === 'true' || watchParam === '1';
+  checkBoolParams(url);
+  const isWatch = legacyWatch || queryBool(url, 'watch');
+  if (legacyWatch && method !== 'GET' && method !== 'HEAD') throw newMethodNotAllowed(`${method} is not allowed on a watch path`);
   switch (method) {
     case 'GET':
     case 'HEAD':
