@@ -5,7 +5,8 @@ import { mediaType, parseJSON, readBody, requireObject } from '../httpx/body.ts'
 import { writeJSON } from '../httpx/respond.ts';
 import type { Preconditions } from '../registry/store.ts';
 import { type HandlerContext, isDryRun } from './context.ts';
-import { listMatching, respondObject, withTypeMeta } from './read.ts';
+import { listMatching, withTypeMeta } from './read.ts';
+import { respondDeleted } from './delete-reply.ts';
 
 interface DeleteOptions {
   preconditions: Preconditions;
@@ -44,7 +45,7 @@ export async function handleDelete(ctx: HandlerContext): Promise<void> {
   const opts = await readDeleteOptions(ctx);
   const result = await store.delete(info.cluster, info.namespace, info.name, opts.preconditions, { dryRun: opts.dryRun });
   if (result.deleted && !opts.dryRun) await ctx.lifecycle.afterDelete(def.group, def.plural, info.cluster, result.object);
-  respondObject(ctx, result.deleted ? 200 : 202, result.object);
+  respondDeleted(ctx, result);
 }
 
 export async function handleDeleteCollection(ctx: HandlerContext): Promise<void> {
