@@ -32,6 +32,20 @@ export interface FieldCause {
   field?: string;
 }
 
+/**
+ * The `scale` subresource (autoscaling/v1 Scale), as a CRD's subresources.scale declares it:
+ * where the desired and observed replica counts live, and the pods' label selector as the
+ * string Scale.status.selector carries.
+ */
+export interface ScaleSubresource {
+  /** Path of the desired replicas, e.g. ['spec', 'replicas']. */
+  specReplicasPath: string[];
+  /** Path of the observed replicas, e.g. ['status', 'replicas']. */
+  statusReplicasPath: string[];
+  /** Scale.status.selector for this object ('' when there is none). */
+  selector: (obj: Record<string, unknown>) => string;
+}
+
 export interface ResourceDefinition {
   /** API group; '' is the core group (served under /api/v1). */
   group: string;
@@ -45,7 +59,7 @@ export interface ResourceDefinition {
   namespaced: boolean;
   /** Verbs advertised in discovery (and accepted by the server). */
   verbs: string[];
-  subresources: { status?: boolean };
+  subresources: { status?: boolean; scale?: ScaleSubresource };
   /** Human description used in OpenAPI / `kubectl explain`. */
   description: string;
   /**

@@ -73,6 +73,9 @@ export class Discovery {
       if (d.subresources.status) {
         resources.push({ name: `${d.plural}/status`, singularName: '', namespaced: d.namespaced, kind: d.kind, verbs: ['get', 'patch', 'update'] });
       }
+      if (d.subresources.scale) {
+        resources.push({ name: `${d.plural}/scale`, singularName: '', namespaced: d.namespaced, group: SCALE_GROUP, version: SCALE_VERSION, kind: 'Scale', verbs: ['get', 'patch', 'update'] });
+      }
       if (d.group === '' && d.plural === 'serviceaccounts') {
         resources.push({ name: 'serviceaccounts/token', singularName: '', namespaced: true, group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] });
       }
@@ -102,14 +105,23 @@ export class Discovery {
               verbs: d.verbs,
               ...(d.shortNames.length > 0 ? { shortNames: d.shortNames } : {}),
               ...(d.categories.length > 0 ? { categories: d.categories } : {}),
-              ...(d.subresources.status
-                ? { subresources: [{ subresource: 'status', responseKind: { group: d.group, version: d.version, kind: d.kind }, verbs: ['get', 'patch', 'update'] }] }
-                : {}),
+              ...subresourcesOf(d),
             })),
         })),
       })),
     };
   }
+}
+
+const SCALE_GROUP = 'autoscaling';
+const SCALE_VERSION = 'v1';
+
+/** Aggregated discovery's subresources entry: status and scale where declared. */
+function subresourcesOf(d: ResourceDefinition): { subresources?: object[] } {
+  const subs: object[] = [];
+  if (d.subresources.status) subs.push({ subresource: 'status', responseKind: { group: d.group, version: d.version, kind: d.kind }, verbs: ['get', 'patch', 'update'] });
+  if (d.subresources.scale) subs.push({ subresource: 'scale', responseKind: { group: SCALE_GROUP, version: SCALE_VERSION, kind: 'Scale' }, verbs: ['get', 'patch', 'update'] });
+  return subs.length > 0 ? { subresources: subs } : {};
 }
 
 export function aggregatedContentType(version: 'v2' | 'v2beta1'): string {

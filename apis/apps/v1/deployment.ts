@@ -86,7 +86,16 @@ export const DeploymentResource: ResourceDefinition = {
   categories: ['all'],
   namespaced: true,
   verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
-  subresources: { status: true },
+  subresources: {
+    status: true,
+    // kube's deployment scale REST: spec.replicas ↔ Scale.spec.replicas, status.replicas and the
+    // spec.selector as a selector string in Scale.status.
+    scale: {
+      specReplicasPath: ['spec', 'replicas'],
+      statusReplicasPath: ['status', 'replicas'],
+      selector: (o) => labelSelectorString(((o.spec ?? {}) as Record<string, unknown>).selector),
+    },
+  },
   generation: true,
   description: 'Deployment enables declarative updates for Pods and ReplicaSets.',
   schema: DeploymentSchema,
@@ -114,12 +123,17 @@ function containerField(o: Record<string, unknown>, field: 'name' | 'image'): st
   return containers.map((c) => String((c as Record<string, unknown>)?.[field] ?? '')).join(',');
 }
 
-/**
- * A LabelSelector as metav1.FormatLabelSelector prints it: `k=v` for matchLabels, then
- * `k in (a,b)`, `k notin (a)`, `k`, `!k` for expressions, comma-joined; `<none>` when empty.
- */
+/** metav1.FormatLabelSelector: the selector string, or `<none>` when it selects everything. */
 export function formatLabelSelector(selector: unknown): string {
-  if (typeof selector !== 'object' || selector === null) return '<none>';
+  return labelSelectorString(selector) || '<none>';
+}
+
+/**
+ * A LabelSelector as labels.Selector.String() prints it: `k=v` for matchLabels, `k in (a,b)`,
+ * `k notin (a)`, `k`, `!k` for expressions, comma-joined; '' when empty.
+ */
+export function labelSelectorString(selector: unknown): string {
+  if (typeof selector !== 'object' || selector === null) return '';
   const sel = selector as { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] };
   // labels.Selector prints its requirements sorted by key, set values sorted too.
   const terms: [key: string, text: string][] = [];
@@ -132,5 +146,5 @@ export function formatLabelSelector(selector: unknown): string {
     else if (e.operator === 'DoesNotExist') terms.push([e.key, `!${e.key}`]);
   }
   terms.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return terms.length === 0 ? '<none>' : terms.map(([, t]) => t).join(',');
+  return terms.map(([, t]) => t).join(',');
 }

@@ -5,6 +5,7 @@ import { handleDelete, handleDeleteCollection } from './delete.ts';
 import { handlePatch } from './patch.ts';
 import { handleGet, handleList } from './read.ts';
 import { handleWatch } from './watch.ts';
+import { handleScale } from './scale.ts';
 import { handleCreate, handleUpdate } from './write.ts';
 import { handleTokenRequest, isTokenRequest } from './tokenrequest.ts';
 
@@ -12,6 +13,9 @@ export async function dispatchResource(ctx: HandlerContext): Promise<void> {
   // serviceaccounts/<name>/token (TokenRequest) is the one non-status subresource served.
   if (isTokenRequest(ctx)) return handleTokenRequest(ctx);
   const sub = ctx.info.subresource;
+  if (sub === 'scale' && ctx.def.subresources.scale) {
+    return handleScale(ctx, ctx.def.subresources.scale);
+  }
   if (sub !== '' && !(sub === 'status' && ctx.def.subresources.status)) {
     // A subresource the resource does not declare (e.g. deployments/scale) has no route in
     // kube either: 404, which kubectl reports as NotFound.
