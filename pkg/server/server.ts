@@ -14,10 +14,11 @@ import { aggregatedContentType, type Discovery } from './discovery.ts';
 import { dispatchResource } from './handlers/dispatch.ts';
 import type { HandlerContext, UserInfo } from './handlers/context.ts';
 import { type HealthCheck, serveHealth } from './health.ts';
-import { acceptedForm, parseAccept } from './httpx/negotiate.ts';
+import { acceptedForm } from './httpx/negotiate.ts';
 import { toStatusError, writeError, writeJSON } from './httpx/respond.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import type { OpenAPIService } from './openapi/index.ts';
+import { serveOpenAPIV2 } from './openapi/v2-http.ts';
 import type { Registry } from './registry/registry.ts';
 import { parseRequestInfo, type RequestInfo } from './request/requestinfo.ts';
 import { versionInfo } from './version.ts';
@@ -162,13 +163,7 @@ export class APIServer {
 
   private serveOpenAPI(req: IncomingMessage, res: ServerResponse, url: URL, parts: string[]): void {
     const { openapi } = this.deps;
-    if (parts[1] === 'v2') {
-      // kubectl asks for v2 only as protobuf; answer JSON to JSON clients, 404 otherwise.
-      const wantsJSON = parseAccept(req.headers.accept).some((r) => r.type === 'application/json' || r.type === '*/*') || !req.headers.accept;
-      const wantsProto = parseAccept(req.headers.accept).some((r) => r.type.includes('protobuf'));
-      if (wantsProto || !wantsJSON) throw new StatusError('NotFound', 'the server could not find the requested resource', {});
-      return writeRaw(res, openapi.v2().body);
-    }
+    if (parts[1] === 'v2' && parts.length === 2) return serveOpenAPIV2(req.headers.accept, res, openapi);
     if (parts[1] === 'v3' && parts.length === 2) return writeRaw(res, openapi.v3Root().body);
     if (parts[1] === 'v3') {
       const gvPath = parts.slice(2).join('/');
