@@ -1,0 +1,89 @@
+// The official Kubernetes Python client (Debian python3-kubernetes) against kplane, TLS
+// verified with the kubeconfig's CA: each case runs test/e2e/clients/python/cases.py and the
+// stored objects are then read back over HTTP. Cases run in order (later ones use objects the
+// earlier ones made).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { startKplane } from '../../framework/kplane.ts';
+import { TestClient } from '../../framework/http.ts';
+import { runPythonCase } from './support.ts';
+
+const CM = '/clusters/root/api/v1/namespaces/default/configmaps';
+
+test('python client: wire compatibility', { timeout: 900_000 }, async (t) => {
+  await using kp = await startKplane({ args: ['--controllers', '-'] });
+  const http = new TestClient(kp.url, kp.caPem, kp.adminToken);
+  const py = (name: string) => runPythonCase(name, kp.kubeconfig);
+
+  await t.test('watch=True with allowWatchBookmarks=True is a watch', async () => {
+    const r = await py('watch_true_with_bookmarks');
+    assert.deepEqual(r, { type: 'ADDED', name: 'py-watched', data: { w: '1' } });
+  });
+
+  await t.test('typed models without apiVersion/kind are created; no generation on a ConfigMap', async () => {
+    const r = await py('typed_without_kind');
+    assert.deepEqual(r, { cm: ['ConfigMap', 'v1', { a: '1' }], deploy: ['Deployment', 'apps/v1', 1] });
+    const cm = (await http.get(`${CM}/py-typed`)).json;
+    assert.deepEqual(cm.data, { a: '1' });
+    assert.equal(cm.metadata.generation, undefined);
+    assert.equal((await http.get('/clusters/root/apis/apps/v1/namespaces/default/deployments/py-web')).json.metadata.generation, 1);
+  });
+
+  await t.test('patch/read/replace_namespaced_deployment_scale', async () => {
+    const r = await py('scale_deployment');
+    assert.deepEqual(r, { patched: 4, read: ['Scale', 4, 'app=py-web'], replaced: 3 });
+    const dep = (await http.get('/clusters/root/apis/apps/v1/namespaces/default/deployments/py-web')).json;
+    assert.equal(dep.spec.replicas, 3);
+    assert.equal(dep.metadata.generation, 3);
+  });
+
+  await t.test('DELETE: Success Status when gone, the object while finalizers hold it', async () => {
+    const r = await py('delete_replies');
+    assert.deepEqual(r.gone, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: 'py-typed', kind: 'configmaps', uid: r.uid } });
+    assert.equal(r.held.kind, 'ConfigMap');
+    assert.ok(r.held.deletionTimestamp);
+    assert.equal((await http.get(`${CM}/py-typed`)).status, 404);
+    assert.equal((await http.get(`${CM}/py-held`)).status, 404);
+  });
+
+  await t.test('Lease MicroTime stored in UTC with six fractional digits', async () => {
+    const r = await py('lease_microtime');
+    assert.deepEqual(r, { acquire: '2024-03-01T08:00:00.123456+00:00', renew: '2024-03-01T10:00:05+00:00' });
+    const lease = (await http.get('/clusters/root/apis/coordination.k8s.io/v1/namespaces/default/leases/py-lease')).json;
+    assert.equal(lease.spec.acquireTime, '2024-03-01T08:00:00.123456Z');
+    assert.equal(lease.spec.renewTime, '2024-03-01T10:00:05.000000Z');
+  });
+
+  await t.test('server-side apply with force=True takes the field over', async () => {
+    const r = await py('ssa_force_true');
+    assert.deepEqual(r, { conflict: 409, data: { k: 'second' } });
+    const cm = (await http.get(`${CM}/py-ssa`)).json;
+    assert.deepEqual(cm.data, { k: 'second' });
+    const owners = cm.metadata.managedFields.map((m: { manager: string }) => m.manager);
+    assert.ok(owners.includes('py-two'), owners.join());
+  });
+
+  await t.test('watch from a future resourceVersion ends at once with 504 Too large resource version', async () => {
+    const r = await py('future_resource_version');
+    assert.equal(r.status, 504);
+    assert.match(r.reason, /^Timeout: Timeout: Too large resource version: \d+, current: \d+$/);
+  });
+
+  await t.test('legacy /api/v1/watch/... path', async () => {
+    assert.deepEqual(await py('legacy_watch_path'), { type: 'ADDED', name: 'py-ssa' });
+  });
+
+  await t.test('a boolean parameter that is not a boolean is 400', async () => {
+    const r = await py('bad_boolean');
+    assert.equal(r.status, 400);
+    assert.equal(r.body.reason, 'BadRequest');
+  });
+
+  await t.test('field selectors: Namespace status.phase, Secret type, unsupported label 400', async () => {
+    const r = await py('field_selectors');
+    assert.ok(r.active.includes('default'));
+    assert.equal(r.terminating, 0);
+    assert.deepEqual(r.typed, ['py-tls']);
+    assert.deepEqual(r.unsupported, [400, 'field label not supported: data.k']);
+  });
+});
