@@ -1,0 +1,92 @@
+// kubectl 1.32 corners that depend on wire details: List files (kubectl validates them
+// against OpenAPI v2, which it asks for as protobuf), scale, diff without generation noise,
+// `get deploy -o wide`. Each case checks what is stored, not only kubectl's exit code.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { startKplane } from '../../framework/kplane.ts';
+import { Kubectl } from '../../framework/kubectl.ts';
+import { kjson } from '../support.ts';
+
+test('kubectl: wire compatibility', { timeout: 900_000 }, async (t) => {
+  await using kp = await startKplane({ args: ['--controllers', '-'] });
+  const k = new Kubectl(kp.kubeconfig);
+  const dir = mkdtempSync(join(tmpdir(), 'kplane-wire-'));
+  const file = (name: string, content: string) => {
+    const p = join(dir, name);
+    writeFileSync(p, content);
+    return p;
+  };
+  t.after(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(k.cacheDir, { recursive: true, force: true });
+  });
+  const data = async (name: string) => (await kjson(k, ['get', 'cm', name])).data;
+
+  await t.test('get -o yaml of several objects round-trips through create -f, apply -f and apply --server-side', async () => {
+    await k.ok(['create', 'cm', 'l1', '--from-literal=a=1']);
+    await k.ok(['create', 'cm', 'l2', '--from-literal=b=2']);
+    const list = await k.ok(['get', 'cm', 'l1', 'l2', '-o', 'yaml']);
+    assert.match(list, /^kind: List$/m);
+    const path = file('list.yaml', list);
+    // apply -f of the unchanged List: kubectl validates each item against OpenAPI v2 (protobuf).
+    const verbose = await k.run(['apply', '-f', path, '-v=8']);
+    assert.equal(verbose.code, 0, verbose.stderr);
+    const v2 = verbose.stderr.slice(verbose.stderr.search(/GET https:\/\/\S+\/openapi\/v2/));
+    assert.notEqual(v2, verbose.stderr.slice(-1), 'kubectl asked for /openapi/v2');
+    const requestHeaders = v2.slice(0, v2.indexOf('Response Status'));
+    assert.match(requestHeaders, /Accept: application\/com\.github\.proto-openapi\.spec\.v2@v1\.0\+protobuf\n/);
+    assert.equal(/Response Status: (\d+)/.exec(v2)?.[1], '200');
+    assert.match(v2, /Content-Type: application\/com\.github\.proto-openapi\.spec\.v2\.v1\.0\+protobuf/);
+    assert.match(verbose.stdout, /configmap\/l1 configured\nconfigmap\/l2 configured/);
+    await k.ok(['delete', 'cm', 'l1', 'l2']);
+    assert.match(await k.ok(['create', '-f', path]), /configmap\/l1 created\nconfigmap\/l2 created/);
+    assert.deepEqual([await data('l1'), await data('l2')], [{ a: '1' }, { b: '2' }]);
+    await k.ok(['delete', 'cm', 'l1', 'l2']);
+    assert.match(await k.ok(['apply', '--server-side', '-f', path]), /configmap\/l1 serverside-applied\nconfigmap\/l2 serverside-applied/);
+    assert.deepEqual([await data('l1'), await data('l2')], [{ a: '1' }, { b: '2' }]);
+    await k.ok(['delete', 'cm', 'l1', 'l2']);
+    assert.match(await k.ok(['apply', '-f', path]), /configmap\/l1 created/);
+    assert.deepEqual(await data('l2'), { b: '2' });
+  });
+
+  await t.test('a List item with an unknown field is refused by kubectl validation, nothing stored', async () => {
+    const bad = file('bad.yaml', 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: bad1}\n  dataa: {k: v}\n');
+    const r = await k.run(['apply', '-f', bad]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /unknown field "dataa" in io\.k8s\.api\.core\.v1\.ConfigMap/);
+    assert.equal((await k.run(['get', 'cm', 'bad1'])).code, 1);
+  });
+
+  await t.test('kubectl scale deployment, and -o wide columns', async () => {
+    await k.ok(['create', 'deployment', 'web', '--image=nginx:1', '--image=redis:7']);
+    assert.equal((await k.ok(['scale', 'deployment', 'web', '--replicas=3'])).trim(), 'deployment.apps/web scaled');
+    const dep = await kjson(k, ['get', 'deploy', 'web']);
+    assert.equal(dep.spec.replicas, 3);
+    assert.equal(dep.metadata.generation, 2);
+    const scale = JSON.parse(await k.ok(['get', '--raw', '/apis/apps/v1/namespaces/default/deployments/web/scale']));
+    assert.deepEqual([scale.kind, scale.spec, scale.status], ['Scale', { replicas: 3 }, { replicas: 0, selector: 'app=web' }]);
+    const wide = (await k.ok(['get', 'deploy', 'web', '-o', 'wide'])).trim().split('\n').map((l) => l.split(/\s{2,}/));
+    assert.deepEqual(wide[0], ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE', 'CONTAINERS', 'IMAGES', 'SELECTOR']);
+    assert.deepEqual([wide[1]![0], wide[1]![1], ...wide[1]!.slice(5)], ['web', '0/3', 'nginx,redis', 'nginx:1,redis:7', 'app=web']);
+    const resources = await k.ok(['get', '--raw', '/apis/apps/v1']);
+    assert.ok(JSON.parse(resources).resources.some((r: { name: string; kind: string }) => r.name === 'deployments/scale' && r.kind === 'Scale'));
+  });
+
+  await t.test('diff: a ConfigMap carries no generation, so an unchanged file has no diff', async () => {
+    const cm = file('cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: d1, namespace: default}\ndata: {k: v}\n');
+    await k.ok(['apply', '-f', cm]);
+    assert.equal((await kjson(k, ['get', 'cm', 'd1'])).metadata.generation, undefined);
+    const same = await k.run(['diff', '-f', cm]);
+    assert.equal(same.code, 0, same.stdout + same.stderr);
+    assert.equal(same.stdout, '');
+    file('cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: d1, namespace: default}\ndata: {k: w}\n');
+    const changed = await k.run(['diff', '-f', cm]);
+    assert.equal(changed.code, 1, changed.stderr);
+    const lines = changed.stdout.split('\n').filter((l) => /^[-+] /.test(l));
+    assert.deepEqual(lines, ['-  k: v', '+  k: w']);
+    assert.deepEqual(await data('d1'), { k: 'v' });
+  });
+});
