@@ -12,6 +12,7 @@ import type { PerClientInflightLimiter } from './filters/inflight.ts';
 import type { RequestMetrics } from './filters/metrics.ts';
 import { aggregatedContentType, type Discovery } from './discovery.ts';
 import { dispatchResource } from './handlers/dispatch.ts';
+import { EMPTY_CRD_LIST, isCRDListRequest } from './handlers/no-crds.ts';
 import type { HandlerContext, UserInfo } from './handlers/context.ts';
 import { type HealthCheck, serveHealth } from './health.ts';
 import { acceptedForm } from './httpx/negotiate.ts';
@@ -88,6 +89,7 @@ export class APIServer {
       }
       if (!info.wildcard) await this.deps.lifecycle.requireCluster(info.cluster);
       const store = this.deps.registry.lookup(info.group, info.version, info.resource);
+      if (!store && isCRDListRequest(info)) return writeJSON(res, 200, EMPTY_CRD_LIST);
       if (!store || (store.def.namespaced === false && info.namespace !== '' && info.resource !== 'namespaces')) {
         throw new StatusError('NotFound', 'the server could not find the requested resource', {});
       }

@@ -52,6 +52,23 @@ test('kubectl: wire compatibility', { timeout: 900_000 }, async (t) => {
     assert.deepEqual(await data('l2'), { b: '2' });
   });
 
+  await t.test('<Kind>List files (kind: ConfigMapList) with create -f, apply -f and apply --server-side', async () => {
+    const path = file('cml.yaml', 'apiVersion: v1\nkind: ConfigMapList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: k1}\n  data: {k: v}\n- metadata: {name: k2}\n  data: {k: w}\n');
+    assert.match(await k.ok(['create', '-f', path]), /configmap\/k1 created\nconfigmap\/k2 created/);
+    assert.deepEqual([await data('k1'), await data('k2')], [{ k: 'v' }, { k: 'w' }]);
+    await k.ok(['delete', 'cm', 'k1', 'k2']);
+    assert.match(await k.ok(['apply', '-f', path]), /configmap\/k1 created\nconfigmap\/k2 created/);
+    assert.deepEqual(await data('k2'), { k: 'w' });
+    await k.ok(['delete', 'cm', 'k1', 'k2']);
+    assert.match(await k.ok(['apply', '--server-side', '-f', path]), /configmap\/k1 serverside-applied\nconfigmap\/k2 serverside-applied/);
+    assert.deepEqual(await data('k1'), { k: 'v' });
+    // The items are still validated against OpenAPI v2.
+    const bad = await k.run(['apply', '-f', file('cml-bad.yaml', 'apiVersion: v1\nkind: ConfigMapList\nitems:\n- metadata: {name: k3}\n  dataa: {k: v}\n')]);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /ValidationError\(ConfigMapList\.items\[0\]\): unknown field "dataa"/);
+    assert.equal((await k.run(['get', 'cm', 'k3'])).code, 1);
+  });
+
   await t.test('a List item with an unknown field is refused by kubectl validation, nothing stored', async () => {
     const bad = file('bad.yaml', 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: bad1}\n  dataa: {k: v}\n');
     const r = await k.run(['apply', '-f', bad]);
