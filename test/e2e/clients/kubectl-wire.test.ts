@@ -10,15 +10,20 @@ import { startKplane } from '../../framework/kplane.ts';
 import { Kubectl } from '../../framework/kubectl.ts';
 import { kjson } from '../support.ts';
 
+const SCALER_TOKEN = 'scaler-0123456789abcdef';
+const VIEWER_TOKEN = 'viewer-0123456789abcdef';
+
 test('kubectl: wire compatibility', { timeout: 900_000 }, async (t) => {
-  await using kp = await startKplane({ args: ['--controllers', '-'] });
-  const k = new Kubectl(kp.kubeconfig);
   const dir = mkdtempSync(join(tmpdir(), 'kplane-wire-'));
   const file = (name: string, content: string) => {
     const p = join(dir, name);
     writeFileSync(p, content);
     return p;
   };
+  // Two plain users for the RBAC case: one allowed deployments/scale, one not.
+  const tokens = file('tokens.csv', `${SCALER_TOKEN},scaler,uid-scaler,""\n${VIEWER_TOKEN},viewer,uid-viewer,""\n`);
+  await using kp = await startKplane({ args: ['--controllers', '-', '--token-auth-file', tokens] });
+  const k = new Kubectl(kp.kubeconfig);
   t.after(() => {
     rmSync(dir, { recursive: true, force: true });
     rmSync(k.cacheDir, { recursive: true, force: true });
@@ -90,6 +95,24 @@ test('kubectl: wire compatibility', { timeout: 900_000 }, async (t) => {
     assert.deepEqual([wide[1]![0], wide[1]![1], ...wide[1]!.slice(5)], ['web', '0/3', 'nginx,redis', 'nginx:1,redis:7', 'app=web']);
     const resources = await k.ok(['get', '--raw', '/apis/apps/v1']);
     assert.ok(JSON.parse(resources).resources.some((r: { name: string; kind: string }) => r.name === 'deployments/scale' && r.kind === 'Scale'));
+  });
+
+  await t.test('RBAC: deployments/scale is its own resource', async () => {
+    await k.ok(['create', 'role', 'scaler', '--verb=get', '--resource=deployments', '--resource=deployments/scale']);
+    await k.ok(['patch', 'role', 'scaler', '--type=json', '-p', JSON.stringify([{ op: 'add', path: '/rules/-', value: { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['patch', 'update'] } }])]);
+    await k.ok(['create', 'rolebinding', 'scaler', '--role=scaler', '--user=scaler']);
+    await k.ok(['create', 'role', 'viewer', '--verb=get,patch', '--resource=deployments']);
+    await k.ok(['create', 'rolebinding', 'viewer', '--role=viewer', '--user=viewer']);
+    assert.equal((await k.ok(['--token', SCALER_TOKEN, 'scale', 'deployment', 'web', '--replicas=2'])).trim(), 'deployment.apps/web scaled');
+    assert.equal((await kjson(k, ['get', 'deploy', 'web'])).spec.replicas, 2);
+    // Scaling through the main resource needs patch on deployments, which scaler lacks.
+    const direct = await k.run(['--token', SCALER_TOKEN, 'patch', 'deployment', 'web', '--type=merge', '-p', '{"spec":{"replicas":5}}']);
+    assert.match(direct.stderr, /Forbidden/);
+    // viewer may patch deployments but not deployments/scale.
+    const denied = await k.run(['--token', VIEWER_TOKEN, 'scale', 'deployment', 'web', '--replicas=7']);
+    assert.notEqual(denied.code, 0);
+    assert.match(denied.stderr, /cannot patch resource "deployments\/scale"/);
+    assert.equal((await kjson(k, ['get', 'deploy', 'web'])).spec.replicas, 2);
   });
 
   await t.test('diff: a ConfigMap carries no generation, so an unchanged file has no diff', async () => {
