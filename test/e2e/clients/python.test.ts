@@ -15,9 +15,9 @@ test('python client: wire compatibility', { timeout: 900_000 }, async (t) => {
   const http = new TestClient(kp.url, kp.caPem, kp.adminToken);
   const py = (name: string) => runPythonCase(name, kp.kubeconfig);
 
-  await t.test('watch=True with allowWatchBookmarks=True is a watch', async () => {
+  await t.test('watch=True with allowWatchBookmarks=True is a watch with bookmarks', async () => {
     const r = await py('watch_true_with_bookmarks');
-    assert.deepEqual(r, { type: 'ADDED', name: 'py-watched', data: { w: '1' } });
+    assert.deepEqual(r, { type: 'ADDED', name: 'py-watched', data: { w: '1' }, bookmark_not_older: true });
   });
 
   await t.test('typed models without apiVersion/kind are created; no generation on a ConfigMap', async () => {
@@ -27,6 +27,16 @@ test('python client: wire compatibility', { timeout: 900_000 }, async (t) => {
     assert.deepEqual(cm.data, { a: '1' });
     assert.equal(cm.metadata.generation, undefined);
     assert.equal((await http.get('/clusters/root/apis/apps/v1/namespaces/default/deployments/py-web')).json.metadata.generation, 1);
+  });
+
+  await t.test('a kind that contradicts the URL is still 400; custom resources must name their kind', async () => {
+    const before = (await http.get(CM)).json.metadata.resourceVersion;
+    const wrong = await http.post(CM, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'py-wrong' } });
+    assert.equal(wrong.status, 400, wrong.text);
+    assert.match(wrong.json.message, /does not match the expected kind \(ConfigMap\)/);
+    const st = await http.post('/clusters/root/apis/workload.kcp.io/v1alpha1/synctargets', { metadata: { name: 'no-kind' }, spec: { cluster: 'c' } });
+    assert.equal(st.status, 400, st.text);
+    assert.equal((await http.get(CM)).json.metadata.resourceVersion, before);
   });
 
   await t.test('patch/read/replace_namespaced_deployment_scale', async () => {
@@ -67,10 +77,32 @@ test('python client: wire compatibility', { timeout: 900_000 }, async (t) => {
     const r = await py('future_resource_version');
     assert.equal(r.status, 504);
     assert.match(r.reason, /^Timeout: Timeout: Too large resource version: \d+, current: \d+$/);
+    // On the wire: 200, one ERROR event with kube's Status, then the end of the stream.
+    const current = Number((await http.get(CM)).json.metadata.resourceVersion);
+    const raw = await http.get(`${CM}?watch=true&resourceVersion=${current + 50}`);
+    assert.equal(raw.status, 200);
+    const lines = raw.text.trim().split('\n');
+    assert.equal(lines.length, 1);
+    assert.deepEqual(JSON.parse(lines[0]!), {
+      type: 'ERROR',
+      object: {
+        kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'Timeout', code: 504,
+        message: `Timeout: Too large resource version: ${current + 50}, current: ${current}`,
+        details: { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 },
+      },
+    });
   });
 
   await t.test('legacy /api/v1/watch/... path', async () => {
     assert.deepEqual(await py('legacy_watch_path'), { type: 'ADDED', name: 'py-ssa' });
+  });
+
+  await t.test('legacy /apis/<g>/<v>/watch/... collection path under /clusters/<ws>', async () => {
+    // timeoutSeconds ends the stream so the whole reply can be read: initial ADDED events.
+    const r = await http.get('/clusters/root/apis/apps/v1/watch/namespaces/default/deployments?timeoutSeconds=1');
+    assert.equal(r.status, 200, r.text);
+    const events = r.text.trim().split('\n').map((l) => JSON.parse(l) as { type: string; object: { metadata: { name: string } } });
+    assert.deepEqual(events.map((e) => [e.type, e.object.metadata.name]), [['ADDED', 'py-web']]);
   });
 
   await t.test('a boolean parameter that is not a boolean is 400', async () => {

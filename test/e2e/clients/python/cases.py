@@ -31,13 +31,19 @@ def watch_true_with_bookmarks():
     threading.Timer(0.5, lambda: core.create_namespaced_config_map(
         NS, client.V1ConfigMap(metadata=client.V1ObjectMeta(name="py-watched"), data={"w": "1"}))).start()
     w = watch.Watch()
+    added = None
     for ev in w.stream(core.list_namespaced_config_map, NS, resource_version=rv,
                        allow_watch_bookmarks=True, timeout_seconds=120):
         if ev["type"] == "ADDED" and ev["object"].metadata.name == "py-watched":
+            added = {"type": ev["type"], "name": ev["object"].metadata.name, "data": ev["object"].data,
+                     "rv": int(ev["object"].metadata.resource_version)}
+        elif ev["type"] == "BOOKMARK" and added is not None:
+            # allowWatchBookmarks=True was honoured: the server sends BOOKMARKs when idle.
             w.stop()
-            out({"type": ev["type"], "name": ev["object"].metadata.name, "data": ev["object"].data})
+            added["bookmark_not_older"] = int(ev["raw_object"]["metadata"]["resourceVersion"]) >= added.pop("rv")
+            out(added)
             return
-    out({"error": "watch ended without the ADDED event"})
+    out({"error": "watch ended without the ADDED event and a BOOKMARK", "added": added})
 
 
 def typed_without_kind():
