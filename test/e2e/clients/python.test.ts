@@ -45,6 +45,18 @@ test('python client: wire compatibility', { timeout: 900_000 }, async (t) => {
     const dep = (await http.get('/clusters/root/apis/apps/v1/namespaces/default/deployments/py-web')).json;
     assert.equal(dep.spec.replicas, 3);
     assert.equal(dep.metadata.generation, 3);
+    // Bad scales change nothing: negative replicas 422, a body of another kind 400, a stale
+    // resourceVersion 409.
+    const SCALE = '/clusters/root/apis/apps/v1/namespaces/default/deployments/py-web/scale';
+    const negative = await http.patch(SCALE, { spec: { replicas: -1 } }, 'application/merge-patch+json');
+    assert.equal(negative.status, 422, negative.text);
+    assert.equal(negative.json.details.causes[0].field, 'spec.replicas');
+    const wrongKind = await http.put(SCALE, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'py-web' }, spec: { replicas: 9 } });
+    assert.equal(wrongKind.status, 400, wrongKind.text);
+    const stale = await http.put(SCALE, { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'py-web', resourceVersion: '1' }, spec: { replicas: 9 } });
+    assert.equal(stale.status, 409, stale.text);
+    const after = (await http.get('/clusters/root/apis/apps/v1/namespaces/default/deployments/py-web')).json;
+    assert.equal(after.metadata.resourceVersion, dep.metadata.resourceVersion);
   });
 
   await t.test('DELETE: Success Status when gone, the object while finalizers hold it', async () => {
