@@ -3,9 +3,11 @@
 // desired replicas and nothing else. This is what `kubectl scale`, HPA-style clients and the
 // Python client's patch_namespaced_deployment_scale talk to. Authorization sees the
 // subresource (`deployments/scale`), as RBAC rules name it.
+import { SCALE_GROUP, SCALE_KIND, SCALE_PRINTER_COLUMNS, SCALE_VERSION } from '../../../apis/autoscaling/v1/scale.ts';
 import type { ScaleSubresource } from '../../../apis/resource.ts';
 import { newBadRequest, newInvalid, newMethodNotAllowed } from '../../apierrors/errors.ts';
 import { mediaType, parseJSON, readBody } from '../httpx/body.ts';
+import { acceptedForm } from '../httpx/negotiate.ts';
 import { writeJSON } from '../httpx/respond.ts';
 import { applyJsonPatch } from '../patch/json-patch.ts';
 import { applyMergePatch } from '../patch/merge-patch.ts';
@@ -15,8 +17,10 @@ import { type HandlerContext, fieldManager, isDryRun } from './context.ts';
 import { checkName, decodeObjectBody, unsupportedMediaType } from './decode.ts';
 import { recordManagedFields } from './managedfields.ts';
 import { patchErrorToStatus } from './patch.ts';
+import { includeObjectOf } from './read.ts';
+import { toTable } from '../table/index.ts';
 
-const SCALE_API_VERSION = 'autoscaling/v1';
+const SCALE_API_VERSION = `${SCALE_GROUP}/${SCALE_VERSION}`;
 const JSON_PATCH = 'application/json-patch+json';
 const MERGE_PATCH = 'application/merge-patch+json';
 const STRATEGIC_PATCH = 'application/strategic-merge-patch+json';
@@ -43,7 +47,7 @@ export function toScale(scale: ScaleSubresource, obj: KObject): KObject {
   const specReplicas = getPath(obj, scale.specReplicasPath);
   const selector = scale.selector(obj);
   return {
-    kind: 'Scale',
+    kind: SCALE_KIND,
     apiVersion: SCALE_API_VERSION,
     metadata: Object.fromEntries(Object.entries(metadata).filter(([, v]) => v !== undefined)),
     // ScaleSpec.replicas is omitempty in autoscaling/v1; ScaleStatus.replicas is not.
@@ -56,7 +60,7 @@ export async function handleScale(ctx: HandlerContext, scale: ScaleSubresource):
   const { info, store } = ctx;
   switch (info.verb) {
     case 'get':
-      return writeJSON(ctx.res, 200, toScale(scale, await store.get(info.cluster, info.namespace, info.name)));
+      return respondScale(ctx, toScale(scale, await store.get(info.cluster, info.namespace, info.name)));
     case 'update': {
       const body = await decodeObjectBody(ctx);
       checkScaleKind(body);
@@ -93,7 +97,7 @@ export async function handleScale(ctx: HandlerContext, scale: ScaleSubresource):
 }
 
 function checkScaleKind(obj: KObject): void {
-  if ((obj.apiVersion ?? SCALE_API_VERSION) !== SCALE_API_VERSION || (obj.kind ?? 'Scale') !== 'Scale') {
+  if ((obj.apiVersion ?? SCALE_API_VERSION) !== SCALE_API_VERSION || (obj.kind ?? SCALE_KIND) !== SCALE_KIND) {
     throw newBadRequest(`the body must be an ${SCALE_API_VERSION} Scale, got ${String(obj.apiVersion)} ${String(obj.kind)}`);
   }
 }
@@ -132,5 +136,13 @@ async function writeScale(
     },
     { dryRun: isDryRun(ctx.url), subresource: '' },
   );
-  writeJSON(ctx.res, 200, toScale(scale, result.object));
+  respondScale(ctx, toScale(scale, result.object));
+}
+
+/** The Scale, or its one-row Table (NAME, DESIRED, AVAILABLE) for `kubectl get --subresource=scale`. */
+function respondScale(ctx: HandlerContext, obj: KObject): void {
+  if (!acceptedForm(ctx.req.headers.accept).table) return writeJSON(ctx.res, 200, obj);
+  const table = toTable({ printerColumns: SCALE_PRINTER_COLUMNS }, [obj], { includeObject: includeObjectOf(ctx.url), now: ctx.now() });
+  if (obj.metadata.resourceVersion) table.metadata.resourceVersion = obj.metadata.resourceVersion;
+  writeJSON(ctx.res, 200, table);
 }

@@ -93,6 +93,8 @@ test('kubectl: wire compatibility', { timeout: 900_000 }, async (t) => {
     const wide = (await k.ok(['get', 'deploy', 'web', '-o', 'wide'])).trim().split('\n').map((l) => l.split(/\s{2,}/));
     assert.deepEqual(wide[0], ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE', 'CONTAINERS', 'IMAGES', 'SELECTOR']);
     assert.deepEqual([wide[1]![0], wide[1]![1], ...wide[1]!.slice(5)], ['web', '0/3', 'nginx,redis', 'nginx:1,redis:7', 'app=web']);
+    const viaSubresource = (await k.ok(['get', 'deploy', 'web', '--subresource=scale'])).trim().split('\n').map((l) => l.split(/\s+/));
+    assert.deepEqual(viaSubresource, [['NAME', 'DESIRED', 'AVAILABLE'], ['web', '3', '0']]);
     const resources = await k.ok(['get', '--raw', '/apis/apps/v1']);
     assert.ok(JSON.parse(resources).resources.some((r: { name: string; kind: string }) => r.name === 'deployments/scale' && r.kind === 'Scale'));
   });
