@@ -3,7 +3,8 @@
 // name/group/kind/uid, where kind is the resource plural as kube puts it) so a client can
 // tell "deleted" from "waiting on finalizers"; custom resources (SyncTarget, Workspace)
 // return the deleted object, as kube's ReturnDeletedObject does for CRDs. An object that
-// finalizers still hold is returned as it now is, with its deletionTimestamp.
+// finalizers still hold is returned as it now is, with its deletionTimestamp, and also with
+// 200: kube answers 202 only when the client sent the deprecated orphanDependents=false.
 import type { Status } from '../../../apis/meta/v1/status.ts';
 import { writeJSON } from '../httpx/respond.ts';
 import type { DeleteResult } from '../registry/store.ts';
@@ -26,5 +27,5 @@ export function respondDeleted(ctx: HandlerContext, result: DeleteResult): void 
     writeJSON(ctx.res, 200, deletedStatus(ctx, result));
     return;
   }
-  respondObject(ctx, result.deleted ? 200 : 202, result.object);
+  respondObject(ctx, 200, result.object);
 }

@@ -1,4 +1,4 @@
-// DELETE of one object (finalizer-aware: 202 while finalizers hold it) and of collections.
+// DELETE of one object (finalizer-aware; reply shapes in delete-reply.ts) and of collections.
 import { groupVersion } from '../../../apis/resource.ts';
 import { newBadRequest, newMethodNotAllowed, StatusError } from '../../apierrors/errors.ts';
 import { mediaType, parseJSON, readBody, requireObject } from '../httpx/body.ts';
