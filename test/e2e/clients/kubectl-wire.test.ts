@@ -106,6 +106,12 @@ test('kubectl: wire compatibility', { timeout: 900_000 }, async (t) => {
     assert.equal((await kjson(k, ['get', 'lease', 'all-lease'])).spec.renewTime, '2024-03-01T09:00:01.500000Z');
   });
 
+  await t.test('explain --output=plaintext-openapiv2 reads the protobuf v2 document', async () => {
+    const out = await k.ok(['explain', '--output=plaintext-openapiv2', 'configmap.data']);
+    assert.match(out, /^KIND:\s+ConfigMap$/m);
+    assert.match(out, /^FIELD:\s+data <map\[string\]string>$/m);
+  });
+
   await t.test('a List item with an unknown field is refused by kubectl validation, nothing stored', async () => {
     const bad = file('bad.yaml', 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: bad1}\n  dataa: {k: v}\n');
     const r = await k.run(['apply', '-f', bad]);
@@ -125,6 +131,9 @@ test('kubectl: wire compatibility', { timeout: 900_000 }, async (t) => {
     const wide = (await k.ok(['get', 'deploy', 'web', '-o', 'wide'])).trim().split('\n').map((l) => l.split(/\s{2,}/));
     assert.deepEqual(wide[0], ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE', 'CONTAINERS', 'IMAGES', 'SELECTOR']);
     assert.deepEqual([wide[1]![0], wide[1]![1], ...wide[1]!.slice(5)], ['web', '0/3', 'nginx,redis', 'nginx:1,redis:7', 'app=web']);
+    assert.equal((await k.ok(['patch', 'deploy', 'web', '--subresource=scale', '--type=merge', '-p', '{"spec":{"replicas":4}}'])).trim(), 'scale.autoscaling/web patched');
+    assert.equal((await kjson(k, ['get', 'deploy', 'web'])).spec.replicas, 4);
+    await k.ok(['scale', 'deployment', 'web', '--replicas=3', '--current-replicas=4']);
     const viaSubresource = (await k.ok(['get', 'deploy', 'web', '--subresource=scale'])).trim().split('\n').map((l) => l.split(/\s+/));
     assert.deepEqual(viaSubresource, [['NAME', 'DESIRED', 'AVAILABLE'], ['web', '3', '0']]);
     const resources = await k.ok(['get', '--raw', '/apis/apps/v1']);
