@@ -28,7 +28,22 @@ export type FieldAccessor = (obj: Record<string, unknown>) => string | undefined
 export interface FieldCause {
   reason: string;
   message: string;
-  field: string;
+  /** Absent for causes about the request rather than a field (e.g. ResourceVersionTooLarge). */
+  field?: string;
+}
+
+/**
+ * The `scale` subresource (autoscaling/v1 Scale), as a CRD's subresources.scale declares it:
+ * where the desired and observed replica counts live, and the pods' label selector as the
+ * string Scale.status.selector carries.
+ */
+export interface ScaleSubresource {
+  /** Path of the desired replicas, e.g. ['spec', 'replicas']. */
+  specReplicasPath: string[];
+  /** Path of the observed replicas, e.g. ['status', 'replicas']. */
+  statusReplicasPath: string[];
+  /** Scale.status.selector for this object ('' when there is none). */
+  selector: (obj: Record<string, unknown>) => string;
 }
 
 export interface ResourceDefinition {
@@ -44,7 +59,7 @@ export interface ResourceDefinition {
   namespaced: boolean;
   /** Verbs advertised in discovery (and accepted by the server). */
   verbs: string[];
-  subresources: { status?: boolean };
+  subresources: { status?: boolean; scale?: ScaleSubresource };
   /** Human description used in OpenAPI / `kubectl explain`. */
   description: string;
   /**
@@ -56,6 +71,12 @@ export interface ResourceDefinition {
   printerColumns: PrinterColumn[];
   /** Extra field-selector fields, by field label. */
   selectableFields?: Record<string, FieldAccessor>;
+  /**
+   * metadata.generation is set to 1 on create and bumped when the spec changes. kube does
+   * this only where a controller reports observedGeneration (Deployments, custom resources);
+   * ConfigMaps, Secrets, Namespaces, Leases, Events and RBAC objects carry no generation.
+   */
+  generation?: boolean;
   /** Built-in types accept strategic-merge-patch (kubectl's default for them). */
   strategicMergePatch?: boolean;
   /** Validation that a schema cannot express (cross-field rules, immutability on update). */

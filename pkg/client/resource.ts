@@ -1,5 +1,6 @@
 // ResourceClient: the verbs on one resource in one logical cluster (optionally one
 // namespace), or across every cluster for the privileged wildcard (list/watch only).
+import type { Status } from '../../apis/meta/v1/status.ts';
 import { apiPath, type GVR } from './gvr.ts';
 import type { KubeList, KubeObject, WatchEvent } from './object.ts';
 import type { Transport } from './transport.ts';
@@ -148,9 +149,13 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
     return this.patch(obj.metadata.name ?? '', 'apply', obj, { fieldManager: opts.fieldManager ?? this.fieldManager, force: opts.force ?? false, dryRun: opts.dryRun ?? false });
   }
 
-  delete(name: string, opts: DeleteOptions = {}): Promise<T> {
+  /**
+   * The reply is the object while finalizers hold it (and for custom resources), or, for a
+   * built-in object that is gone at once, a Success Status naming it (as kube-apiserver).
+   */
+  delete(name: string, opts: DeleteOptions = {}): Promise<T | Status> {
     const body = { propagationPolicy: opts.propagationPolicy ?? 'Background', ...(opts.preconditions ? { preconditions: opts.preconditions } : {}), ...(opts.dryRun ? { dryRun: ['All'] } : {}) };
-    return this.transport.json<T>({ method: 'DELETE', path: this.itemPath(name), body });
+    return this.transport.json<T | Status>({ method: 'DELETE', path: this.itemPath(name), body });
   }
 
   /** A watch stream; iterate it, abort via opts.signal. Ends when the server ends the stream. */

@@ -3,6 +3,7 @@
 // (apidiscovery.k8s.io/v2 and v2beta1) which kubectl 1.32 asks for first. Both /api and /apis
 // answer aggregated when asked, since client-go uses aggregated data only if both do.
 import { groupVersion, type ResourceDefinition } from '../../apis/resource.ts';
+import { SCALE_GROUP, SCALE_KIND, SCALE_VERSION } from '../../apis/autoscaling/v1/scale.ts';
 
 export class Discovery {
   private readonly defs: ResourceDefinition[];
@@ -73,6 +74,9 @@ export class Discovery {
       if (d.subresources.status) {
         resources.push({ name: `${d.plural}/status`, singularName: '', namespaced: d.namespaced, kind: d.kind, verbs: ['get', 'patch', 'update'] });
       }
+      if (d.subresources.scale) {
+        resources.push({ name: `${d.plural}/scale`, singularName: '', namespaced: d.namespaced, group: SCALE_GROUP, version: SCALE_VERSION, kind: SCALE_KIND, verbs: ['get', 'patch', 'update'] });
+      }
       if (d.group === '' && d.plural === 'serviceaccounts') {
         resources.push({ name: 'serviceaccounts/token', singularName: '', namespaced: true, group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] });
       }
@@ -102,14 +106,20 @@ export class Discovery {
               verbs: d.verbs,
               ...(d.shortNames.length > 0 ? { shortNames: d.shortNames } : {}),
               ...(d.categories.length > 0 ? { categories: d.categories } : {}),
-              ...(d.subresources.status
-                ? { subresources: [{ subresource: 'status', responseKind: { group: d.group, version: d.version, kind: d.kind }, verbs: ['get', 'patch', 'update'] }] }
-                : {}),
+              ...subresourcesOf(d),
             })),
         })),
       })),
     };
   }
+}
+
+/** Aggregated discovery's subresources entry: status and scale where declared. */
+function subresourcesOf(d: ResourceDefinition): { subresources?: object[] } {
+  const subs: object[] = [];
+  if (d.subresources.status) subs.push({ subresource: 'status', responseKind: { group: d.group, version: d.version, kind: d.kind }, verbs: ['get', 'patch', 'update'] });
+  if (d.subresources.scale) subs.push({ subresource: 'scale', responseKind: { group: SCALE_GROUP, version: SCALE_VERSION, kind: SCALE_KIND }, verbs: ['get', 'patch', 'update'] });
+  return subs.length > 0 ? { subresources: subs } : {};
 }
 
 export function aggregatedContentType(version: 'v2' | 'v2beta1'): string {

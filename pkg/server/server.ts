@@ -20,8 +20,9 @@ import type { HandlerContext } from './handlers/context.ts';
 import { type HealthCheck, serveHealth } from './health.ts';
 import { acceptedForm, parseAccept } from './httpx/negotiate.ts';
 import { writeJSON } from './httpx/respond.ts';
+import { EMPTY_CRD_LIST, isCRDListRequest } from './handlers/no-crds.ts';
 import type { Lifecycle } from './lifecycle.ts';
-import type { OpenAPIService } from './openapi/index.ts';
+import { type OpenAPIService, serveOpenAPIV2 } from './openapi/index.ts';
 import type { Registry } from './registry/registry.ts';
 import { versionInfo } from './version.ts';
 
@@ -94,6 +95,7 @@ export class APIServer {
     }
     if (!info.wildcard) await this.deps.lifecycle.requireCluster(info.cluster);
     const store = this.deps.registry.lookup(info.group, info.version, info.resource);
+    if (!store && isCRDListRequest(info)) return writeJSON(res, 200, EMPTY_CRD_LIST);
     if (!store || (store.def.namespaced === false && info.namespace !== '')) {
       throw new StatusError('NotFound', 'the server could not find the requested resource', {});
     }
@@ -154,13 +156,7 @@ export class APIServer {
 
   private serveOpenAPI(req: IncomingMessage, res: ServerResponse, url: URL, parts: string[]): void {
     const { openapi } = this.deps;
-    if (parts[1] === 'v2') {
-      // kubectl asks for v2 only as protobuf; answer JSON to JSON clients, 404 otherwise.
-      const wantsJSON = parseAccept(req.headers.accept).some((r) => r.type === 'application/json' || r.type === '*/*') || !req.headers.accept;
-      const wantsProto = parseAccept(req.headers.accept).some((r) => r.type.includes('protobuf'));
-      if (wantsProto || !wantsJSON) throw new StatusError('NotFound', 'the server could not find the requested resource', {});
-      return writeRaw(res, openapi.v2().body);
-    }
+    if (parts[1] === 'v2' && parts.length === 2) return serveOpenAPIV2(req.headers.accept, res, openapi);
     if (parts[1] === 'v3' && parts.length === 2) return writeRaw(res, openapi.v3Root().body);
     if (parts[1] === 'v3') {
       const gvPath = parts.slice(2).join('/');

@@ -86,7 +86,17 @@ export const DeploymentResource: ResourceDefinition = {
   categories: ['all'],
   namespaced: true,
   verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
-  subresources: { status: true },
+  subresources: {
+    status: true,
+    // kube's deployment scale REST: spec.replicas ↔ Scale.spec.replicas, status.replicas and the
+    // spec.selector as a selector string in Scale.status.
+    scale: {
+      specReplicasPath: ['spec', 'replicas'],
+      statusReplicasPath: ['status', 'replicas'],
+      selector: (o) => labelSelectorString(((o.spec ?? {}) as Record<string, unknown>).selector),
+    },
+  },
+  generation: true,
   description: 'Deployment enables declarative updates for Pods and ReplicaSets.',
   schema: DeploymentSchema,
   strategicMergePatch: true,
@@ -99,5 +109,42 @@ export const DeploymentResource: ResourceDefinition = {
     { name: 'Up-to-date', type: 'integer', jsonPath: '.status.updatedReplicas', description: 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.', value: (o) => num((o.status as Record<string, unknown> | undefined)?.updatedReplicas) },
     { name: 'Available', type: 'integer', jsonPath: '.status.availableReplicas', description: 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.', value: (o) => num((o.status as Record<string, unknown> | undefined)?.availableReplicas) },
     { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+    { name: 'Containers', type: 'string', priority: 1, jsonPath: '.spec.template.spec.containers[*].name', description: 'Names of each container in the template.', value: (o) => containerField(o, 'name') },
+    { name: 'Images', type: 'string', priority: 1, jsonPath: '.spec.template.spec.containers[*].image', description: 'Images referenced by each container in the template.', value: (o) => containerField(o, 'image') },
+    { name: 'Selector', type: 'string', priority: 1, jsonPath: '.spec.selector', description: 'Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.', value: (o) => formatLabelSelector(((o.spec ?? {}) as Record<string, unknown>).selector) },
   ],
 };
+
+/** One field of every container in the pod template, comma-joined (kube's -o wide cells). */
+function containerField(o: Record<string, unknown>, field: 'name' | 'image'): string {
+  const template = ((o.spec ?? {}) as Record<string, unknown>).template as Record<string, unknown> | undefined;
+  const containers = ((template?.spec ?? {}) as Record<string, unknown>).containers;
+  if (!Array.isArray(containers)) return '';
+  return containers.map((c) => String((c as Record<string, unknown>)?.[field] ?? '')).join(',');
+}
+
+/** metav1.FormatLabelSelector: the selector string, or `<none>` when it selects everything. */
+export function formatLabelSelector(selector: unknown): string {
+  return labelSelectorString(selector) || '<none>';
+}
+
+/**
+ * A LabelSelector as labels.Selector.String() prints it: `k=v` for matchLabels, `k in (a,b)`,
+ * `k notin (a)`, `k`, `!k` for expressions, comma-joined; '' when empty.
+ */
+export function labelSelectorString(selector: unknown): string {
+  if (typeof selector !== 'object' || selector === null) return '';
+  const sel = selector as { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] };
+  // labels.Selector prints its requirements sorted by key, set values sorted too.
+  const terms: [key: string, text: string][] = [];
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) terms.push([k, `${k}=${v}`]);
+  for (const e of sel.matchExpressions ?? []) {
+    const values = [...(e.values ?? [])].sort().join(',');
+    if (e.operator === 'In') terms.push([e.key, `${e.key} in (${values})`]);
+    else if (e.operator === 'NotIn') terms.push([e.key, `${e.key} notin (${values})`]);
+    else if (e.operator === 'Exists') terms.push([e.key, e.key]);
+    else if (e.operator === 'DoesNotExist') terms.push([e.key, `!${e.key}`]);
+  }
+  terms.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return terms.map(([, t]) => t).join(',');
+}

@@ -1,5 +1,6 @@
 // Pieces shared by the core/v1 declarations.
 import { z } from 'zod';
+import type { FieldAccessor } from '../../resource.ts';
 import { isConfigMapKey } from '../../meta/v1/validation.ts';
 
 export const CORE_VERSION = 'v1';
@@ -21,3 +22,16 @@ export const ObjectReferenceSchema = z.object({
   fieldPath: z.string().optional().describe('If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2].'),
 }).describe('ObjectReference contains enough information to let you inspect or modify the referred object.');
 export type ObjectReference = z.infer<typeof ObjectReferenceSchema>;
+
+/**
+ * A field-selector accessor for the value at `path`. Absent fields select as "" (the Go zero
+ * value kube's *ToSelectableFields functions put in the field set), so `type=` or
+ * `involvedObject.namespace=` match objects that leave the field out.
+ */
+export function selectField(...path: string[]): FieldAccessor {
+  return (obj) => {
+    let cur: unknown = obj;
+    for (const p of path) cur = typeof cur === 'object' && cur !== null ? (cur as Record<string, unknown>)[p] : undefined;
+    return cur === undefined || cur === null ? '' : String(cur);
+  };
+}

@@ -5,7 +5,7 @@ import type { FieldAccessor, ResourceDefinition } from '../../resource.ts';
 import { objectMetaField } from '../../meta/v1/objectmeta.ts';
 import { MicroTimeSchema, TimeSchema } from '../../meta/v1/time.ts';
 import { typeMetaFields } from '../../meta/v1/typemeta.ts';
-import { CORE_GROUP, CORE_VERSION, ObjectReferenceSchema, STANDARD_VERBS } from './common.ts';
+import { CORE_GROUP, CORE_VERSION, ObjectReferenceSchema, selectField, STANDARD_VERBS } from './common.ts';
 
 export const EventSourceSchema = z.object({
   component: z.string().optional().describe('Component from which the event is generated.'),
@@ -37,28 +37,19 @@ export const EventSchema = z.object({
 }).describe('Event is a report of an event somewhere in the cluster.');
 export type Event = z.infer<typeof EventSchema>;
 
-function nested(...path: string[]): FieldAccessor {
-  return (obj) => {
-    let cur: unknown = obj;
-    for (const p of path) cur = typeof cur === 'object' && cur !== null ? (cur as Record<string, unknown>)[p] : undefined;
-    // Absent fields select as "" (Go zero value), so `involvedObject.namespace=` matches cluster-scoped objects.
-    return cur === undefined || cur === null ? '' : String(cur);
-  };
-}
-
 /** Field labels the real server supports for events (pkg/registry/core/event/strategy.go). */
 export const EVENT_SELECTABLE_FIELDS: Record<string, FieldAccessor> = {
-  'involvedObject.kind': nested('involvedObject', 'kind'),
-  'involvedObject.namespace': nested('involvedObject', 'namespace'),
-  'involvedObject.name': nested('involvedObject', 'name'),
-  'involvedObject.uid': nested('involvedObject', 'uid'),
-  'involvedObject.apiVersion': nested('involvedObject', 'apiVersion'),
-  'involvedObject.resourceVersion': nested('involvedObject', 'resourceVersion'),
-  'involvedObject.fieldPath': nested('involvedObject', 'fieldPath'),
-  reason: nested('reason'),
-  reportingComponent: nested('reportingComponent'),
-  source: nested('source', 'component'),
-  type: nested('type'),
+  'involvedObject.kind': selectField('involvedObject', 'kind'),
+  'involvedObject.namespace': selectField('involvedObject', 'namespace'),
+  'involvedObject.name': selectField('involvedObject', 'name'),
+  'involvedObject.uid': selectField('involvedObject', 'uid'),
+  'involvedObject.apiVersion': selectField('involvedObject', 'apiVersion'),
+  'involvedObject.resourceVersion': selectField('involvedObject', 'resourceVersion'),
+  'involvedObject.fieldPath': selectField('involvedObject', 'fieldPath'),
+  reason: selectField('reason'),
+  reportingComponent: selectField('reportingComponent'),
+  source: selectField('source', 'component'),
+  type: selectField('type'),
 };
 
 export const EventResource: ResourceDefinition = {

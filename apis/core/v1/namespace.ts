@@ -5,7 +5,7 @@ import { objectMetaField } from '../../meta/v1/objectmeta.ts';
 import { TimeSchema } from '../../meta/v1/time.ts';
 import { typeMetaFields } from '../../meta/v1/typemeta.ts';
 import { validateDNS1123LabelName } from '../../meta/v1/validation.ts';
-import { CORE_GROUP, CORE_VERSION } from './common.ts';
+import { CORE_GROUP, CORE_VERSION, selectField } from './common.ts';
 
 export const NamespaceConditionSchema = z.object({
   type: z.string().describe('Type of namespace controller condition.'),
@@ -44,6 +44,9 @@ export const NamespaceResource: ResourceDefinition = {
   schema: NamespaceSchema,
   strategicMergePatch: true,
   validateName: validateDNS1123LabelName,
+  // pkg/registry/core/namespace/strategy.go: metadata.name, status.phase, and the legacy
+  // bare `name` kube still accepts for namespaces.
+  selectableFields: { 'status.phase': selectField('status', 'phase'), name: selectField('metadata', 'name') },
   printerColumns: [
     { name: 'Status', type: 'string', jsonPath: '.status.phase', description: 'The status of the namespace' },
     { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { FieldCause, ResourceDefinition } from '../../resource.ts';
 import { objectMetaField } from '../../meta/v1/objectmeta.ts';
 import { typeMetaFields } from '../../meta/v1/typemeta.ts';
-import { CORE_GROUP, CORE_VERSION, DataKeySchema, STANDARD_VERBS } from './common.ts';
+import { CORE_GROUP, CORE_VERSION, DataKeySchema, selectField, STANDARD_VERBS } from './common.ts';
 import { immutableDataCauses } from './immutable.ts';
 
 export const SECRET_TYPE_OPAQUE = 'Opaque';
@@ -57,6 +57,8 @@ export const SecretResource: ResourceDefinition = {
   schema: SecretSchema,
   strategicMergePatch: true,
   validate: validateSecret,
+  // pkg/registry/core/secret/strategy.go SelectableFields: metadata.* plus type.
+  selectableFields: { type: selectField('type') },
   printerColumns: [
     { name: 'Type', type: 'string', jsonPath: '.type' },
     { name: 'Data', type: 'integer', jsonPath: '.data', description: 'Number of data entries', value: (o) => Object.keys((o.data ?? {}) as object).length },

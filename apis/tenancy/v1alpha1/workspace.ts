@@ -51,6 +51,7 @@ export const WorkspaceResource: ResourceDefinition = {
   namespaced: false,
   verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
   subresources: { status: true },
+  generation: true,
   description: 'Workspace defines a generic Kubernetes-cluster-like endpoint, with standard Kubernetes discovery APIs, OpenAPI and resource API endpoints.',
   schema: WorkspaceSchema,
   // A workspace name becomes a logical-cluster path segment, which is a DNS-1123 label.

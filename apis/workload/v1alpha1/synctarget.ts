@@ -102,6 +102,7 @@ export const SyncTargetResource: ResourceDefinition = {
   namespaced: false,
   verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
   subresources: { status: true },
+  generation: true,
   description: 'SyncTarget describes a member cluster capable of running workloads.',
   schema: SyncTargetSchema,
   printerColumns: [

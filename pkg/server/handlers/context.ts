@@ -10,6 +10,7 @@ import type { Lifecycle } from '../lifecycle.ts';
 import type { SecurityServices } from '../authz/services.ts';
 import { StatusError } from '../../apierrors/errors.ts';
 import type { UserInfo } from '../authn/user.ts';
+import { queryBool } from '../request/bool.ts';
 
 export interface HandlerContext {
   req: IncomingMessage;
@@ -31,9 +32,9 @@ export interface HandlerContext {
   shutdown: AbortSignal;
 }
 
+/** A boolean query parameter, parsed by the one shared parser (request/bool.ts). */
 export function queryFlag(url: URL, name: string): boolean {
-  const v = url.searchParams.get(name);
-  return v === 'true' || v === '1';
+  return queryBool(url, name);
 }
 
 export function isDryRun(url: URL): boolean {

@@ -51,9 +51,18 @@ export function unsupportedMediaType(type: string, accepted: string[]): StatusEr
   );
 }
 
-/** The body must name this endpoint's kind and apiVersion (kube rejects mismatches with 400). */
+/**
+ * The body must name this endpoint's kind and apiVersion (kube rejects mismatches with 400).
+ * For built-in types a missing apiVersion or kind is taken from the URL, as kube-apiserver's
+ * decoder defaults them (the Python client's typed models send neither unless set); custom
+ * resources (SyncTarget, Workspace) must name both, as CRDs must in kube.
+ */
 export function checkKind(ctx: HandlerContext, obj: KObject): void {
   const want = groupVersion(ctx.def);
+  // Built-in types are exactly the ones that take strategic merge patches.
+  const builtIn = ctx.def.strategicMergePatch === true;
+  if (builtIn && (obj.apiVersion === undefined || obj.apiVersion === '')) obj.apiVersion = want;
+  if (builtIn && (obj.kind === undefined || obj.kind === '')) obj.kind = ctx.def.kind;
   const apiVersion = obj.apiVersion;
   const kind = obj.kind;
   if (apiVersion === undefined || apiVersion === '') throw newBadRequest(`Object 'apiVersion' is missing in the request body`);

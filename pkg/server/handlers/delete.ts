@@ -1,11 +1,12 @@
-// DELETE of one object (finalizer-aware: 202 while finalizers hold it) and of collections.
+// DELETE of one object (finalizer-aware; reply shapes in delete-reply.ts) and of collections.
 import { groupVersion } from '../../../apis/resource.ts';
 import { newBadRequest, newMethodNotAllowed, StatusError } from '../../apierrors/errors.ts';
 import { mediaType, parseJSON, readBody, requireObject } from '../httpx/body.ts';
 import { writeJSON } from '../httpx/respond.ts';
 import type { Preconditions } from '../registry/store.ts';
 import { type HandlerContext, isDryRun } from './context.ts';
-import { listMatching, respondObject, withTypeMeta } from './read.ts';
+import { listMatching, withTypeMeta } from './read.ts';
+import { respondDeleted } from './delete-reply.ts';
 
 interface DeleteOptions {
   preconditions: Preconditions;
@@ -44,7 +45,7 @@ export async function handleDelete(ctx: HandlerContext): Promise<void> {
   const opts = await readDeleteOptions(ctx);
   // The store runs the resource's cleanup wherever a deletion completes (registry/strategy.ts).
   const result = await store.delete(info.cluster, info.namespace, info.name, opts.preconditions, { dryRun: opts.dryRun });
-  respondObject(ctx, result.deleted ? 200 : 202, result.object);
+  respondDeleted(ctx, result);
 }
 
 export async function handleDeleteCollection(ctx: HandlerContext): Promise<void> {

@@ -5,6 +5,7 @@ import { handleDelete, handleDeleteCollection } from './delete.ts';
 import { handlePatch } from './patch.ts';
 import { handleGet, handleList } from './read.ts';
 import { handleWatch } from './watch.ts';
+import { handleScale } from './scale.ts';
 import { handleCreate, handleUpdate } from './write.ts';
 import { handleTokenRequest, isTokenRequest } from './tokenrequest.ts';
 import { withEscalationCheck } from '../authz/escalation.ts';
@@ -12,11 +13,13 @@ import { withEscalationCheck } from '../authz/escalation.ts';
 export async function dispatchResource(request: HandlerContext): Promise<void> {
   // Writes of Roles and bindings must not grant more than the writer holds (authz/escalation.ts).
   const ctx = withEscalationCheck(request);
-  // serviceaccounts/<name>/token (TokenRequest) is the one non-status subresource served.
+  // Subresources besides status: serviceaccounts/<name>/token (TokenRequest) and `scale`
+  // where the resource declares one (deployments/<name>/scale).
   if (isTokenRequest(ctx)) return handleTokenRequest(ctx);
   const sub = ctx.info.subresource;
+  if (sub === 'scale' && ctx.def.subresources.scale) return handleScale(ctx, ctx.def.subresources.scale);
   if (sub !== '' && !(sub === 'status' && ctx.def.subresources.status)) {
-    // A subresource the resource does not declare (e.g. deployments/scale) has no route in
+    // A subresource the resource does not declare (e.g. configmaps/scale) has no route in
     // kube either: 404, which kubectl reports as NotFound.
     throw new StatusError('NotFound', 'the server could not find the requested resource', {});
   }

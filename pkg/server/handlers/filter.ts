@@ -16,10 +16,19 @@ export interface ObjectFilter {
 function fieldGetter(def: ResourceDefinition, obj: KObject): (field: string) => string | undefined {
   return (field) => {
     if (field === 'metadata.name') return obj.metadata.name ?? '';
-    if (field === 'metadata.namespace') return obj.metadata.namespace ?? '';
+    if (field === 'metadata.namespace' && def.namespaced) return obj.metadata.namespace ?? '';
     const accessor = def.selectableFields?.[field];
     return accessor ? (accessor(obj) ?? '') : undefined;
   };
+}
+
+/**
+ * The field labels a resource can be selected by, as kube's generic.ObjectMetaFieldsSet plus
+ * the type's own (Namespace status.phase, Secret type, Event involvedObject.*, …):
+ * metadata.namespace only for namespaced resources.
+ */
+export function supportedFieldLabels(def: ResourceDefinition): ReadonlySet<string> {
+  return new Set(['metadata.name', ...(def.namespaced ? ['metadata.namespace'] : []), ...Object.keys(def.selectableFields ?? {})]);
 }
 
 export function buildFilter(def: ResourceDefinition, labelSelector: string | null, fieldSelector: string | null): ObjectFilter {
@@ -33,8 +42,7 @@ export function buildFilter(def: ResourceDefinition, labelSelector: string | nul
   try {
     if (fieldSelector) {
       fields = parseFieldSelector(fieldSelector);
-      const supported = new Set(['metadata.name', 'metadata.namespace', ...Object.keys(def.selectableFields ?? {})]);
-      requireSupported(fields, supported);
+      requireSupported(fields, supportedFieldLabels(def));
     }
   } catch (err) {
     throw newBadRequest((err as Error).message);

@@ -97,7 +97,7 @@ function checkApplyIdentity(ctx: HandlerContext, applied: KObject): void {
   if (ctx.def.namespaced) applied.metadata.namespace = ctx.info.namespace;
 }
 
-function patchErrorToStatus(ctx: HandlerContext, err: unknown): unknown {
+export function patchErrorToStatus(ctx: HandlerContext, err: unknown): unknown {
   if (!isPatchError(err)) return err;
   const e: PatchError = err;
   switch (e.kind) {

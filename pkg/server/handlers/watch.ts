@@ -13,10 +13,11 @@ import { acceptedForm } from '../httpx/negotiate.ts';
 import { toStatusError } from '../httpx/respond.ts';
 import { asKObject, type KObject } from '../registry/object.ts';
 import { toTable } from '../table/index.ts';
-import type { HandlerContext } from './context.ts';
+import { type HandlerContext, queryFlag } from './context.ts';
 import { buildFilter } from './filter.ts';
 import { eventLine, SharedEventLines } from './watch-encoding.ts';
 import { listFromCache } from './cached-list.ts';
+import { endWatchFromFuture } from './watch-future.ts';
 import { includeObjectOf, listMatching, scopeOf, withTypeMeta } from './read.ts';
 
 /** Like kube-apiserver's --min-request-timeout: watches end after 30–60 minutes. */
@@ -44,9 +45,10 @@ export async function handleWatch(ctx: HandlerContext): Promise<void> {
   const filter = buildFilter(def, url.searchParams.get('labelSelector'), url.searchParams.get('fieldSelector'));
   const timeoutMs = parseTimeout(url) * 1000;
   const startRV = parseStartRV(url);
-  const bookmarks = url.searchParams.get('allowWatchBookmarks') === 'true' || url.searchParams.get('allowWatchBookmarks') === '1';
+  const bookmarks = queryFlag(url, 'allowWatchBookmarks');
   const asTable = acceptedForm(ctx.req.headers.accept).table;
   const includeObject = includeObjectOf(url);
+  if (await endWatchFromFuture(ctx, startRV, asTable ? 'application/json;as=Table;v=v1;g=meta.k8s.io' : 'application/json')) return;
 
   // Everything that can fail with a plain HTTP error happens before the 200 goes out.
   let initial: KObject[] = [];

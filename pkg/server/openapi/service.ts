@@ -7,11 +7,14 @@
 //   GET /openapi/v3/<key>?hash=H       → v3GroupVersion(key); if H matches, send
 //        ETag "<hash>", Cache-Control: public, immutable, Expires +1y; if H is stale, 301 to
 //        the current serverRelativeURL.
-//   GET /openapi/v2 (JSON Accept only) → v2(); protobuf Accept → 404.
+//   GET /openapi/v2                    → v2() as JSON, or v2Protobuf() for kubectl's protobuf
+//        Accept (serveOpenAPIV2 in v2-http.ts negotiates).
 import { createHash } from 'node:crypto';
 import type { ResourceDefinition } from '../../../apis/resource.ts';
 import { ALL_RESOURCES } from '../../../apis/index.ts';
 import { buildV2Document, buildV3Root, groupVersionDocuments } from './documents.ts';
+import type { JSONSchema } from './meta-schemas.ts';
+import { encodeV2Document } from './v2proto.ts';
 
 export interface ServedDocument {
   /** Serialised JSON, ready to write. */
@@ -30,6 +33,7 @@ export class OpenAPIService {
   #groupVersions?: Map<string, ServedDocument>;
   #root?: ServedDocument;
   #v2?: ServedDocument;
+  #v2Protobuf?: Uint8Array;
 
   constructor(resources: ResourceDefinition[]) {
     this.#resources = resources;
@@ -53,6 +57,12 @@ export class OpenAPIService {
   v2(): ServedDocument {
     this.#v2 ??= served(buildV2Document(this.#resources));
     return this.#v2;
+  }
+
+  /** The same Swagger 2.0 document as gnostic's openapi_v2.Document protobuf. */
+  v2Protobuf(): Uint8Array {
+    this.#v2Protobuf ??= encodeV2Document(JSON.parse(this.v2().body) as JSONSchema);
+    return this.#v2Protobuf;
   }
 
   #documents(): Map<string, ServedDocument> {

@@ -1,5 +1,5 @@
-// A tiny protobuf writer: enough to build Kubernetes protobuf bodies in tests (and for any
-// future protobuf replies). Values are written in the order given.
+// A tiny protobuf writer: enough to build Kubernetes protobuf bodies in tests and the
+// OpenAPI v2 protobuf document (openapi/v2proto.ts). Values are written in the order given.
 
 export type PbValue =
   | { t: 'varint'; v: bigint | number | boolean }

@@ -210,7 +210,8 @@ export class ResourceStore {
     else delete meta.namespace;
     meta.uid = randomUUID();
     meta.creationTimestamp = rfc3339(this.now());
-    meta.generation = 1;
+    if (this.def.generation) meta.generation = 1;
+    else delete meta.generation;
     delete meta.resourceVersion;
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
@@ -273,7 +274,8 @@ export class ResourceStore {
     else delete meta.deletionTimestamp;
     if (liveMeta.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = liveMeta.deletionGracePeriodSeconds;
     else delete meta.deletionGracePeriodSeconds;
-    meta.generation = (liveMeta.generation ?? 1) + (specChanged(live, next) ? 1 : 0);
+    if (this.def.generation) meta.generation = (liveMeta.generation ?? 1) + (specChanged(live, next) ? 1 : 0);
+    else delete meta.generation;
     meta.annotations = { ...meta.annotations, [CLUSTER_ANNOTATION]: cluster };
     delete meta.resourceVersion;
     if (meta.managedFields === undefined && liveMeta.managedFields !== undefined && subresource === 'status') {

@@ -66,3 +66,33 @@ test('namespaces inside a namespace have no route: 404 for every verb, with or w
     }
   }
 });
+
+test('legacy /watch/ paths are watches (kube 1.32 still serves them)', () => {
+  const one = parseRequestInfo('GET', u('/clusters/root:a/api/v1/watch/namespaces/default/configmaps/cm1'));
+  assert.ok(one.isResourceRequest);
+  assert.deepEqual([one.verb, one.cluster, one.namespace, one.resource, one.name], ['watch', 'root:a', 'default', 'configmaps', 'cm1']);
+  const coll = parseRequestInfo('GET', u('/api/v1/watch/namespaces/default/configmaps'));
+  assert.ok(coll.isResourceRequest);
+  assert.deepEqual([coll.verb, coll.namespace, coll.resource, coll.name], ['watch', 'default', 'configmaps', '']);
+  const all = parseRequestInfo('GET', u('/api/v1/watch/configmaps'));
+  assert.ok(all.isResourceRequest && all.verb === 'watch' && all.namespace === '' && all.resource === 'configmaps');
+  const grouped = parseRequestInfo('GET', u('/clusters/*/apis/apps/v1/watch/deployments'));
+  assert.ok(grouped.isResourceRequest && grouped.verb === 'watch' && grouped.group === 'apps' && grouped.wildcard);
+  const ns = parseRequestInfo('GET', u('/api/v1/watch/namespaces/team'));
+  assert.ok(ns.isResourceRequest && ns.verb === 'watch' && ns.resource === 'namespaces' && ns.name === 'team');
+  assert.throws(() => parseRequestInfo('DELETE', u('/api/v1/watch/configmaps')), (e) => isStatusError(e, 'MethodNotAllowed'));
+  assert.throws(() => parseRequestInfo('GET', u('/api/v1/watch')), (e) => isStatusError(e, 'BadRequest'));
+});
+
+test('watch= takes every strconv.ParseBool form; other values are 400', () => {
+  for (const v of ['true', 'True', 'TRUE', 't', '1']) {
+    const ri = parseRequestInfo('GET', u(`/api/v1/configmaps?watch=${v}`));
+    assert.ok(ri.isResourceRequest && ri.verb === 'watch', v);
+  }
+  for (const v of ['false', 'False', '0', 'f']) {
+    const ri = parseRequestInfo('GET', u(`/api/v1/configmaps?watch=${v}`));
+    assert.ok(ri.isResourceRequest && ri.verb === 'list', v);
+  }
+  assert.throws(() => parseRequestInfo('GET', u('/api/v1/configmaps?watch=yes')), (e) => isStatusError(e, 'BadRequest'));
+  assert.throws(() => parseRequestInfo('PATCH', u('/api/v1/namespaces/d/configmaps/x?force=maybe')), (e) => isStatusError(e, 'BadRequest'));
+});

@@ -8,6 +8,7 @@
 // docs/api-compatibility.md) so that tools which strip prefixes still reach something sane.
 import { newBadRequest, newMethodNotAllowed, StatusError } from '../../apierrors/errors.ts';
 import { isValidPath, ROOT, WILDCARD } from '../../logicalcluster/path.ts';
+import { checkBoolParams, queryBool } from './bool.ts';
 
 export type Verb =
   | 'get'
@@ -109,6 +110,14 @@ export function parseRequestInfo(method: string, url: URL): RequestInfo {
     return { isResourceRequest: false, cluster, wildcard, path: rest, verb: lowerMethod };
   }
 
+  // Legacy watch paths (`/api/v1/watch/namespaces/<ns>/configmaps[/<name>]`): deprecated
+  // since 1.11 but still served by kube 1.32, and the only way some clients watch.
+  const legacyWatch = parts[i] === 'watch';
+  if (legacyWatch) {
+    i++;
+    if (parts.length <= i) throw newBadRequest(`unable to determine kind and namespace from url ${url.pathname}`);
+  }
+
   // `/namespaces/<ns>/<resource>…` scopes a namespaced resource; `/namespaces/<name>` and
   // its `status`/`finalize` subresources address the Namespace object itself, which is
   // cluster-scoped (namespace stays '').
@@ -126,8 +135,9 @@ export function parseRequestInfo(method: string, url: URL): RequestInfo {
   const subresource = parts[i++] ?? '';
   if (parts.length > i) throw newBadRequest(`unexpected path segments after "${subresource}"`);
   let verb: Verb;
-  const watchParam = url.searchParams.get('watch');
-  const isWatch = watchParam === 'true' || watchParam === '1';
+  checkBoolParams(url);
+  const isWatch = legacyWatch || queryBool(url, 'watch');
+  if (legacyWatch && method !== 'GET' && method !== 'HEAD') throw newMethodNotAllowed(`${method} is not allowed on a watch path`);
   switch (method) {
     case 'GET':
     case 'HEAD':

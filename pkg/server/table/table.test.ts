@@ -47,5 +47,15 @@ test('resources without printer columns get Name and Age', () => {
 
 test('computed columns (Deployment READY)', () => {
   const d = { metadata: { name: 'd', creationTimestamp: '2024-05-01T11:00:00Z' }, spec: { replicas: 3 }, status: { readyReplicas: 2, updatedReplicas: 3 } };
-  assert.deepEqual(toTable(DeploymentResource, [d], { now }).rows[0]?.cells, ['d', '2/3', 3, 0, '60m']);
+  // Wide (priority 1) cells come last: CONTAINERS, IMAGES, SELECTOR as kube prints them.
+  assert.deepEqual(toTable(DeploymentResource, [d], { now }).rows[0]?.cells, ['d', '2/3', 3, 0, '60m', '', '', '<none>']);
+  const full = {
+    ...d,
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: 'web', tier: 'fe' }, matchExpressions: [{ key: 'env', operator: 'In', values: ['prod', 'dev'] }, { key: 'zz', operator: 'DoesNotExist' }] },
+      template: { spec: { containers: [{ name: 'a', image: 'nginx:1' }, { name: 'b', image: 'redis:7' }] } },
+    },
+  };
+  assert.deepEqual(toTable(DeploymentResource, [full], { now }).rows[0]?.cells.slice(5), ['a,b', 'nginx:1,redis:7', 'app=web,env in (dev,prod),tier=fe,!zz']);
 });

@@ -76,7 +76,7 @@ export function columnDefinitions(columns: PrinterColumn[]): TableColumnDefiniti
   }))];
 }
 
-export function toTable(def: ResourceDefinition, objects: Array<Record<string, unknown>>, options: TableOptions = {}): Table {
+export function toTable(def: Pick<ResourceDefinition, 'printerColumns'>, objects: Array<Record<string, unknown>>, options: TableOptions = {}): Table {
   const columns = printerColumnsOf(def, options.wide !== false);
   const now = options.now ?? Date.now();
   const includeObject = options.includeObject ?? 'Metadata';

@@ -83,9 +83,12 @@ const GENERATORS: ((r: Rand, ctx: { alice: string }) => FuzzRequest)[] = [
   (r) => {
     const c = pick(r, COLLECTIONS);
     const [apiVersion, kind] = kindOf(c);
+    // Built-in types take a missing apiVersion or kind from the URL (as kube-apiserver does);
+    // custom resources must name both. A contradicting one is wrong for every type.
+    const custom = c.includes('.kcp.io/');
     const variants = [
-      { apiVersion, metadata: { name: 'x' } },
-      { kind, metadata: { name: 'x' } },
+      custom ? { apiVersion, metadata: { name: 'x' } } : { apiVersion: 'v2', metadata: { name: 'x' } },
+      custom ? { kind, metadata: { name: 'x' } } : { kind: 'Pod', metadata: { name: 'x' } },
       { apiVersion: 'bogus/v9', kind, metadata: { name: 'x' } },
       { apiVersion, kind: 'NotAKind', metadata: { name: 'x' } },
       // RBAC names only need to be path segments (kube's ValidatePathSegmentName); others DNS names.
