@@ -27,14 +27,17 @@ function itemKey(item: unknown, keys: readonly string[]): string | undefined {
 
 const valueKey = (v: unknown) => `v:${canonicalJson(v)}`;
 
-/** Fields set by an applied configuration. Throws ApplyError for keyed items without keys. */
-export function fieldsOf(value: unknown, schema: ApplySchema, path = '', depth = 0): FieldSet {
+/**
+ * Fields set by an applied configuration. Throws ApplyError for keyed items without keys,
+ * unless `lenient` (stored objects: such items are skipped rather than failing the write).
+ */
+export function fieldsOf(value: unknown, schema: ApplySchema, path = '', depth = 0, lenient = false): FieldSet {
   const out = new FieldSet();
-  collect(value, schema, path, out, depth);
+  collect(value, schema, path, out, depth, lenient);
   return out;
 }
 
-function collect(value: unknown, schema: ApplySchema, path: string, into: FieldSet, depth: number): void {
+function collect(value: unknown, schema: ApplySchema, path: string, into: FieldSet, depth: number, lenient = false): void {
   checkDepth(depth);
   const t = typeAt(schema, path);
   if (isObject(value) && t?.type !== 'atomic') {
@@ -44,7 +47,7 @@ function collect(value: unknown, schema: ApplySchema, path: string, into: FieldS
       if (v === null || (isObject(v) && Object.keys(v).length === 0 && typeAt(schema, childPath(path, key))?.type !== 'atomic')) {
         node.member = true;
       } else if (isObject(v) || Array.isArray(v)) {
-        collect(v, schema, childPath(path, key), node, depth + 1);
+        collect(v, schema, childPath(path, key), node, depth + 1, lenient);
         if (node.empty) node.member = true;
       } else {
         node.member = true;
@@ -56,11 +59,12 @@ function collect(value: unknown, schema: ApplySchema, path: string, into: FieldS
     for (const item of value) {
       const k = itemKey(item, t.keys);
       if (k === undefined) {
+        if (lenient) continue;
         throw new ApplyError('BadRequest', `associative list with keys has an element that omits key field(s) ${t.keys.map((x) => JSON.stringify(x)).join(', ')} (at .${path})`);
       }
       const node = into.child(k);
       node.member = true;
-      collect(item, schema, path, node, depth + 1);
+      collect(item, schema, path, node, depth + 1, lenient);
     }
     return;
   }
@@ -182,6 +186,31 @@ export function merge(live: unknown, config: unknown, schema: ApplySchema, path 
     return out;
   }
   return deepClone(config);
+}
+
+/**
+ * structured-merge-diff's EnsureNamedFieldsAreMembers: every struct field on the way to an
+ * owned leaf counts as a member too. kplane's schemas treat every object as a struct (no
+ * served type has a map whose values are objects), so every `f:` node becomes a member;
+ * list items (`k:`/`v:`) only are when they already were.
+ */
+export function ensureNamedFieldsAreMembers(set: FieldSet, depth = 0): FieldSet {
+  checkDepth(depth);
+  const out = new FieldSet();
+  out.member = set.member;
+  for (const [pe, c] of set.children) {
+    const sub = ensureNamedFieldsAreMembers(c, depth + 1);
+    if (pe.startsWith('f:')) sub.member = true;
+    out.children.set(pe, sub);
+  }
+  return out;
+}
+
+/** A copy of `obj` without the member paths of `set` (structured-merge-diff RemoveItems). */
+export function removeItems<T>(obj: T, set: FieldSet, schema: ApplySchema): T {
+  const out = deepClone(obj);
+  prune(out, set, schema);
+  return out;
 }
 
 /** Removes the member paths of `set` from `obj` (in place). */

@@ -4,13 +4,16 @@
 import { groupVersion } from '../../../apis/resource.ts';
 import { newBadRequest, StatusError } from '../../apierrors/errors.ts';
 import { ApplyError, recordUpdate, serverSideApply } from '../apply/index.ts';
-import { asKObject, type KObject } from '../registry/object.ts';
+import { asKObject, CLUSTER_ANNOTATION, type KObject } from '../registry/object.ts';
 import type { HandlerContext } from './context.ts';
 
 /** Fields this endpoint does not let clients set: status on a main resource with a status subresource. */
 function ignoredFields(ctx: HandlerContext, sub: string): string[] {
   return sub === '' && ctx.def.subresources.status ? ['status'] : [];
 }
+
+/** Server-maintained annotations no manager owns (the logical cluster an object lives in). */
+const UNTRACKED = [CLUSTER_ANNOTATION];
 
 export function recordManagedFields(ctx: HandlerContext, live: KObject | undefined, next: KObject, manager: string, sub: string): Record<string, unknown>[] | undefined {
   const out = guard(() =>
@@ -19,6 +22,7 @@ export function recordManagedFields(ctx: HandlerContext, live: KObject | undefin
       subresource: sub,
       now: () => new Date(ctx.now()),
       ignoredFields: ignoredFields(ctx, sub),
+      untrackedAnnotations: UNTRACKED,
     }),
   );
   const mf = asKObject(out).metadata.managedFields;
@@ -36,6 +40,7 @@ export function applyConfiguration(ctx: HandlerContext, live: KObject | undefine
       subresource: sub,
       now: () => new Date(ctx.now()),
       ignoredFields: ignoredFields(ctx, sub),
+      untrackedAnnotations: UNTRACKED,
     }),
   );
   return asKObject(result.object);
