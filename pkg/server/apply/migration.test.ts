@@ -144,3 +144,30 @@ describe('server-maintained annotations', () => {
     assert.ok(!JSON.stringify(mf(out)).includes('kcp.io/cluster'));
   });
 });
+
+describe('empty granular lists', () => {
+  test('an applied empty set list owns nothing and leaves other managers\' items', () => {
+    const st = (metadata: Obj) => ({ apiVersion: 'workload.kcp.io/v1alpha1', kind: 'SyncTarget', metadata: { name: 's', ...metadata }, spec: { cluster: 'c' } });
+    const opts = { apiVersion: 'workload.kcp.io/v1alpha1' };
+    const first = apply('ctrl', undefined, st({ finalizers: ['ctrl/cleanup'] }), opts);
+    const out = apply('kubectl', first, st({ finalizers: [] }), opts);
+    assert.deepEqual((out.metadata as Obj).finalizers, ['ctrl/cleanup']);
+    assert.deepEqual(owners(out)['kubectl/Apply'], { 'f:spec': { 'f:cluster': {} } });
+  });
+});
+
+describe('merged list order', () => {
+  const dep = (names: string[]) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { template: { spec: { containers: names.map((name) => ({ name, image: 'i' })) } } } });
+  const names = (o: Obj) => ((o.spec as Obj).template as { spec: { containers: Array<{ name: string }> } }).spec.containers.map((c) => c.name);
+  const opts = { apiVersion: 'apps/v1' };
+
+  test('the configuration\'s order wins; items only the live list has keep their place', () => {
+    const first = apply('a', undefined, dep(['x', 'y']), opts);
+    assert.deepEqual(names(apply('a', first, dep(['y', 'x']), opts)), ['y', 'x']);
+    const withOther = apply('b', first, dep(['other']), opts);
+    assert.deepEqual(names(withOther), ['x', 'y', 'other']);
+    // As structured-merge-diff: "other" follows the live item it came after (y), x comes last.
+    assert.deepEqual(names(apply('a', withOther, dep(['y', 'x']), opts)), ['y', 'other', 'x']);
+    assert.deepEqual(names(apply('a', withOther, dep(['x', 'new', 'y']), opts)), ['x', 'new', 'y', 'other']);
+  });
+});

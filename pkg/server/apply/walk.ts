@@ -6,6 +6,7 @@
 import { canonicalJson, checkDepth, deepClone, deepEqual, getOwn, isObject, setOwn } from '../patch/json-value.ts';
 import type { JsonObject } from '../patch/json-value.ts';
 import { ApplyError } from './errors.ts';
+import { mergeListOrder } from './list-merge.ts';
 import { FieldSet } from './fieldset.ts';
 import type { ApplySchema, ListOrMapType } from './schema.ts';
 
@@ -48,7 +49,9 @@ function collect(value: unknown, schema: ApplySchema, path: string, into: FieldS
         node.member = true;
       } else if (isObject(v) || Array.isArray(v)) {
         collect(v, schema, childPath(path, key), node, depth + 1, lenient);
-        if (node.empty) node.member = true;
+        // As structured-merge-diff: an empty keyed/set list (or an object holding only such)
+        // sets no field at all.
+        if (node.empty) into.children.delete(field(key));
       } else {
         node.member = true;
       }
@@ -155,35 +158,10 @@ export function merge(live: unknown, config: unknown, schema: ApplySchema, path 
     }
     return out;
   }
-  if (Array.isArray(config) && Array.isArray(live) && t?.type === 'map') {
-    const out = deepClone(live);
-    const index = new Map<string, number>();
-    out.forEach((item, i) => {
-      const k = itemKey(item, t.keys);
-      if (k !== undefined && !index.has(k)) index.set(k, i);
-    });
-    for (const item of config) {
-      const k = itemKey(item, t.keys);
-      const i = k === undefined ? undefined : index.get(k);
-      if (i === undefined) {
-        if (k !== undefined) index.set(k, out.length);
-        out.push(deepClone(item));
-      } else {
-        out[i] = merge(out[i], item, schema, path, depth + 1);
-      }
-    }
-    return out;
-  }
-  if (Array.isArray(config) && Array.isArray(live) && t?.type === 'set') {
-    const out = deepClone(live);
-    const seen = new Set(out.map(valueKey));
-    for (const item of config) {
-      if (!seen.has(valueKey(item))) {
-        seen.add(valueKey(item));
-        out.push(deepClone(item));
-      }
-    }
-    return out;
+  if (Array.isArray(config) && Array.isArray(live) && (t?.type === 'map' || t?.type === 'set')) {
+    const keyOf = (item: unknown) => (t.type === 'map' ? itemKey(item, t.keys) : valueKey(item));
+    const mergeItem = (l: unknown, c: unknown) => (t.type === 'map' ? merge(l, c, schema, path, depth + 1) : deepClone(c));
+    return mergeListOrder(live, config, keyOf, mergeItem);
   }
   return deepClone(config);
 }
