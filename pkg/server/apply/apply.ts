@@ -17,7 +17,7 @@ import { applySchemaFor } from './schema.ts';
 import type { ApplySchema } from './schema.ts';
 import { allowedConflicts, KUBECTL_MANAGER, syncLastApplied } from './last-applied.ts';
 import { pruneDropped } from './prune.ts';
-import { restoreAnnotations, stripAnnotations } from './untracked.ts';
+import { forgetAnnotations, restoreAnnotations, stripAnnotations } from './untracked.ts';
 import { compare, fieldsOf, merge } from './walk.ts';
 
 /** stripmeta.go: fields that belong to the server or the type, not to a manager. */
@@ -148,6 +148,7 @@ function applyUnguarded(opts: ApplyOptions): ApplyResult {
   const schema = schemaFor(config, opts);
 
   const managers = decodeManagedFields(managedFieldsOf(opts.live)) ?? [];
+  forgetAnnotations(managers, untracked);
   const base = withoutManagedFields(opts.live);
   const kept = stripAnnotations(base, untracked);
   if (opts.live !== undefined && managers.length === 0) {
@@ -250,6 +251,7 @@ export function recordUpdate(old: JsonObject | undefined, updated: JsonObject, m
     const storedRaw = managedFieldsOf(old);
     const sent = Array.isArray(sentRaw) && sentRaw.length > 0 ? decodeManagedFields(sentRaw) : undefined;
     const managers = sent ?? decodeManagedFields(storedRaw) ?? [];
+    forgetAnnotations(managers, opts.untrackedAnnotations ?? []);
 
     const ignored = opts.ignoredFields ?? [];
     const schema = schemaFor(updated, opts);

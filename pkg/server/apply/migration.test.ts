@@ -143,6 +143,21 @@ describe('server-maintained annotations', () => {
     assert.deepEqual((out.metadata as Obj).annotations, { 'kcp.io/cluster': 'root' });
     assert.ok(!JSON.stringify(mf(out)).includes('kcp.io/cluster'));
   });
+
+  test('entries written before it was untracked lose it without leaving a bare branch behind', () => {
+    const legacy = {
+      ...cm({ a: '1' }, { 'kcp.io/cluster': 'root' }),
+      metadata: {
+        name: 'm',
+        namespace: 'default',
+        annotations: { 'kcp.io/cluster': 'root' },
+        managedFields: [{ manager: 'kubectl-create', operation: 'Update', apiVersion: 'v1', time: '2026-01-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { '.': {}, 'f:a': {} }, 'f:metadata': { 'f:annotations': { 'f:kcp.io/cluster': {} } } } }],
+      },
+    };
+    const out = apply('kubectl', legacy, cm({ a: '1' }), { untrackedAnnotations: ['kcp.io/cluster'] });
+    assert.deepEqual(owners(out)['kubectl-create/Update'], { 'f:data': { '.': {}, 'f:a': {} } });
+    assert.deepEqual((out.metadata as Obj).annotations, { 'kcp.io/cluster': 'root' });
+  });
 });
 
 describe('empty granular lists', () => {

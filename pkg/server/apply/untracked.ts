@@ -3,6 +3,7 @@
 // manager owns them, no apply prunes them and no client write changes them through apply.
 import { getOwn, isObject } from '../patch/json-value.ts';
 import type { JsonObject } from '../patch/json-value.ts';
+import type { FieldSet } from './fieldset.ts';
 
 /** Removes `names` from obj.metadata.annotations (in place; an emptied map goes too); returns what was removed. */
 export function stripAnnotations(obj: JsonObject, names: readonly string[]): Map<string, unknown> {
@@ -35,4 +36,12 @@ export function restoreAnnotations(obj: JsonObject, removed: ReadonlyMap<string,
     m.annotations = ann;
   }
   for (const [k, v] of removed) Object.defineProperty(ann, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
+/** Drops ownership of `names` that entries written before they were untracked may still record. */
+export function forgetAnnotations(sets: readonly { set: FieldSet }[], names: readonly string[]): void {
+  for (const m of sets) {
+    const annotations = m.set.at(['f:metadata', 'f:annotations']);
+    for (const name of names) annotations?.children.delete(`f:${name}`);
+  }
 }
