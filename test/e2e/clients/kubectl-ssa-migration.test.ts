@@ -75,6 +75,9 @@ test('kubectl: client-side apply then server-side apply, every type', { timeout:
       const managers = (meta(migrated).managedFields ?? []).map((e) => `${e.manager}/${e.operation}`);
       assert.ok(managers.includes('kubectl/Apply'), managers.join(','));
       assert.ok(!managers.includes('kubectl-client-side-apply/Update'), managers.join(','));
+      // kubectl hands the annotation to its own manager so that dropping it from kubectl's set keeps it.
+      const holder = meta(migrated).managedFields?.find((e) => e.manager === 'kubectl-last-applied');
+      assert.deepEqual(holder?.fieldsV1, { 'f:metadata': { 'f:annotations': { [`f:${LAST_APPLIED}`]: {} } } });
       // No manager owns the logical-cluster annotation the server maintains.
       assert.ok(!JSON.stringify(meta(migrated).managedFields).includes('kcp.io/cluster'));
 
