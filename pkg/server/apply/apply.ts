@@ -165,7 +165,9 @@ function applyUnguarded(opts: ApplyOptions): ApplyResult {
   const key = managerKey({ manager: opts.manager, operation: 'Apply', apiVersion: '', subresource });
   const previous = managers.find((m) => managerKey(m) === key);
   const others = managers.filter((m) => m !== previous);
-  const allOwned = others.reduce((acc, m) => acc.union(m.set), configSet);
+  // Identity metadata is in no stored set but is always kept (kube's applier set still holds
+  // name and namespace when pruning; server-set fields come back as unowned dangling items).
+  const allOwned = others.reduce((acc, m) => acc.union(m.set), configSet.union(STRIPPED));
   const pruned = pruneDropped(merged, previous?.set, allOwned, schema);
 
   const changes = compare(base, pruned, schema);

@@ -186,3 +186,14 @@ describe('merged list order', () => {
     assert.deepEqual(names(apply('a', withOther, dep(['x', 'new', 'y']), opts)), ['x', 'new', 'y', 'other']);
   });
 });
+
+describe('identity metadata', () => {
+  test('dropping the only owned metadata field never prunes name, uid or the metadata map', () => {
+    const first = apply('kubectl', undefined, { ...cm({ a: '1' }), metadata: { name: 'm', namespace: 'default', labels: { x: 'y' } } });
+    const live = { ...first, metadata: { ...(first.metadata as Obj), uid: 'u-1', resourceVersion: '5', creationTimestamp: '2026-01-01T00:00:00Z' } };
+    const out = apply('kubectl', live, cm({ a: '1' }));
+    const m = out.metadata as Obj;
+    assert.equal(m.labels, undefined);
+    assert.deepEqual([m.name, m.namespace, m.uid, m.resourceVersion, m.creationTimestamp], ['m', 'default', 'u-1', '5', '2026-01-01T00:00:00Z']);
+  });
+});
