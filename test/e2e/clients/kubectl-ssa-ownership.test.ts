@@ -1,10 +1,10 @@
 // Field ownership around kubectl's server-side apply, against the stored object: the file
 // changed between the client-side and the server-side apply (kube lets kubectl take over its
-// own client-side fields), update managers (label, patch) keep what they set, another
+// own client-side fields), update managers (label, patch, edit) keep what they set, another
 // applier conflicts with 409 naming the manager and field, --force-conflicts transfers,
 // and a client-side apply after the migration still diffs against an up-to-date annotation.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -83,6 +83,26 @@ test('kubectl: server-side apply ownership', { timeout: 600_000 }, async (t) => 
     // kubectl re-applying its file without a now conflicts with helm.
     const again = await k.run(['apply', '--server-side', '-f', f]);
     assert.match(again.stderr, /conflict with "helm": \.data\.a/);
+  });
+
+  await t.test('a field kubectl edit took over conflicts for kubectl, whatever the annotation says', async () => {
+    const f = file('edited.json', cm('edited', { a: '1', b: '1' }));
+    await k.ok(['apply', '-f', f]);
+    await k.ok(['apply', '--server-side', '-f', f]);
+    const editor = file('editor.sh', '#!/bin/sh\nsed -i \'s/a: "1"/a: edited/\' "$1"\n');
+    chmodSync(editor, 0o755);
+    await k.ok(['edit', 'cm', 'edited', '-n', 'default'], { env: { EDITOR: editor, KUBE_EDITOR: editor } });
+    const o = await get('edited');
+    assert.deepEqual(o.data, { a: 'edited', b: '1' });
+    assert.deepEqual(owner(o, 'kubectl-edit', 'Update'), { 'f:data': { 'f:a': {} } });
+    assert.deepEqual(owner(o, 'kubectl'), { 'f:data': { 'f:b': {} } });
+
+    const r = await k.run(['apply', '--server-side', '-f', f]);
+    assert.match(r.stderr, /^error: Apply failed with 1 conflict: conflict with "kubectl-edit" using v1: \.data\.a\n/);
+    await k.ok(['apply', '--server-side', '--force-conflicts', '-f', f]);
+    const forced = await get('edited');
+    assert.deepEqual(forced.data, { a: '1', b: '1' });
+    assert.equal(owner(forced, 'kubectl-edit', 'Update'), undefined);
   });
 
   await t.test('client-side apply after the migration diffs against the annotation server-side apply kept', async () => {
