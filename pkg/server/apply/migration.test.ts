@@ -197,3 +197,16 @@ describe('identity metadata', () => {
     assert.deepEqual([m.name, m.namespace, m.uid, m.resourceVersion, m.creationTimestamp], ['m', 'default', 'u-1', '5', '2026-01-01T00:00:00Z']);
   });
 });
+
+describe('container ports', () => {
+  test('keyed by containerPort and protocol, protocol defaulting to TCP', () => {
+    const dep = (ports: unknown[]) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { template: { spec: { containers: [{ name: 'c', image: 'i', ports }] } } } });
+    const out = apply('a', undefined, dep([{ containerPort: 53 }, { containerPort: 53, protocol: 'UDP' }]), { apiVersion: 'apps/v1' });
+    const c = (((owners(out)['a/Apply'] as Obj)['f:spec'] as Obj)['f:template'] as { 'f:spec': { 'f:containers': Obj } })['f:spec']['f:containers']['k:{"name":"c"}'] as Obj;
+    assert.deepEqual(Object.keys(c['f:ports'] as Obj), ['k:{"containerPort":53,"protocol":"TCP"}', 'k:{"containerPort":53,"protocol":"UDP"}']);
+    // Naming TCP explicitly is the same item as leaving the protocol out.
+    const again = apply('a', out, dep([{ containerPort: 53, protocol: 'TCP', name: 'dns' }, { containerPort: 53, protocol: 'UDP' }]), { apiVersion: 'apps/v1' });
+    const ports = ((again.spec as Obj).template as { spec: { containers: Array<{ ports: unknown[] }> } }).spec.containers[0]?.ports;
+    assert.deepEqual(ports, [{ containerPort: 53, protocol: 'TCP', name: 'dns' }, { containerPort: 53, protocol: 'UDP' }]);
+  });
+});

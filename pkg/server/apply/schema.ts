@@ -6,7 +6,8 @@
 // no served type has a map whose values are objects, where the two would differ.
 
 export type ListOrMapType =
-  | { type: 'map'; keys: readonly string[] }
+  /** keyDefaults: key fields the schema defaults, used when an item leaves them out. */
+  | { type: 'map'; keys: readonly string[]; keyDefaults?: Readonly<Record<string, string>> }
   | { type: 'set' }
   | { type: 'atomic' };
 
@@ -22,19 +23,17 @@ function objectMeta(prefix: string): Record<string, ListOrMapType> {
 
 function container(prefix: string): Record<string, ListOrMapType> {
   return {
-    // Kubernetes keys ports by containerPort+protocol with protocol defaulted to TCP;
-    // keying by containerPort alone avoids needing the default (two protocols on one port
-    // then collide — an accepted simplification).
-    [`${prefix}.ports`]: keyed('containerPort'),
+    // As kube: ports are keyed by containerPort and protocol, protocol defaulting to TCP.
+    [`${prefix}.ports`]: { type: 'map', keys: ['containerPort', 'protocol'], keyDefaults: { protocol: 'TCP' } },
     [`${prefix}.env`]: keyed('name'),
     [`${prefix}.volumeMounts`]: keyed('mountPath'),
     [`${prefix}.volumeDevices`]: keyed('devicePath'),
     [`${prefix}.resources.claims`]: keyed('name'),
-    // References kube marks +structType=atomic: replaced whole, owned as one field.
+    // Selectors kube marks +structType=atomic: replaced whole, owned as one field.
     [`${prefix}.env.valueFrom.configMapKeyRef`]: atomic,
     [`${prefix}.env.valueFrom.secretKeyRef`]: atomic,
-    [`${prefix}.envFrom.configMapRef`]: atomic,
-    [`${prefix}.envFrom.secretRef`]: atomic,
+    [`${prefix}.env.valueFrom.fieldRef`]: atomic,
+    [`${prefix}.env.valueFrom.resourceFieldRef`]: atomic,
   };
 }
 
@@ -50,7 +49,6 @@ function podSpec(prefix: string): Record<string, ListOrMapType> {
     [`${prefix}.resourceClaims`]: keyed('name'),
     [`${prefix}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution`]: atomic,
     [`${prefix}.topologySpreadConstraints`]: keyed('topologyKey', 'whenUnsatisfiable'),
-    [`${prefix}.readinessGates`]: atomic,
     ...container(`${prefix}.initContainers`),
     ...container(`${prefix}.containers`),
     ...container(`${prefix}.ephemeralContainers`),

@@ -14,12 +14,15 @@ const typeAt = (schema: ApplySchema, path: string): ListOrMapType | undefined =>
 const childPath = (path: string, key: string) => (path === '' ? key : `${path}.${key}`);
 const field = (name: string) => `f:${name}`;
 
-/** `k:{...}` for a keyed-list item, or undefined when the item lacks a key field. */
-function itemKey(item: unknown, keys: readonly string[]): string | undefined {
+/**
+ * `k:{...}` for a keyed-list item, or undefined when the item lacks a key field. A key field
+ * the schema defaults (a port's protocol) counts with its default when absent, as kube does.
+ */
+function itemKey(item: unknown, t: Extract<ListOrMapType, { type: 'map' }>): string | undefined {
   if (!isObject(item)) return undefined;
   const key: JsonObject = {};
-  for (const k of [...keys].sort()) {
-    const v = getOwn(item, k);
+  for (const k of [...t.keys].sort()) {
+    const v = getOwn(item, k) ?? t.keyDefaults?.[k];
     if (v === undefined || v === null || isObject(v) || Array.isArray(v)) return undefined;
     setOwn(key, k, v);
   }
@@ -60,7 +63,7 @@ function collect(value: unknown, schema: ApplySchema, path: string, into: FieldS
   }
   if (Array.isArray(value) && t?.type === 'map') {
     for (const item of value) {
-      const k = itemKey(item, t.keys);
+      const k = itemKey(item, t);
       if (k === undefined) {
         if (lenient) continue;
         throw new ApplyError('BadRequest', `associative list with keys has an element that omits key field(s) ${t.keys.map((x) => JSON.stringify(x)).join(', ')} (at .${path})`);
@@ -126,7 +129,7 @@ function diff(a: unknown, b: unknown, schema: ApplySchema, path: string, at: str
     const index = (list: unknown[]) => {
       const m = new Map<string, unknown>();
       for (const item of list) {
-        const k = t.type === 'map' ? itemKey(item, t.keys) : valueKey(item);
+        const k = t.type === 'map' ? itemKey(item, t) : valueKey(item);
         if (k !== undefined && !m.has(k)) m.set(k, item);
       }
       return m;
@@ -159,7 +162,7 @@ export function merge(live: unknown, config: unknown, schema: ApplySchema, path 
     return out;
   }
   if (Array.isArray(config) && Array.isArray(live) && (t?.type === 'map' || t?.type === 'set')) {
-    const keyOf = (item: unknown) => (t.type === 'map' ? itemKey(item, t.keys) : valueKey(item));
+    const keyOf = (item: unknown) => (t.type === 'map' ? itemKey(item, t) : valueKey(item));
     const mergeItem = (l: unknown, c: unknown) => (t.type === 'map' ? merge(l, c, schema, path, depth + 1) : deepClone(c));
     return mergeListOrder(live, config, keyOf, mergeItem);
   }
@@ -202,7 +205,7 @@ export function prune(obj: unknown, set: FieldSet, schema: ApplySchema, path = '
       else prune(obj[key], sub, schema, childPath(path, key), depth + 1);
     } else if ((pe.startsWith('k:') || pe.startsWith('v:')) && Array.isArray(obj)) {
       const t = typeAt(schema, path);
-      const keyOf = (item: unknown) => (t?.type === 'map' ? itemKey(item, t.keys) : valueKey(item));
+      const keyOf = (item: unknown) => (t?.type === 'map' ? itemKey(item, t) : valueKey(item));
       const i = obj.findIndex((item) => keyOf(item) === pe);
       if (i < 0) continue;
       if (sub.member) obj.splice(i, 1);
