@@ -105,6 +105,27 @@ test('kubectl: server-side apply ownership', { timeout: 600_000 }, async (t) => 
     assert.equal(owner(forced, 'kubectl-edit', 'Update'), undefined);
   });
 
+  await t.test('/status: writes are owned per subresource; an apply there owns status only', async () => {
+    const st = (labels: string, rest: string) => file('st.yaml', `apiVersion: workload.kcp.io/v1alpha1\nkind: SyncTarget\nmetadata: {name: st1${labels}}\n${rest}`);
+    await k.ok(['apply', '--server-side', '-f', st('', 'spec: {cluster: c}\n')]);
+    await k.ok(['patch', 'synctarget', 'st1', '--subresource=status', '--type=merge', '-p', '{"status":{"phase":"Ready"}}']);
+    type ST = { spec: { cluster: string }; status?: { phase?: string }; metadata: { labels?: Record<string, string>; managedFields?: Array<Entry & { subresource?: string }> } };
+    const getST = async () => JSON.parse(await k.ok(['get', 'synctarget', 'st1', '-o', 'json', '--show-managed-fields'])) as ST;
+    let o = await getST();
+    assert.deepEqual(o.metadata.managedFields?.find((e) => e.manager === 'kubectl-patch')?.subresource, 'status');
+
+    const statusFile = st(', labels: {x: "y"}', 'spec: {cluster: other}\nstatus: {phase: NotReady}\n');
+    const r = await k.run(['apply', '--server-side', '--subresource=status', '--field-manager=ctrl', '-f', statusFile]);
+    assert.match(r.stderr, /conflict with "kubectl-patch" with subresource "status" using workload\.kcp\.io\/v1alpha1: \.status\.phase/);
+    await k.ok(['apply', '--server-side', '--subresource=status', '--field-manager=ctrl', '--force-conflicts', '-f', statusFile]);
+    o = await getST();
+    assert.equal(o.status?.phase, 'NotReady');
+    assert.equal(o.spec.cluster, 'c');
+    assert.equal(o.metadata.labels, undefined);
+    const ctrl = o.metadata.managedFields?.find((e) => e.manager === 'ctrl');
+    assert.deepEqual([ctrl?.operation, ctrl?.subresource, ctrl?.fieldsV1], ['Apply', 'status', { 'f:status': { 'f:phase': {} } }]);
+  });
+
   await t.test('client-side apply after the migration diffs against the annotation server-side apply kept', async () => {
     await k.ok(['apply', '-f', file('back-1.json', cm('back', { a: '1' }))]);
     await k.ok(['apply', '--server-side', '-f', file('back-2.json', cm('back', { a: '1', b: '2' }))]);
