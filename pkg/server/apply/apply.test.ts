@@ -145,10 +145,13 @@ describe('serverSideApply', () => {
     assert.throws(() => applyAs('a', undefined, dep), (e: unknown) => e instanceof ApplyError && e.kind === 'BadRequest');
   });
 
-  test('malformed stored managedFields are reset, not fatal', () => {
-    const live = st({ cluster: 'c1' }, { managedFields: 'garbage' });
-    const { managedFields } = applyAs('a', live, st({ cluster: 'c2' }));
-    assert.deepEqual(managedFields.map((e) => e.manager), ['a']);
+  test('malformed stored managedFields are reset, not fatal: before-first-apply owns what was there', () => {
+    const live = st({ cluster: 'c1', evictAfter: '1m' }, { managedFields: 'garbage' });
+    const { object, managedFields } = applyAs('a', live, st({ cluster: 'c1' }));
+    assert.deepEqual(object.spec, { cluster: 'c1', evictAfter: '1m' });
+    assert.deepEqual(managedFields.map((e) => `${e.manager}/${e.operation}`), ['a/Apply', 'before-first-apply/Update']);
+    assert.deepEqual(managedFields[1]?.fieldsV1, { 'f:spec': { '.': {}, 'f:cluster': {}, 'f:evictAfter': {} } });
+    assert.throws(() => applyAs('a', live, st({ cluster: 'c2' })), /conflict with "before-first-apply" using workload\.kcp\.io\/v1alpha1: \.spec\.cluster/);
   });
 });
 

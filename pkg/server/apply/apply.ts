@@ -15,7 +15,10 @@ import { decodeManagedFields, describeManager, encodeManagedFields, formatTime, 
 import type { ManagedFieldsEntry, Manager } from './managed-fields.ts';
 import { applySchemaFor } from './schema.ts';
 import type { ApplySchema } from './schema.ts';
-import { compare, fieldsOf, merge, prune } from './walk.ts';
+import { allowedConflicts, KUBECTL_MANAGER, syncLastApplied } from './last-applied.ts';
+import { pruneDropped } from './prune.ts';
+import { forgetAnnotations, restoreAnnotations, stripAnnotations } from './untracked.ts';
+import { compare, fieldsOf, merge } from './walk.ts';
 
 /** stripmeta.go: fields that belong to the server or the type, not to a manager. */
 const STRIPPED = (() => {
@@ -40,6 +43,11 @@ export interface ManagedWriteOptions {
    * and never recorded as owned.
    */
   ignoredFields?: readonly string[];
+  /**
+   * Annotations the server itself maintains (kplane's `kcp.io/cluster`): never owned by a
+   * manager, never pruned or changed by an apply.
+   */
+  untrackedAnnotations?: readonly string[];
 }
 
 export interface ApplyOptions extends ManagedWriteOptions {
@@ -122,6 +130,9 @@ export function serverSideApply(opts: ApplyOptions): ApplyResult {
   return guard(() => applyUnguarded(opts));
 }
 
+/** kube's name for the owner of everything an object held before its first apply (skipNonAppliedManager). */
+export const BEFORE_FIRST_APPLY = 'before-first-apply';
+
 function applyUnguarded(opts: ApplyOptions): ApplyResult {
   if (!isObject(opts.config)) throw new ApplyError('BadRequest', 'the applied configuration must be an object');
   const configMeta = getOwn(opts.config, 'metadata');
@@ -129,34 +140,53 @@ function applyUnguarded(opts: ApplyOptions): ApplyResult {
     throw new ApplyError('BadRequest', 'metadata.managedFields must be nil');
   }
   const ignored = opts.ignoredFields ?? [];
+  const untracked = opts.untrackedAnnotations ?? [];
   const subresource = opts.subresource ?? '';
   const config = deepClone(opts.config);
   for (const p of ignored) deletePath(config, p);
+  stripAnnotations(config, untracked);
   const schema = schemaFor(config, opts);
 
   const managers = decodeManagedFields(managedFieldsOf(opts.live)) ?? [];
+  forgetAnnotations(managers, untracked);
   const base = withoutManagedFields(opts.live);
+  const kept = stripAnnotations(base, untracked);
+  if (opts.live !== undefined && managers.length === 0) {
+    // An object nobody owns yet (created before field tracking, or its managedFields reset):
+    // everything it holds gets an owner first, so the apply can neither silently take values
+    // it did not set nor prune them.
+    const before: JsonObject = { metadata: {} };
+    const set = withoutSubtrees(compare(before, base, schema).added, ignored);
+    managers.push({ manager: BEFORE_FIRST_APPLY, operation: 'Update', apiVersion: opts.apiVersion, time: nowOf(opts.now), subresource, set });
+  }
   const configSet = withoutSubtrees(fieldsOf(config, schema), ignored);
   const merged = merge(base, config, schema) as JsonObject;
 
   const key = managerKey({ manager: opts.manager, operation: 'Apply', apiVersion: '', subresource });
   const previous = managers.find((m) => managerKey(m) === key);
   const others = managers.filter((m) => m !== previous);
-  if (previous) {
-    const ownedByOthers = others.reduce((acc, m) => acc.union(m.set), new FieldSet());
-    prune(merged, previous.set.difference(configSet).difference(ownedByOthers), schema);
-  }
+  // Identity metadata is in no stored set but is always kept (kube's applier set still holds
+  // name and namespace when pruning; server-set fields come back as unowned dangling items).
+  const allOwned = others.reduce((acc, m) => acc.union(m.set), configSet.union(STRIPPED));
+  const pruned = pruneDropped(merged, previous?.set, allOwned, schema);
 
-  const changes = compare(base, merged, schema);
+  const changes = compare(base, pruned, schema);
   const changed = withoutSubtrees(changes.added.union(changes.modified), ignored);
-  const conflicts: Array<{ manager: Manager; path: string[] }> = [];
+  let conflicts: Array<{ manager: Manager; path: string[] }> = [];
   for (const m of others) {
     for (const path of m.set.intersection(changed).paths()) conflicts.push({ manager: m, path });
   }
-  if (conflicts.length > 0 && !opts.force) throw conflictError(conflicts);
+  let force = opts.force;
+  if (conflicts.length > 0 && !force && opts.manager === KUBECTL_MANAGER && opts.live !== undefined) {
+    // kubectl's own earlier client-side apply is no conflict for kubectl's server-side apply.
+    const allowed = allowedConflicts(base, opts.apiVersion, schema);
+    conflicts = conflicts.filter((c) => !allowed.has(c.path));
+    force = conflicts.length === 0;
+  }
+  if (conflicts.length > 0 && !force) throw conflictError(conflicts);
 
   for (const m of others) {
-    if (opts.force) m.set = m.set.difference(changed);
+    if (force) m.set = m.set.difference(changed);
     m.set = m.set.difference(changes.removed);
   }
   const objectChanged = !changes.added.empty || !changes.modified.empty || !changes.removed.empty;
@@ -171,8 +201,10 @@ function applyUnguarded(opts: ApplyOptions): ApplyResult {
     set: configSet,
   };
   const managedFields = encodeManagedFields([...others, applier]);
-  setManagedFields(merged, managedFields);
-  return { object: merged, managedFields };
+  setManagedFields(pruned, managedFields);
+  if (opts.manager === KUBECTL_MANAGER) syncLastApplied(pruned, opts.config);
+  restoreAnnotations(pruned, kept);
+  return { object: pruned, managedFields };
 }
 
 function conflictError(conflicts: Array<{ manager: Manager; path: string[] }>): ApplyError {
@@ -221,14 +253,17 @@ export function recordUpdate(old: JsonObject | undefined, updated: JsonObject, m
     const storedRaw = managedFieldsOf(old);
     const sent = Array.isArray(sentRaw) && sentRaw.length > 0 ? decodeManagedFields(sentRaw) : undefined;
     const managers = sent ?? decodeManagedFields(storedRaw) ?? [];
+    forgetAnnotations(managers, opts.untrackedAnnotations ?? []);
 
     const ignored = opts.ignoredFields ?? [];
     const schema = schemaFor(updated, opts);
     const before = withoutManagedFields(old);
+    stripAnnotations(before, opts.untrackedAnnotations ?? []);
     // As kube's empty "old" object on create, metadata always exists: its fields are added
     // one by one (labels gets its own "." entry), metadata itself never is.
     if (!isObject(getOwn(before, 'metadata'))) before.metadata = {};
     const after = withoutManagedFields(out);
+    stripAnnotations(after, opts.untrackedAnnotations ?? []);
     const changes = compare(before, after, schema);
     const changed = withoutSubtrees(changes.added.union(changes.modified), ignored);
     const subresource = opts.subresource ?? '';

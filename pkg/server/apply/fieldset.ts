@@ -22,6 +22,13 @@ export class FieldSet {
     return !this.member && this.children.size === 0;
   }
 
+  /** True when no path at or below this node is a member (a trie left with bare branches). */
+  get void(): boolean {
+    if (this.member) return false;
+    for (const c of this.children.values()) if (!c.void) return false;
+    return true;
+  }
+
   child(pe: string): FieldSet {
     let c = this.children.get(pe);
     if (c === undefined) {
@@ -110,8 +117,10 @@ export class FieldSet {
   /** The FieldsV1 JSON object, with keys in structured-merge-diff order: `.`, f:, k:, v:, i:. */
   toFieldsV1(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    if (this.member && this.children.size > 0) out['.'] = {};
+    if (this.member && [...this.children.values()].some((c) => !c.void)) out['.'] = {};
     for (const pe of sortedElements(this.children.keys())) {
+      // A bare branch would read back as an owned leaf (`{}`), so it is not written.
+      if ((this.children.get(pe) as FieldSet).void) continue;
       Object.defineProperty(out, pe, {
         value: (this.children.get(pe) as FieldSet).toFieldsV1(),
         enumerable: true,

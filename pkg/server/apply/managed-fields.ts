@@ -81,7 +81,7 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** Encodes managers, dropping those that own nothing, in kube's deterministic order. */
 export function encodeManagedFields(managers: readonly Manager[]): ManagedFieldsEntry[] {
   return managers
-    .filter((m) => !m.set.empty)
+    .filter((m) => !m.set.void)
     .sort(
       (p, q) =>
         cmp(p.operation, q.operation) ||

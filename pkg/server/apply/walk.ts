@@ -6,6 +6,7 @@
 import { canonicalJson, checkDepth, deepClone, deepEqual, getOwn, isObject, setOwn } from '../patch/json-value.ts';
 import type { JsonObject } from '../patch/json-value.ts';
 import { ApplyError } from './errors.ts';
+import { mergeListOrder } from './list-merge.ts';
 import { FieldSet } from './fieldset.ts';
 import type { ApplySchema, ListOrMapType } from './schema.ts';
 
@@ -13,12 +14,15 @@ const typeAt = (schema: ApplySchema, path: string): ListOrMapType | undefined =>
 const childPath = (path: string, key: string) => (path === '' ? key : `${path}.${key}`);
 const field = (name: string) => `f:${name}`;
 
-/** `k:{...}` for a keyed-list item, or undefined when the item lacks a key field. */
-function itemKey(item: unknown, keys: readonly string[]): string | undefined {
+/**
+ * `k:{...}` for a keyed-list item, or undefined when the item lacks a key field. A key field
+ * the schema defaults (a port's protocol) counts with its default when absent, as kube does.
+ */
+function itemKey(item: unknown, t: Extract<ListOrMapType, { type: 'map' }>): string | undefined {
   if (!isObject(item)) return undefined;
   const key: JsonObject = {};
-  for (const k of [...keys].sort()) {
-    const v = getOwn(item, k);
+  for (const k of [...t.keys].sort()) {
+    const v = getOwn(item, k) ?? t.keyDefaults?.[k];
     if (v === undefined || v === null || isObject(v) || Array.isArray(v)) return undefined;
     setOwn(key, k, v);
   }
@@ -27,14 +31,17 @@ function itemKey(item: unknown, keys: readonly string[]): string | undefined {
 
 const valueKey = (v: unknown) => `v:${canonicalJson(v)}`;
 
-/** Fields set by an applied configuration. Throws ApplyError for keyed items without keys. */
-export function fieldsOf(value: unknown, schema: ApplySchema, path = '', depth = 0): FieldSet {
+/**
+ * Fields set by an applied configuration. Throws ApplyError for keyed items without keys,
+ * unless `lenient` (stored objects: such items are skipped rather than failing the write).
+ */
+export function fieldsOf(value: unknown, schema: ApplySchema, path = '', depth = 0, lenient = false): FieldSet {
   const out = new FieldSet();
-  collect(value, schema, path, out, depth);
+  collect(value, schema, path, out, depth, lenient);
   return out;
 }
 
-function collect(value: unknown, schema: ApplySchema, path: string, into: FieldSet, depth: number): void {
+function collect(value: unknown, schema: ApplySchema, path: string, into: FieldSet, depth: number, lenient = false): void {
   checkDepth(depth);
   const t = typeAt(schema, path);
   if (isObject(value) && t?.type !== 'atomic') {
@@ -44,8 +51,10 @@ function collect(value: unknown, schema: ApplySchema, path: string, into: FieldS
       if (v === null || (isObject(v) && Object.keys(v).length === 0 && typeAt(schema, childPath(path, key))?.type !== 'atomic')) {
         node.member = true;
       } else if (isObject(v) || Array.isArray(v)) {
-        collect(v, schema, childPath(path, key), node, depth + 1);
-        if (node.empty) node.member = true;
+        collect(v, schema, childPath(path, key), node, depth + 1, lenient);
+        // As structured-merge-diff: an empty keyed/set list (or an object holding only such)
+        // sets no field at all.
+        if (node.empty) into.children.delete(field(key));
       } else {
         node.member = true;
       }
@@ -54,13 +63,14 @@ function collect(value: unknown, schema: ApplySchema, path: string, into: FieldS
   }
   if (Array.isArray(value) && t?.type === 'map') {
     for (const item of value) {
-      const k = itemKey(item, t.keys);
+      const k = itemKey(item, t);
       if (k === undefined) {
+        if (lenient) continue;
         throw new ApplyError('BadRequest', `associative list with keys has an element that omits key field(s) ${t.keys.map((x) => JSON.stringify(x)).join(', ')} (at .${path})`);
       }
       const node = into.child(k);
       node.member = true;
-      collect(item, schema, path, node, depth + 1);
+      collect(item, schema, path, node, depth + 1, lenient);
     }
     return;
   }
@@ -119,7 +129,7 @@ function diff(a: unknown, b: unknown, schema: ApplySchema, path: string, at: str
     const index = (list: unknown[]) => {
       const m = new Map<string, unknown>();
       for (const item of list) {
-        const k = t.type === 'map' ? itemKey(item, t.keys) : valueKey(item);
+        const k = t.type === 'map' ? itemKey(item, t) : valueKey(item);
         if (k !== undefined && !m.has(k)) m.set(k, item);
       }
       return m;
@@ -151,37 +161,37 @@ export function merge(live: unknown, config: unknown, schema: ApplySchema, path 
     }
     return out;
   }
-  if (Array.isArray(config) && Array.isArray(live) && t?.type === 'map') {
-    const out = deepClone(live);
-    const index = new Map<string, number>();
-    out.forEach((item, i) => {
-      const k = itemKey(item, t.keys);
-      if (k !== undefined && !index.has(k)) index.set(k, i);
-    });
-    for (const item of config) {
-      const k = itemKey(item, t.keys);
-      const i = k === undefined ? undefined : index.get(k);
-      if (i === undefined) {
-        if (k !== undefined) index.set(k, out.length);
-        out.push(deepClone(item));
-      } else {
-        out[i] = merge(out[i], item, schema, path, depth + 1);
-      }
-    }
-    return out;
-  }
-  if (Array.isArray(config) && Array.isArray(live) && t?.type === 'set') {
-    const out = deepClone(live);
-    const seen = new Set(out.map(valueKey));
-    for (const item of config) {
-      if (!seen.has(valueKey(item))) {
-        seen.add(valueKey(item));
-        out.push(deepClone(item));
-      }
-    }
-    return out;
+  if (Array.isArray(config) && Array.isArray(live) && (t?.type === 'map' || t?.type === 'set')) {
+    const keyOf = (item: unknown) => (t.type === 'map' ? itemKey(item, t) : valueKey(item));
+    const mergeItem = (l: unknown, c: unknown) => (t.type === 'map' ? merge(l, c, schema, path, depth + 1) : deepClone(c));
+    return mergeListOrder(live, config, keyOf, mergeItem);
   }
   return deepClone(config);
+}
+
+/**
+ * structured-merge-diff's EnsureNamedFieldsAreMembers: every struct field on the way to an
+ * owned leaf counts as a member too. kplane's schemas treat every object as a struct (no
+ * served type has a map whose values are objects), so every `f:` node becomes a member;
+ * list items (`k:`/`v:`) only are when they already were.
+ */
+export function ensureNamedFieldsAreMembers(set: FieldSet, depth = 0): FieldSet {
+  checkDepth(depth);
+  const out = new FieldSet();
+  out.member = set.member;
+  for (const [pe, c] of set.children) {
+    const sub = ensureNamedFieldsAreMembers(c, depth + 1);
+    if (pe.startsWith('f:')) sub.member = true;
+    out.children.set(pe, sub);
+  }
+  return out;
+}
+
+/** A copy of `obj` without the member paths of `set` (structured-merge-diff RemoveItems). */
+export function removeItems<T>(obj: T, set: FieldSet, schema: ApplySchema): T {
+  const out = deepClone(obj);
+  prune(out, set, schema);
+  return out;
 }
 
 /** Removes the member paths of `set` from `obj` (in place). */
@@ -195,7 +205,7 @@ export function prune(obj: unknown, set: FieldSet, schema: ApplySchema, path = '
       else prune(obj[key], sub, schema, childPath(path, key), depth + 1);
     } else if ((pe.startsWith('k:') || pe.startsWith('v:')) && Array.isArray(obj)) {
       const t = typeAt(schema, path);
-      const keyOf = (item: unknown) => (t?.type === 'map' ? itemKey(item, t.keys) : valueKey(item));
+      const keyOf = (item: unknown) => (t?.type === 'map' ? itemKey(item, t) : valueKey(item));
       const i = obj.findIndex((item) => keyOf(item) === pe);
       if (i < 0) continue;
       if (sub.member) obj.splice(i, 1);

@@ -4,13 +4,22 @@
 import { groupVersion } from '../../../apis/resource.ts';
 import { newBadRequest, StatusError } from '../../apierrors/errors.ts';
 import { ApplyError, recordUpdate, serverSideApply } from '../apply/index.ts';
-import { asKObject, type KObject } from '../registry/object.ts';
+import { asKObject, CLUSTER_ANNOTATION, type KObject } from '../registry/object.ts';
 import type { HandlerContext } from './context.ts';
 
-/** Fields this endpoint does not let clients set: status on a main resource with a status subresource. */
+/**
+ * Fields this endpoint does not let clients set, so nobody owns them through it: status on a
+ * main resource with a status subresource; on /status everything the store keeps from the
+ * live object (kube's status reset fields are spec; kplane also keeps metadata).
+ */
+const NOT_STATUS = ['spec', 'metadata.labels', 'metadata.annotations', 'metadata.finalizers', 'metadata.ownerReferences'];
 function ignoredFields(ctx: HandlerContext, sub: string): string[] {
-  return sub === '' && ctx.def.subresources.status ? ['status'] : [];
+  if (sub === 'status') return NOT_STATUS;
+  return ctx.def.subresources.status ? ['status'] : [];
 }
+
+/** Server-maintained annotations no manager owns (the logical cluster an object lives in). */
+const UNTRACKED = [CLUSTER_ANNOTATION];
 
 export function recordManagedFields(ctx: HandlerContext, live: KObject | undefined, next: KObject, manager: string, sub: string): Record<string, unknown>[] | undefined {
   const out = guard(() =>
@@ -19,6 +28,7 @@ export function recordManagedFields(ctx: HandlerContext, live: KObject | undefin
       subresource: sub,
       now: () => new Date(ctx.now()),
       ignoredFields: ignoredFields(ctx, sub),
+      untrackedAnnotations: UNTRACKED,
     }),
   );
   const mf = asKObject(out).metadata.managedFields;
@@ -36,6 +46,7 @@ export function applyConfiguration(ctx: HandlerContext, live: KObject | undefine
       subresource: sub,
       now: () => new Date(ctx.now()),
       ignoredFields: ignoredFields(ctx, sub),
+      untrackedAnnotations: UNTRACKED,
     }),
   );
   return asKObject(result.object);

@@ -256,6 +256,8 @@ export class ResourceStore {
       next = clone(live);
       if (desired.status === undefined) delete next.status;
       else next.status = clone(desired.status);
+      // Ownership of a /status write is computed on the desired object (kube records it).
+      next.metadata.managedFields = desired.metadata.managedFields;
     } else {
       next = clone(desired);
       if (this.def.subresources.status) {
