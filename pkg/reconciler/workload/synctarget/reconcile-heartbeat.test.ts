@@ -56,3 +56,34 @@ test('a new beat value resets the clock; the same value does not', async () => {
   const r = await checkHeartbeat.run(stepContext(syncTarget({ status: { lastSyncerHeartbeatTime: '2026-01-01T00:00:30Z' } }), deps));
   assert.deepEqual(r, { status: 'retry', afterMs: 60_000, message: 'fresh beat' });
 });
+
+test('a syncer clock 5 minutes behind, beating every 20s, stays healthy (each new value is a fresh observation)', async () => {
+  const clock = { now: T0 };
+  const deps = fakeDeps(clock);
+  const behind = T0 - 5 * 60_000;
+  for (let i = 0; i < 10; i++) {
+    clock.now = T0 + i * 20_000;
+    const beat = new Date(behind + i * 20_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const ctx = stepContext(syncTarget({ status: { lastSyncerHeartbeatTime: beat } }), deps);
+    const r = await checkHeartbeat.run(ctx);
+    assert.deepEqual(r, { status: 'retry', afterMs: 60_000, message: 'fresh beat' }, `beat ${i}`);
+    assert.equal(getCondition(ctx.conditions, 'HeartbeatHealthy')?.status, 'True', `beat ${i}`);
+  }
+});
+
+test('a syncer clock 5 minutes ahead, beating every 20s, stays healthy and still goes stale a threshold after its last beat', async () => {
+  const clock = { now: T0 };
+  const deps = fakeDeps(clock);
+  const ahead = T0 + 5 * 60_000;
+  let last = '';
+  for (let i = 0; i < 10; i++) {
+    clock.now = T0 + i * 20_000;
+    last = new Date(ahead + i * 20_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const r = await checkHeartbeat.run(stepContext(syncTarget({ status: { lastSyncerHeartbeatTime: last } }), deps));
+    assert.deepEqual(r, { status: 'retry', afterMs: 60_000, message: 'fresh beat' }, `beat ${i}`);
+  }
+  clock.now = T0 + 9 * 20_000 + 60_000;
+  const ctx = stepContext(syncTarget({ status: { lastSyncerHeartbeatTime: last } }), deps);
+  await checkHeartbeat.run(ctx);
+  assert.equal(getCondition(ctx.conditions, 'HeartbeatHealthy')?.status, 'False', 'the future timestamp earns no extra credit');
+});
