@@ -14,11 +14,13 @@ import { SharedInformerFactory } from '../informer/factory.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ControllerMetrics, QueueMetricsProvider } from '../metrics/hooks.ts';
 import type { InformerMetrics } from '../informer/metrics.ts';
+import { HeartbeatController } from './workload/heartbeat/controller.ts';
+import { CONTROLLER_NAME as HEARTBEAT_CONTROLLER } from './workload/heartbeat/types.ts';
 import { SyncTargetController } from './workload/synctarget/controller.ts';
 import { ManifestDeployer } from './workload/synctarget/syncer-deployer.ts';
 import { CONTROLLER_NAME as SYNCTARGET_CONTROLLER } from './workload/synctarget/types.ts';
 
-export const ALL_CONTROLLERS = [SYNCTARGET_CONTROLLER] as const;
+export const ALL_CONTROLLERS = [SYNCTARGET_CONTROLLER, HEARTBEAT_CONTROLLER] as const;
 
 export interface ControllerManagerOptions {
   /** Prometheus hooks (pkg/metrics); no-ops when absent. */
@@ -49,6 +51,7 @@ export class ControllerManager {
   readonly clusterClient: ClusterClient;
   readonly informers: SharedInformerFactory;
   readonly syncTargets: SyncTargetController | undefined;
+  readonly heartbeats: HeartbeatController | undefined;
   private readonly opts: ControllerManagerOptions;
   private readonly logger: Logger;
 
@@ -65,7 +68,17 @@ export class ControllerManager {
           recorder: new ClientEventRecorder(this.clusterClient, SYNCTARGET_CONTROLLER, opts.logger),
           deployer: new ManifestDeployer({ kplaneURL: opts.kplaneURL, caPem: opts.caPem, defaultImage: opts.syncerImage }),
           logger: opts.logger,
-          heartbeatThresholdMs: opts.heartbeatThresholdMs,
+          ...(opts.metrics?.controller ? { metrics: opts.metrics.controller } : {}),
+          ...(opts.metrics?.queue ? { queueMetrics: opts.metrics.queue } : {}),
+        })
+      : undefined;
+    this.heartbeats = enabled.includes(HEARTBEAT_CONTROLLER)
+      ? new HeartbeatController({
+          clusterClient: this.clusterClient,
+          informers: this.informers,
+          recorder: new ClientEventRecorder(this.clusterClient, HEARTBEAT_CONTROLLER, opts.logger),
+          logger: opts.logger,
+          thresholdMs: opts.heartbeatThresholdMs,
           ...(opts.metrics?.controller ? { metrics: opts.metrics.controller } : {}),
           ...(opts.metrics?.queue ? { queueMetrics: opts.metrics.queue } : {}),
         })
@@ -78,14 +91,15 @@ export class ControllerManager {
 
   /** Run until the signal aborts; resolves when every controller has stopped. */
   async run(signal: AbortSignal): Promise<void> {
-    if (!this.syncTargets) return;
+    const controllers = [this.syncTargets, this.heartbeats].filter((c) => c !== undefined);
+    if (controllers.length === 0) return;
     this.informers.start(signal);
     const tasks = [
-      cron.schedule(this.opts.resyncSchedule ?? '*/10 * * * *', () => this.syncTargets?.resyncAll(), { name: 'resync' }),
+      cron.schedule(this.opts.resyncSchedule ?? '*/10 * * * *', () => controllers.forEach((c) => c.resyncAll()), { name: 'resync' }),
       cron.schedule('17 * * * *', () => void this.expireEvents(), { name: 'event-expiry' }),
     ];
     try {
-      await this.syncTargets.run(signal);
+      await Promise.all(controllers.map((c) => c.run(signal)));
     } finally {
       for (const t of tasks) await t.stop();
       this.clusterClient.close();

@@ -15,7 +15,6 @@ import type { ControllerMetrics } from '../../../metrics/hooks.ts';
 import { RateLimitingQueue } from '../../../workqueue/rate-limiting-queue.ts';
 import type { QueueMetricsProvider } from '../../../metrics/hooks.ts';
 import type { SyncerDeployer } from './deployer.ts';
-import { HeartbeatTracker } from './heartbeat-tracker.ts';
 import { reconcileSyncTarget } from './reconcile.ts';
 import { CONTROLLER_NAME, type Deps } from './types.ts';
 
@@ -33,7 +32,6 @@ export interface SyncTargetControllerOptions {
   recorder: EventRecorder;
   deployer: SyncerDeployer;
   logger: Logger;
-  heartbeatThresholdMs: number;
   workers?: number;
   now?: () => number;
   metrics?: ControllerMetrics;
@@ -76,8 +74,6 @@ export class SyncTargetController {
       recorder: opts.recorder,
       logger: this.logger,
       now: opts.now ?? Date.now,
-      heartbeatThresholdMs: opts.heartbeatThresholdMs,
-      heartbeats: new HeartbeatTracker(),
       deployer: opts.deployer,
       maxUndeployAttempts: opts.maxUndeployAttempts ?? 5,
       undeployAttempts: new Map(),
@@ -103,7 +99,7 @@ export class SyncTargetController {
       logger: this.logger,
       ...(opts.metrics ? { metrics: opts.metrics } : {}),
       reconcile: async (key, rctx) => {
-        const outcome = await reconcileSyncTarget(this.deps, key);
+        const outcome = await reconcileSyncTarget(this.deps, key, rctx.signal);
         this.reconciles++;
         rctx.logger.debug('reconciled', { key, summary: outcome.summaryLine });
         return outcome.result;
@@ -112,21 +108,11 @@ export class SyncTargetController {
   }
 
   private syncTargetHandler(): EventHandler<SyncTarget> {
-    // A beat is observed when its event arrives, not when a worker gets to the key: under a
-    // burst the queue can lag by seconds, and that lag must not count against the syncer.
-    const observe = (o: SyncTarget) => {
-      const beat = o.status?.lastSyncerHeartbeatTime;
-      if (beat) this.deps.heartbeats.observe(keyOf(o), beat, this.deps.now());
-    };
     return {
-      onAdd: (o) => {
-        observe(o);
-        this.queue.add(keyOf(o));
-      },
+      onAdd: (o) => this.queue.add(keyOf(o)),
       onUpdate: (a, b) => {
         // Resyncs deliver the same object: nothing changed, nothing to do.
         if (a.metadata.resourceVersion === b.metadata.resourceVersion) return;
-        observe(b);
         this.queue.add(keyOf(b));
       },
       onDelete: (o) => this.queue.add(keyOf(deletedObject(o))),

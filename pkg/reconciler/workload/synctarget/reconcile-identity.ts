@@ -59,7 +59,7 @@ async function ensureToken(ctx: StepContext, namespace: string, serviceAccount: 
   if (live && live.metadata.annotations?.[TOKEN_SA_UID_ANNOTATION] === saUid && (live.data as Record<string, string> | undefined)?.[TOKEN_KEY]) {
     return name;
   }
-  const scoped = ctx.deps.clusterClient.cluster(ctx.cluster);
+  const scoped = ctx.client.cluster(ctx.cluster);
   const token = await scoped.createToken(namespace, serviceAccount, TOKEN_EXPIRATION_SECONDS);
   const secret: KubeObject = {
     apiVersion: 'v1',
@@ -78,7 +78,7 @@ export const ensureIdentity: Step<StepContext> = {
     const now = ctx.deps.now();
     const uid = ctx.draft.metadata.uid ?? '';
     const names = syncerIdentityNames(ctx.name, uid);
-    const scoped = ctx.deps.clusterClient.cluster(ctx.cluster);
+    const scoped = ctx.client.cluster(ctx.cluster);
     try {
       let repaired = 0;
       for (const desired of renderSyncerIdentity(ctx.draft)) {
@@ -109,7 +109,7 @@ export const ensureIdentity: Step<StepContext> = {
 export async function removeIdentity(ctx: StepContext): Promise<void> {
   const uid = ctx.draft.metadata.uid ?? '';
   const names = syncerIdentityNames(ctx.name, uid);
-  const scoped = ctx.deps.clusterClient.cluster(ctx.cluster);
+  const scoped = ctx.client.cluster(ctx.cluster);
   const deletions: [ResourceClient, string][] = [
     [scoped.secrets(names.namespace), tokenSecretName(names.serviceAccount)],
     [scoped.clusterRoleBindings(), names.clusterRoleBinding],

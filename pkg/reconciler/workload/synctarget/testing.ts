@@ -5,7 +5,6 @@ import type { Condition } from '../../../conditions/conditions.ts';
 import { Indexer } from '../../../informer/indexer.ts';
 import { Lister } from '../../../informer/lister.ts';
 import { silentLogger } from '../../../log/logger.ts';
-import { HeartbeatTracker } from './heartbeat-tracker.ts';
 import type { Deps, StepContext } from './types.ts';
 
 export function listerOf<T extends KubeObject>(objs: T[]): Lister<T> {
@@ -41,8 +40,6 @@ export function fakeDeps(clock: FakeClock, overrides: Partial<Deps> = {}, secret
     recorder: { event: async () => undefined },
     logger: silentLogger(),
     now: () => clock.now,
-    heartbeatThresholdMs: 60_000,
-    heartbeats: new HeartbeatTracker(),
     deployer: { deploy: async () => ({ available: true, reason: 'DeploymentAvailable', message: '' }), undeploy: async () => undefined },
     maxUndeployAttempts: 3,
     undeployAttempts: new Map(),
@@ -55,6 +52,8 @@ export function stepContext(st: SyncTarget, deps: Deps): StepContext {
   const draft = structuredClone(st);
   return {
     key: `${cluster}|${st.metadata.name}`,
+    client: deps.clusterClient,
+    signal: new AbortController().signal,
     cluster,
     name: st.metadata.name ?? '',
     original: st,
