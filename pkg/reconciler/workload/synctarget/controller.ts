@@ -16,12 +16,11 @@ import { RateLimitingQueue } from '../../../workqueue/rate-limiting-queue.ts';
 import type { QueueMetricsProvider } from '../../../metrics/hooks.ts';
 import type { SyncerDeployer } from './deployer.ts';
 import { reconcileSyncTarget } from './reconcile.ts';
+import { SECRET_SELECTOR } from './secrets.ts';
 import { CONTROLLER_NAME, type Deps } from './types.ts';
 
 /** Index of SyncTargets by the Secret their kubeconfigSecretRef names (`cluster|ns/name`). */
 export const BY_KUBECONFIG_SECRET = 'byKubeconfigSecret';
-/** The label the identity objects carry naming their SyncTarget. */
-export const SYNC_TARGET_NAME_LABEL = 'workload.kcp.io/sync-target-name';
 
 /** Concurrent reconciles (client-go controllers commonly use 10–50). */
 export const DEFAULT_WORKERS = 16;
@@ -51,7 +50,8 @@ export class SyncTargetController {
     this.logger = opts.logger.child({ controller: CONTROLLER_NAME });
     this.queue = new RateLimitingQueue<string>({ name: CONTROLLER_NAME, ...(opts.queueMetrics ? { metricsProvider: opts.queueMetrics } : {}) });
     const syncTargets = opts.informers.forResource<SyncTarget>(SyncTargetGVR);
-    const secrets = opts.informers.forResource(SecretGVR);
+    // Only the Secrets this controller reads (secrets.ts), not every tenant's.
+    const secrets = opts.informers.forResource(SecretGVR, { labelSelector: SECRET_SELECTOR });
     const serviceAccounts = opts.informers.forResource(ServiceAccountGVR);
     const clusterRoles = opts.informers.forResource(ClusterRoleGVR);
     const clusterRoleBindings = opts.informers.forResource(ClusterRoleBindingGVR);
@@ -82,9 +82,12 @@ export class SyncTargetController {
     syncTargets.addEventHandler(this.syncTargetHandler());
     // A Secret appearing, changing or going away re-checks the SyncTargets that name it.
     secrets.addEventHandler(this.fanOut((secret) => syncTargets.indexer.byIndex(BY_KUBECONFIG_SECRET, keyOf(secret)).map(keyOf)));
-    // Drift of an identity object (deleted binding, edited role) re-runs its SyncTarget.
+    // Drift of an identity object (deleted binding, edited role) re-runs its SyncTarget, found
+    // through the controller ownerReference (the name label may be shortened, see toLabelValue).
     const owner = (o: KubeObject) => {
-      const name = o.metadata.labels?.[SYNC_TARGET_NAME_LABEL];
+      const ref = o.metadata.ownerReferences?.find((r) => r.kind === 'SyncTarget' && r.apiVersion.startsWith('workload.kcp.io/'));
+      // Objects applied by `kplane workload sync` carry only the name label.
+      const name = ref?.name ?? o.metadata.labels?.['workload.kcp.io/sync-target-name'];
       return name ? [clusterKey(clusterOf(o), '', name)] : [];
     };
     for (const inf of [serviceAccounts, clusterRoles, clusterRoleBindings]) inf.addEventHandler(this.fanOut(owner));

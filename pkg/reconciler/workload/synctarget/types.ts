@@ -58,6 +58,8 @@ export interface StepContext {
   conditions: Condition[];
   /** Set by the finalizer step when the object is gone (finalizer removed). */
   gone: boolean;
+  /** Secrets read from the server during this reconcile (secrets.ts), by `namespace/name`. */
+  secretReads?: Map<string, KubeObject | undefined>;
   /** Why a deletion is stuck, for the Deleting phase's message. */
   deletingMessage?: string;
   deps: Deps;
