@@ -108,15 +108,17 @@ describe(`SyncTarget monitoring (threshold ${THRESHOLD_S}s)`, { timeout: 600_000
       return [cond(st, 'SyncerDeployed')?.reason === 'PhysicalClusterUnreachable', JSON.stringify(st.status?.conditions)];
     }, { ...SLOW, what: 'deploy failing against the unreachable cluster' });
 
-    // Beat a while, each beat acknowledged, so the deploy keeps failing and its backoff grows
-    // (each beat wakes the SyncTarget controller, which fails again).
+    // Beat once a second for a while, each beat acknowledged: every beat wakes the SyncTarget
+    // controller, whose deploy fails again, so that key's error backoff (5 ms doubling per
+    // failure) is minutes long by the last beat. A heartbeat check riding on that controller's
+    // queue would be that late; the heartbeat controller's own queue is not.
     const beat = async () => {
       const ts = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
       await team.ok(['patch', 'synctarget', 'down', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { lastSyncerHeartbeatTime: ts } })]);
       return ts;
     };
     let last = '';
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 16; i++) {
       const prev = last;
       // A new value each time: wait for the next second rather than sleeping a fixed time.
       await eventually(() => [new Date().toISOString().replace(/\.\d+Z$/, 'Z') !== prev, 'next second'], { timeoutMs: 5_000, intervalMs: 50 });
