@@ -2,53 +2,12 @@
 // with RequestAbortedError as soon as the signal fires while the server stalls, and the server
 // sees the connection go away (the request is cut off, not left to finish later).
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { KubeConfig } from '@kubernetes/client-node';
-import { ClusterClient } from './clusterclient.ts';
+import type { ClusterClient } from './clusterclient.ts';
 import { isAborted, RequestAbortedError } from './errors.ts';
 import { ConfigMapGVR } from './gvr.ts';
 import type { KubeObject } from './object.ts';
-
-interface Stalling {
-  server: Server;
-  url: string;
-  /** Resolves with the next request the server receives (it is never answered). */
-  nextRequest(): Promise<IncomingMessage>;
-}
-
-async function stallingServer(): Promise<Stalling> {
-  const waiting: ((r: IncomingMessage) => void)[] = [];
-  const queued: IncomingMessage[] = [];
-  const server = createServer((req) => {
-    req.resume();
-    const w = waiting.shift();
-    if (w) w(req);
-    else queued.push(req);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    server,
-    url: `http://127.0.0.1:${port}`,
-    nextRequest: () => {
-      const q = queued.shift();
-      return q ? Promise.resolve(q) : new Promise((resolve) => waiting.push(resolve));
-    },
-  };
-}
-
-function clientFor(url: string): ClusterClient {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: url, skipTLSVerify: true }],
-    users: [{ name: 'u', token: 't' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
-  return new ClusterClient(kc, { component: 'abort-test', timeoutMs: 600_000 });
-}
+import { clientFor, stallingServer } from './testing-server.ts';
 
 const cm: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'ns' } };
 

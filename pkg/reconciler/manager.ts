@@ -54,12 +54,17 @@ export class ControllerManager {
   readonly heartbeats: HeartbeatController | undefined;
   private readonly opts: ControllerManagerOptions;
   private readonly logger: Logger;
+  /** Aborted when run()'s signal fires: every API call this manager makes is bound to it. */
+  readonly #term = new AbortController();
 
   constructor(opts: ControllerManagerOptions) {
     this.opts = opts;
     this.logger = opts.logger;
     const enabled = enabledControllers(opts.controllers);
-    this.clusterClient = new ClusterClient(opts.kubeconfig, { component: 'controller-manager' });
+    // One client for everything the controllers do (informers, reconciles, Events), bound to
+    // the manager's term: when the run ends — shutdown, or a lost lease — calls still in
+    // flight are cut off and later ones refused, so a replica that lost its lease stops writing.
+    this.clusterClient = new ClusterClient(opts.kubeconfig, { component: 'controller-manager' }).withSignal(this.#term.signal);
     this.informers = new SharedInformerFactory({ clusterClient: this.clusterClient, logger: opts.logger, ...(opts.metrics?.informer ? { metrics: opts.metrics.informer } : {}) });
     this.syncTargets = enabled.includes(SYNCTARGET_CONTROLLER)
       ? new SyncTargetController({
@@ -93,6 +98,9 @@ export class ControllerManager {
   async run(signal: AbortSignal): Promise<void> {
     const controllers = [this.syncTargets, this.heartbeats].filter((c) => c !== undefined);
     if (controllers.length === 0) return;
+    const endTerm = () => this.#term.abort(signal.reason ?? new Error('controller manager stopped'));
+    if (signal.aborted) endTerm();
+    else signal.addEventListener('abort', endTerm, { once: true });
     this.informers.start(signal);
     const tasks = [
       cron.schedule(this.opts.resyncSchedule ?? '*/10 * * * *', () => controllers.forEach((c) => c.resyncAll()), { name: 'resync' }),
