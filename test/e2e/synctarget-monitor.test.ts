@@ -3,12 +3,17 @@
 //    keeps its SyncTarget Ready for many thresholds, and still goes not Ready when stopped;
 //  - a SyncTarget whose physical cluster is unreachable (its deploy failing, in backoff) is
 //    declared not Ready on time when its beats stop: heartbeat monitoring runs on its own
-//    controller and queue, so the deploy's error backoff cannot delay it.
+//    controller and queue, so the deploy's error backoff cannot delay it;
+//  - the controller's Secret cache holds only the Secrets SyncTargets use (label-selected), and
+//    unlabelled ones it needs (admin-created, or from an older kplane) get labelled.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { KubeConfig } from '@kubernetes/client-node';
+import { silentLogger } from '../../pkg/log/logger.ts';
+import { ControllerManager } from '../../pkg/reconciler/manager.ts';
 import { eventually } from '../framework/eventually.ts';
 import { type Kplane, startKplane } from '../framework/kplane.ts';
 import { Kubectl } from '../framework/kubectl.ts';
@@ -148,5 +153,54 @@ describe(`SyncTarget monitoring (threshold ${THRESHOLD_S}s)`, { timeout: 600_000
     assert.ok(flippedAt - ackedAt <= (THRESHOLD_S + 4) * 1000, `on time despite the failing deploy: ${flippedAt - ackedAt} ms after the last beat`);
     const fresh = await getST('down');
     assert.equal(cond(fresh, 'SyncerDeployed')?.reason, 'PhysicalClusterUnreachable', 'the deploy is still failing');
+  });
+});
+
+describe('the SyncTarget controller caches only the Secrets it uses', { timeout: 600_000 }, () => {
+  test('label-selected Secret informer; unlabelled Secrets it needs are labelled on first read (migration)', async () => {
+    // The API server alone, and the controllers in this process so that their cache can be inspected.
+    await using kp = await startKplane({ args: ['--controllers', '-'] });
+    const dir = mkdtempSync(join(tmpdir(), 'kplane-secrets-e2e-'));
+    const root = new Kubectl(kp.kubeconfig);
+    const kubeconfig = new KubeConfig();
+    kubeconfig.loadFromFile(kp.kubeconfig);
+    const manager = new ControllerManager({ kubeconfig, logger: silentLogger(), heartbeatThresholdMs: 60_000, kplaneURL: kp.url, caPem: kp.caPem, syncerImage: 'kplane-syncer:e2e', controllers: '*' });
+    const stop = new AbortController();
+    const running = manager.run(stop.signal);
+    try {
+      writeFileSync(join(dir, 'ws.yaml'), workspaceYAML('tenant'));
+      await root.ok(['create', '-f', join(dir, 'ws.yaml')]);
+      await waitWorkspaceReady(root, 'tenant');
+      const tenant = root.forCluster(kp.url, 'root:tenant');
+      await tenant.ok(['create', 'secret', 'generic', 'private', '-n', 'default', '--from-literal=password=hunter2']);
+      writeFileSync(join(dir, 'kc'), ['apiVersion: v1', 'kind: Config', 'current-context: c', 'clusters: [{name: p, cluster: {server: "https://127.0.0.1:1"}}]', 'users: [{name: u, user: {token: t}}]', 'contexts: [{name: c, context: {cluster: p, user: u}}]'].join('\n'));
+      await tenant.ok(['create', 'secret', 'generic', 'phys', '-n', 'default', `--from-file=kubeconfig=${join(dir, 'kc')}`]);
+      writeFileSync(join(dir, 'st.yaml'), syncTargetYAML('edge', 'edge') + '  kubeconfigSecretRef:\n    namespace: default\n    name: phys\n');
+      await tenant.ok(['create', '-f', join(dir, 'st.yaml')]);
+      let st: Obj;
+      await eventually(async () => {
+        st = await kjson(tenant, ['get', 'synctarget', 'edge']);
+        return [cond(st, 'Valid')?.status === 'True' && cond(st, 'SyncerAuthorized')?.status === 'True', JSON.stringify(st.status?.conditions)];
+      }, { ...SLOW, what: 'edge Valid and SyncerAuthorized' });
+      const tokenSecret = st.status.syncerIdentity.tokenSecret as string;
+      const cached = () => manager.syncTargets!.deps.listers.secrets.list().map((s) => s.metadata.name).sort();
+      await eventually(() => [JSON.stringify(cached()) === JSON.stringify(['phys', tokenSecret].sort()), `cached: ${cached().join(',')}`], { ...SLOW, what: 'cache = the two Secrets the SyncTarget uses' });
+      assert.ok(!cached().includes('private'), 'a tenant Secret the controller does not use is not cached');
+      assert.equal((await kjson(tenant, ['get', 'secret', '-n', 'default', 'phys'])).metadata.labels['workload.kcp.io/synctarget-secret'], 'true', 'the admin-created kubeconfig Secret was labelled');
+
+      // A token Secret as an older kplane wrote it (no label): the next reconcile labels it again.
+      await tenant.ok(['label', 'secret', '-n', 'default', tokenSecret, 'workload.kcp.io/synctarget-secret-']);
+      await tenant.ok(['annotate', 'synctarget', 'edge', 'touch=1']);
+      await eventually(async () => {
+        const s = await kjson(tenant, ['get', 'secret', '-n', 'default', tokenSecret]);
+        return [s.metadata.labels?.['workload.kcp.io/synctarget-secret'] === 'true', JSON.stringify(s.metadata.labels)];
+      }, { ...SLOW, what: 'the unlabelled token Secret is found and labelled' });
+      rmSync(tenant.cacheDir, { recursive: true, force: true });
+    } finally {
+      stop.abort();
+      await running;
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(root.cacheDir, { recursive: true, force: true });
+    }
   });
 });
