@@ -54,7 +54,7 @@ export const deploy: Step<StepContext> = {
     const token = await syncerToken(ctx);
     if (!kubeconfig || !token) return retry(AVAILABILITY_POLL_MS, 'waiting for the kubeconfig Secret and the syncer token');
     try {
-      const status = await ctx.deps.deployer.deploy({ syncTarget: ctx.draft, cluster: ctx.cluster, physicalKubeconfig: kubeconfig, token });
+      const status = await ctx.deps.deployer.deploy({ syncTarget: ctx.draft, cluster: ctx.cluster, physicalKubeconfig: kubeconfig, token, signal: ctx.signal });
       if (status.available) {
         setCondition(ctx.conditions, trueCondition(COND_SYNCER_DEPLOYED, status.reason, status.message), now);
         return complete();
@@ -81,7 +81,7 @@ export async function undeploy(ctx: StepContext): Promise<StepResult> {
   const kubeconfig = await physicalKubeconfig(ctx);
   if (!kubeconfig) return complete('kubeconfig Secret is gone: nothing to clean up with');
   try {
-    await ctx.deps.deployer.undeploy({ syncTarget: st, cluster: ctx.cluster, physicalKubeconfig: kubeconfig });
+    await ctx.deps.deployer.undeploy({ syncTarget: st, cluster: ctx.cluster, physicalKubeconfig: kubeconfig, signal: ctx.signal });
     ctx.deps.undeployAttempts.delete(ctx.key);
     return complete();
   } catch (err) {
