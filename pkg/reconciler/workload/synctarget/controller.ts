@@ -22,6 +22,9 @@ import { CONTROLLER_NAME, type Deps } from './types.ts';
 /** Index of SyncTargets by the Secret their kubeconfigSecretRef names (`cluster|ns/name`). */
 export const BY_KUBECONFIG_SECRET = 'byKubeconfigSecret';
 
+/** The label the identity objects carry naming their SyncTarget (as a valid label value, see toLabelValue). */
+export const SYNC_TARGET_NAME_LABEL = 'workload.kcp.io/sync-target-name';
+
 /** Concurrent reconciles (client-go controllers commonly use 10–50). */
 export const DEFAULT_WORKERS = 16;
 
@@ -87,7 +90,7 @@ export class SyncTargetController {
     const owner = (o: KubeObject) => {
       const ref = o.metadata.ownerReferences?.find((r) => r.kind === 'SyncTarget' && r.apiVersion.startsWith('workload.kcp.io/'));
       // Objects applied by `kplane workload sync` carry only the name label.
-      const name = ref?.name ?? o.metadata.labels?.['workload.kcp.io/sync-target-name'];
+      const name = ref?.name ?? o.metadata.labels?.[SYNC_TARGET_NAME_LABEL];
       return name ? [clusterKey(clusterOf(o), '', name)] : [];
     };
     for (const inf of [serviceAccounts, clusterRoles, clusterRoleBindings]) inf.addEventHandler(this.fanOut(owner));
