@@ -4,6 +4,7 @@ import { newLogger } from '../../pkg/log/logger.ts';
 import { parseFlags, runMain, usage, UsageError } from '../../pkg/options/flags.ts';
 import { MissingClusterError, runSyncer } from '../../pkg/syncer/agent.ts';
 import { UidMismatchError } from '../../pkg/syncer/synctarget-access.ts';
+import { syncerClockFromEnv } from '../../pkg/syncer/clock.ts';
 import { SYNCER_FLAGS, syncerOptionsSchema } from '../../pkg/syncer/options.ts';
 
 async function main(argv: string[]): Promise<number> {
@@ -31,6 +32,8 @@ async function main(argv: string[]): Promise<number> {
         capacity: values.capacity,
         physicalKubeconfigPath: values['to-kubeconfig'],
         capacityRefreshMs: values['capacity-refresh-period'],
+        // Hidden, for end-to-end tests of clock skew only (see syncerClockFromEnv).
+        clock: syncerClockFromEnv(process.env),
         logger,
       },
       stop.signal,

@@ -8,7 +8,8 @@ import { KPLANE_VERSION } from '../version/version.ts';
 import * as gvrs from './gvr.ts';
 import type { GVR } from './gvr.ts';
 import type { KubeObject } from './object.ts';
-import { ResourceClient } from './resource.ts';
+import { ResourceClient, type CallOptions } from './resource.ts';
+import { anySignal } from './signal.ts';
 import { Transport } from './transport.ts';
 import type { SyncTarget, Workspace } from './types.ts';
 
@@ -21,13 +22,27 @@ export interface ClusterClientOptions {
 export class ClusterClient {
   readonly transport: Transport;
   readonly component: string;
+  /** Aborts every call made through this client (see withSignal). */
+  readonly signal: AbortSignal | undefined;
 
-  constructor(kubeconfig: KubeConfig, opts: ClusterClientOptions) {
+  constructor(kubeconfig: KubeConfig | Transport, opts: ClusterClientOptions, signal?: AbortSignal) {
     this.component = opts.component;
-    this.transport = new Transport(kubeconfig, {
-      userAgent: `kplane/${KPLANE_VERSION} (${opts.component})`,
-      ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-    });
+    this.signal = signal;
+    this.transport = kubeconfig instanceof Transport
+      ? kubeconfig
+      : new Transport(kubeconfig, {
+          userAgent: `kplane/${KPLANE_VERSION} (${opts.component})`,
+          ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+        });
+  }
+
+  /**
+   * The same connection, with every call aborted when `signal` fires (as well as by its own
+   * signal, if any): controllers hand each reconcile a client bound to the reconcile's signal,
+   * so a timeout, a shutdown or a lost lease cuts off the calls still in flight.
+   */
+  withSignal(signal: AbortSignal): ClusterClient {
+    return new ClusterClient(this.transport, { component: this.component }, anySignal(this.signal, signal));
   }
 
   static fromFile(path: string, opts: ClusterClientOptions): ClusterClient {
@@ -37,12 +52,12 @@ export class ClusterClient {
   }
 
   cluster(path: string): ScopedClient {
-    return new ScopedClient(this.transport, path, this.component);
+    return new ScopedClient(this.transport, path, this.component, this.signal);
   }
 
   /** Every logical cluster at once: list and watch only, for privileged identities. */
   wildcard(): ScopedClient {
-    return new ScopedClient(this.transport, undefined, this.component);
+    return new ScopedClient(this.transport, undefined, this.component, this.signal);
   }
 
   close(): void {
@@ -54,15 +69,17 @@ export class ScopedClient {
   private readonly transport: Transport;
   readonly cluster: string | undefined;
   private readonly fieldManager: string;
+  readonly signal: AbortSignal | undefined;
 
-  constructor(transport: Transport, cluster: string | undefined, fieldManager: string) {
+  constructor(transport: Transport, cluster: string | undefined, fieldManager: string, signal?: AbortSignal) {
     this.transport = transport;
     this.cluster = cluster;
     this.fieldManager = fieldManager;
+    this.signal = signal;
   }
 
   resource<T extends KubeObject = KubeObject>(gvr: GVR, namespace = ''): ResourceClient<T> {
-    return new ResourceClient<T>(this.transport, gvr, this.cluster, namespace, this.fieldManager);
+    return new ResourceClient<T>(this.transport, gvr, this.cluster, namespace, this.fieldManager, this.signal);
   }
 
   syncTargets(): ResourceClient<SyncTarget> {
@@ -97,9 +114,11 @@ export class ScopedClient {
   }
 
   /** Mint a ServiceAccount token through the TokenRequest subresource; returns the token. */
-  async createToken(namespace: string, serviceAccount: string, expirationSeconds: number): Promise<string> {
+  async createToken(namespace: string, serviceAccount: string, expirationSeconds: number, opts: CallOptions = {}): Promise<string> {
     if (this.cluster === undefined) throw new Error('the wildcard cluster cannot mint tokens');
+    const signal = anySignal(this.signal, opts.signal);
     const review = await this.transport.json<{ status?: { token?: string } }>({
+      ...(signal ? { signal } : {}),
       method: 'POST',
       path: `/clusters/${this.cluster}/api/v1/namespaces/${encodeURIComponent(namespace)}/serviceaccounts/${encodeURIComponent(serviceAccount)}/token`,
       body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds } },

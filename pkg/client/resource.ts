@@ -1,11 +1,22 @@
 // ResourceClient: the verbs on one resource in one logical cluster (optionally one
 // namespace), or across every cluster for the privileged wildcard (list/watch only).
+// Every verb takes an AbortSignal (`opts.signal`), and a client may carry one of its own
+// (ClusterClient.withSignal): a request aborts when either fires, rejecting at once with
+// RequestAbortedError, so a reconcile that timed out or a replica that lost its lease stops
+// talking to the server instead of finishing writes nobody wants any more.
 import type { Status } from '../../apis/meta/v1/status.ts';
 import { apiPath, type GVR } from './gvr.ts';
+import { anySignal } from './signal.ts';
 import type { KubeList, KubeObject, WatchEvent } from './object.ts';
 import type { Transport } from './transport.ts';
 
-export interface ListOptions {
+/** Options every verb accepts. */
+export interface CallOptions {
+  /** Abort this call; combined with the client's own signal (ClusterClient.withSignal). */
+  signal?: AbortSignal;
+}
+
+export interface ListOptions extends CallOptions {
   labelSelector?: string;
   fieldSelector?: string;
   limit?: number;
@@ -14,16 +25,15 @@ export interface ListOptions {
   resourceVersionMatch?: 'Exact' | 'NotOlderThan';
 }
 
-export interface WatchOptions {
+export interface WatchOptions extends CallOptions {
   labelSelector?: string;
   fieldSelector?: string;
   resourceVersion?: string;
   allowWatchBookmarks?: boolean;
   timeoutSeconds?: number;
-  signal?: AbortSignal;
 }
 
-export interface WriteOptions {
+export interface WriteOptions extends CallOptions {
   dryRun?: boolean;
   fieldManager?: string;
   fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
@@ -33,7 +43,7 @@ export interface PatchOptions extends WriteOptions {
   force?: boolean;
 }
 
-export interface DeleteOptions {
+export interface DeleteOptions extends CallOptions {
   preconditions?: { uid?: string; resourceVersion?: string };
   propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
   dryRun?: boolean;
@@ -70,19 +80,28 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
   readonly namespace: string;
   private readonly transport: Transport;
   private readonly fieldManager: string;
+  /** Aborts every call made through this client (see ClusterClient.withSignal). */
+  readonly signal: AbortSignal | undefined;
 
-  constructor(transport: Transport, gvr: GVR, cluster: string | undefined, namespace: string, fieldManager: string) {
+  constructor(transport: Transport, gvr: GVR, cluster: string | undefined, namespace: string, fieldManager: string, signal?: AbortSignal) {
     this.transport = transport;
     this.gvr = gvr;
     this.cluster = cluster;
     this.namespace = namespace;
     this.fieldManager = fieldManager;
+    this.signal = signal;
   }
 
   /** The same resource in one namespace. */
   inNamespace(namespace: string): ResourceClient<T> {
     if (!this.gvr.namespaced) throw new Error(`${this.gvr.resource} is not namespaced`);
-    return new ResourceClient<T>(this.transport, this.gvr, this.cluster, namespace, this.fieldManager);
+    return new ResourceClient<T>(this.transport, this.gvr, this.cluster, namespace, this.fieldManager, this.signal);
+  }
+
+  /** The signal a call runs under: the client's and the call's, whichever fires first. */
+  private callSignal(opts: CallOptions | undefined): { signal?: AbortSignal } {
+    const signal = anySignal(this.signal, opts?.signal);
+    return signal ? { signal } : {};
   }
 
   private collectionPath(): string {
@@ -96,12 +115,13 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
     return `${this.collectionPath()}/${encodeURIComponent(name)}${subresource ? `/${subresource}` : ''}`;
   }
 
-  get(name: string): Promise<T> {
-    return this.transport.json<T>({ method: 'GET', path: this.itemPath(name) });
+  get(name: string, opts?: CallOptions): Promise<T> {
+    return this.transport.json<T>({ method: 'GET', path: this.itemPath(name), ...this.callSignal(opts) });
   }
 
   list(opts: ListOptions = {}): Promise<KubeList<T>> {
-    return this.transport.json<KubeList<T>>({ method: 'GET', path: this.collectionPath(), query: { ...opts } });
+    const { signal: _signal, ...query } = opts;
+    return this.transport.json<KubeList<T>>({ method: 'GET', path: this.collectionPath(), query, ...this.callSignal(opts) });
   }
 
   /** List every page (limit-sized) into one list at the first page's resourceVersion. */
@@ -119,15 +139,15 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
   }
 
   create(obj: T, opts?: WriteOptions): Promise<T> {
-    return this.transport.json<T>({ method: 'POST', path: this.collectionPath(), query: writeQuery(opts, this.fieldManager), body: obj });
+    return this.transport.json<T>({ method: 'POST', path: this.collectionPath(), query: writeQuery(opts, this.fieldManager), body: obj, ...this.callSignal(opts) });
   }
 
   update(obj: T, opts?: WriteOptions): Promise<T> {
-    return this.transport.json<T>({ method: 'PUT', path: this.itemPath(obj.metadata.name ?? ''), query: writeQuery(opts, this.fieldManager), body: obj });
+    return this.transport.json<T>({ method: 'PUT', path: this.itemPath(obj.metadata.name ?? ''), query: writeQuery(opts, this.fieldManager), body: obj, ...this.callSignal(opts) });
   }
 
   updateStatus(obj: T, opts?: WriteOptions): Promise<T> {
-    return this.transport.json<T>({ method: 'PUT', path: this.itemPath(obj.metadata.name ?? '', 'status'), query: writeQuery(opts, this.fieldManager), body: obj });
+    return this.transport.json<T>({ method: 'PUT', path: this.itemPath(obj.metadata.name ?? '', 'status'), query: writeQuery(opts, this.fieldManager), body: obj, ...this.callSignal(opts) });
   }
 
   patch(name: string, type: PatchType, patch: unknown, opts?: PatchOptions & { subresource?: string }): Promise<T> {
@@ -137,6 +157,7 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
       query: { ...writeQuery(opts, this.fieldManager), force: opts?.force ? 'true' : undefined },
       body: patch,
       contentType: PATCH_CONTENT_TYPES[type],
+      ...this.callSignal(opts),
     });
   }
 
@@ -145,8 +166,13 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
   }
 
   /** Server-side apply of a full configuration owned by `fieldManager`. */
-  apply(obj: T, opts: { fieldManager?: string; force?: boolean; dryRun?: boolean } = {}): Promise<T> {
-    return this.patch(obj.metadata.name ?? '', 'apply', obj, { fieldManager: opts.fieldManager ?? this.fieldManager, force: opts.force ?? false, dryRun: opts.dryRun ?? false });
+  apply(obj: T, opts: { fieldManager?: string; force?: boolean; dryRun?: boolean } & CallOptions = {}): Promise<T> {
+    return this.patch(obj.metadata.name ?? '', 'apply', obj, {
+      fieldManager: opts.fieldManager ?? this.fieldManager,
+      force: opts.force ?? false,
+      dryRun: opts.dryRun ?? false,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
   }
 
   /**
@@ -155,17 +181,17 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
    */
   delete(name: string, opts: DeleteOptions = {}): Promise<T | Status> {
     const body = { propagationPolicy: opts.propagationPolicy ?? 'Background', ...(opts.preconditions ? { preconditions: opts.preconditions } : {}), ...(opts.dryRun ? { dryRun: ['All'] } : {}) };
-    return this.transport.json<T | Status>({ method: 'DELETE', path: this.itemPath(name), body });
+    return this.transport.json<T | Status>({ method: 'DELETE', path: this.itemPath(name), body, ...this.callSignal(opts) });
   }
 
   /** A watch stream; iterate it, abort via opts.signal. Ends when the server ends the stream. */
   watch(opts: WatchOptions = {}): AsyncGenerator<WatchEvent<T>> {
-    const { signal, ...q } = opts;
+    const { signal: _signal, ...q } = opts;
     return this.transport.stream({
       method: 'GET',
       path: this.collectionPath(),
       query: { ...q, watch: 'true' },
-      ...(signal ? { signal } : {}),
+      ...this.callSignal(opts),
     }) as AsyncGenerator<WatchEvent<T>>;
   }
 }

@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { createInterface } from 'node:readline';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { reasonForCode, StatusError } from '../apierrors/errors.ts';
+import { RequestAbortedError } from './errors.ts';
 
 export interface RawResponse {
   status: number;
@@ -101,6 +102,8 @@ export class Transport {
       headers['Content-Length'] = Buffer.byteLength(body);
     }
     const send = url.protocol === 'https:' ? request : httpRequest;
+    // An aborted signal never starts a request (Node would open the socket first).
+    if (spec.signal?.aborted) throw abortedError(spec);
     return new Promise((resolve, reject) => {
       const req = send(url, { ...base, method: spec.method, headers, agent: this.agent, ...(spec.signal ? { signal: spec.signal } : {}) }, resolve);
       if (timeoutMs !== undefined) {
@@ -120,6 +123,8 @@ export class Transport {
     } catch (err) {
       throw networkError(spec, err);
     }
+    // Aborted after the last byte arrived: the caller has moved on, do not hand it a result.
+    if (spec.signal?.aborted) throw abortedError(spec);
     const out: RawResponse = { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') };
     if (out.status >= 400) throw statusErrorFrom(out);
     return out;
@@ -154,9 +159,13 @@ export class Transport {
   }
 }
 
+function abortedError(spec: RequestSpec, cause?: unknown): RequestAbortedError {
+  return new RequestAbortedError(`${spec.method} ${spec.path}`, spec.signal?.reason ?? cause);
+}
+
 function networkError(spec: RequestSpec, err: unknown): unknown {
   if (err instanceof StatusError) return err;
-  if (spec.signal?.aborted) return err;
+  if (spec.signal?.aborted) return abortedError(spec, err);
   const e = new StatusError('ServiceUnavailable', `${spec.method} ${spec.path}: ${err instanceof Error ? err.message : String(err)}`);
   return Object.assign(e, { cause: err });
 }

@@ -16,6 +16,11 @@ export interface FactoryOptions {
   cluster?: string;
 }
 
+export interface InformerSelection {
+  /** Cache only objects matching this label selector (list and watch are filtered server-side). */
+  labelSelector?: string;
+}
+
 export class SharedInformerFactory {
   private readonly opts: FactoryOptions;
   private readonly informers = new Map<string, SharedInformer<KubeObject>>();
@@ -26,14 +31,19 @@ export class SharedInformerFactory {
     this.opts = opts;
   }
 
-  forResource<T extends KubeObject = KubeObject>(gvr: GVR): SharedInformer<T> {
-    const key = `${gvr.group}/${gvr.version}/${gvr.resource}`;
+  /**
+   * The shared informer for a resource; with a label selector, the one for that selection (a
+   * separate cache: consumers asking for the same selector share it).
+   */
+  forResource<T extends KubeObject = KubeObject>(gvr: GVR, selection: InformerSelection = {}): SharedInformer<T> {
+    const key = `${gvr.group}/${gvr.version}/${gvr.resource}${selection.labelSelector ? `?labelSelector=${selection.labelSelector}` : ''}`;
     let inf = this.informers.get(key);
     if (!inf) {
       const scope = this.opts.cluster ? this.opts.clusterClient.cluster(this.opts.cluster) : this.opts.clusterClient.wildcard();
       inf = new SharedInformer<KubeObject>({
         client: scope.resource(gvr),
         logger: this.opts.logger,
+        ...(selection.labelSelector ? { labelSelector: selection.labelSelector } : {}),
         ...(this.opts.resyncPeriodMs !== undefined ? { resyncPeriodMs: this.opts.resyncPeriodMs } : {}),
         ...(this.opts.metrics ? { metrics: this.opts.metrics } : {}),
       });

@@ -23,6 +23,8 @@ export interface SharedInformerOptions<T extends KubeObject> {
   resyncPeriodMs?: number;
   indexers?: Record<string, IndexFunc<T>>;
   metrics?: InformerMetrics;
+  /** Cache only objects matching this label selector (server-side on list and watch). */
+  labelSelector?: string;
   /** Page size of lists (default 500). */
   pageSize?: number;
   /** Backoff after a failed list/watch: initial and maximum (defaults 800 ms … 30 s). */
@@ -108,7 +110,7 @@ export class SharedInformer<T extends KubeObject> {
       while (!signal.aborted) {
         try {
           if (needList) {
-            await this.listAndReplace();
+            await this.listAndReplace(signal);
             needList = false;
           }
           await this.watchOnce(signal);
@@ -133,8 +135,12 @@ export class SharedInformer<T extends KubeObject> {
     }
   }
 
-  private async listAndReplace(): Promise<void> {
-    const list = await this.opts.client.listAll({}, this.opts.pageSize ?? 500);
+  private selector(): { labelSelector?: string } {
+    return this.opts.labelSelector ? { labelSelector: this.opts.labelSelector } : {};
+  }
+
+  private async listAndReplace(signal?: AbortSignal): Promise<void> {
+    const list = await this.opts.client.listAll({ ...this.selector(), ...(signal ? { signal } : {}) }, this.opts.pageSize ?? 500);
     const seen = new Set<string>();
     const initial = !this.synced;
     for (const item of list.items) {
@@ -164,6 +170,7 @@ export class SharedInformer<T extends KubeObject> {
     if (signal.aborted) return;
     const base = this.opts.watchTimeoutSeconds ?? 300;
     const stream = this.opts.client.watch({
+      ...this.selector(),
       resourceVersion: this.lastRV,
       allowWatchBookmarks: true,
       timeoutSeconds: Math.round(base * (1 + Math.random())),

@@ -111,8 +111,36 @@ describe('LeaderElector', () => {
     await clock.advanceUntil(() => !a.elector.isLeader(), 20_000);
     assert.ok(clock.now() - t0 <= 12_000 + 100);
     assert.equal(a.log.at(-1)?.event, 'stop');
+    assert.ok(a.lock.abortedCalls >= 1, 'the hung request was aborted, not left to land after the lease was given up');
     a.stop.abort();
     await a.done;
+  });
+
+  test('losing the lease aborts the signal of the leading work, and so the requests made under it', async () => {
+    // The controllers get the term signal (kplane start / kplane controllers pass it to the
+    // ControllerManager, whose reconciles derive their signals from it): a write in flight at
+    // the moment of the loss is cut off.
+    const clock = new FakeClock();
+    const store = new LeaseStore();
+    const lock = new FakeLeaseLock(store);
+    const elector = new LeaderElector({ lock, identity: 'a', clock, random: () => 0 });
+    const stop = new AbortController();
+    let inFlight: Promise<string> | undefined;
+    const done = elector.run(stop.signal, {
+      onStartedLeading: (term) => {
+        // A write that stalls until its signal fires (pkg/client rejects such a call with RequestAbortedError).
+        inFlight = new Promise<string>((resolve) => term.addEventListener('abort', () => resolve(elector.isLeader() ? 'aborted while still leader' : 'aborted'), { once: true }));
+        return inFlight.then(() => undefined);
+      },
+    });
+    await settle();
+    assert.ok(inFlight, 'leading');
+    // Another candidate takes the Lease (e.g. after a partition healed on its side).
+    store.put({ holderIdentity: 'b', leaseDurationSeconds: 15, acquireTime: 'x', renewTime: 'y', leaseTransitions: 1 });
+    await clock.advanceUntil(() => !elector.isLeader(), 20_000);
+    assert.equal(await inFlight, 'aborted');
+    stop.abort();
+    await done;
   });
 
   test('renew failure stops the leading work at once, and the candidate campaigns again when healthy', async () => {

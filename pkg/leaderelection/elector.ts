@@ -108,7 +108,7 @@ export class LeaderElector implements LeadershipStatus {
     for (;;) {
       if (signal.aborted) return false;
       // Bounded like a renewal, and cut short by cancel: a hung request must not block shutdown.
-      if ((await this.withDeadline(this.tryAcquireOrRenew(), this.renewDeadlineMs, signal)) === 'renewed') {
+      if ((await this.withDeadline((s) => this.tryAcquireOrRenew(s), this.renewDeadlineMs, signal)) === 'renewed') {
         if (signal.aborted) return true; // lead() sees the abort at once and releases
         this.logger?.info('acquired leader lease', { lease: this.lock.description, identity: this.identity });
         return true;
@@ -145,7 +145,7 @@ export class LeaderElector implements LeadershipStatus {
       if (signal.aborted && this.releaseOnCancel) {
         // Bounded: shutdown must not wait on a dead API server for the client's full timeout.
         const timer = new AbortController();
-        await Promise.race([this.release(), this.clock.sleep(this.renewDeadlineMs, timer.signal)]);
+        await Promise.race([this.release(timer.signal), this.clock.sleep(this.renewDeadlineMs, timer.signal)]);
         timer.abort();
       }
     }
@@ -157,7 +157,7 @@ export class LeaderElector implements LeadershipStatus {
     for (;;) {
       const remaining = deadline - this.clock.now();
       if (remaining <= 0) return 'failed';
-      const outcome = await this.withDeadline(this.tryAcquireOrRenew(), remaining, signal);
+      const outcome = await this.withDeadline((s) => this.tryAcquireOrRenew(s), remaining, signal);
       if (outcome !== 'failed' || signal.aborted) return outcome;
       const left = deadline - this.clock.now();
       if (left <= 0) return 'failed';
@@ -166,26 +166,32 @@ export class LeaderElector implements LeadershipStatus {
     }
   }
 
-  /** A hung request must not hold a leader past its deadline: race it against the clock. */
-  private async withDeadline(attempt: Promise<RenewOutcome>, ms: number, signal: AbortSignal): Promise<RenewOutcome> {
+  /**
+   * A hung request must not hold a leader past its deadline: race the attempt against the
+   * clock, and abort the attempt's requests (its signal) at the deadline or on cancel, so a
+   * write given up on never lands afterwards.
+   */
+  private async withDeadline(attempt: (signal: AbortSignal) => Promise<RenewOutcome>, ms: number, signal: AbortSignal): Promise<RenewOutcome> {
     const timer = new AbortController();
     const stopTimer = () => timer.abort();
     signal.addEventListener('abort', stopTimer, { once: true });
     // Resolves at the deadline, or at once when signal aborts (the sleep ends early).
     const timeout = this.clock.sleep(ms, timer.signal).then(() => 'failed' as const);
+    const requests = new AbortController();
     try {
-      return await Promise.race([attempt, timeout]);
+      return await Promise.race([attempt(requests.signal), timeout]);
     } finally {
       signal.removeEventListener('abort', stopTimer);
       timer.abort();
+      requests.abort(new Error('leader election attempt ended (deadline or cancel)'));
     }
   }
 
   /** One attempt: 'renewed' when we hold the Lease now, 'lost' when someone else validly does. */
-  private async tryAcquireOrRenew(): Promise<RenewOutcome> {
+  private async tryAcquireOrRenew(signal: AbortSignal): Promise<RenewOutcome> {
     let lease: Lease | undefined;
     try {
-      lease = await this.lock.get();
+      lease = await this.lock.get(signal);
     } catch (err) {
       this.logger?.debug('reading the leader lease failed', { lease: this.lock.description, err: String(err) });
       return 'failed';
@@ -193,7 +199,7 @@ export class LeaderElector implements LeadershipStatus {
     const now = this.clock.now();
     if (!lease) {
       const spec: LeaseSpec = this.newSpec(leaseTime(now), now, 0);
-      return this.write(() => this.lock.create(spec), spec, 'create');
+      return this.write(() => this.lock.create(spec, signal), spec, 'create');
     }
     const current = lease.spec ?? {};
     this.observe(current, now);
@@ -205,7 +211,7 @@ export class LeaderElector implements LeadershipStatus {
     const mine = holder === this.identity;
     const acquireTime = mine && current.acquireTime ? current.acquireTime : leaseTime(now);
     const spec = this.newSpec(acquireTime, now, mine ? (current.leaseTransitions ?? 0) : (current.leaseTransitions ?? 0) + 1);
-    return this.write(() => this.lock.update(lease, spec), spec, 'update');
+    return this.write(() => this.lock.update(lease, spec, signal), spec, 'update');
   }
 
   private async write(op: () => Promise<Lease>, spec: LeaseSpec, verb: string): Promise<RenewOutcome> {
@@ -244,18 +250,22 @@ export class LeaderElector implements LeadershipStatus {
   }
 
   /** Hand the Lease back (no holder, 1 s duration) if we still hold it. Best effort. */
-  private async release(): Promise<void> {
+  private async release(signal: AbortSignal): Promise<void> {
     try {
-      const lease = await this.lock.get();
+      const lease = await this.lock.get(signal);
       if (!lease || (lease.spec?.holderIdentity ?? '') !== this.identity) return;
       const now = this.clock.now();
-      await this.lock.update(lease, {
-        holderIdentity: '',
-        leaseDurationSeconds: 1,
-        acquireTime: leaseTime(now),
-        renewTime: leaseTime(now),
-        leaseTransitions: lease.spec?.leaseTransitions ?? 0,
-      });
+      await this.lock.update(
+        lease,
+        {
+          holderIdentity: '',
+          leaseDurationSeconds: 1,
+          acquireTime: leaseTime(now),
+          renewTime: leaseTime(now),
+          leaseTransitions: lease.spec?.leaseTransitions ?? 0,
+        },
+        signal,
+      );
       this.logger?.info('released leader lease', { lease: this.lock.description, identity: this.identity });
     } catch (err) {
       this.logger?.warn('releasing the leader lease failed; a successor waits for it to expire', { err: String(err) });

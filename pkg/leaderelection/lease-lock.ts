@@ -18,15 +18,19 @@ export interface Lease extends KubeObject {
   spec?: LeaseSpec;
 }
 
+/**
+ * Every call takes the signal of its attempt: the elector aborts it at the renew deadline or
+ * on cancel, so a write that hung does not land later on behalf of a lease already given up.
+ */
 export interface LeaseLock {
   /** A human description for logs, e.g. "root|default/kplane-controller-manager". */
   readonly description: string;
   /** The current Lease, or undefined when it does not exist. */
-  get(): Promise<Lease | undefined>;
+  get(signal?: AbortSignal): Promise<Lease | undefined>;
   /** Create the Lease; fails (AlreadyExists) when another candidate created it first. */
-  create(spec: LeaseSpec): Promise<Lease>;
+  create(spec: LeaseSpec, signal?: AbortSignal): Promise<Lease>;
   /** Replace the spec; `lease.metadata.resourceVersion` is the precondition (Conflict otherwise). */
-  update(lease: Lease, spec: LeaseSpec): Promise<Lease>;
+  update(lease: Lease, spec: LeaseSpec, signal?: AbortSignal): Promise<Lease>;
 }
 
 /** MicroTime as a Lease carries it. */
@@ -48,26 +52,29 @@ export class ClientLeaseLock implements LeaseLock {
     this.description = `${leases.cluster ?? '*'}|${namespace}/${name}`;
   }
 
-  async get(): Promise<Lease | undefined> {
+  async get(signal?: AbortSignal): Promise<Lease | undefined> {
     try {
-      return await this.leases.get(this.name);
+      return await this.leases.get(this.name, signal ? { signal } : {});
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
     }
   }
 
-  create(spec: LeaseSpec): Promise<Lease> {
-    return this.leases.create({
-      apiVersion: 'coordination.k8s.io/v1',
-      kind: 'Lease',
-      metadata: { name: this.name, namespace: this.namespace },
-      spec,
-    });
+  create(spec: LeaseSpec, signal?: AbortSignal): Promise<Lease> {
+    return this.leases.create(
+      {
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata: { name: this.name, namespace: this.namespace },
+        spec,
+      },
+      signal ? { signal } : {},
+    );
   }
 
-  update(lease: Lease, spec: LeaseSpec): Promise<Lease> {
+  update(lease: Lease, spec: LeaseSpec, signal?: AbortSignal): Promise<Lease> {
     // PUT carries metadata.resourceVersion: the server answers 409 if anyone wrote in between.
-    return this.leases.update({ ...lease, spec });
+    return this.leases.update({ ...lease, spec }, signal ? { signal } : {});
   }
 }

@@ -89,33 +89,42 @@ export class LeaseStore {
 export class FakeLeaseLock implements LeaseLock {
   readonly description = 'test|default/l';
   partitioned = false;
-  /** When set, calls never answer (a hung request). */
+  /** When set, calls never answer (a hung request) until their signal aborts. */
   hung = false;
+  /** Hung calls that were cut off by their signal (the request would be torn down). */
+  abortedCalls = 0;
   private readonly store: LeaseStore;
 
   constructor(store: LeaseStore) {
     this.store = store;
   }
 
-  private async reach(): Promise<void> {
+  private async reach(signal?: AbortSignal): Promise<void> {
     await Promise.resolve();
-    if (this.hung) await new Promise(() => undefined);
+    if (this.hung) {
+      await new Promise<void>((_resolve, reject) =>
+        signal?.addEventListener('abort', () => {
+          this.abortedCalls++;
+          reject(new Error('aborted'));
+        }, { once: true }),
+      );
+    }
     if (this.partitioned) throw new Error('connection refused');
   }
 
-  async get(): Promise<Lease | undefined> {
-    await this.reach();
+  async get(signal?: AbortSignal): Promise<Lease | undefined> {
+    await this.reach(signal);
     return this.store.lease ? structuredClone(this.store.lease) : undefined;
   }
 
-  async create(spec: LeaseSpec): Promise<Lease> {
-    await this.reach();
+  async create(spec: LeaseSpec, signal?: AbortSignal): Promise<Lease> {
+    await this.reach(signal);
     if (this.store.lease) throw new ConflictError('already exists');
     return this.store.put(spec);
   }
 
-  async update(lease: Lease, spec: LeaseSpec): Promise<Lease> {
-    await this.reach();
+  async update(lease: Lease, spec: LeaseSpec, signal?: AbortSignal): Promise<Lease> {
+    await this.reach(signal);
     if (this.store.lease?.metadata.resourceVersion !== lease.metadata.resourceVersion) throw new ConflictError('conflict');
     return this.store.put(spec);
   }

@@ -14,11 +14,13 @@ import { SharedInformerFactory } from '../informer/factory.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ControllerMetrics, QueueMetricsProvider } from '../metrics/hooks.ts';
 import type { InformerMetrics } from '../informer/metrics.ts';
+import { HeartbeatController } from './workload/heartbeat/controller.ts';
+import { CONTROLLER_NAME as HEARTBEAT_CONTROLLER } from './workload/heartbeat/types.ts';
 import { SyncTargetController } from './workload/synctarget/controller.ts';
 import { ManifestDeployer } from './workload/synctarget/syncer-deployer.ts';
 import { CONTROLLER_NAME as SYNCTARGET_CONTROLLER } from './workload/synctarget/types.ts';
 
-export const ALL_CONTROLLERS = [SYNCTARGET_CONTROLLER] as const;
+export const ALL_CONTROLLERS = [SYNCTARGET_CONTROLLER, HEARTBEAT_CONTROLLER] as const;
 
 export interface ControllerManagerOptions {
   /** Prometheus hooks (pkg/metrics); no-ops when absent. */
@@ -49,14 +51,20 @@ export class ControllerManager {
   readonly clusterClient: ClusterClient;
   readonly informers: SharedInformerFactory;
   readonly syncTargets: SyncTargetController | undefined;
+  readonly heartbeats: HeartbeatController | undefined;
   private readonly opts: ControllerManagerOptions;
   private readonly logger: Logger;
+  /** Aborted when run()'s signal fires: every API call this manager makes is bound to it. */
+  readonly #term = new AbortController();
 
   constructor(opts: ControllerManagerOptions) {
     this.opts = opts;
     this.logger = opts.logger;
     const enabled = enabledControllers(opts.controllers);
-    this.clusterClient = new ClusterClient(opts.kubeconfig, { component: 'controller-manager' });
+    // One client for everything the controllers do (informers, reconciles, Events), bound to
+    // the manager's term: when the run ends — shutdown, or a lost lease — calls still in
+    // flight are cut off and later ones refused, so a replica that lost its lease stops writing.
+    this.clusterClient = new ClusterClient(opts.kubeconfig, { component: 'controller-manager' }).withSignal(this.#term.signal);
     this.informers = new SharedInformerFactory({ clusterClient: this.clusterClient, logger: opts.logger, ...(opts.metrics?.informer ? { metrics: opts.metrics.informer } : {}) });
     this.syncTargets = enabled.includes(SYNCTARGET_CONTROLLER)
       ? new SyncTargetController({
@@ -65,7 +73,17 @@ export class ControllerManager {
           recorder: new ClientEventRecorder(this.clusterClient, SYNCTARGET_CONTROLLER, opts.logger),
           deployer: new ManifestDeployer({ kplaneURL: opts.kplaneURL, caPem: opts.caPem, defaultImage: opts.syncerImage }),
           logger: opts.logger,
-          heartbeatThresholdMs: opts.heartbeatThresholdMs,
+          ...(opts.metrics?.controller ? { metrics: opts.metrics.controller } : {}),
+          ...(opts.metrics?.queue ? { queueMetrics: opts.metrics.queue } : {}),
+        })
+      : undefined;
+    this.heartbeats = enabled.includes(HEARTBEAT_CONTROLLER)
+      ? new HeartbeatController({
+          clusterClient: this.clusterClient,
+          informers: this.informers,
+          recorder: new ClientEventRecorder(this.clusterClient, HEARTBEAT_CONTROLLER, opts.logger),
+          logger: opts.logger,
+          thresholdMs: opts.heartbeatThresholdMs,
           ...(opts.metrics?.controller ? { metrics: opts.metrics.controller } : {}),
           ...(opts.metrics?.queue ? { queueMetrics: opts.metrics.queue } : {}),
         })
@@ -78,14 +96,18 @@ export class ControllerManager {
 
   /** Run until the signal aborts; resolves when every controller has stopped. */
   async run(signal: AbortSignal): Promise<void> {
-    if (!this.syncTargets) return;
+    const controllers = [this.syncTargets, this.heartbeats].filter((c) => c !== undefined);
+    if (controllers.length === 0) return;
+    const endTerm = () => this.#term.abort(signal.reason ?? new Error('controller manager stopped'));
+    if (signal.aborted) endTerm();
+    else signal.addEventListener('abort', endTerm, { once: true });
     this.informers.start(signal);
     const tasks = [
-      cron.schedule(this.opts.resyncSchedule ?? '*/10 * * * *', () => this.syncTargets?.resyncAll(), { name: 'resync' }),
+      cron.schedule(this.opts.resyncSchedule ?? '*/10 * * * *', () => controllers.forEach((c) => c.resyncAll()), { name: 'resync' }),
       cron.schedule('17 * * * *', () => void this.expireEvents(), { name: 'event-expiry' }),
     ];
     try {
-      await this.syncTargets.run(signal);
+      await Promise.all(controllers.map((c) => c.run(signal)));
     } finally {
       for (const t of tasks) await t.stop();
       this.clusterClient.close();

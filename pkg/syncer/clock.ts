@@ -15,6 +15,24 @@ export const realSyncerClock: SyncerClock = {
   sleep,
 };
 
+/**
+ * A clock `skewMs` off the real one (negative: behind). Test-only, through the hidden
+ * KPLANE_SYNCER_TEST_CLOCK_SKEW_MS environment variable: it lets an end-to-end test run a real
+ * syncer whose clock is wrong, to show kplane judges heartbeats by its own clock.
+ */
+export function skewedSyncerClock(skewMs: number): SyncerClock {
+  return { now: () => new Date(Date.now() + skewMs), sleep };
+}
+
+/** The clock KPLANE_SYNCER_TEST_CLOCK_SKEW_MS asks for (an integer, may be negative), else the real one. */
+export function syncerClockFromEnv(env: NodeJS.ProcessEnv): SyncerClock {
+  const raw = env.KPLANE_SYNCER_TEST_CLOCK_SKEW_MS;
+  if (raw === undefined || raw === '') return realSyncerClock;
+  const skew = Number(raw);
+  if (!Number.isInteger(skew)) throw new Error(`KPLANE_SYNCER_TEST_CLOCK_SKEW_MS must be an integer number of milliseconds, got ${JSON.stringify(raw)}`);
+  return skewedSyncerClock(skew);
+}
+
 /** metav1.Time wire format: RFC 3339 truncated to seconds, as kube serialises it. */
 export function formatTime(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -18,8 +18,9 @@ export interface SyncerProcess extends AsyncDisposable {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function startSyncer(args: string[]): SyncerProcess {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'cmd', 'kplane-syncer', 'main.ts'), ...args], { stdio: ['ignore', 'ignore', 'pipe'], cwd: REPO_ROOT });
+/** `env` adds to the inherited environment (e.g. the hidden KPLANE_SYNCER_TEST_CLOCK_SKEW_MS). */
+export function startSyncer(args: string[], env: Record<string, string> = {}): SyncerProcess {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'cmd', 'kplane-syncer', 'main.ts'), ...args], { stdio: ['ignore', 'ignore', 'pipe'], cwd: REPO_ROOT, env: { ...process.env, ...env } });
   const logs: (Record<string, unknown> | string)[] = [];
   let text = '';
   createInterface({ input: child.stderr! }).on('line', (line) => {

@@ -1,9 +1,10 @@
 // The library behind the SyncTarget reconciler's deploy step: put a syncer's manifests on
 // its physical cluster, take them off again, and tell whether the syncer is running.
 // Every function takes the physical cluster's kubeconfig as text (from the Secret named by
-// spec.kubeconfigSecretRef) and throws only DeployError.
+// spec.kubeconfigSecretRef) and throws only DeployError — or, when `o.signal` aborted the work,
+// the client's RequestAbortedError (an abort is not a fact about the physical cluster).
 import type { KubeObject } from '../../client/object.ts';
-import { isNotFound } from '../../client/errors.ts';
+import { isAborted, isNotFound } from '../../client/errors.ts';
 import { DeploymentGVR } from '../../client/gvr.ts';
 import { classifyDeployError, DeployError } from './errors.ts';
 import { gvrOf, PhysicalClusterClient, type PhysicalClientOptions } from './physical-client.ts';
@@ -41,6 +42,7 @@ export async function applySyncerManifests(kubeconfigText: string, objects: read
         gvrOf(obj);
         applied.push(await c.apply(obj, o.fieldManager ?? DEFAULT_FIELD_MANAGER));
       } catch (err) {
+        if (isAborted(err)) throw err;
         throw classifyDeployError(err, `applying ${describe(obj)}`);
       }
     }
@@ -58,6 +60,7 @@ export async function deleteSyncerManifests(kubeconfigText: string, objects: rea
         deleted.push(describe(obj));
       } catch (err) {
         if (isNotFound(err)) continue;
+        if (isAborted(err)) throw err;
         throw classifyDeployError(err, `deleting ${describe(obj)}`);
       }
     }
@@ -74,7 +77,7 @@ export interface Availability {
   error?: DeployError;
 }
 
-/** Whether the syncer Deployment among `objects` has an available replica. Never throws. */
+/** Whether the syncer Deployment among `objects` has an available replica. Throws only when aborted. */
 export async function syncerDeploymentAvailable(kubeconfigText: string, objects: readonly KubeObject[], o: DeployOptions = {}): Promise<Availability> {
   const dep = objects.find((x) => x.kind === 'Deployment');
   if (!dep) return { available: false, reason: 'DeploymentNotFound', message: 'the manifests contain no Deployment' };
@@ -96,6 +99,7 @@ export async function syncerDeploymentAvailable(kubeconfigText: string, objects:
       return { available: false, reason: 'DeploymentUnavailable', message: `${what}: ${available}/${wanted} replicas available${cond ? `: ${cond}` : ''}` };
     });
   } catch (err) {
+    if (isAborted(err)) throw err;
     const e = classifyDeployError(err, `reading ${what}`);
     return { available: false, reason: e.reason, message: e.message, error: e };
   }

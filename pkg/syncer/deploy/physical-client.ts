@@ -21,14 +21,18 @@ export interface PhysicalClientOptions {
   /** Defaults to 15s: an unreachable cluster must not hold up a reconcile for long. */
   timeoutMs?: number;
   component?: string;
+  /** Aborts every call (the reconcile's signal: a timeout, shutdown or lost lease cuts it off). */
+  signal?: AbortSignal;
 }
 
 export class PhysicalClusterClient {
   readonly transport: Transport;
   /** "" for a real cluster; "/clusters/<path>" when the kubeconfig points into a kplane. */
   private readonly prefix: string;
+  private readonly call: { signal?: AbortSignal };
 
   constructor(kubeconfigText: string, o: PhysicalClientOptions = {}) {
+    this.call = o.signal ? { signal: o.signal } : {};
     const kc = new KubeConfig();
     try {
       kc.loadFromString(kubeconfigText);
@@ -54,15 +58,16 @@ export class PhysicalClusterClient {
       query: { fieldManager, force: force ? 'true' : undefined },
       body: obj,
       contentType: 'application/apply-patch+yaml',
+      ...this.call,
     });
   }
 
   get<T extends KubeObject>(gvr: GVR, namespace: string | undefined, name: string): Promise<T> {
-    return this.transport.json<T>({ method: 'GET', path: this.path(gvr, namespace, name) });
+    return this.transport.json<T>({ method: 'GET', path: this.path(gvr, namespace, name), ...this.call });
   }
 
   delete(gvr: GVR, namespace: string | undefined, name: string): Promise<unknown> {
-    return this.transport.json({ method: 'DELETE', path: this.path(gvr, namespace, name), body: { propagationPolicy: 'Background' } });
+    return this.transport.json({ method: 'DELETE', path: this.path(gvr, namespace, name), body: { propagationPolicy: 'Background' }, ...this.call });
   }
 
   close(): void {

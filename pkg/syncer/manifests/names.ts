@@ -3,6 +3,7 @@
 // `kplane workload sync`. The hash of the uid makes a recreated SyncTarget get new names, so
 // leftovers of the old one never collide with the new one (kcp does the same).
 import { createHash } from 'node:crypto';
+import { toLabelValue } from '../../labels/value.ts';
 
 const PREFIX = 'kplane-syncer-';
 /** A DNS label (namespace names) is at most 63 characters. */
@@ -30,6 +31,8 @@ export function syncerLabels(syncTargetName: string, syncTargetUid: string): Rec
     'app.kubernetes.io/name': 'kplane-syncer',
     'app.kubernetes.io/instance': syncerResourceName(syncTargetName, syncTargetUid),
     'app.kubernetes.io/managed-by': 'kplane',
-    'workload.kcp.io/sync-target-name': syncTargetName.slice(0, 63),
+    // A SyncTarget name may be 253 characters; the label value is kept valid (prefix + hash).
+    // Controllers find the owner through ownerReferences, never by parsing this value.
+    'workload.kcp.io/sync-target-name': toLabelValue(syncTargetName),
   };
 }

@@ -15,13 +15,14 @@ import type { ControllerMetrics } from '../../../metrics/hooks.ts';
 import { RateLimitingQueue } from '../../../workqueue/rate-limiting-queue.ts';
 import type { QueueMetricsProvider } from '../../../metrics/hooks.ts';
 import type { SyncerDeployer } from './deployer.ts';
-import { HeartbeatTracker } from './heartbeat-tracker.ts';
 import { reconcileSyncTarget } from './reconcile.ts';
+import { SECRET_SELECTOR } from './secrets.ts';
 import { CONTROLLER_NAME, type Deps } from './types.ts';
 
 /** Index of SyncTargets by the Secret their kubeconfigSecretRef names (`cluster|ns/name`). */
 export const BY_KUBECONFIG_SECRET = 'byKubeconfigSecret';
-/** The label the identity objects carry naming their SyncTarget. */
+
+/** The label the identity objects carry naming their SyncTarget (as a valid label value, see toLabelValue). */
 export const SYNC_TARGET_NAME_LABEL = 'workload.kcp.io/sync-target-name';
 
 /** Concurrent reconciles (client-go controllers commonly use 10–50). */
@@ -33,7 +34,6 @@ export interface SyncTargetControllerOptions {
   recorder: EventRecorder;
   deployer: SyncerDeployer;
   logger: Logger;
-  heartbeatThresholdMs: number;
   workers?: number;
   now?: () => number;
   metrics?: ControllerMetrics;
@@ -53,7 +53,8 @@ export class SyncTargetController {
     this.logger = opts.logger.child({ controller: CONTROLLER_NAME });
     this.queue = new RateLimitingQueue<string>({ name: CONTROLLER_NAME, ...(opts.queueMetrics ? { metricsProvider: opts.queueMetrics } : {}) });
     const syncTargets = opts.informers.forResource<SyncTarget>(SyncTargetGVR);
-    const secrets = opts.informers.forResource(SecretGVR);
+    // Only the Secrets this controller reads (secrets.ts), not every tenant's.
+    const secrets = opts.informers.forResource(SecretGVR, { labelSelector: SECRET_SELECTOR });
     const serviceAccounts = opts.informers.forResource(ServiceAccountGVR);
     const clusterRoles = opts.informers.forResource(ClusterRoleGVR);
     const clusterRoleBindings = opts.informers.forResource(ClusterRoleBindingGVR);
@@ -76,8 +77,6 @@ export class SyncTargetController {
       recorder: opts.recorder,
       logger: this.logger,
       now: opts.now ?? Date.now,
-      heartbeatThresholdMs: opts.heartbeatThresholdMs,
-      heartbeats: new HeartbeatTracker(),
       deployer: opts.deployer,
       maxUndeployAttempts: opts.maxUndeployAttempts ?? 5,
       undeployAttempts: new Map(),
@@ -86,9 +85,12 @@ export class SyncTargetController {
     syncTargets.addEventHandler(this.syncTargetHandler());
     // A Secret appearing, changing or going away re-checks the SyncTargets that name it.
     secrets.addEventHandler(this.fanOut((secret) => syncTargets.indexer.byIndex(BY_KUBECONFIG_SECRET, keyOf(secret)).map(keyOf)));
-    // Drift of an identity object (deleted binding, edited role) re-runs its SyncTarget.
+    // Drift of an identity object (deleted binding, edited role) re-runs its SyncTarget, found
+    // through the controller ownerReference (the name label may be shortened, see toLabelValue).
     const owner = (o: KubeObject) => {
-      const name = o.metadata.labels?.[SYNC_TARGET_NAME_LABEL];
+      const ref = o.metadata.ownerReferences?.find((r) => r.kind === 'SyncTarget' && r.apiVersion.startsWith('workload.kcp.io/'));
+      // Objects applied by `kplane workload sync` carry only the name label.
+      const name = ref?.name ?? o.metadata.labels?.[SYNC_TARGET_NAME_LABEL];
       return name ? [clusterKey(clusterOf(o), '', name)] : [];
     };
     for (const inf of [serviceAccounts, clusterRoles, clusterRoleBindings]) inf.addEventHandler(this.fanOut(owner));
@@ -103,7 +105,7 @@ export class SyncTargetController {
       logger: this.logger,
       ...(opts.metrics ? { metrics: opts.metrics } : {}),
       reconcile: async (key, rctx) => {
-        const outcome = await reconcileSyncTarget(this.deps, key);
+        const outcome = await reconcileSyncTarget(this.deps, key, rctx.signal);
         this.reconciles++;
         rctx.logger.debug('reconciled', { key, summary: outcome.summaryLine });
         return outcome.result;
@@ -112,21 +114,11 @@ export class SyncTargetController {
   }
 
   private syncTargetHandler(): EventHandler<SyncTarget> {
-    // A beat is observed when its event arrives, not when a worker gets to the key: under a
-    // burst the queue can lag by seconds, and that lag must not count against the syncer.
-    const observe = (o: SyncTarget) => {
-      const beat = o.status?.lastSyncerHeartbeatTime;
-      if (beat) this.deps.heartbeats.observe(keyOf(o), beat, this.deps.now());
-    };
     return {
-      onAdd: (o) => {
-        observe(o);
-        this.queue.add(keyOf(o));
-      },
+      onAdd: (o) => this.queue.add(keyOf(o)),
       onUpdate: (a, b) => {
         // Resyncs deliver the same object: nothing changed, nothing to do.
         if (a.metadata.resourceVersion === b.metadata.resourceVersion) return;
-        observe(b);
         this.queue.add(keyOf(b));
       },
       onDelete: (o) => this.queue.add(keyOf(deletedObject(o))),

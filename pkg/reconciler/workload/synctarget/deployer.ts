@@ -11,6 +11,8 @@ export interface DeployRequest {
   physicalKubeconfig: string;
   /** Bearer token of the syncer identity, for the kubeconfig the syncer gets. */
   token: string;
+  /** The reconcile's signal: calls to the physical cluster are cut off when it aborts. */
+  signal?: AbortSignal;
 }
 
 export interface DeployStatus {

@@ -8,21 +8,22 @@ import { DeployError } from '../../../syncer/deploy/errors.ts';
 import { COND_SYNCER_DEPLOYED, FORCE_DELETE_ANNOTATION, type StepContext } from './types.ts';
 import { kubeconfigFromSecret } from './reconcile-validate.ts';
 import { TOKEN_KEY } from './reconcile-identity.ts';
+import { getSecret } from './secrets.ts';
 
 /** Availability of a Deployment on another cluster is polled: we have no watch there. */
 export const AVAILABILITY_POLL_MS = 5_000;
 
-function physicalKubeconfig(ctx: StepContext): string | undefined {
+async function physicalKubeconfig(ctx: StepContext): Promise<string | undefined> {
   const ref = ctx.draft.spec?.kubeconfigSecretRef;
   if (!ref) return undefined;
-  const secret = ctx.deps.listers.secrets.cluster(ctx.cluster).namespace(ref.namespace).get(ref.name);
+  const secret = await getSecret(ctx, ref.namespace, ref.name);
   return secret ? kubeconfigFromSecret(secret) : undefined;
 }
 
-function syncerToken(ctx: StepContext): string | undefined {
+async function syncerToken(ctx: StepContext): Promise<string | undefined> {
   const id = ctx.draft.status?.syncerIdentity;
   if (!id?.tokenSecret) return undefined;
-  const secret = ctx.deps.listers.secrets.cluster(ctx.cluster).namespace(id.namespace ?? 'default').get(id.tokenSecret);
+  const secret = await getSecret(ctx, id.namespace ?? 'default', id.tokenSecret);
   const b64 = (secret?.data as Record<string, string> | undefined)?.[TOKEN_KEY];
   return b64 ? Buffer.from(b64, 'base64').toString('utf8') : undefined;
 }
@@ -49,11 +50,11 @@ export const deploy: Step<StepContext> = {
       }
       return complete();
     }
-    const kubeconfig = physicalKubeconfig(ctx);
-    const token = syncerToken(ctx);
+    const kubeconfig = await physicalKubeconfig(ctx);
+    const token = await syncerToken(ctx);
     if (!kubeconfig || !token) return retry(AVAILABILITY_POLL_MS, 'waiting for the kubeconfig Secret and the syncer token');
     try {
-      const status = await ctx.deps.deployer.deploy({ syncTarget: ctx.draft, cluster: ctx.cluster, physicalKubeconfig: kubeconfig, token });
+      const status = await ctx.deps.deployer.deploy({ syncTarget: ctx.draft, cluster: ctx.cluster, physicalKubeconfig: kubeconfig, token, signal: ctx.signal });
       if (status.available) {
         setCondition(ctx.conditions, trueCondition(COND_SYNCER_DEPLOYED, status.reason, status.message), now);
         return complete();
@@ -77,10 +78,10 @@ export async function undeploy(ctx: StepContext): Promise<StepResult> {
   const st = ctx.draft;
   if (!st.spec?.kubeconfigSecretRef) return complete();
   if (st.metadata.annotations?.[FORCE_DELETE_ANNOTATION] === 'true') return complete('forced: physical cluster left as is');
-  const kubeconfig = physicalKubeconfig(ctx);
+  const kubeconfig = await physicalKubeconfig(ctx);
   if (!kubeconfig) return complete('kubeconfig Secret is gone: nothing to clean up with');
   try {
-    await ctx.deps.deployer.undeploy({ syncTarget: st, cluster: ctx.cluster, physicalKubeconfig: kubeconfig });
+    await ctx.deps.deployer.undeploy({ syncTarget: st, cluster: ctx.cluster, physicalKubeconfig: kubeconfig, signal: ctx.signal });
     ctx.deps.undeployAttempts.delete(ctx.key);
     return complete();
   } catch (err) {

@@ -24,7 +24,7 @@ export const ensureFinalizer: Step<StepContext> = {
     if (!meta.labels) ops.push({ op: 'add', path: '/metadata/labels', value: { [KEY_LABEL]: wantLabel } });
     else ops.push({ op: 'add', path: `/metadata/labels/${KEY_LABEL.replace(/~/g, '~0').replace(/\//g, '~1')}`, value: wantLabel });
     try {
-      const updated = await ctx.deps.clusterClient.cluster(ctx.cluster).syncTargets().patch(ctx.name, 'json', ops);
+      const updated = await ctx.client.cluster(ctx.cluster).syncTargets().patch(ctx.name, 'json', ops);
       ctx.draft.metadata = updated.metadata;
       return complete('added finalizer');
     } catch (err) {
@@ -49,7 +49,7 @@ export const cleanup: Step<StepContext> = {
     }
     const finalizers = (st.metadata.finalizers ?? []).filter((f) => f !== FINALIZER);
     try {
-      await ctx.deps.clusterClient.cluster(ctx.cluster).syncTargets().patch(ctx.name, 'json', [
+      await ctx.client.cluster(ctx.cluster).syncTargets().patch(ctx.name, 'json', [
         { op: 'test', path: '/metadata/resourceVersion', value: st.metadata.resourceVersion },
         { op: 'replace', path: '/metadata/finalizers', value: finalizers },
       ]);

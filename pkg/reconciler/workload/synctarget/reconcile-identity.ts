@@ -11,6 +11,7 @@ import { ClusterRoleBindingGVR, ClusterRoleGVR, ServiceAccountGVR, type GVR } fr
 import type { KubeObject, OwnerReference } from '../../../client/object.ts';
 import type { ResourceClient } from '../../../client/resource.ts';
 import { renderSyncerIdentity, syncerIdentityNames } from '../../../syncer/manifests/identity.ts';
+import { getSecret, SECRET_LABEL } from './secrets.ts';
 import { COND_AUTHORIZED, CONTROLLER_NAME, type StepContext } from './types.ts';
 
 export const TOKEN_KEY = 'token';
@@ -55,16 +56,16 @@ function liveOf(ctx: StepContext, obj: KubeObject): KubeObject | undefined {
 
 async function ensureToken(ctx: StepContext, namespace: string, serviceAccount: string, saUid: string): Promise<string> {
   const name = tokenSecretName(serviceAccount);
-  const live = ctx.deps.listers.secrets.cluster(ctx.cluster).namespace(namespace).get(name);
+  const live = await getSecret(ctx, namespace, name);
   if (live && live.metadata.annotations?.[TOKEN_SA_UID_ANNOTATION] === saUid && (live.data as Record<string, string> | undefined)?.[TOKEN_KEY]) {
     return name;
   }
-  const scoped = ctx.deps.clusterClient.cluster(ctx.cluster);
-  const token = await scoped.createToken(namespace, serviceAccount, TOKEN_EXPIRATION_SECONDS);
+  const scoped = ctx.client.cluster(ctx.cluster);
+  const token = await scoped.createToken(namespace, serviceAccount, TOKEN_EXPIRATION_SECONDS, { signal: ctx.signal });
   const secret: KubeObject = {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: { name, namespace, annotations: { [TOKEN_SA_UID_ANNOTATION]: saUid }, labels: { 'app.kubernetes.io/managed-by': 'kplane' }, ownerReferences: [ownerRef(ctx)] },
+    metadata: { name, namespace, annotations: { [TOKEN_SA_UID_ANNOTATION]: saUid }, labels: { 'app.kubernetes.io/managed-by': 'kplane', [SECRET_LABEL]: 'true' }, ownerReferences: [ownerRef(ctx)] },
     type: 'Opaque',
     data: { [TOKEN_KEY]: Buffer.from(token).toString('base64') },
   };
@@ -78,7 +79,7 @@ export const ensureIdentity: Step<StepContext> = {
     const now = ctx.deps.now();
     const uid = ctx.draft.metadata.uid ?? '';
     const names = syncerIdentityNames(ctx.name, uid);
-    const scoped = ctx.deps.clusterClient.cluster(ctx.cluster);
+    const scoped = ctx.client.cluster(ctx.cluster);
     try {
       let repaired = 0;
       for (const desired of renderSyncerIdentity(ctx.draft)) {
@@ -109,7 +110,7 @@ export const ensureIdentity: Step<StepContext> = {
 export async function removeIdentity(ctx: StepContext): Promise<void> {
   const uid = ctx.draft.metadata.uid ?? '';
   const names = syncerIdentityNames(ctx.name, uid);
-  const scoped = ctx.deps.clusterClient.cluster(ctx.cluster);
+  const scoped = ctx.client.cluster(ctx.cluster);
   const deletions: [ResourceClient, string][] = [
     [scoped.secrets(names.namespace), tokenSecretName(names.serviceAccount)],
     [scoped.clusterRoleBindings(), names.clusterRoleBinding],

@@ -41,7 +41,8 @@ test('missing cells, bad capacity: Valid=False and wait (no hot loop)', async ()
 
 test('kubeconfigSecretRef: missing Secret, missing key, garbage, good', async () => {
   const st = syncTarget({ spec: { cluster: 'x', cells: { a: 'b' }, kubeconfigSecretRef: { namespace: 'default', name: 'kc' } } });
-  assert.equal((await run(st)).c?.reason, 'SecretNotFound');
+  const missing = await run(st);
+  assert.deepEqual([missing.c?.reason, missing.r.status], ['SecretNotFound', 'retry'], 'polled for: an unlabelled Secret created later sends no event');
   assert.equal((await run(st, [secret({ other: 'x' })])).c?.reason, 'InvalidKubeconfig');
   assert.equal((await run(st, [secret({ kubeconfig: 'not: [valid' })])).c?.reason, 'InvalidKubeconfig');
   assert.equal((await run(st, [secret({ kubeconfig: KUBECONFIG })])).c?.status, 'True');

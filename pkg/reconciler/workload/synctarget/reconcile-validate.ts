@@ -1,10 +1,13 @@
 // Step "validate": prerequisites → condition Valid. An invalid spec is a permanent problem:
-// the step waits (no requeue) until the object or the Secret it names changes.
+// the step waits (no requeue) until the object or the Secret it names changes. A kubeconfig
+// Secret that does not exist yet is looked for again every SECRET_POLL_MS (see secrets.ts:
+// the informer sees only labelled Secrets, so an unlabelled one created later sends no event).
 import { KubeConfig } from '@kubernetes/client-node';
 import { tryParseQuantity } from '../../../../apis/meta/v1/quantity.ts';
 import { falseCondition, setCondition, trueCondition } from '../../../conditions/conditions.ts';
-import { complete, type Step, type StepResult, wait } from '../../../controller/tasks.ts';
+import { complete, retry, type Step, type StepResult, wait } from '../../../controller/tasks.ts';
 import type { KubeObject } from '../../../client/object.ts';
+import { getSecret, SECRET_POLL_MS } from './secrets.ts';
 import { COND_VALID, type StepContext } from './types.ts';
 
 export const KUBECONFIG_KEY = 'kubeconfig';
@@ -14,8 +17,11 @@ export interface Invalid {
   message: string;
 }
 
-/** Returns why the SyncTarget cannot be used, or undefined when it is valid. */
-export function findInvalid(ctx: StepContext): Invalid | undefined {
+/**
+ * Returns why the SyncTarget cannot be used, or undefined when it is valid. `kubeconfigSecret`
+ * is the Secret spec.kubeconfigSecretRef names (undefined when absent or not named).
+ */
+export function findInvalid(ctx: StepContext, kubeconfigSecret: KubeObject | undefined): Invalid | undefined {
   const spec = ctx.draft.spec ?? { cluster: '' };
   if (!spec.cluster) return { reason: 'MissingCluster', message: 'spec.cluster must name the physical cluster' };
   if (!spec.cells || Object.keys(spec.cells).length === 0) return { reason: 'MissingCells', message: 'spec.cells must name at least one cell' };
@@ -25,7 +31,7 @@ export function findInvalid(ctx: StepContext): Invalid | undefined {
   }
   const ref = spec.kubeconfigSecretRef;
   if (ref) {
-    const secret = ctx.deps.listers.secrets.cluster(ctx.cluster).namespace(ref.namespace).get(ref.name);
+    const secret = kubeconfigSecret;
     if (!secret) return { reason: 'SecretNotFound', message: `Secret ${ref.namespace}/${ref.name} named by spec.kubeconfigSecretRef does not exist` };
     const text = kubeconfigFromSecret(secret);
     if (text === undefined) return { reason: 'InvalidKubeconfig', message: `Secret ${ref.namespace}/${ref.name} has no "${KUBECONFIG_KEY}" key` };
@@ -56,12 +62,14 @@ function kubeconfigProblem(text: string): string | undefined {
 
 export const validate: Step<StepContext> = {
   name: 'validate',
-  run(ctx): StepResult {
+  async run(ctx): Promise<StepResult> {
     const now = ctx.deps.now();
-    const invalid = findInvalid(ctx);
+    const ref = ctx.draft.spec?.kubeconfigSecretRef;
+    const secret = ref ? await getSecret(ctx, ref.namespace, ref.name) : undefined;
+    const invalid = findInvalid(ctx, secret);
     if (invalid) {
       setCondition(ctx.conditions, falseCondition(COND_VALID, invalid.reason, 'Error', invalid.message), now);
-      return wait(invalid.message);
+      return invalid.reason === 'SecretNotFound' ? retry(SECRET_POLL_MS, invalid.message) : wait(invalid.message);
     }
     setCondition(ctx.conditions, trueCondition(COND_VALID), now);
     return complete();

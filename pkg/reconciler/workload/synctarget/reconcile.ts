@@ -1,14 +1,15 @@
 // The SyncTarget reconcile: read from the cache, clone, run the named steps, then commit the
 // status once (only if it changed). Steps, in order:
-//   live object:  finalizer → heartbeat (non-blocking) → validate → identity → deploy
+//   live object:  finalizer → validate → identity → deploy
 //   being deleted: cleanup (undeploy → remove identity → release finalizer)
-// One summary line per reconcile names what each step did.
+// One summary line per reconcile names what each step did. HeartbeatHealthy is not ours: the
+// heartbeat controller (pkg/reconciler/workload/heartbeat) owns it on its own queue and exact
+// timing; this reconcile carries the stored condition over and summarises it into Ready.
 import { type Condition } from '../../../conditions/conditions.ts';
 import type { SyncTarget } from '../../../client/index.ts';
 import { runSteps, toControllerResult, type Step } from '../../../controller/tasks.ts';
 import type { Result } from '../../../controller/result.ts';
 import { splitKey } from '../../../informer/keys.ts';
-import { checkHeartbeat } from './reconcile-heartbeat.ts';
 import { cleanup, ensureFinalizer } from './reconcile-finalizer.ts';
 import { deploy } from './reconcile-deploy.ts';
 import { ensureIdentity } from './reconcile-identity.ts';
@@ -16,7 +17,7 @@ import { validate } from './reconcile-validate.ts';
 import { commitStatus, computeStatus } from './status.ts';
 import type { Deps, StepContext } from './types.ts';
 
-export const LIVE_STEPS: Step<StepContext>[] = [ensureFinalizer, checkHeartbeat, validate, ensureIdentity, deploy];
+export const LIVE_STEPS: Step<StepContext>[] = [ensureFinalizer, validate, ensureIdentity, deploy];
 export const DELETION_STEPS: Step<StepContext>[] = [cleanup];
 
 export interface ReconcileOutcome {
@@ -25,11 +26,11 @@ export interface ReconcileOutcome {
   wroteStatus: boolean;
 }
 
-export async function reconcileSyncTarget(deps: Deps, key: string): Promise<ReconcileOutcome> {
+/** `signal` is the reconcile's (pkg/controller): every API call made here is aborted with it. */
+export async function reconcileSyncTarget(deps: Deps, key: string, signal: AbortSignal = new AbortController().signal): Promise<ReconcileOutcome> {
   const { cluster, name } = splitKey(key);
   const original = deps.listers.syncTargets.cluster(cluster).get(name);
   if (!original) {
-    deps.heartbeats.forget(key);
     deps.undeployAttempts.delete(key);
     return { result: {}, summaryLine: 'gone', wroteStatus: false };
   }
@@ -37,6 +38,8 @@ export async function reconcileSyncTarget(deps: Deps, key: string): Promise<Reco
   const conditions: Condition[] = structuredClone((draft.status?.conditions ?? []) as Condition[]);
   const ctx: StepContext = {
     key,
+    client: deps.clusterClient.withSignal(signal),
+    signal,
     cluster,
     name,
     original,
@@ -48,6 +51,8 @@ export async function reconcileSyncTarget(deps: Deps, key: string): Promise<Reco
   const summary = await runSteps(original.metadata.deletionTimestamp ? DELETION_STEPS : LIVE_STEPS, ctx);
   let wroteStatus = false;
   if (!ctx.gone) {
+    // An aborted reconcile writes nothing more: its view may be one a newer leader replaced.
+    signal.throwIfAborted();
     computeStatus(ctx);
     wroteStatus = await commitStatus(ctx);
   }

@@ -6,6 +6,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { type Condition, falseCondition, getCondition, setCondition, summary } from '../../../conditions/conditions.ts';
 import type { SyncTarget, SyncTargetStatus } from '../../../client/index.ts';
+import type { EventRecorder } from '../../../events/recorder.ts';
 import { COND_HEARTBEAT, COND_READY, COND_SYNCER_DEPLOYED, COND_VALID, type StepContext } from './types.ts';
 
 export type Phase = NonNullable<SyncTargetStatus['phase']>;
@@ -20,15 +21,25 @@ export function phaseOf(st: SyncTarget, conditions: readonly Condition[]): Phase
   return 'Ready';
 }
 
+/**
+ * Ready (the summary of SUMMARISED, or Deleting/DeletionBlocked) and phase from `conditions`,
+ * which it updates in place. Both writers of SyncTarget status (this controller and the
+ * heartbeat controller) derive Ready through this one function, so for the same conditions
+ * they compute the same bytes and never undo each other's writes.
+ */
+export function summariseReady(st: SyncTarget, conditions: Condition[], now: number, deletingMessage?: string): Phase {
+  if (deletingMessage) setCondition(conditions, falseCondition(COND_READY, 'DeletionBlocked', 'Error', deletingMessage), now);
+  else if (st.metadata.deletionTimestamp) setCondition(conditions, falseCondition(COND_READY, 'Deleting', 'Info', 'The SyncTarget is being deleted'), now);
+  else setCondition(conditions, summary(conditions, SUMMARISED), now);
+  return phaseOf(st, conditions);
+}
+
 /** Fill in Ready, phase and observedGeneration on the draft. */
 export function computeStatus(ctx: StepContext): void {
-  const now = ctx.deps.now();
-  if (ctx.deletingMessage) setCondition(ctx.conditions, falseCondition(COND_READY, 'DeletionBlocked', 'Error', ctx.deletingMessage), now);
-  else if (ctx.draft.metadata.deletionTimestamp) setCondition(ctx.conditions, falseCondition(COND_READY, 'Deleting', 'Info', 'The SyncTarget is being deleted'), now);
-  else setCondition(ctx.conditions, summary(ctx.conditions, SUMMARISED), now);
+  const phase = summariseReady(ctx.draft, ctx.conditions, ctx.deps.now(), ctx.deletingMessage);
   const status: SyncTargetStatus = { ...ctx.draft.status };
   status.conditions = ctx.conditions;
-  status.phase = phaseOf(ctx.draft, ctx.conditions);
+  status.phase = phase;
   if (ctx.draft.metadata.generation !== undefined) status.observedGeneration = ctx.draft.metadata.generation;
   ctx.draft.status = status;
 }
@@ -59,21 +70,26 @@ export function transitions(before: readonly Condition[] | undefined, after: rea
 
 /** Write status if it changed. Returns whether a write happened. */
 export async function commitStatus(ctx: StepContext): Promise<boolean> {
-  if (isDeepStrictEqual(normalise(ctx.original.status), normalise(ctx.draft.status))) return false;
+  if (!statusChanged(ctx.original.status, ctx.draft.status)) return false;
   const body: SyncTarget = { ...ctx.draft, metadata: { ...ctx.draft.metadata } };
-  const updated = await ctx.deps.clusterClient.cluster(ctx.cluster).syncTargets().updateStatus(body);
-  for (const t of transitions(ctx.original.status?.conditions as Condition[] | undefined, ctx.conditions)) {
+  const updated = await ctx.client.cluster(ctx.cluster).syncTargets().updateStatus(body);
+  recordTransitions(ctx.deps.recorder, updated, ctx.original.status?.conditions as Condition[] | undefined, ctx.conditions);
+  return true;
+}
+
+/** One Event per condition whose status changed (see transitions), after a status write. */
+export function recordTransitions(recorder: EventRecorder, updated: SyncTarget, before: readonly Condition[] | undefined, after: readonly Condition[]): void {
+  for (const t of transitions(before, after)) {
     const bad = t.to.status !== 'True' && (t.to.severity === 'Error' || t.to.severity === 'Warning');
     const reason = t.to.reason ?? `${t.type}${t.to.status}`;
     const message = `${t.type} is ${t.to.status}${t.to.message ? `: ${t.to.message}` : ''}`;
     // Events are best effort and must not hold up the next reconcile: the recorder never
     // throws, so the promise is left to settle on its own.
-    void ctx.deps.recorder.event(updated, bad ? 'Warning' : 'Normal', reason, message);
+    void recorder.event(updated, bad ? 'Warning' : 'Normal', reason, message);
   }
-  return true;
 }
 
-/** undefined and {} are the same status for the write guard. */
-function normalise(s: SyncTargetStatus | undefined): SyncTargetStatus {
-  return s ?? {};
+/** Is there anything to write? undefined and {} are the same status. */
+export function statusChanged(before: SyncTargetStatus | undefined, after: SyncTargetStatus | undefined): boolean {
+  return !isDeepStrictEqual(before ?? {}, after ?? {});
 }

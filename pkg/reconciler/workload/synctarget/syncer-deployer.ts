@@ -42,10 +42,10 @@ export class ManifestDeployer implements SyncerDeployer {
     const key = `${req.cluster}|${req.syncTarget.metadata.uid}`;
     const hash = createHash('sha256').update(req.physicalKubeconfig).update(JSON.stringify(objects)).digest('hex');
     if (this.lastApplied.get(key) !== hash) {
-      await applySyncerManifests(req.physicalKubeconfig, objects);
+      await applySyncerManifests(req.physicalKubeconfig, objects, callOptions(req));
       this.lastApplied.set(key, hash);
     }
-    const a = await syncerDeploymentAvailable(req.physicalKubeconfig, objects);
+    const a = await syncerDeploymentAvailable(req.physicalKubeconfig, objects, callOptions(req));
     if (a.error) {
       // The physical cluster may have lost our objects; apply again next time.
       this.lastApplied.delete(key);
@@ -58,7 +58,11 @@ export class ManifestDeployer implements SyncerDeployer {
   async undeploy(req: Omit<DeployRequest, 'token'>): Promise<void> {
     // Names do not depend on the token; render with a placeholder to know what to delete.
     const objects = this.render({ ...req, token: 'unused-for-deletion' });
-    await deleteSyncerManifests(req.physicalKubeconfig, objects);
+    await deleteSyncerManifests(req.physicalKubeconfig, objects, callOptions(req));
     this.lastApplied.delete(`${req.cluster}|${req.syncTarget.metadata.uid}`);
   }
+}
+
+function callOptions(req: Pick<DeployRequest, 'signal'>): { signal?: AbortSignal } {
+  return req.signal ? { signal: req.signal } : {};
 }

@@ -5,7 +5,8 @@ import type { Condition } from '../../../conditions/conditions.ts';
 import { Indexer } from '../../../informer/indexer.ts';
 import { Lister } from '../../../informer/lister.ts';
 import { silentLogger } from '../../../log/logger.ts';
-import { HeartbeatTracker } from './heartbeat-tracker.ts';
+import type { ClusterClient } from '../../../client/clusterclient.ts';
+import { StatusError } from '../../../client/errors.ts';
 import type { Deps, StepContext } from './types.ts';
 
 export function listerOf<T extends KubeObject>(objs: T[]): Lister<T> {
@@ -24,13 +25,44 @@ export function syncTarget(overrides: Partial<SyncTarget> = {}, cluster = 'root:
   };
 }
 
+export interface SecretCalls {
+  gets: string[];
+  patches: { name: string; patch: unknown }[];
+}
+
+/**
+ * A client whose Secrets live in `server` (by `namespace/name`): get answers from it (404
+ * otherwise) and a merge patch of labels is applied to it; calls are recorded.
+ */
+export function fakeSecretsClient(server: Map<string, KubeObject>, calls: SecretCalls = { gets: [], patches: [] }): ClusterClient {
+  return {
+    cluster: () => ({
+      secrets: (namespace: string) => ({
+        get: async (name: string) => {
+          calls.gets.push(`${namespace}/${name}`);
+          const s = server.get(`${namespace}/${name}`);
+          if (!s) throw new StatusError('NotFound', `secrets "${name}" not found`);
+          return structuredClone(s);
+        },
+        patch: async (name: string, _type: string, patch: { metadata: { labels: Record<string, string> } }) => {
+          calls.patches.push({ name, patch });
+          const s = server.get(`${namespace}/${name}`)!;
+          s.metadata.labels = { ...s.metadata.labels, ...patch.metadata.labels };
+          return structuredClone(s);
+        },
+      }),
+    }),
+  } as never;
+}
+
 export interface FakeClock {
   now: number;
 }
 
 export function fakeDeps(clock: FakeClock, overrides: Partial<Deps> = {}, secrets: KubeObject[] = []): Deps {
   return {
-    clusterClient: undefined as never, // steps under test that need it get an override
+    // Secrets not in the cache are not on the server either; steps that write get an override.
+    clusterClient: fakeSecretsClient(new Map()),
     listers: {
       syncTargets: listerOf<SyncTarget>([]),
       secrets: listerOf<KubeObject>(secrets),
@@ -41,8 +73,6 @@ export function fakeDeps(clock: FakeClock, overrides: Partial<Deps> = {}, secret
     recorder: { event: async () => undefined },
     logger: silentLogger(),
     now: () => clock.now,
-    heartbeatThresholdMs: 60_000,
-    heartbeats: new HeartbeatTracker(),
     deployer: { deploy: async () => ({ available: true, reason: 'DeploymentAvailable', message: '' }), undeploy: async () => undefined },
     maxUndeployAttempts: 3,
     undeployAttempts: new Map(),
@@ -55,6 +85,8 @@ export function stepContext(st: SyncTarget, deps: Deps): StepContext {
   const draft = structuredClone(st);
   return {
     key: `${cluster}|${st.metadata.name}`,
+    client: deps.clusterClient,
+    signal: new AbortController().signal,
     cluster,
     name: st.metadata.name ?? '',
     original: st,

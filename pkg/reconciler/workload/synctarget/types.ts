@@ -6,7 +6,6 @@ import type { KubeObject, SyncTarget } from '../../../client/index.ts';
 import type { EventRecorder } from '../../../events/recorder.ts';
 import type { Logger } from '../../../log/logger.ts';
 import type { Lister } from '../../../informer/lister.ts';
-import type { HeartbeatTracker } from './heartbeat-tracker.ts';
 import type { SyncerDeployer } from './deployer.ts';
 
 export const CONTROLLER_NAME = 'kplane-synctarget';
@@ -35,8 +34,6 @@ export interface Deps {
   recorder: EventRecorder;
   logger: Logger;
   now: () => number;
-  heartbeatThresholdMs: number;
-  heartbeats: HeartbeatTracker;
   deployer: SyncerDeployer;
   /** How many failed physical-cluster clean-ups before the Deleting phase says so. */
   maxUndeployAttempts: number;
@@ -46,6 +43,12 @@ export interface Deps {
 
 export interface StepContext {
   key: string;
+  /**
+   * The API client for this reconcile, bound to its AbortSignal: every call a step makes is
+   * cut off when the reconcile times out, the controller stops or leadership is lost.
+   */
+  client: ClusterClient;
+  signal: AbortSignal;
   cluster: string;
   name: string;
   /** As listed; never mutated. */
@@ -55,6 +58,8 @@ export interface StepContext {
   conditions: Condition[];
   /** Set by the finalizer step when the object is gone (finalizer removed). */
   gone: boolean;
+  /** Secrets read from the server during this reconcile (secrets.ts), by `namespace/name`. */
+  secretReads?: Map<string, KubeObject | undefined>;
   /** Why a deletion is stuck, for the Deleting phase's message. */
   deletingMessage?: string;
   deps: Deps;

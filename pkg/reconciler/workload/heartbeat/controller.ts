@@ -1,0 +1,99 @@
+// The heartbeat controller (kcp ran one too, beside the SyncTarget controller): watches
+// SyncTargets through the shared informer, records when each new beat value arrives, and on
+// its own rate-limited queue keeps HeartbeatHealthy — and the Ready it summarises into —
+// exactly on time. Separate from the SyncTarget controller so that its exact requeues never
+// become that controller's error backoff (a deploy failing against an unreachable physical
+// cluster), which would declare a silent syncer not Ready late, just when clusters fail.
+import type { ClusterClient } from '../../../client/clusterclient.ts';
+import { SyncTargetGVR } from '../../../client/gvr.ts';
+import type { SyncTarget } from '../../../client/index.ts';
+import { Controller } from '../../../controller/runner.ts';
+import type { EventRecorder } from '../../../events/recorder.ts';
+import { deletedObject, type EventHandler } from '../../../informer/handlers.ts';
+import type { SharedInformerFactory } from '../../../informer/factory.ts';
+import { keyOf } from '../../../informer/keys.ts';
+import type { Logger } from '../../../log/logger.ts';
+import type { ControllerMetrics, QueueMetricsProvider } from '../../../metrics/hooks.ts';
+import { RateLimitingQueue } from '../../../workqueue/rate-limiting-queue.ts';
+import { HeartbeatTracker } from './heartbeat-tracker.ts';
+import { reconcileHeartbeat } from './reconcile.ts';
+import { CONTROLLER_NAME, type HeartbeatDeps } from './types.ts';
+
+/** Reconciles are one cache read and at most one status write: a few workers suffice. */
+export const DEFAULT_WORKERS = 4;
+
+export interface HeartbeatControllerOptions {
+  clusterClient: ClusterClient;
+  informers: SharedInformerFactory;
+  recorder: EventRecorder;
+  logger: Logger;
+  thresholdMs: number;
+  workers?: number;
+  now?: () => number;
+  metrics?: ControllerMetrics;
+  queueMetrics?: QueueMetricsProvider;
+}
+
+export class HeartbeatController {
+  readonly queue: RateLimitingQueue<string>;
+  readonly deps: HeartbeatDeps;
+  private readonly controller: Controller<string>;
+
+  constructor(opts: HeartbeatControllerOptions) {
+    const logger = opts.logger.child({ controller: CONTROLLER_NAME });
+    this.queue = new RateLimitingQueue<string>({ name: CONTROLLER_NAME, ...(opts.queueMetrics ? { metricsProvider: opts.queueMetrics } : {}) });
+    const syncTargets = opts.informers.forResource<SyncTarget>(SyncTargetGVR);
+    this.deps = {
+      clusterClient: opts.clusterClient,
+      syncTargets: syncTargets.lister,
+      recorder: opts.recorder,
+      now: opts.now ?? Date.now,
+      thresholdMs: opts.thresholdMs,
+      heartbeats: new HeartbeatTracker(),
+    };
+    syncTargets.addEventHandler(this.handler());
+    this.controller = new Controller<string>({
+      name: CONTROLLER_NAME,
+      queue: this.queue,
+      workers: opts.workers ?? DEFAULT_WORKERS,
+      hasSynced: () => syncTargets.hasSynced(),
+      logger,
+      ...(opts.metrics ? { metrics: opts.metrics } : {}),
+      reconcile: async (key, rctx) => {
+        const outcome = await reconcileHeartbeat(this.deps, key, rctx.signal);
+        rctx.logger.debug('heartbeat checked', { key, summary: outcome.summary });
+        return outcome.result;
+      },
+    });
+  }
+
+  private handler(): EventHandler<SyncTarget> {
+    // A beat is observed when its event arrives, not when a worker gets to the key: under a
+    // burst the queue can lag, and that lag must not count against the syncer.
+    const observe = (o: SyncTarget) => {
+      const beat = o.status?.lastSyncerHeartbeatTime;
+      if (beat) this.deps.heartbeats.observe(keyOf(o), beat, this.deps.now());
+    };
+    return {
+      onAdd: (o) => {
+        observe(o);
+        this.queue.add(keyOf(o));
+      },
+      onUpdate: (a, b) => {
+        if (a.metadata.resourceVersion === b.metadata.resourceVersion) return;
+        observe(b);
+        this.queue.add(keyOf(b));
+      },
+      onDelete: (o) => this.queue.add(keyOf(deletedObject(o))),
+    };
+  }
+
+  /** Re-enqueue every SyncTarget (the periodic safety net). */
+  resyncAll(): void {
+    for (const st of this.deps.syncTargets.list()) this.queue.add(keyOf(st));
+  }
+
+  run(signal: AbortSignal): Promise<void> {
+    return this.controller.run(signal);
+  }
+}

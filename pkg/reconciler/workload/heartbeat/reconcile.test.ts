@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { SyncTarget } from '../../../client/index.ts';
+import { getCondition, setCondition, trueCondition } from '../../../conditions/conditions.ts';
+import { listerOf, syncTarget } from '../synctarget/testing.ts';
+import { HeartbeatTracker } from './heartbeat-tracker.ts';
+import { reconcileHeartbeat } from './reconcile.ts';
+import type { HeartbeatDeps } from './types.ts';
+
+const T0 = Date.parse('2026-01-01T00:00:00Z');
+const KEY = 'root:org|edge';
+
+function metav1(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Deps over one stored SyncTarget; status writes update it (new resourceVersion), as the server would. */
+function world(initial: SyncTarget) {
+  const clock = { now: T0 };
+  const writes: SyncTarget[] = [];
+  const events: string[] = [];
+  let stored = initial;
+  const deps = (): HeartbeatDeps => ({
+    clusterClient: {
+      cluster: () => ({
+        syncTargets: () => ({
+          updateStatus: async (st: SyncTarget) => {
+            writes.push(st);
+            stored = { ...st, metadata: { ...st.metadata, resourceVersion: String(Number(st.metadata.resourceVersion) + 1) } };
+            return stored;
+          },
+        }),
+      }),
+    } as never,
+    syncTargets: listerOf([stored]),
+    recorder: { event: async (_o, type, reason) => void events.push(`${type}/${reason}`) },
+    now: () => clock.now,
+    thresholdMs: 60_000,
+    heartbeats: tracker,
+  });
+  const tracker = new HeartbeatTracker();
+  return {
+    clock,
+    writes,
+    events,
+    /** The syncer beats: the stored object gets a new beat value. */
+    beat(value: string) {
+      stored = { ...stored, status: { ...stored.status, lastSyncerHeartbeatTime: value }, metadata: { ...stored.metadata, resourceVersion: String(Number(stored.metadata.resourceVersion) + 1) } };
+    },
+    stored: () => stored,
+    reconcile: () => reconcileHeartbeat(deps(), KEY),
+  };
+}
+
+function deployed(): SyncTarget {
+  const conditions: never[] = [];
+  setCondition(conditions, trueCondition('Valid'), T0);
+  setCondition(conditions, trueCondition('SyncerDeployed'), T0);
+  return syncTarget({ status: { conditions } });
+}
+
+test('no heartbeat yet → HeartbeatHealthy=False, Ready follows, no requeue; unchanged next time → no write', async () => {
+  const w = world(deployed());
+  const out = await w.reconcile();
+  assert.deepEqual(out.result, {});
+  const c = getCondition(w.stored().status?.conditions, 'HeartbeatHealthy');
+  assert.deepEqual([c?.status, c?.reason, c?.message], ['False', 'ErrorHeartbeat', 'No heartbeat yet seen']);
+  assert.equal(getCondition(w.stored().status?.conditions, 'Ready')?.reason, 'ErrorHeartbeat');
+  assert.equal(w.stored().status?.phase, 'NotReady');
+  assert.equal(w.writes.length, 1);
+  assert.equal(w.writes[0]!.metadata.resourceVersion, '10', 'the write carries the resourceVersion read');
+  w.clock.now += 10_000;
+  await w.reconcile();
+  assert.equal(w.writes.length, 1, 'nothing changed: nothing written');
+});
+
+test('fresh beat → True and Ready, a requeue exactly when it turns stale; then stale → False on time', async () => {
+  const w = world(deployed());
+  w.beat(metav1(T0));
+  const out = await w.reconcile();
+  assert.deepEqual(out.result, { requeueAfter: 60_000 });
+  assert.equal(getCondition(w.stored().status?.conditions, 'Ready')?.status, 'True');
+  assert.equal(w.stored().status?.phase, 'Ready');
+  w.clock.now = T0 + 59_999;
+  assert.deepEqual((await w.reconcile()).result, { requeueAfter: 1 });
+  w.clock.now = T0 + 60_000;
+  assert.deepEqual((await w.reconcile()).result, {});
+  const c = getCondition(w.stored().status?.conditions, 'HeartbeatHealthy');
+  assert.deepEqual([c?.status, c?.message, c?.lastTransitionTime], ['False', `No heartbeat since ${metav1(T0)}`, metav1(T0 + 60_000)]);
+  assert.equal(getCondition(w.stored().status?.conditions, 'Ready')?.status, 'False');
+  assert.ok(w.events.includes('Warning/ErrorHeartbeat'));
+});
+
+for (const [label, skewMs] of [['5 minutes behind', -5 * 60_000], ['5 minutes ahead', 5 * 60_000]] as const) {
+  test(`a syncer clock ${label}, beating every 20s, stays Ready; it goes stale a threshold after its last beat`, async () => {
+    const w = world(deployed());
+    for (let i = 0; i < 10; i++) {
+      w.clock.now = T0 + i * 20_000;
+      w.beat(metav1(T0 + skewMs + i * 20_000));
+      assert.deepEqual((await w.reconcile()).result, { requeueAfter: 60_000 }, `beat ${i}`);
+      assert.equal(getCondition(w.stored().status?.conditions, 'Ready')?.status, 'True', `beat ${i}`);
+    }
+    w.clock.now = T0 + 9 * 20_000 + 60_000;
+    await w.reconcile();
+    assert.equal(getCondition(w.stored().status?.conditions, 'HeartbeatHealthy')?.status, 'False', 'no credit from the timestamp itself');
+  });
+}
+
+test('a SyncTarget being deleted is left to the SyncTarget controller', async () => {
+  const st = deployed();
+  st.metadata.deletionTimestamp = metav1(T0);
+  const w = world(st);
+  assert.equal((await w.reconcile()).summary, 'being deleted');
+  assert.equal(w.writes.length, 0);
+});
+
+test('Ready summarises the other controller’s conditions too: SyncerDeployed=False keeps Ready False with a fresh beat', async () => {
+  const conditions: never[] = [];
+  setCondition(conditions, trueCondition('Valid'), T0);
+  setCondition(conditions, { type: 'SyncerDeployed', status: 'False', reason: 'ClusterUnreachable', severity: 'Error', message: 'x' }, T0);
+  const w = world(syncTarget({ status: { conditions } }));
+  w.beat(metav1(T0));
+  await w.reconcile();
+  assert.equal(getCondition(w.stored().status?.conditions, 'HeartbeatHealthy')?.status, 'True');
+  assert.equal(getCondition(w.stored().status?.conditions, 'Ready')?.reason, 'ClusterUnreachable');
+  assert.equal(w.stored().status?.phase, 'Deploying');
+});

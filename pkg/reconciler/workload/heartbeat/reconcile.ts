@@ -1,0 +1,42 @@
+// The heartbeat reconcile: read the SyncTarget from the shared cache, judge its heartbeat,
+// re-summarise Ready, write status only if it changed, and ask to run again exactly when the
+// beat would go stale. It runs on its own queue (controller.ts), so a failing step of the
+// SyncTarget controller (an unreachable physical cluster in backoff) never delays it.
+// Objects being deleted are left to the SyncTarget controller, which owns their status.
+import { type Condition, setCondition } from '../../../conditions/conditions.ts';
+import type { SyncTargetStatus } from '../../../client/index.ts';
+import type { Result } from '../../../controller/result.ts';
+import { splitKey } from '../../../informer/keys.ts';
+import { summariseReady } from '../synctarget/status.ts';
+import { assessHeartbeat } from './assess.ts';
+import { commitHeartbeatStatus } from './status.ts';
+import type { HeartbeatDeps } from './types.ts';
+
+export interface HeartbeatOutcome {
+  result: Result;
+  summary: string;
+  wroteStatus: boolean;
+}
+
+export async function reconcileHeartbeat(deps: HeartbeatDeps, key: string, signal: AbortSignal = new AbortController().signal): Promise<HeartbeatOutcome> {
+  const { cluster, name } = splitKey(key);
+  const original = deps.syncTargets.cluster(cluster).get(name);
+  if (!original) {
+    deps.heartbeats.forget(key);
+    return { result: {}, summary: 'gone', wroteStatus: false };
+  }
+  if (original.metadata.deletionTimestamp) return { result: {}, summary: 'being deleted', wroteStatus: false };
+  const now = deps.now();
+  const beat = original.status?.lastSyncerHeartbeatTime;
+  // Normally the informer handler has recorded the beat when it arrived; this covers a
+  // reconcile that gets there first (the initial list), at the same moment.
+  const observedAt = beat ? deps.heartbeats.observe(key, beat, now) : now;
+  const assessment = assessHeartbeat(beat, observedAt, now, deps.thresholdMs);
+  const conditions: Condition[] = structuredClone((original.status?.conditions ?? []) as Condition[]);
+  setCondition(conditions, assessment.condition, now);
+  const phase = summariseReady(original, conditions, now);
+  const status: SyncTargetStatus = { ...original.status, conditions, phase };
+  const wroteStatus = await commitHeartbeatStatus(deps, cluster, original, status, signal);
+  const result: Result = assessment.recheckAfterMs !== undefined ? { requeueAfter: Math.max(1, assessment.recheckAfterMs) } : {};
+  return { result, summary: assessment.summary + (wroteStatus ? ' status=written' : ''), wroteStatus };
+}
