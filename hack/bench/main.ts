@@ -18,6 +18,7 @@ export const BENCHMARKS: Record<string, BenchEntry> = {
   informer: { file: 'informer.ts', what: 'shared informer sync, heap per cached object, event latency vs raw list+watch' },
   reconcile: { file: 'reconcile.ts', what: 'SyncTarget cold start, writes per idle reconcile, staleness detection latency' },
   watch: { file: 'watch.ts', what: 'watch fan-out: 1,000 watchers over 100 workspaces vs a bare node:http broadcaster' },
+  scale: { file: 'scale.ts', what: '10,000 SyncTargets over 100 workspaces by 16 clients: time to reconciled, writes, RSS, restart, staleness vs a 1-write floor' },
   memory: { file: 'memory.ts', what: 'kplane server memory per SyncTarget' },
   availability: { file: 'availability.ts', what: 'soak: tricklers, non-reading watchers, amplifying patches, 1,000 watches; ordinary p99 and peak RSS' },
 };

@@ -11,14 +11,15 @@
 //      (beat acknowledged + threshold) to HeartbeatHealthy=False seen on a watch.
 //   npm run bench -- reconcile [--quick] [--n 10000] [--workspaces 100]   (default N=2,000/W=100; quick 500/10)
 import { KubeConfig } from '@kubernetes/client-node';
-import { ClusterClient, type SyncTarget, type WatchEvent } from '../../pkg/client/index.ts';
+import { ClusterClient } from '../../pkg/client/index.ts';
 import { keyOf } from '../../pkg/informer/keys.ts';
 import { silentLogger } from '../../pkg/log/logger.ts';
 import { ControllerManager } from '../../pkg/reconciler/manager.ts';
 import type { SyncTargetController } from '../../pkg/reconciler/workload/synctarget/controller.ts';
 import { numberArg, createSyncTargets, createWorkspaces, pool, progress, sleep, startKplane, waitFor, workspaceNames, type CreatedTarget, type Kplane } from './fixture.ts';
-import { formatMs, formatRatio, parseBenchArgs, summarize, type LatencyStats } from './lib.ts';
+import { formatMs, formatRatio, parseBenchArgs } from './lib.ts';
 import { checkTarget, finishReport, machineLine, type TargetCheck } from './report.ts';
+import { staleness } from './staleness.ts';
 
 const { quick } = parseBenchArgs();
 // The §11 size is 10,000; on a 2-core machine the cold start alone takes minutes there, so
@@ -124,63 +125,6 @@ async function idleWrites(client: ClusterClient, controller: SyncTargetControlle
   return { writes: (await storageRevision(client)) - rev0, reconciles: controller.reconciles - before };
 }
 
-interface Staleness {
-  stats: LatencyStats;
-  missed: number;
-  beatErrors: number;
-  beatMs: number;
-}
-
-async function staleness(client: ClusterClient, targets: readonly CreatedTarget[]): Promise<Staleness> {
-  const stop = new AbortController();
-  const beatDone = new Map<string, number>();
-  const sawHealthy = new Set<string>();
-  const latencies: number[] = [];
-  const detected = new Set<string>();
-  const rv = String(await storageRevision(client));
-  const watch = (async () => {
-    try {
-      for await (const ev of client.wildcard().syncTargets().watch({ resourceVersion: rv, signal: stop.signal }) as AsyncGenerator<WatchEvent<SyncTarget>>) {
-        if (ev.type !== 'MODIFIED') continue;
-        const key = keyOf(ev.object);
-        const beat = beatDone.get(key);
-        const cond = ev.object.status?.conditions?.find((c) => c.type === 'HeartbeatHealthy');
-        if (!cond) continue;
-        if (cond.status === 'True') sawHealthy.add(key);
-        else if (cond.status === 'False' && sawHealthy.has(key) && beat !== undefined && !detected.has(key)) {
-          detected.add(key);
-          latencies.push(performance.now() - (beat + THRESHOLD_MS));
-        }
-      }
-    } catch (err) {
-      if (!stop.signal.aborted) throw err;
-    }
-  })();
-  await sleep(300);
-  let beatErrors = 0;
-  const t0 = performance.now();
-  // One beat per target, as fast as the server takes them, then silence.
-  await pool(targets.length, 32, async (i) => {
-    const t = targets[i]!;
-    try {
-      await client.cluster(t.cluster).syncTargets().patchStatus(t.name, 'merge', { status: { lastSyncerHeartbeatTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') } });
-      beatDone.set(`${t.cluster}|${t.name}`, performance.now());
-    } catch {
-      beatErrors++;
-    }
-  });
-  const beatMs = performance.now() - t0;
-  progress(`staleness: ${beatDone.size} beats sent in ${(beatMs / 1000).toFixed(1)} s; waiting for HeartbeatHealthy=False`);
-  try {
-    await waitFor('staleness detected', () => [detected.size >= beatDone.size, `${detected.size}/${beatDone.size} stale seen, ${sawHealthy.size} seen healthy`], THRESHOLD_MS + 120_000, 100);
-  } catch (err) {
-    progress(String(err));
-  }
-  stop.abort();
-  await watch;
-  return { stats: summarize(latencies, performance.now() - t0), missed: beatDone.size - detected.size, beatErrors, beatMs };
-}
-
 async function main(): Promise<void> {
   console.log(`reconcile benchmark (${quick ? 'quick' : 'full'}; ${TARGETS.toLocaleString('en-US')} SyncTargets over ${WORKSPACES} workspaces; heartbeat threshold ${THRESHOLD_MS / 1000}s; ${machineLine()})`);
   const n = TARGETS.toLocaleString('en-US');
@@ -206,7 +150,7 @@ async function main(): Promise<void> {
   progress(`cold start: ${(cold.ms / 1000).toFixed(1)} s, ${cold.reconciles} reconciles, ${cold.writes} writes`);
   const idle = await idleWrites(client, cold.ctl.controller);
   progress(`idle resync: ${idle.reconciles} reconciles, ${idle.writes} writes`);
-  const stale = await staleness(client, targets);
+  const stale = await staleness(client, targets, THRESHOLD_MS);
   progress(`staleness: p50 ${formatMs(stale.stats.p50Ms)} ms, p99 ${formatMs(stale.stats.p99Ms)} ms, ${stale.missed} not detected`);
   cold.ctl.stop.abort();
   await cold.ctl.done;

@@ -1,0 +1,298 @@
+// Scale benchmark (issue 15, docs/design.md §11 "bulk" and "memory"): N SyncTargets over W
+// workspaces created by 16 concurrent clients against a default `kplane start` (SQLite,
+// controllers in-process), then:
+//   1. time from the first create to every target reconciled, observed on a wildcard watch
+//      from this process: "reconciled" = the SyncTarget controller wrote the syncer identity
+//      (status.syncerIdentity.tokenSecret) and the conditions Valid, SyncerDeployed and Ready,
+//      and the heartbeat controller wrote HeartbeatHealthy;
+//   2. the writes that took (storage revision before/after) and the RSS of the kplane
+//      process tree once the controllers are idle (workqueue_depth 0 on /metrics);
+//   3. restart on the same root dir (SIGTERM, then `kplane start` again): time to "ready",
+//      time until the controllers are idle again, and the writes the restart made (must be 0);
+//   4. staleness detection at N: one heartbeat per target, then silence; latency from each
+//      beat's acknowledgement + threshold to HeartbeatHealthy=False on a watch.
+// Baseline in the same run, on a separate `kplane start --controllers -` with its own root
+// dir: the same 16 clients create the same targets and write one status PATCH each (the least
+// any reconciler must write), then the same RSS and restart measurements.
+//   npm run bench -- scale [--quick] [--n 10000] [--workspaces 100] [--no-staleness]
+import { readFileSync, readdirSync, rmSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ClusterClient, type SyncTarget, type WatchEvent } from '../../pkg/client/index.ts';
+import { keyOf } from '../../pkg/informer/keys.ts';
+import { createWorkspaces, numberArg, pool, progress, startKplane, syncTargetObject, waitFor, workspaceNames, type CreatedTarget, type Kplane } from './fixture.ts';
+import { formatMs, formatRatio, parseBenchArgs } from './lib.ts';
+import { checkTarget, finishReport, machineLine, type TargetCheck } from './report.ts';
+import { staleness, type Staleness } from './staleness.ts';
+
+const { quick } = parseBenchArgs();
+const TARGETS = numberArg('n', quick ? 1_000 : 10_000);
+const WORKSPACES = numberArg('workspaces', quick ? 10 : 100);
+const CLIENTS = 16;
+const STALENESS = !process.argv.includes('--no-staleness');
+/**
+ * The one non-default flag: with the default 60 s the staleness phase would wait a minute.
+ * No target beats before that phase, so the threshold changes nothing the bulk phase does.
+ */
+const THRESHOLD_MS = 10_000;
+const RECONCILE_TIMEOUT_MS = 1_800_000;
+
+const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
+const secs = (ms: number) => (ms / 1000).toFixed(2);
+
+/** VmRSS of a process and all its descendants (the default tree may hold more than one process). */
+export function treeRssBytes(pid: number): number {
+  let total = 0;
+  const stack = [pid];
+  while (stack.length) {
+    const p = stack.pop()!;
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+      total += m ? Number(m[1]) * 1024 : 0;
+      for (const task of readdirSync(`/proc/${p}/task`)) {
+        const kids = readFileSync(`/proc/${p}/task/${task}/children`, 'utf8').trim();
+        if (kids) stack.push(...kids.split(/\s+/).map(Number));
+      }
+    } catch {
+      // the process exited between listing and reading: it holds no memory any more
+    }
+  }
+  return total;
+}
+
+async function storageRevision(client: ClusterClient): Promise<number> {
+  const list = await client.wildcard().syncTargets().list({ limit: 1 });
+  return Number(list.metadata.resourceVersion);
+}
+
+/** Sum of workqueue_depth over every controller queue, from the server's /metrics. */
+async function queueDepth(client: ClusterClient): Promise<number> {
+  const res = await client.transport.do({ method: 'GET', path: '/metrics' });
+  if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
+  let sum = 0;
+  for (const line of res.body.split('\n')) {
+    if (line.startsWith('workqueue_depth{') || line.startsWith('workqueue_depth ')) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return sum;
+}
+
+/**
+ * Idle = every queue empty and the storage revision unchanged for `quietMs`. Requeues after a
+ * delay (heartbeat rechecks) are not in the depth, but no target beats here, so none are due.
+ */
+async function waitQuiet(client: ClusterClient, quietMs = 2_000): Promise<number> {
+  let rev = await storageRevision(client);
+  let since = performance.now();
+  await waitFor(
+    'controllers idle',
+    async () => {
+      const now = await storageRevision(client);
+      const depth = await queueDepth(client);
+      if (now !== rev || depth > 0) {
+        rev = now;
+        since = performance.now();
+      }
+      return [performance.now() - since >= quietMs, `revision ${now}, queued ${depth}`];
+    },
+    RECONCILE_TIMEOUT_MS,
+    250,
+  );
+  return rev;
+}
+
+function reconciled(st: SyncTarget): boolean {
+  const types = new Set((st.status?.conditions ?? []).map((c) => c.type));
+  return Boolean(st.status?.syncerIdentity?.tokenSecret) && ['Valid', 'SyncerDeployed', 'Ready', 'HeartbeatHealthy'].every((t) => types.has(t));
+}
+
+/** Follow every SyncTarget on a wildcard watch; resolves when `want` keys were seen reconciled (or `done` for the floor). */
+function observe(client: ClusterClient, fromRevision: number, want: number, done: (st: SyncTarget) => boolean): { all: Promise<number>; count: () => number; stop: () => Promise<void> } {
+  const stop = new AbortController();
+  const seen = new Set<string>();
+  let resolveAll!: (t: number) => void;
+  const all = new Promise<number>((r) => (resolveAll = r));
+  const loop = (async () => {
+    try {
+      const events = client.wildcard().syncTargets().watch({ resourceVersion: String(fromRevision), signal: stop.signal }) as AsyncGenerator<WatchEvent<SyncTarget>>;
+      for await (const ev of events) {
+        if (ev.type !== 'ADDED' && ev.type !== 'MODIFIED') continue;
+        if (!done(ev.object)) continue;
+        seen.add(keyOf(ev.object));
+        if (seen.size >= want) resolveAll(performance.now());
+      }
+    } catch (err) {
+      if (!stop.signal.aborted) throw err;
+    }
+  })();
+  return {
+    all,
+    count: () => seen.size,
+    stop: async () => {
+      stop.abort();
+      await loop;
+    },
+  };
+}
+
+interface Bulk {
+  createMs: number;
+  reconciledMs: number;
+  writes: number;
+  rssBytes: number;
+}
+
+/** Create N targets with 16 clients (the floor also PATCHes status once each) and time until all are observed done. */
+async function bulk(kp: Kplane, client: ClusterClient, clusters: readonly string[], floor: boolean): Promise<{ bulk: Bulk; targets: CreatedTarget[] }> {
+  const rev0 = await storageRevision(client);
+  const watch = observe(client, rev0, TARGETS, floor ? (st) => st.status?.phase === 'Pending' : reconciled);
+  const targets: CreatedTarget[] = [];
+  const report = setInterval(() => progress(`${floor ? 'floor' : 'kplane'}: ${targets.length}/${TARGETS} created, ${watch.count()} done`), 5_000);
+  const t0 = performance.now();
+  try {
+    await pool(TARGETS, CLIENTS, async (i) => {
+      const cluster = clusters[i % clusters.length]!;
+      const sts = client.cluster(cluster).syncTargets();
+      await sts.create(syncTargetObject(i));
+      if (floor) await sts.patchStatus(`st-${i}`, 'merge', { status: { phase: 'Pending' } });
+      targets.push({ cluster, name: `st-${i}` });
+    });
+    const createMs = performance.now() - t0;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<number>((r) => (timer = setTimeout(() => r(Number.NaN), RECONCILE_TIMEOUT_MS)));
+    const end = await Promise.race([watch.all, timeout]);
+    clearTimeout(timer);
+    if (Number.isNaN(end)) throw new Error(`not all reconciled within ${RECONCILE_TIMEOUT_MS / 1000} s: ${watch.count()}/${TARGETS}`);
+    const reconciledMs = end - t0;
+    const rev = await waitQuiet(client);
+    return { bulk: { createMs, reconciledMs, writes: rev - rev0, rssBytes: treeRssBytes(kp.process.pid!) }, targets };
+  } finally {
+    clearInterval(report);
+    await watch.stop();
+  }
+}
+
+interface Restart {
+  readyMs: number;
+  idleMs: number;
+  writes: number;
+  rssBytes: number;
+}
+
+/** Stop kplane (SIGTERM) and start it again on the same root dir; ready time, idle time, writes. */
+async function restart(kp: Kplane, args: string[], revBefore: number): Promise<{ kp: Kplane; restart: Restart }> {
+  await kp.stop();
+  const t0 = performance.now();
+  const again = await startKplane({ rootDir: kp.rootDir, keepRootDir: true, args });
+  const readyMs = performance.now() - t0;
+  const client = ClusterClient.fromFile(again.kubeconfig, { component: 'bench-scale-restart' });
+  const rev = await waitQuiet(client);
+  const idleMs = performance.now() - t0;
+  client.close();
+  return { kp: again, restart: { readyMs, idleMs, writes: rev - revBefore, rssBytes: treeRssBytes(again.process.pid!) } };
+}
+
+interface Run {
+  bulk: Bulk;
+  restart: Restart;
+  stale?: Staleness;
+}
+
+async function measure(args: string[], floor: boolean): Promise<Run> {
+  const rootDir = mkdtempSync(join(tmpdir(), 'kplane-bench-scale-'));
+  try {
+    let kp = await startKplane({ rootDir, keepRootDir: true, args });
+    let client = ClusterClient.fromFile(kp.kubeconfig, { component: 'bench-scale' });
+    const clusters = await createWorkspaces(client, workspaceNames(WORKSPACES));
+    await waitQuiet(client);
+    const b = await bulk(kp, client, clusters, floor);
+    progress(`${floor ? 'floor' : 'kplane'}: created in ${secs(b.bulk.createMs)} s, all done at ${secs(b.bulk.reconciledMs)} s, ${b.bulk.writes} writes, RSS ${mib(b.bulk.rssBytes)} MiB`);
+    const revBefore = await storageRevision(client);
+    client.close();
+    const r = await restart(kp, args, revBefore);
+    kp = r.kp;
+    progress(`${floor ? 'floor' : 'kplane'}: restart ready in ${secs(r.restart.readyMs)} s, idle at ${secs(r.restart.idleMs)} s, ${r.restart.writes} writes`);
+    let stale: Staleness | undefined;
+    if (!floor && STALENESS) {
+      client = ClusterClient.fromFile(kp.kubeconfig, { component: 'bench-scale-staleness' });
+      stale = await staleness(client, b.targets, THRESHOLD_MS);
+      progress(`kplane: staleness p50 ${formatMs(stale.stats.p50Ms)} ms, p99 ${formatMs(stale.stats.p99Ms)} ms, ${stale.missed} missed`);
+      client.close();
+    }
+    await kp.stop();
+    return { bulk: b.bulk, restart: r.restart, ...(stale ? { stale } : {}) };
+  } finally {
+    rmSync(rootDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const n = TARGETS.toLocaleString('en-US');
+  console.log(`scale benchmark (${quick ? 'quick' : 'full'}; ${n} SyncTargets over ${WORKSPACES} workspaces, ${CLIENTS} clients; heartbeat threshold ${THRESHOLD_MS / 1000}s; ${machineLine()})`);
+  const floor = await measure(['--controllers', '-'], true);
+  const kp = await measure(['--heartbeat-threshold', `${THRESHOLD_MS / 1000}s`], false);
+
+  const sizeNote = TARGETS < 10_000 ? `measured at N=${n}, not 10,000` : undefined;
+  const noted = (t: TargetCheck): TargetCheck => (sizeNote ? { ...t, note: sizeNote } : t);
+  const targets: TargetCheck[] = [
+    noted(checkTarget(`${n} SyncTargets created by ${CLIENTS} clients, all reconciled`, '≤ 30 s (then ≤ 10 s) at 10,000', kp.bulk.reconciledMs / 1000, 30, 's')),
+    noted(checkTarget('RSS of the default process tree after', '≤ 300 MiB', kp.bulk.rssBytes / 1024 / 1024, 300, 'MiB')),
+    noted(checkTarget('restart: ready', '≤ 5 s', kp.restart.readyMs / 1000, 5, 's')),
+    checkTarget('restart: writes', '0', kp.restart.writes, 0, 'writes'),
+  ];
+  if (kp.stale) {
+    const t = checkTarget(`staleness detection p99 past the threshold, ${n} targets`, '≤ threshold + 1 s', kp.stale.stats.p99Ms / 1000, 1, 's');
+    targets.push(kp.stale.missed > 0 ? { ...t, met: false, note: `${kp.stale.missed} never detected` } : noted(t));
+  } else {
+    targets.push({ name: 'staleness detection', goal: '≤ threshold + 1 s', measured: '-', met: undefined, note: 'skipped (--no-staleness)' });
+  }
+  const row = (label: string, a: number | string, b: number | string, ratio = '-') => [label, a, b, ratio];
+  finishReport({
+    bench: 'scale',
+    quick,
+    table: {
+      headers: ['measure', 'kplane start (default)', 'floor: --controllers -, 1 status PATCH', 'ratio'],
+      rows: [
+        row(`create ${n} with ${CLIENTS} clients (s)`, secs(kp.bulk.createMs), secs(floor.bulk.createMs), formatRatio(kp.bulk.createMs, floor.bulk.createMs)),
+        row('first create to all reconciled (s)', secs(kp.bulk.reconciledMs), secs(floor.bulk.reconciledMs), formatRatio(kp.bulk.reconciledMs, floor.bulk.reconciledMs)),
+        row('targets per second', Math.round((TARGETS * 1000) / kp.bulk.reconciledMs), Math.round((TARGETS * 1000) / floor.bulk.reconciledMs), formatRatio(floor.bulk.reconciledMs, kp.bulk.reconciledMs)),
+        row('storage writes (incl. creates)', kp.bulk.writes, floor.bulk.writes, formatRatio(kp.bulk.writes, floor.bulk.writes)),
+        row('writes per target', (kp.bulk.writes / TARGETS).toFixed(1), (floor.bulk.writes / TARGETS).toFixed(1)),
+        row('RSS of the process tree after (MiB)', mib(kp.bulk.rssBytes), mib(floor.bulk.rssBytes), formatRatio(kp.bulk.rssBytes, floor.bulk.rssBytes)),
+        row('restart: ready (s)', secs(kp.restart.readyMs), secs(floor.restart.readyMs), formatRatio(kp.restart.readyMs, floor.restart.readyMs)),
+        row('restart: controllers idle (s)', secs(kp.restart.idleMs), secs(floor.restart.idleMs)),
+        row('restart: writes', kp.restart.writes, floor.restart.writes),
+        row('restart: RSS when idle (MiB)', mib(kp.restart.rssBytes), mib(floor.restart.rssBytes)),
+        ...(kp.stale
+          ? [
+              row(`staleness past the ${THRESHOLD_MS / 1000}s threshold p50 (ms)`, formatMs(kp.stale.stats.p50Ms), '-'),
+              row('staleness past the threshold p99 (ms)', formatMs(kp.stale.stats.p99Ms), '-'),
+              row('stale targets not detected', kp.stale.missed, '-'),
+            ]
+          : []),
+      ],
+    },
+    summary: `${n} SyncTargets over ${WORKSPACES} workspaces: all reconciled ${secs(kp.bulk.reconciledMs)} s after the first create (floor ${secs(floor.bulk.reconciledMs)} s, ${formatRatio(kp.bulk.reconciledMs, floor.bulk.reconciledMs)}), ${(kp.bulk.writes / TARGETS).toFixed(1)} writes/target, RSS ${mib(kp.bulk.rssBytes)} MiB (floor ${mib(floor.bulk.rssBytes)}); restart ready ${secs(kp.restart.readyMs)} s with ${kp.restart.writes} writes${kp.stale ? `; staleness p99 ${formatMs(kp.stale.stats.p99Ms)} ms past the threshold` : ''}`,
+    targets,
+    notes: [
+      'reconciled = seen on a wildcard watch with status.syncerIdentity.tokenSecret and the conditions Valid, SyncerDeployed, Ready and HeartbeatHealthy',
+      `kplane ran \`kplane start --heartbeat-threshold ${THRESHOLD_MS / 1000}s\` (otherwise default: SQLite, controllers in-process); the floor ran \`--controllers -\` and PATCHed status once per target right after its create`,
+      'writes = storage revision after the controllers went idle minus before the first create; RSS = VmRSS of the kplane process and its descendants',
+      `load average at the end: ${machineLine()}`,
+      'restart: SIGTERM, then start on the same root dir; ready = spawn to the "kplane is ready" log line, idle = every workqueue empty and no revision change for 2 s',
+    ],
+    charts: [
+      {
+        title: `${n} SyncTargets, 16 clients`,
+        unit: 's',
+        groups: [
+          { label: 'all reconciled', bars: [{ series: 'kplane', value: kp.bulk.reconciledMs / 1000 }, { series: 'floor', value: floor.bulk.reconciledMs / 1000 }, { series: 'target', value: 30 }] },
+          { label: 'restart ready', bars: [{ series: 'kplane', value: kp.restart.readyMs / 1000 }, { series: 'floor', value: floor.restart.readyMs / 1000 }, { series: 'target', value: 5 }] },
+        ],
+      },
+      { title: 'RSS after', unit: 'MiB', groups: [{ label: 'process tree', bars: [{ series: 'kplane', value: kp.bulk.rssBytes / 1048576 }, { series: 'floor', value: floor.bulk.rssBytes / 1048576 }, { series: 'target', value: 300 }] }] },
+    ],
+    data: { targets: TARGETS, workspaces: WORKSPACES, clients: CLIENTS, thresholdMs: THRESHOLD_MS, kplane: kp, floor },
+  });
+}
+
+await main();

@@ -1,0 +1,71 @@
+// Staleness detection, shared by the reconcile and scale benchmarks: give every target one
+// heartbeat (32 in flight), then silence; per target measure from (beat acknowledged +
+// threshold) to the first watch event carrying HeartbeatHealthy=False. A controller (in the
+// benchmark process or in kplane) with the same threshold must be running.
+import { type ClusterClient, type SyncTarget, type WatchEvent } from '../../pkg/client/index.ts';
+import { keyOf } from '../../pkg/informer/keys.ts';
+import { pool, progress, sleep, waitFor, type CreatedTarget } from './fixture.ts';
+import { summarize, type LatencyStats } from './lib.ts';
+
+async function storageRevision(client: ClusterClient): Promise<number> {
+  const list = await client.wildcard().syncTargets().list({ limit: 1 });
+  return Number(list.metadata.resourceVersion);
+}
+
+export interface Staleness {
+  stats: LatencyStats;
+  missed: number;
+  beatErrors: number;
+  beatMs: number;
+}
+
+export async function staleness(client: ClusterClient, targets: readonly CreatedTarget[], thresholdMs: number): Promise<Staleness> {
+  const stop = new AbortController();
+  const beatDone = new Map<string, number>();
+  const sawHealthy = new Set<string>();
+  const latencies: number[] = [];
+  const detected = new Set<string>();
+  const rv = String(await storageRevision(client));
+  const watch = (async () => {
+    try {
+      for await (const ev of client.wildcard().syncTargets().watch({ resourceVersion: rv, signal: stop.signal }) as AsyncGenerator<WatchEvent<SyncTarget>>) {
+        if (ev.type !== 'MODIFIED') continue;
+        const key = keyOf(ev.object);
+        const beat = beatDone.get(key);
+        const cond = ev.object.status?.conditions?.find((c) => c.type === 'HeartbeatHealthy');
+        if (!cond) continue;
+        if (cond.status === 'True') sawHealthy.add(key);
+        else if (cond.status === 'False' && sawHealthy.has(key) && beat !== undefined && !detected.has(key)) {
+          detected.add(key);
+          latencies.push(performance.now() - (beat + thresholdMs));
+        }
+      }
+    } catch (err) {
+      if (!stop.signal.aborted) throw err;
+    }
+  })();
+  await sleep(300);
+  let beatErrors = 0;
+  const t0 = performance.now();
+  // One beat per target, as fast as the server takes them, then silence.
+  await pool(targets.length, 32, async (i) => {
+    const t = targets[i]!;
+    try {
+      await client.cluster(t.cluster).syncTargets().patchStatus(t.name, 'merge', { status: { lastSyncerHeartbeatTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') } });
+      beatDone.set(`${t.cluster}|${t.name}`, performance.now());
+    } catch {
+      beatErrors++;
+    }
+  });
+  const beatMs = performance.now() - t0;
+  progress(`staleness: ${beatDone.size} beats sent in ${(beatMs / 1000).toFixed(1)} s; waiting for HeartbeatHealthy=False`);
+  try {
+    await waitFor('staleness detected', () => [detected.size >= beatDone.size, `${detected.size}/${beatDone.size} stale seen, ${sawHealthy.size} seen healthy`], thresholdMs + 120_000, 100);
+  } catch (err) {
+    progress(String(err));
+  }
+  stop.abort();
+  await watch;
+  return { stats: summarize(latencies, performance.now() - t0), missed: beatDone.size - detected.size, beatErrors, beatMs };
+}
+
