@@ -65,16 +65,18 @@ async function storageRevision(client: ClusterClient): Promise<number> {
   return Number(list.metadata.resourceVersion);
 }
 
-/** Sum of workqueue_depth over every controller queue, from the server's /metrics. */
-async function queueDepth(client: ClusterClient): Promise<number> {
+/** Sum of a metric family over every label set (e.g. every controller queue), from the server's /metrics. */
+async function metricSum(client: ClusterClient, family: string): Promise<number> {
   const res = await client.transport.do({ method: 'GET', path: '/metrics' });
   if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
   let sum = 0;
   for (const line of res.body.split('\n')) {
-    if (line.startsWith('workqueue_depth{') || line.startsWith('workqueue_depth ')) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (line.startsWith(`${family}{`) || line.startsWith(`${family} `)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return sum;
 }
+
+const queueDepth = (client: ClusterClient) => metricSum(client, 'workqueue_depth');
 
 /**
  * Idle = every queue empty and the storage revision unchanged for `quietMs`. Requeues after a
@@ -139,11 +141,14 @@ interface Bulk {
   reconciledMs: number;
   writes: number;
   rssBytes: number;
+  /** Controller requeues after a failed reconcile (conflicts included): work done twice. */
+  retries: number;
 }
 
 /** Create N targets with 16 clients (the floor also PATCHes status once each) and time until all are observed done. */
 async function bulk(kp: Kplane, client: ClusterClient, clusters: readonly string[], floor: boolean): Promise<{ bulk: Bulk; targets: CreatedTarget[] }> {
   const rev0 = await storageRevision(client);
+  const retries0 = await metricSum(client, 'workqueue_retries_total');
   const watch = observe(client, rev0, TARGETS, floor ? (st) => st.status?.phase === 'Pending' : reconciled);
   const targets: CreatedTarget[] = [];
   const report = setInterval(() => progress(`${floor ? 'floor' : 'kplane'}: ${targets.length}/${TARGETS} created, ${watch.count()} done`), 5_000);
@@ -164,7 +169,8 @@ async function bulk(kp: Kplane, client: ClusterClient, clusters: readonly string
     if (Number.isNaN(end)) throw new Error(`not all reconciled within ${RECONCILE_TIMEOUT_MS / 1000} s: ${watch.count()}/${TARGETS}`);
     const reconciledMs = end - t0;
     const rev = await waitQuiet(client);
-    return { bulk: { createMs, reconciledMs, writes: rev - rev0, rssBytes: treeRssBytes(kp.process.pid!) }, targets };
+    const retries = (await metricSum(client, 'workqueue_retries_total')) - retries0;
+    return { bulk: { createMs, reconciledMs, writes: rev - rev0, rssBytes: treeRssBytes(kp.process.pid!), retries }, targets };
   } finally {
     clearInterval(report);
     await watch.stop();
@@ -256,6 +262,7 @@ async function main(): Promise<void> {
         row('first create to all reconciled (s)', secs(kp.bulk.reconciledMs), secs(floor.bulk.reconciledMs), formatRatio(kp.bulk.reconciledMs, floor.bulk.reconciledMs)),
         row('targets per second', Math.round((TARGETS * 1000) / kp.bulk.reconciledMs), Math.round((TARGETS * 1000) / floor.bulk.reconciledMs), formatRatio(floor.bulk.reconciledMs, kp.bulk.reconciledMs)),
         row('storage writes (incl. creates)', kp.bulk.writes, floor.bulk.writes, formatRatio(kp.bulk.writes, floor.bulk.writes)),
+        row('controller retries (failed reconciles, conflicts)', kp.bulk.retries, '-'),
         row('writes per target', (kp.bulk.writes / TARGETS).toFixed(1), (floor.bulk.writes / TARGETS).toFixed(1)),
         row('RSS of the process tree after (MiB)', mib(kp.bulk.rssBytes), mib(floor.bulk.rssBytes), formatRatio(kp.bulk.rssBytes, floor.bulk.rssBytes)),
         row('restart: ready (s)', secs(kp.restart.readyMs), secs(floor.restart.readyMs), formatRatio(kp.restart.readyMs, floor.restart.readyMs)),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { SyncTarget } from '../../../client/index.ts';
-import { getCondition, setCondition, trueCondition } from '../../../conditions/conditions.ts';
+import { falseCondition, getCondition, setCondition, trueCondition } from '../../../conditions/conditions.ts';
 import { listerOf, syncTarget } from '../synctarget/testing.ts';
 import { HeartbeatTracker } from './heartbeat-tracker.ts';
 import { reconcileHeartbeat } from './reconcile.ts';
@@ -56,8 +56,22 @@ function deployed(): SyncTarget {
   const conditions: never[] = [];
   setCondition(conditions, trueCondition('Valid'), T0);
   setCondition(conditions, trueCondition('SyncerDeployed'), T0);
+  // Written by the SyncTarget controller's first status (it always carries Ready).
+  setCondition(conditions, falseCondition('Ready', 'Deploying', 'Info', 'first status'), T0);
   return syncTarget({ status: { conditions } });
 }
+
+test('a new target with no beat and no status from the SyncTarget controller yet: nothing written (its first status carries the verdict)', async () => {
+  const w = world(syncTarget());
+  const out = await w.reconcile();
+  assert.deepEqual(out.result, {});
+  assert.equal(w.writes.length, 0);
+  // A beat arriving before that first status is judged at once.
+  w.beat(metav1(T0));
+  await w.reconcile();
+  assert.equal(w.writes.length, 1);
+  assert.equal(getCondition(w.stored().status?.conditions, 'HeartbeatHealthy')?.status, 'True');
+});
 
 test('no heartbeat yet → HeartbeatHealthy=False, Ready follows, no requeue; unchanged next time → no write', async () => {
   const w = world(deployed());

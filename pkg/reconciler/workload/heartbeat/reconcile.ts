@@ -3,7 +3,8 @@
 // beat would go stale. It runs on its own queue (controller.ts), so a failing step of the
 // SyncTarget controller (an unreachable physical cluster in backoff) never delays it.
 // Objects being deleted are left to the SyncTarget controller, which owns their status.
-import { type Condition, setCondition } from '../../../conditions/conditions.ts';
+import { type Condition, getCondition, setCondition } from '../../../conditions/conditions.ts';
+import { COND_HEARTBEAT, COND_READY } from '../synctarget/types.ts';
 import type { SyncTargetStatus } from '../../../client/index.ts';
 import type { Result } from '../../../controller/result.ts';
 import { splitKey } from '../../../informer/keys.ts';
@@ -28,6 +29,13 @@ export async function reconcileHeartbeat(deps: HeartbeatDeps, key: string, signa
   if (original.metadata.deletionTimestamp) return { result: {}, summary: 'being deleted', wroteStatus: false };
   const now = deps.now();
   const beat = original.status?.lastSyncerHeartbeatTime;
+  // A new target nobody has beaten for and the SyncTarget controller has not yet written
+  // (no Ready): its first status write carries this same "no heartbeat yet" verdict
+  // (synctarget/status.ts computeStatus). Writing it here too would cost a second write and
+  // make the two controllers conflict on every new target. Its update event brings it back.
+  if (!beat && !getCondition((original.status?.conditions ?? []) as Condition[], COND_HEARTBEAT) && !getCondition((original.status?.conditions ?? []) as Condition[], COND_READY)) {
+    return { result: {}, summary: 'new: first status left to the SyncTarget controller', wroteStatus: false };
+  }
   // Normally the informer handler has recorded the beat when it arrived; this covers a
   // reconcile that gets there first (the initial list), at the same moment.
   const observedAt = beat ? deps.heartbeats.observe(key, beat, now) : now;

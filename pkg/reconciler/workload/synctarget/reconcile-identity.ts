@@ -82,15 +82,20 @@ export const ensureIdentity: Step<StepContext> = {
     const scoped = ctx.client.cluster(ctx.cluster);
     try {
       let repaired = 0;
+      let appliedSA: KubeObject | undefined;
       for (const desired of renderSyncerIdentity(ctx.draft)) {
         if (!identityDrifted(desired, liveOf(ctx, desired))) continue;
         desired.metadata.ownerReferences = [ownerRef(ctx)];
         const client = scoped.resource(GVR_BY_KIND[desired.kind ?? '']!, desired.metadata.namespace ?? '');
-        await client.apply(desired, { fieldManager: CONTROLLER_NAME, force: true });
+        const applied = await client.apply(desired, { fieldManager: CONTROLLER_NAME, force: true });
+        if (desired.kind === 'ServiceAccount') appliedSA = applied;
         repaired++;
       }
-      // The token must match the ServiceAccount that exists now (its uid binds the JWT).
-      const sa = liveOf(ctx, { kind: 'ServiceAccount', metadata: { name: names.serviceAccount, namespace: names.namespace } })
+      // The token must match the ServiceAccount that exists now (its uid binds the JWT). The
+      // apply's answer is that object, fresher than the cache, which has not seen it yet on a
+      // new target: using it saves a GET per new SyncTarget.
+      const sa = appliedSA
+        ?? liveOf(ctx, { kind: 'ServiceAccount', metadata: { name: names.serviceAccount, namespace: names.namespace } })
         ?? (await scoped.serviceAccounts(names.namespace).get(names.serviceAccount));
       const tokenSecret = await ensureToken(ctx, names.namespace, names.serviceAccount, sa.metadata.uid ?? '');
       ctx.draft.status = {

@@ -35,7 +35,7 @@ test('Ready summarises, phase follows, and an unchanged status is not written ag
   assert.equal(await commitStatus(ctx), true);
   assert.equal(calls.length, 1);
   assert.equal(calls[0]!.metadata.resourceVersion, '10', 'the write carries the RV read');
-  assert.deepEqual(events, ['Warning/ErrorHeartbeat'], 'one Event for a new target: where Ready stands');
+  assert.deepEqual(events, [], 'no Event for a new target: conditions appearing are no transition');
 
   // Next reconcile of the same world, a minute later: identical bytes, no write, no events.
   clock.now += 60_000;
@@ -69,4 +69,21 @@ test('phase: Deleting, Pending, Deploying, Ready', () => {
   const del = stepContext(syncTarget({ metadata: { ...syncTarget().metadata, deletionTimestamp: '2026-01-01T00:00:00Z' } }), deps);
   computeStatus(del);
   assert.equal(del.draft.status?.phase, 'Deleting');
+});
+
+test('a new target with no beat gets its first HeartbeatHealthy from this status write; an existing one is left alone', () => {
+  const clock = { now: Date.parse('2026-01-01T00:00:00Z') };
+  const deps = fakeDeps(clock);
+  const ctx = stepContext(syncTarget(), deps);
+  setCondition(ctx.conditions, trueCondition('Valid'), clock.now);
+  setCondition(ctx.conditions, trueCondition('SyncerDeployed'), clock.now);
+  computeStatus(ctx);
+  const hb = ctx.draft.status?.conditions?.find((c) => c.type === 'HeartbeatHealthy');
+  assert.deepEqual([hb?.status, hb?.reason, hb?.message], ['False', 'ErrorHeartbeat', 'No heartbeat yet seen']);
+  assert.equal(ctx.draft.status?.phase, 'NotReady');
+
+  const healthy = stepContext(syncTarget(), deps);
+  setCondition(healthy.conditions, trueCondition('HeartbeatHealthy'), clock.now);
+  computeStatus(healthy);
+  assert.equal(healthy.draft.status?.conditions?.find((c) => c.type === 'HeartbeatHealthy')?.status, 'True');
 });

@@ -2,11 +2,12 @@
 // observedGeneration — and the one guarded write: nothing is sent when the computed status
 // deep-equals what is stored; otherwise a PUT to /status carrying the resourceVersion we
 // read (a concurrent change is a 409 and a retry, never a lost update). An Event is recorded
-// for every condition whose status changed.
+// for every condition whose status changed (none for a condition's first appearance).
 import { isDeepStrictEqual } from 'node:util';
 import { type Condition, falseCondition, getCondition, setCondition, summary } from '../../../conditions/conditions.ts';
 import type { SyncTarget, SyncTargetStatus } from '../../../client/index.ts';
 import type { EventRecorder } from '../../../events/recorder.ts';
+import { assessHeartbeat } from '../heartbeat/assess.ts';
 import { COND_HEARTBEAT, COND_READY, COND_SYNCER_DEPLOYED, COND_VALID, type StepContext } from './types.ts';
 
 export type Phase = NonNullable<SyncTargetStatus['phase']>;
@@ -34,8 +35,18 @@ export function summariseReady(st: SyncTarget, conditions: Condition[], now: num
   return phaseOf(st, conditions);
 }
 
-/** Fill in Ready, phase and observedGeneration on the draft. */
+/**
+ * Fill in Ready, phase and observedGeneration on the draft. A target no syncer has beaten for
+ * yet also gets its first HeartbeatHealthy here (the heartbeat controller's own verdict for
+ * "no beat", from the same function), so a new SyncTarget's status is written once, not once
+ * by each controller racing the other into a conflict. From then on HeartbeatHealthy is the
+ * heartbeat controller's alone: this only fills it in when it is absent.
+ */
 export function computeStatus(ctx: StepContext): void {
+  if (!getCondition(ctx.conditions, COND_HEARTBEAT) && !ctx.draft.status?.lastSyncerHeartbeatTime) {
+    const now = ctx.deps.now();
+    setCondition(ctx.conditions, assessHeartbeat(undefined, now, now, Number.POSITIVE_INFINITY).condition, now);
+  }
   const phase = summariseReady(ctx.draft, ctx.conditions, ctx.deps.now(), ctx.deletingMessage);
   const status: SyncTargetStatus = { ...ctx.draft.status };
   status.conditions = ctx.conditions;
@@ -51,14 +62,15 @@ export interface Transition {
 }
 
 /**
- * Conditions whose status changed. A condition appearing for the first time counts only for
- * Ready: a new SyncTarget gets one Event saying where it stands, not one per condition.
+ * Conditions whose status changed. A condition appearing for the first time is no transition:
+ * a new SyncTarget gets no Event (as in kcp, whose SyncTarget controllers record none), which
+ * keeps a bulk creation at one status write per target; its status says where it stands.
  */
 export function transitions(before: readonly Condition[] | undefined, after: readonly Condition[]): Transition[] {
   const out: Transition[] = [];
   for (const c of after) {
     const prev = before?.find((p) => p.type === c.type);
-    if (!prev && c.type !== COND_READY) continue;
+    if (!prev) continue;
     if (prev?.status !== c.status) out.push({ type: c.type, from: prev?.status, to: c });
   }
   // When Ready flips for the same reason as the condition that caused it (Ready=False because
