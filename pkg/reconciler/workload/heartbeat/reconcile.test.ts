@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { SyncTarget } from '../../../client/index.ts';
 import { falseCondition, getCondition, setCondition, trueCondition } from '../../../conditions/conditions.ts';
 import { listerOf, syncTarget } from '../synctarget/testing.ts';
+import { StatusError } from '../../../apierrors/errors.ts';
 import { HeartbeatTracker } from './heartbeat-tracker.ts';
 import { reconcileHeartbeat } from './reconcile.ts';
 import type { HeartbeatDeps } from './types.ts';
@@ -138,4 +139,26 @@ test('Ready summarises the other controller’s conditions too: SyncerDeployed=F
   assert.equal(getCondition(w.stored().status?.conditions, 'HeartbeatHealthy')?.status, 'True');
   assert.equal(getCondition(w.stored().status?.conditions, 'Ready')?.reason, 'ClusterUnreachable');
   assert.equal(w.stored().status?.phase, 'Deploying');
+});
+
+test('a conflicting status write is no failure: the newer version is reconciled when its event arrives', async () => {
+  const conflicting = deployed();
+  conflicting.status = { ...conflicting.status, lastSyncerHeartbeatTime: metav1(T0) };
+  const deps: HeartbeatDeps = {
+    clusterClient: {
+      cluster: () => ({ syncTargets: () => ({ updateStatus: async () => Promise.reject(new StatusError('Conflict', 'the object has been modified', undefined, 409)) }) }),
+    } as never,
+    syncTargets: listerOf([conflicting]),
+    recorder: { event: async () => undefined },
+    now: () => T0,
+    thresholdMs: 60_000,
+    heartbeats: new HeartbeatTracker(),
+  };
+  const out = await reconcileHeartbeat(deps, KEY);
+  assert.deepEqual(out.result, {}, 'no error, so no rate-limited retry');
+  assert.equal(out.wroteStatus, false);
+  assert.match(out.summary, /conflict/);
+  // Anything else still fails the reconcile.
+  deps.clusterClient = { cluster: () => ({ syncTargets: () => ({ updateStatus: async () => Promise.reject(new StatusError('InternalError', 'boom', undefined, 500)) }) }) } as never;
+  await assert.rejects(reconcileHeartbeat(deps, KEY), /boom/);
 });

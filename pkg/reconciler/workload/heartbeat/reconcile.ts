@@ -8,6 +8,7 @@ import { COND_HEARTBEAT, COND_READY } from '../synctarget/types.ts';
 import type { SyncTargetStatus } from '../../../client/index.ts';
 import type { Result } from '../../../controller/result.ts';
 import { splitKey } from '../../../informer/keys.ts';
+import { isConflict } from '../../../client/errors.ts';
 import { summariseReady } from '../synctarget/status.ts';
 import { assessHeartbeat } from './assess.ts';
 import { commitHeartbeatStatus } from './status.ts';
@@ -44,7 +45,18 @@ export async function reconcileHeartbeat(deps: HeartbeatDeps, key: string, signa
   setCondition(conditions, assessment.condition, now);
   const phase = summariseReady(original, conditions, now);
   const status: SyncTargetStatus = { ...original.status, conditions, phase };
-  const wroteStatus = await commitHeartbeatStatus(deps, cluster, original, status, signal);
+  let wroteStatus: boolean;
+  try {
+    wroteStatus = await commitHeartbeatStatus(deps, cluster, original, status, signal);
+  } catch (err) {
+    // A 409 means a newer version exists; its informer event re-adds this key, and that
+    // reconcile judges the newer object (and schedules the stale-time recheck) at once. A
+    // rate-limited retry would only add delay: with many targets beating for the first time,
+    // both controllers write each one, and the shared retry bucket (10/s) made staleness
+    // detection at 10,000 targets lag by minutes.
+    if (isConflict(err)) return { result: {}, summary: `${assessment.summary}; conflict: the newer version is reconciled next`, wroteStatus: false };
+    throw err;
+  }
   const result: Result = assessment.recheckAfterMs !== undefined ? { requeueAfter: Math.max(1, assessment.recheckAfterMs) } : {};
   return { result, summary: assessment.summary + (wroteStatus ? ' status=written' : ''), wroteStatus };
 }

@@ -10,6 +10,7 @@ import type { SyncTarget } from '../../../client/index.ts';
 import { runSteps, toControllerResult, type Step } from '../../../controller/tasks.ts';
 import type { Result } from '../../../controller/result.ts';
 import { splitKey } from '../../../informer/keys.ts';
+import { isConflict } from '../../../client/errors.ts';
 import { cleanup, ensureFinalizer } from './reconcile-finalizer.ts';
 import { deploy } from './reconcile-deploy.ts';
 import { ensureIdentity } from './reconcile-identity.ts';
@@ -54,7 +55,16 @@ export async function reconcileSyncTarget(deps: Deps, key: string, signal: Abort
     // An aborted reconcile writes nothing more: its view may be one a newer leader replaced.
     signal.throwIfAborted();
     computeStatus(ctx);
-    wroteStatus = await commitStatus(ctx);
+    try {
+      wroteStatus = await commitStatus(ctx);
+    } catch (err) {
+      // A 409: a newer version exists (typically the heartbeat controller's write on a first
+      // beat) and its informer event re-adds this key, so the next reconcile works from it at
+      // once; the steps above are idempotent. Failing would put the key behind the queue's
+      // shared retry bucket (10/s), which a fleet's first beats would fill for minutes.
+      if (!isConflict(err)) throw err;
+      return { result: {}, summaryLine: summary.summaryLine + ' status=conflict (newer version next)', wroteStatus: false };
+    }
   }
   return { result: toControllerResult(summary), summaryLine: summary.summaryLine + (wroteStatus ? ' status=written' : ''), wroteStatus };
 }
