@@ -35,7 +35,11 @@ export async function staleness(client: ClusterClient, targets: readonly Created
         const cond = ev.object.status?.conditions?.find((c) => c.type === 'HeartbeatHealthy');
         if (!cond) continue;
         if (cond.status === 'True') sawHealthy.add(key);
-        else if (cond.status === 'False' && sawHealthy.has(key) && beat !== undefined && !detected.has(key)) {
+        // Stale = False because the beat we sent aged out ("No heartbeat since …"), not the
+        // initial "No heartbeat yet seen". Whether True was seen in between does not matter:
+        // a controller lagging more than the threshold behind writes False directly, and that
+        // lateness is exactly what is measured.
+        else if (cond.status === 'False' && cond.message?.startsWith('No heartbeat since') && beat !== undefined && !detected.has(key)) {
           detected.add(key);
           latencies.push(performance.now() - (beat + thresholdMs));
         }
