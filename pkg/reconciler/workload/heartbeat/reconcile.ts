@@ -52,8 +52,7 @@ export async function reconcileHeartbeat(deps: HeartbeatDeps, key: string, signa
     // A 409 means a newer version exists; its informer event re-adds this key, and that
     // reconcile judges the newer object (and schedules the stale-time recheck) at once. A
     // rate-limited retry would only add delay: with many targets beating for the first time,
-    // both controllers write each one, and the shared retry bucket (10/s) made staleness
-    // detection at 10,000 targets lag by minutes.
+    // both controllers write each one, and the queue's shared retry bucket allows 10/s.
     if (isConflict(err)) return { result: {}, summary: `${assessment.summary}; conflict: the newer version is reconciled next`, wroteStatus: false };
     throw err;
   }
