@@ -19,8 +19,12 @@ import { HeartbeatTracker } from './heartbeat-tracker.ts';
 import { reconcileHeartbeat } from './reconcile.ts';
 import { CONTROLLER_NAME, type HeartbeatDeps } from './types.ts';
 
-/** Reconciles are one cache read and at most one status write: a few workers suffice. */
-export const DEFAULT_WORKERS = 4;
+/**
+ * Reconciles are one cache read and at most one status write, but a fleet's beats arrive in
+ * bursts and each write waits for an fsync: 16 writes in flight let the storage commit them in
+ * groups (as the SyncTarget controller's 16 workers do), so the stale-time rechecks do not queue.
+ */
+export const DEFAULT_WORKERS = 16;
 
 export interface HeartbeatControllerOptions {
   clusterClient: ClusterClient;
