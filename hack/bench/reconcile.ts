@@ -188,7 +188,7 @@ async function main(): Promise<void> {
     notes: [
       'cold start writes include the finalizer, the syncer identity (ServiceAccount, ClusterRole, ClusterRoleBinding, token Secret), the status and Events per target',
       `staleness: one beat per target sent with 32 in flight (${(stale.beatMs / 1000).toFixed(1)} s for all), latency measured from each beat's acknowledgement + threshold to the watch event with HeartbeatHealthy=False`,
-      'the controller runs in the benchmark process (4 workers, the default); kplane runs with --controllers -',
+      'the controllers run in the benchmark process with their default worker counts; kplane runs with --controllers -',
       ...(stale.missed > 0 ? [`staleness percentiles cover only the ${TARGETS - stale.missed} targets seen stale within ${THRESHOLD_MS / 1000 + 120} s; the rest were not detected in the run`] : []),
     ],
     charts: [
