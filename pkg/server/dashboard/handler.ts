@@ -25,6 +25,7 @@ export const DASHBOARD_FILES: Readonly<Record<string, string>> = {
   'fleet.js': 'text/javascript; charset=utf-8',
   'view.js': 'text/javascript; charset=utf-8',
   'format.js': 'text/javascript; charset=utf-8',
+  'favicon.svg': 'image/svg+xml',
 };
 
 /**
