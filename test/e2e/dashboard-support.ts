@@ -50,7 +50,7 @@ export async function launchBrowser(): Promise<DashboardBrowser | string> {
 export async function signIn(page: Page, baseURL: string, token: string, start = 'root'): Promise<void> {
   await page.goto(`${baseURL}/dashboard/`, { waitUntil: 'load' });
   await page.type('#token', token);
-  await page.$eval('#start', (e, v) => { (e as HTMLInputElement).value = v; }, start);
+  await page.$eval('#start', (e, v) => { (e as unknown as { value: string }).value = v; }, start);
   // Keyboard only, as a user without a mouse would: Enter submits the form.
   await page.focus('#token');
   await page.keyboard.press('Enter');
@@ -72,17 +72,19 @@ export interface TargetRow {
 export function targetRows(page: Page): Promise<TargetRow[]> {
   return page.$$eval('#targets tbody tr[data-target]', (trs) =>
     trs.map((tr) => {
-      const cell = (sel: string) => tr.querySelector(sel) as HTMLElement;
+      // Runs in the page; the Node-side types have no DOM, so only Element's basics are used.
+      const text = (sel: string) => tr.querySelector(sel)?.textContent ?? '';
+      const status = (sel: string) => tr.querySelector(sel)?.getAttribute('data-status') ?? '';
       return {
         id: tr.getAttribute('data-target') ?? '',
-        ready: cell('[data-condition="Ready"]').dataset.status ?? '',
-        readyText: cell('[data-condition="Ready"]').textContent ?? '',
-        heartbeat: cell('[data-condition="HeartbeatHealthy"]').dataset.status ?? '',
-        heartbeatText: cell('[data-condition="HeartbeatHealthy"]').textContent ?? '',
-        syncerDeployed: cell('[data-condition="SyncerDeployed"]').textContent ?? '',
-        phase: cell('[data-col="phase"]').textContent ?? '',
-        age: cell('time.hb').textContent ?? '',
-        cells: cell('[data-col="cells"]').textContent ?? '',
+        ready: status('[data-condition="Ready"]'),
+        readyText: text('[data-condition="Ready"]'),
+        heartbeat: status('[data-condition="HeartbeatHealthy"]'),
+        heartbeatText: text('[data-condition="HeartbeatHealthy"]'),
+        syncerDeployed: text('[data-condition="SyncerDeployed"]'),
+        phase: text('[data-col="phase"]'),
+        age: text('time.hb'),
+        cells: text('[data-col="cells"]'),
       };
     }),
   );

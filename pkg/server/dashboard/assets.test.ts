@@ -69,3 +69,93 @@ test('readJSONLines: objects split across chunks, several per chunk, no final ne
   for await (const o of readJSONLines(body)) got.push(o);
   assert.deepEqual(got, [{ type: 'ADDED', object: { n: 1 } }, { type: 'MODIFIED', object: { n: 'é' } }, { type: 'DELETED', object: { n: 3 } }]);
 });
+
+interface InformerLike {
+  items: Map<string, { metadata: { name: string } }>;
+  state: string;
+  start(): InformerLike;
+  stop(): void;
+}
+interface ApiModule {
+  Api: new (token: string) => { clockOffsetMs: number };
+  WatchBudget: new (max: number) => { used: number };
+  Informer: new (o: { api: unknown; path: string; cluster?: string; budget: unknown; onChange: () => void; onState: (s: string, d: string) => void }) => InformerLike;
+}
+
+/** A scripted server: each request takes the next answer; the test sees every URL asked for. */
+function fakeFetch(answers: ((url: string) => Response)[]) {
+  const urls: string[] = [];
+  let waiting: (() => void)[] = [];
+  const fn = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = String(input);
+    urls.push(url);
+    assert.equal(new Headers(init?.headers).get('Authorization'), 'Bearer t0ken', 'the user\'s token on every request');
+    const next = answers.shift();
+    for (const w of waiting) w();
+    waiting = [];
+    if (next) return next(url);
+    // Out of script: hang like an idle watch until the informer is stopped.
+    return new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new Error('aborted'))));
+  };
+  const requests = async (n: number) => {
+    while (urls.length < n) await new Promise<void>((r) => waiting.push(r));
+  };
+  return { fn, urls, requests };
+}
+
+const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', Date: new Date(Date.now() + 60_000).toUTCString() } });
+const stream = (...events: unknown[]) => new Response(events.map((e) => JSON.stringify(e) + '\n').join(''), { status: 200 });
+const obj = (name: string, rv: string) => ({ metadata: { name, resourceVersion: rv, annotations: { 'kcp.io/cluster': 'root:a' } } });
+
+test('Informer: list, watch from its resourceVersion, reconnect from the last event, re-list on 410', async (t) => {
+  const { Api, WatchBudget, Informer } = await load<ApiModule>('api.js');
+  const server = fakeFetch([
+    () => json({ metadata: { resourceVersion: '5' }, items: [obj('a', '4')] }),
+    // A stream that ends normally after one event: reconnect from rv 6, no re-list.
+    () => stream({ type: 'ADDED', object: obj('b', '6') }),
+    // Then the server has compacted rv 6 away: 410 in the stream, so list again.
+    () => stream({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired' } }),
+    () => json({ metadata: { resourceVersion: '9' }, items: [obj('c', '9')] }),
+    // A watch answered 410 outright (not in the stream): also a re-list.
+    () => json({ kind: 'Status', code: 410 }, 410),
+    () => json({ metadata: { resourceVersion: '12' }, items: [obj('c', '9'), obj('d', '12')] }),
+  ]);
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = server.fn as typeof fetch;
+  t.after(() => { globalThis.fetch = realFetch; });
+  const api = new Api('t0ken');
+  const budget = new WatchBudget(1);
+  const states: string[] = [];
+  const informer = new Informer({ api, path: '/clusters/root:a/apis/g/v1/things', cluster: 'root:a', budget, onChange: () => undefined, onState: (s) => states.push(s) }).start();
+  await server.requests(7);
+  informer.stop();
+  const u = server.urls.map((x) => new URL(x, 'https://h'));
+  const shape = u.map((x) => `${x.searchParams.get('watch') ? 'watch' : 'list'}@${x.searchParams.get('resourceVersion') ?? ''}`);
+  assert.deepEqual(shape, ['list@', 'watch@5', 'watch@6', 'list@', 'watch@9', 'list@', 'watch@12']);
+  assert.ok(u.every((x) => x.pathname === '/clusters/root:a/apis/g/v1/things'));
+  assert.equal(u[1]!.searchParams.get('allowWatchBookmarks'), 'true');
+  assert.deepEqual([...informer.items.values()].map((o) => o.metadata.name).sort(), ['c', 'd'], 'the last list replaced what came before');
+  assert.ok(states.includes('live'));
+  assert.ok(Math.abs(api.clockOffsetMs - 60_000) < 5_000, `server clock offset taken from Date: ${api.clockOffsetMs}`);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(budget.used, 0, 'the watch slot is given back when the informer stops');
+});
+
+test('Informer: 403 is "forbidden" (no access), 401 is "unauthorized", without a watch', async (t) => {
+  const { Api, WatchBudget, Informer } = await load<ApiModule>('api.js');
+  for (const [code, want] of [[403, 'forbidden'], [401, 'unauthorized']] as const) {
+    const server = fakeFetch([() => json({ kind: 'Status', code, message: 'no' }, code)]);
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = server.fn as typeof fetch;
+    t.after(() => { globalThis.fetch = realFetch; });
+    const states: string[] = [];
+    let resolveState!: () => void;
+    const settled = new Promise<void>((r) => (resolveState = r));
+    const informer = new Informer({ api: new Api('t0ken'), path: '/clusters/root/apis/g/v1/things', budget: new WatchBudget(1), onChange: () => undefined, onState: (s) => { states.push(s); resolveState(); } }).start();
+    await settled;
+    informer.stop();
+    globalThis.fetch = realFetch;
+    assert.deepEqual(states, [want], `HTTP ${code}`);
+    assert.equal(server.urls.length, 1, 'no watch after a refused list');
+  }
+});

@@ -48,16 +48,26 @@ export class Api {
   /** @param {string} token */
   constructor(token) {
     this.token = token;
+    /**
+     * Server clock minus browser clock (ms), from the Date header of the last answer, so that
+     * heartbeat ages (server timestamps) are right even when this computer's clock is off.
+     * Date has whole seconds, which is the precision of the heartbeat times too.
+     */
+    this.clockOffsetMs = 0;
   }
 
   /** @param {string} path @param {AbortSignal} [signal] */
   async fetch(path, signal) {
+    let res;
     try {
-      return await fetch(path, { headers: { Authorization: `Bearer ${this.token}`, Accept: 'application/json' }, signal, cache: 'no-store' });
+      res = await fetch(path, { headers: { Authorization: `Bearer ${this.token}`, Accept: 'application/json' }, signal, cache: 'no-store' });
     } catch (err) {
       if (signal?.aborted) throw err;
       throw new ApiError(0, `cannot reach kplane: ${err instanceof Error ? err.message : String(err)}`);
     }
+    const date = Date.parse(res.headers.get('Date') ?? '');
+    if (Number.isFinite(date)) this.clockOffsetMs = date - Date.now();
+    return res;
   }
 
   /** GET a JSON object; a non-2xx answer is an ApiError carrying its code. @param {string} path @param {AbortSignal} [signal] */

@@ -86,8 +86,13 @@ function main() {
     show(token, paths);
   });
   $('sign-out').addEventListener('click', () => signOut());
-  $('events-close').addEventListener('click', () => fleet?.unselect());
-  setInterval(() => tickAges($('targets')), 1000);
+  $('events-close').addEventListener('click', () => {
+    // Back to the button that opened the Events, so keyboard users keep their place.
+    const sel = fleet?.selected;
+    fleet?.unselect();
+    if (sel) /** @type {HTMLElement | null} */ ($('targets').querySelector(`tr[data-target="${CSS.escape(`${sel.cluster}/${sel.name}`)}"] button`))?.focus();
+  });
+  setInterval(() => tickAges($('targets'), fleet?.api.clockOffsetMs ?? 0), 1000);
   const saved = sessionStorage.getItem(TOKEN_KEY);
   if (saved) show(saved, parseStartPaths(sessionStorage.getItem(START_KEY) ?? 'root'));
 }

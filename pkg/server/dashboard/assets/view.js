@@ -91,6 +91,7 @@ export function renderTargets(tbody, fleet, onSelect) {
   // Re-append only when the order differs: moving a row would drop the focus inside it.
   const current = [...tbody.querySelectorAll('tr[data-target]')];
   if (current.length !== wanted.length || current.some((r, i) => r !== wanted[i])) tbody.append(...wanted);
+  tickAges(tbody, fleet.api.clockOffsetMs);
   if (!targets.length) {
     const tr = el('tr', { class: 'empty' });
     tr.append(el('td', { colspan: '10' }, 'No SyncTargets visible with this token.'));
@@ -134,7 +135,6 @@ function updateRow(tr, obj) {
   else time.removeAttribute('datetime');
   set(tr, 'capacity', formatResources(obj.status?.capacity ?? obj.spec?.capacity));
   set(tr, 'cells', formatCells(obj.spec?.cells));
-  tickAges(tr);
 }
 
 /** @param {HTMLElement} tr @param {string} col @param {string} text */
@@ -143,9 +143,12 @@ function set(tr, col, text) {
   if (td.textContent !== text) td.textContent = text;
 }
 
-/** Rewrites every heartbeat age under `root` from its datetime; runs every second. @param {ParentNode} root */
-export function tickAges(root) {
-  const now = Date.now();
+/**
+ * Rewrites every heartbeat age under `root` from its datetime; runs every second.
+ * @param {ParentNode} root @param {number} [clockOffsetMs] server clock minus browser clock
+ */
+export function tickAges(root, clockOffsetMs = 0) {
+  const now = Date.now() + clockOffsetMs;
   for (const t of /** @type {NodeListOf<HTMLTimeElement>} */ (root.querySelectorAll('time.hb'))) {
     const text = t.dateTime ? `${formatAge(now - Date.parse(t.dateTime))} ago` : 'never';
     if (t.textContent !== text) t.textContent = text;
