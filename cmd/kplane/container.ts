@@ -118,7 +118,7 @@ export function buildContainer(o: StartOptions, logger: Logger = newLogger({ for
       readyChecks: ctx.get<HealthCheck[]>(TYPES.ReadyChecks),
       metrics: ctx.get<KplaneMetrics>(TYPES.Metrics).apiserver,
       serverAddress: new URL(ctx.get<string>(TYPES.ExternalURL)).host,
-      dashboard: DashboardAssets.load(),
+      ...(o.dashboard ? { dashboard: DashboardAssets.load() } : {}),
     });
   });
   c.bind<SecureServing>(TYPES.Serving).toDynamicValue(async (ctx) => {

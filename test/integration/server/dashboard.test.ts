@@ -109,3 +109,13 @@ test('dashboard static handler', { timeout: 180_000 }, async (t) => {
     }
   });
 });
+
+test('--dashboard=false: the page is not served (404), and still nothing else is public', { timeout: 120_000 }, async () => {
+  await using kp = await startKplane({ args: ['--controllers', '-', '--dashboard=false'] });
+  for (const p of ['/dashboard/', '/dashboard/app.js']) {
+    const r = await raw(kp.url, kp.caPem, p);
+    assert.equal(r.status, 404, p);
+    assert.doesNotMatch(r.body, /<html|import /, p);
+  }
+  assert.equal((await raw(kp.url, kp.caPem, '/api/v1/namespaces')).status, 401);
+});
