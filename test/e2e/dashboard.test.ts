@@ -69,12 +69,15 @@ test('dashboard: a SyncTarget turns not Ready live when its syncer stops', { tim
   await page.screenshot({ path: upShot, fullPage: true });
   t.diagnostic(`screenshot (Ready): ${upShot}`);
 
-  // Open the target's Events with the keyboard-reachable button.
-  await page.click('#targets tr[data-target="root:team/edge"] button');
+  // Open the target's Events from the keyboard: the row's button takes focus and Enter
+  // activates it; focus then moves to the Events heading.
+  await page.focus('#targets tr[data-target="root:team/edge"] button');
+  await page.keyboard.press('Enter');
   await eventually(async () => {
     const state = await page.$eval('#events', (e) => ({ hidden: e.hasAttribute('hidden'), title: e.querySelector('h2')?.textContent ?? '', rows: e.querySelectorAll('tbody tr').length }));
     return [!state.hidden && /edge in root:team/.test(state.title) && state.rows > 0, JSON.stringify(state)];
   }, { ...SLOW, what: 'the Events section of edge' });
+  assert.equal(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id), 'events-title');
 
   assert.equal(await syncer.stop(), 0);
   await eventually(async () => {
@@ -98,6 +101,16 @@ test('dashboard: a SyncTarget turns not Ready live when its syncer stops', { tim
   const downShot = join(shots, 'dashboard-not-ready.png');
   await page.screenshot({ path: downShot, fullPage: true });
   t.diagnostic(`screenshot (not Ready): ${downShot}`);
+  // Closing the Events from the keyboard returns focus to the row's button.
+  await page.focus('#events-close');
+  await page.keyboard.press('Enter');
+  await eventually(async () => {
+    const where = await page.evaluate(() => {
+      const active = (globalThis as unknown as { document: { activeElement: { closest(s: string): { getAttribute(a: string): string | null } | null; tagName: string } | null } }).document.activeElement;
+      return `${active?.tagName}@${active?.closest('tr')?.getAttribute('data-target')}`;
+    });
+    return [where === 'BUTTON@root:team/edge', where];
+  }, { ...SLOW, what: 'focus back on the row button' });
   // Uncaught exceptions only: a console line about a refused or broken request is something
   // the page is built to recover from.
   assert.deepEqual(b.problems.filter((p) => p.startsWith('pageerror')), [], 'no uncaught page errors');

@@ -21,6 +21,8 @@ function redraw() {
   if (!fleet) return;
   renderTargets(/** @type {HTMLTableSectionElement} */ ($('targets').querySelector('tbody')), fleet, (cluster, name) => {
     fleet?.select(cluster, name);
+    // Draw now: the section must be visible before it can take the focus.
+    redraw();
     $('events-title').focus();
   });
   renderWorkspaces($('workspaces'), fleet);
