@@ -141,6 +141,32 @@ test('Informer: list, watch from its resourceVersion, reconnect from the last ev
   assert.equal(budget.used, 0, 'the watch slot is given back when the informer stops');
 });
 
+test('Informer: access lost after a list empties what was shown', async (t) => {
+  const { Api, WatchBudget, Informer } = await load<ApiModule>('api.js');
+  const server = fakeFetch([
+    () => json({ metadata: { resourceVersion: '5' }, items: [obj('a', '4')] }),
+    // The watch is refused (a binding was removed): list again, which says 403.
+    () => json({ kind: 'Status', code: 403 }, 403),
+    () => json({ kind: 'Status', code: 403, message: 'forbidden' }, 403),
+  ]);
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = server.fn as typeof fetch;
+  t.after(() => { globalThis.fetch = realFetch; });
+  const sizes: number[] = [];
+  let forbidden!: () => void;
+  const refused = new Promise<void>((r) => (forbidden = r));
+  const informer: InformerLike = new Informer({
+    api: new Api('t0ken'), path: '/clusters/root:a/apis/g/v1/things', cluster: 'root:a', budget: new WatchBudget(1),
+    onChange: () => sizes.push(informer.items.size),
+    onState: (s) => { if (s === 'forbidden') forbidden(); },
+  }).start();
+  await refused;
+  informer.stop();
+  assert.equal(informer.items.size, 0);
+  assert.deepEqual(sizes, [1, 0], 'shown, then taken away');
+  assert.equal(server.urls.length, 3);
+});
+
 test('Informer: 403 is "forbidden" (no access), 401 is "unauthorized", without a watch', async (t) => {
   const { Api, WatchBudget, Informer } = await load<ApiModule>('api.js');
   for (const [code, want] of [[403, 'forbidden'], [401, 'unauthorized']] as const) {

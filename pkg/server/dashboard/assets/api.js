@@ -163,6 +163,8 @@ export class Informer {
   async run() {
     const signal = this.controller.signal;
     let backoff = BACKOFF_MIN_MS;
+    // Separate from the list's backoff, which a successful list resets.
+    let refusedWatchBackoff = BACKOFF_MIN_MS;
     while (!signal.aborted) {
       let rv;
       try {
@@ -171,6 +173,11 @@ export class Informer {
       } catch (err) {
         if (signal.aborted) return;
         if (!(err instanceof ApiError)) throw err;
+        // Refused: what was shown may no longer be the user's to see.
+        if ((err.status === 401 || err.status === 403) && this.items.size) {
+          this.items = new Map();
+          this.onChange();
+        }
         if (err.status === 401) return this.setState('unauthorized', err.message);
         if (err.status === 403) {
           this.setState('forbidden', err.message);
@@ -187,10 +194,19 @@ export class Informer {
         await sleep(POLL_MS, signal);
         continue;
       }
+      let outcome;
       try {
-        await this.watchFrom(rv, signal);
+        outcome = await this.watchFrom(rv, signal);
       } finally {
         this.budget.release();
+      }
+      if (outcome === 'failed') {
+        // A watch the server keeps refusing must not turn into a tight list/watch loop.
+        this.setState('error', 'the watch was refused; listing again shortly');
+        await sleep(refusedWatchBackoff, signal);
+        refusedWatchBackoff = Math.min(refusedWatchBackoff * 2, BACKOFF_MAX_MS);
+      } else {
+        refusedWatchBackoff = BACKOFF_MIN_MS;
       }
     }
   }
@@ -206,8 +222,10 @@ export class Informer {
 
   /**
    * Watch from rv, reconnecting from the last seen resourceVersion when a stream ends or
-   * breaks; returns when the informer must re-list (410 Gone, or a refusal).
+   * breaks. Returns when the informer must re-list: 'gone' (410: rv was compacted away; list
+   * at once) or 'failed' (any other refusal; list after a backoff), or 'stopped'.
    * @param {string} rv @param {AbortSignal} signal
+   * @returns {Promise<'gone' | 'failed' | 'stopped'>}
    */
   async watchFrom(rv, signal) {
     let backoff = BACKOFF_MIN_MS;
@@ -218,7 +236,7 @@ export class Informer {
       try {
         res = await this.api.fetch(this.url({ watch: '1', resourceVersion: rv, allowWatchBookmarks: 'true', timeoutSeconds }), signal);
       } catch (err) {
-        if (signal.aborted) return;
+        if (signal.aborted) return 'stopped';
         this.setState('error', err instanceof Error ? err.message : String(err));
         await sleep(backoff, signal);
         backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
@@ -226,7 +244,8 @@ export class Informer {
       }
       if (!res.ok || !res.body) {
         void res.body?.cancel();
-        return; // 410 (too old), 401, 403, …: the list that follows says which.
+        // 410: too old. 401, 403, 5xx, …: the list that follows says what the user may see.
+        return res.status === 410 ? 'gone' : 'failed';
       }
       this.setState('live', '');
       backoff = BACKOFF_MIN_MS;
@@ -235,7 +254,7 @@ export class Informer {
           const e = /** @type {{ type: string, object: any }} */ (ev);
           if (e.type === 'ERROR') {
             // 410 Gone: our resourceVersion was compacted away; anything else: start over too.
-            return;
+            return e.object?.code === 410 ? 'gone' : 'failed';
           }
           const o = /** @type {KubeObject} */ (e.object);
           if (o?.metadata?.resourceVersion) rv = o.metadata.resourceVersion;
@@ -245,11 +264,12 @@ export class Informer {
           this.onChange();
         }
       } catch (err) {
-        if (signal.aborted) return;
+        if (signal.aborted) return 'stopped';
         this.setState('error', `watch interrupted: ${err instanceof Error ? err.message : String(err)}; reconnecting`);
         await sleep(backoff, signal);
         backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
       }
     }
+    return 'stopped';
   }
 }
