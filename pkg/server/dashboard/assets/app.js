@@ -29,6 +29,7 @@ function redraw() {
   renderEvents($('events'), fleet);
   const { live, polling } = fleet.streams();
   const mode = fleet.mode === 'operator' ? 'all workspaces (operator view)' : fleet.mode === 'workspaces' ? 'the workspaces this token may reach' : 'checking what this token may see…';
+  if (fleet.mode === 'operator') $('session-text').textContent = 'Operator token: every workspace.';
   $('streams').textContent = `Showing ${mode}. ${live} live stream(s)${polling ? `, ${polling} refreshed by polling` : ''}.`;
 }
 

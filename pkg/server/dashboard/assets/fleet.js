@@ -9,6 +9,10 @@
 //    paths the user typed (default `root`), list SyncTargets and child Workspaces in each,
 //    and walk down through every child the user may list. A 403 marks that workspace
 //    "no access"; nothing outside what RBAC grants is ever requested with another identity.
+//
+// Placements hook: kplane has no placement API yet (its own issue). When it exists, one more
+// informer here (wildcard for operators, per workspace otherwise) feeds the #placements
+// section of index.html, which today says plainly that placements are not available.
 import { Api, ApiError, clusterOf, Informer, MAX_WATCHES, WatchBudget } from './api.js';
 import { describeCondition, findCondition } from './format.js';
 
