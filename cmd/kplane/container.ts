@@ -6,6 +6,7 @@ import { ensureAdminToken } from '../../pkg/bootstrap/admin.ts';
 import { ensureServingMaterial, type ServingMaterial } from '../../pkg/certs/certs.ts';
 import { type Logger, newLogger } from '../../pkg/log/logger.ts';
 import { AuthenticatorChain } from '../../pkg/server/authn/authenticator.ts';
+import { DashboardAssets } from '../../pkg/server/dashboard/handler.ts';
 import { Discovery } from '../../pkg/server/discovery.ts';
 import type { HealthCheck } from '../../pkg/server/health.ts';
 import { Lifecycle } from '../../pkg/server/lifecycle.ts';
@@ -117,6 +118,7 @@ export function buildContainer(o: StartOptions, logger: Logger = newLogger({ for
       readyChecks: ctx.get<HealthCheck[]>(TYPES.ReadyChecks),
       metrics: ctx.get<KplaneMetrics>(TYPES.Metrics).apiserver,
       serverAddress: new URL(ctx.get<string>(TYPES.ExternalURL)).host,
+      ...(o.dashboard ? { dashboard: DashboardAssets.load() } : {}),
     });
   });
   c.bind<SecureServing>(TYPES.Serving).toDynamicValue(async (ctx) => {
