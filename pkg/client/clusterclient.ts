@@ -11,7 +11,7 @@ import type { KubeObject } from './object.ts';
 import { ResourceClient, type CallOptions } from './resource.ts';
 import { anySignal } from './signal.ts';
 import { Transport } from './transport.ts';
-import type { SyncTarget, Workspace } from './types.ts';
+import type { Location, Placement, SyncTarget, Workspace } from './types.ts';
 
 export interface ClusterClientOptions {
   /** Who is calling, for the user agent `kplane/<version> (<component>)` and as default field manager. */
@@ -84,6 +84,12 @@ export class ScopedClient {
 
   syncTargets(): ResourceClient<SyncTarget> {
     return this.resource<SyncTarget>(gvrs.SyncTargetGVR);
+  }
+  locations(): ResourceClient<Location> {
+    return this.resource<Location>(gvrs.LocationGVR);
+  }
+  placements(): ResourceClient<Placement> {
+    return this.resource<Placement>(gvrs.PlacementGVR);
   }
   workspaces(): ResourceClient<Workspace> {
     return this.resource<Workspace>(gvrs.WorkspaceGVR);

@@ -1,0 +1,19 @@
+// What the namespace scheduler sees: the shared caches and the client.
+import type { ClusterClient } from '../../../client/clusterclient.ts';
+import type { KubeObject, Location, Placement, SyncTarget } from '../../../client/index.ts';
+import type { EventRecorder } from '../../../events/recorder.ts';
+import type { Lister } from '../../../informer/lister.ts';
+
+export const CONTROLLER_NAME = 'kplane-scheduling-namespace';
+/** The value of `state.workload.kcp.io/<key>` on a namespace placed on that SyncTarget. */
+export const STATE_SYNC = 'Sync';
+
+export interface NamespaceDeps {
+  clusterClient: ClusterClient;
+  namespaces: Lister<KubeObject>;
+  placements: Lister<Placement>;
+  locations: Lister<Location>;
+  syncTargets: Lister<SyncTarget>;
+  recorder: EventRecorder;
+  now: () => number;
+}
