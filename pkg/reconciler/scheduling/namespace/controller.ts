@@ -23,7 +23,6 @@ export interface NamespaceSchedulerOptions {
   informers: SharedInformerFactory;
   recorder: EventRecorder;
   logger: Logger;
-  workers?: number;
   now?: () => number;
   metrics?: ControllerMetrics;
   queueMetrics?: QueueMetricsProvider;
@@ -49,6 +48,7 @@ export class NamespaceScheduler {
       syncTargets: syncTargets.lister,
       recorder: opts.recorder,
       now: opts.now ?? Date.now,
+      assumed: new Map(),
     };
     const nsOf = (cluster: string) => this.deps.namespaces.cluster(cluster).list().map(keyOf);
     const usersOf = (workspace: string) => {
@@ -56,6 +56,7 @@ export class NamespaceScheduler {
       return [...clusters].flatMap(nsOf);
     };
     namespaces.addEventHandler(this.fanOut((ns) => [keyOf(ns)]));
+    namespaces.addEventHandler({ onDelete: (ns) => this.deps.assumed.delete(keyOf(deletedObject(ns))) });
     placements.addEventHandler(this.fanOut((p) => nsOf(clusterOf(p))));
     locations.addEventHandler(this.fanOut((l) => usersOf(clusterOf(l))));
     syncTargets.addEventHandler(this.fanOut((st) => usersOf(clusterOf(st))));
@@ -63,7 +64,9 @@ export class NamespaceScheduler {
     this.controller = new Controller<string>({
       name: CONTROLLER_NAME,
       queue: this.queue,
-      workers: opts.workers ?? 4,
+      // One worker: each decision must see the previous one (through `assumed`), or
+      // concurrent decisions would read the same loads and pile onto one SyncTarget.
+      workers: 1,
       hasSynced: () => informers.every((i) => i.hasSynced()),
       logger,
       ...(opts.metrics ? { metrics: opts.metrics } : {}),

@@ -3,8 +3,9 @@
 // an instance of the winning Placement's Location (moving away from a failed target is
 // rescheduling, not done here); otherwise it goes to the schedulable instance with the fewest
 // namespaces already placed on it, ties broken by name.
-import { STATE_LABEL_PREFIX, stateLabelKey, toSyncTargetKey } from '../../../../apis/workload/v1alpha1/synctargetkey.ts';
+import { STATE_LABEL_PREFIX, toSyncTargetKey } from '../../../../apis/workload/v1alpha1/synctargetkey.ts';
 import { clusterOf, type KubeObject } from '../../../client/object.ts';
+import { keyOf } from '../../../informer/keys.ts';
 import type { Placement, SyncTarget } from '../../../client/index.ts';
 import { instancesOf, isSchedulable, winningPlacement } from '../shared/selection.ts';
 import type { NamespaceDeps } from './types.ts';
@@ -15,6 +16,19 @@ export type Decision =
 
 export function currentKeys(ns: KubeObject): string[] {
   return Object.keys(ns.metadata.labels ?? {}).filter((l) => l.startsWith(STATE_LABEL_PREFIX)).map((l) => l.slice(STATE_LABEL_PREFIX.length));
+}
+
+/** Every namespace's SyncTarget keys: the cache, overridden by what this scheduler just wrote. */
+function placedKeys(deps: NamespaceDeps): string[][] {
+  return deps.namespaces.list().map((n) => {
+    const key = keyOf(n);
+    const cached = currentKeys(n);
+    const assumed = deps.assumed.get(key);
+    if (assumed === undefined) return cached;
+    // The informer has caught up: the assumption is no longer needed.
+    if (assumed.length === cached.length && assumed.every((k) => cached.includes(k))) deps.assumed.delete(key);
+    return assumed;
+  });
 }
 
 export function decide(deps: NamespaceDeps, ns: KubeObject): Decision {
@@ -31,7 +45,7 @@ export function decide(deps: NamespaceDeps, ns: KubeObject): Decision {
   const now = deps.now();
   const candidates = instances.filter((i) => isSchedulable(i.st, now));
   if (candidates.length === 0) return { kind: 'unplaced', reason: `Location ${ref.locationName} of workspace ${ref.path} has no Ready, schedulable SyncTarget` };
-  const load = (key: string) => deps.namespaces.list().filter((n) => n.metadata.labels?.[stateLabelKey(key)] !== undefined).length;
+  const load = (key: string) => placedKeys(deps).filter((keys) => keys.includes(key)).length;
   const scored = candidates.map((c) => ({ ...c, load: load(c.key) }));
   scored.sort((a, b) => a.load - b.load || ((a.st.metadata.name ?? '') < (b.st.metadata.name ?? '') ? -1 : 1));
   const best = scored[0]!;

@@ -30,6 +30,7 @@ export async function reconcileNamespace(deps: NamespaceDeps, key: string, signa
   const updated = await deps.clusterClient.cluster(cluster).namespaces().patch(name, 'merge', {
     metadata: { resourceVersion: ns.metadata.resourceVersion, labels },
   }, { signal });
+  deps.assumed.set(key, want);
   if (decision.kind === 'placed') {
     const st = decision.syncTarget;
     const where = `SyncTarget ${st.metadata.name} of workspace ${clusterOf(st)} (key ${decision.key})`;

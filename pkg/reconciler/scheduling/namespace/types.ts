@@ -16,4 +16,10 @@ export interface NamespaceDeps {
   syncTargets: Lister<SyncTarget>;
   recorder: EventRecorder;
   now: () => number;
+  /**
+   * Placements written but maybe not yet seen by the informer (kube-scheduler's "assumed"
+   * pods), by namespace key: without them two namespaces scheduled back to back would both
+   * count the same loads from the cache and land on the same SyncTarget.
+   */
+  assumed: Map<string, string[]>;
 }

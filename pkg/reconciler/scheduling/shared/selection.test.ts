@@ -93,6 +93,7 @@ function nsDeps(namespaces: KubeObject[], syncTargets: SyncTarget[], placements 
     syncTargets: listerOf(syncTargets),
     recorder: undefined as never,
     now: () => Date.parse('2026-06-01T00:00:00Z'),
+    assumed: new Map(),
   };
 }
 
@@ -108,6 +109,11 @@ test('the namespace goes to the least loaded schedulable SyncTarget and stays th
   const onA = ns('web', { app: 'web', [`state.workload.kcp.io/${keyA}`]: 'Sync' });
   const kept = decide(nsDeps([busy, onA], targets), onA);
   assert.equal(kept.kind === 'placed' && kept.kept && kept.key, keyA);
+  // A placement just written counts before the cache shows it.
+  const deps = nsDeps([busy, ns('web'), ns('web2')], targets);
+  deps.assumed.set('root:org|web', [keyB]);
+  const next = decide(deps, ns('web2'));
+  assert.equal(next.kind === 'placed' && next.key, keyA, 'a and b both carry one namespace; a wins the tie by name');
 });
 
 test('nothing schedulable, or no Placement with a Location → unplaced', () => {
