@@ -3,7 +3,7 @@
 // that take Locations from its workspace, and a Namespace or sibling Placement change re-runs
 // every Placement of that workspace (phase and conflicts depend on them).
 import type { ClusterClient } from '../../../client/clusterclient.ts';
-import { LocationGVR, NamespaceGVR, PlacementGVR } from '../../../client/gvr.ts';
+import { ClusterRoleBindingGVR, ClusterRoleGVR, LocationGVR, NamespaceGVR, PlacementGVR } from '../../../client/gvr.ts';
 import { clusterOf, type KubeObject } from '../../../client/object.ts';
 import type { Location, Placement } from '../../../client/index.ts';
 import { Controller } from '../../../controller/runner.ts';
@@ -51,12 +51,17 @@ export class PlacementController {
     const inWorkspace = (cluster: string) => this.deps.placements.cluster(cluster).list().map(keyOf);
     placements.addEventHandler(this.fanOut((p) => [keyOf(p), ...inWorkspace(clusterOf(p))]));
     namespaces.addEventHandler(this.fanOut((ns) => inWorkspace(clusterOf(ns))));
-    locations.addEventHandler(this.fanOut((l) => this.deps.placements.list().filter((p) => locationWorkspaceOf(p) === clusterOf(l)).map(keyOf)));
+    const usersOf = (workspace: string) => this.deps.placements.list().filter((p) => locationWorkspaceOf(p) === workspace).map(keyOf);
+    locations.addEventHandler(this.fanOut((l) => usersOf(clusterOf(l))));
+    // Access to another workspace's Locations is RBAC there: a changed (Cluster)Role or binding
+    // re-checks the Placements from other workspaces that use it.
+    const rbac = [opts.informers.forResource(ClusterRoleGVR), opts.informers.forResource(ClusterRoleBindingGVR)];
+    for (const inf of rbac) inf.addEventHandler(this.fanOut((o) => usersOf(clusterOf(o)).filter((k) => !k.startsWith(`${clusterOf(o)}|`))));
     this.controller = new Controller<string>({
       name: CONTROLLER_NAME,
       queue: this.queue,
       workers: opts.workers ?? 4,
-      hasSynced: () => placements.hasSynced() && locations.hasSynced() && namespaces.hasSynced(),
+      hasSynced: () => [placements, locations, namespaces, ...rbac].every((i) => i.hasSynced()),
       logger,
       ...(opts.metrics ? { metrics: opts.metrics } : {}),
       reconcile: async (key, rctx) => {

@@ -17,6 +17,12 @@ export const REASON_LOCATION_INVALID = 'LocationInvalid';
 export const REASON_WORKSPACE_FORBIDDEN = 'LocationWorkspaceForbidden';
 export const REASON_PLACED_ELSEWHERE = 'NamespacesPlacedElsewhere';
 
+/** The verdict on using another workspace's Locations (always allowed for the own workspace). */
+export interface WorkspaceAccess {
+  allowed: boolean;
+  message?: string;
+}
+
 export interface PlacementDeps {
   clusterClient: ClusterClient;
   placements: Lister<Placement>;

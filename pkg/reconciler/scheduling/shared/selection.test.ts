@@ -67,7 +67,7 @@ test('no Location → Pending with the reason; another workspace is refused with
   const noMatch = computeStatus(placementDeps([p], [], []), { ...p, spec: { ...p.spec!, locationSelectors: [] } });
   assert.equal(noMatch.conditions?.find((c) => c.type === 'Ready')?.reason, 'LocationNotFound');
   const other = placement('q', '2026-01-01T00:00:00Z', undefined, { locationWorkspace: 'root:compute' });
-  const forbidden = computeStatus(placementDeps([other], [location('default')], []), other);
+  const forbidden = computeStatus(placementDeps([other], [location('default')], []), other, { allowed: false, message: 'no' });
   assert.equal(forbidden.phase, 'Pending');
   assert.equal(forbidden.conditions?.find((c) => c.type === 'Ready')?.reason, 'LocationWorkspaceForbidden');
 });
