@@ -1,5 +1,6 @@
 // Issue 12's walk up to the namespace label, with kubectl against a real kplane and real
-// syncer processes: two SyncTargets made Ready by their syncers → Location `default` appears
+// syncer processes: two SyncTargets made Ready by their syncers (edge-1's reporting its
+// --resources as checked against a second kplane) → Location `default` appears
 // with 2/2 instances → a Placement is applied → labelled namespaces get
 // `state.workload.kcp.io/<key>: Sync`, spread over both SyncTargets → a second Placement
 // selecting the same namespace loses with a condition → unlabelling and deleting Placements
@@ -36,6 +37,8 @@ const stateLabels = (ns: Obj): Record<string, string> =>
 
 test('placement: default Location, Placement, namespace scheduling with kubectl', { timeout: 600_000 }, async (t) => {
   await using kp = await startKplane();
+  // A second kplane stands in for edge-1's physical cluster (discovery for --resources).
+  await using phys = await startKplane({ args: ['--controllers', '-'] });
   const dir = mkdtempSync(join(tmpdir(), 'kplane-placement-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const root = new Kubectl(kp.kubeconfig);
@@ -93,7 +96,8 @@ test('placement: default Location, Placement, namespace scheduling with kubectl'
       const manifests = parseManifests(readFileSync(out, 'utf8'));
       const syncerKubeconfig = join(dir, `${name}.kubeconfig`);
       writeFileSync(syncerKubeconfig, kubeconfigFromManifests(manifests));
-      syncers.push(startSyncer(syncerArgsFromManifests(manifests, syncerKubeconfig)));
+      const extra = name === 'edge-1' ? ['--to-kubeconfig', phys.kubeconfig, '--resources', 'deployments.apps,configmaps,widgets.example.com'] : [];
+      syncers.push(startSyncer([...syncerArgsFromManifests(manifests, syncerKubeconfig), ...extra]));
     }
     for (const name of ['edge-1', 'edge-2']) await team.ok(['wait', '--for=condition=Ready', `synctarget/${name}`, '--timeout=120s']);
     await eventually(async () => {
@@ -103,6 +107,16 @@ test('placement: default Location, Placement, namespace scheduling with kubectl'
     const loc = await kjson(team, ['get', 'location', 'default', '-o', 'json']);
     assert.deepEqual(loc.spec.instanceSelector, {});
     assert.deepEqual(loc.spec.resource, { group: 'workload.kcp.io', version: 'v1alpha1', resource: 'synctargets' });
+    // edge-1's syncer checked --resources against its physical cluster.
+    await eventually(async () => {
+      const st1 = await kjson(team, ['get', 'synctarget', 'edge-1', '-o', 'json']);
+      return [st1.status?.syncedResources?.length === 3, JSON.stringify(st1.status?.syncedResources)];
+    }, { ...SLOW, what: 'edge-1 status.syncedResources' });
+    assert.deepEqual((await kjson(team, ['get', 'synctarget', 'edge-1', '-o', 'json'])).status.syncedResources, [
+      { group: 'apps', resource: 'deployments', versions: ['v1'], state: 'Accepted' },
+      { resource: 'configmaps', versions: ['v1'], state: 'Accepted' },
+      { group: 'example.com', resource: 'widgets', state: 'Incompatible', message: 'the physical cluster does not serve API group example.com' },
+    ]);
     // The SyncTarget's internal key label is the same key the namespaces will carry.
     const st = await kjson(team, ['get', 'synctarget', 'edge-1', '-o', 'json']);
     assert.equal(st.metadata.labels['internal.workload.kcp.io/key'], keys['edge-1']);
