@@ -19,6 +19,8 @@ import { CONTROLLER_NAME as LOCATION_CONTROLLER } from './scheduling/location/ty
 import { NamespaceScheduler } from './scheduling/namespace/controller.ts';
 import { CONTROLLER_NAME as NAMESPACE_SCHEDULER } from './scheduling/namespace/types.ts';
 import { PlacementController } from './scheduling/placement/controller.ts';
+import { ResourceLabeller } from './scheduling/resource/controller.ts';
+import { CONTROLLER_NAME as RESOURCE_LABELLER } from './scheduling/resource/types.ts';
 import { CONTROLLER_NAME as PLACEMENT_CONTROLLER } from './scheduling/placement/types.ts';
 import { HeartbeatController } from './workload/heartbeat/controller.ts';
 import { CONTROLLER_NAME as HEARTBEAT_CONTROLLER } from './workload/heartbeat/types.ts';
@@ -26,7 +28,7 @@ import { SyncTargetController } from './workload/synctarget/controller.ts';
 import { ManifestDeployer } from './workload/synctarget/syncer-deployer.ts';
 import { CONTROLLER_NAME as SYNCTARGET_CONTROLLER } from './workload/synctarget/types.ts';
 
-export const ALL_CONTROLLERS = [SYNCTARGET_CONTROLLER, HEARTBEAT_CONTROLLER, LOCATION_CONTROLLER, PLACEMENT_CONTROLLER, NAMESPACE_SCHEDULER] as const;
+export const ALL_CONTROLLERS = [SYNCTARGET_CONTROLLER, HEARTBEAT_CONTROLLER, LOCATION_CONTROLLER, PLACEMENT_CONTROLLER, NAMESPACE_SCHEDULER, RESOURCE_LABELLER] as const;
 
 export interface ControllerManagerOptions {
   /** Prometheus hooks (pkg/metrics); no-ops when absent. */
@@ -61,6 +63,7 @@ export class ControllerManager {
   readonly locations: LocationController | undefined;
   readonly placements: PlacementController | undefined;
   readonly namespaceScheduler: NamespaceScheduler | undefined;
+  readonly resourceLabeller: ResourceLabeller | undefined;
   private readonly opts: ControllerManagerOptions;
   private readonly logger: Logger;
   /** Aborted when run()'s signal fires: every API call this manager makes is bound to it. */
@@ -109,6 +112,7 @@ export class ControllerManager {
     this.locations = enabled.includes(LOCATION_CONTROLLER) ? new LocationController(scheduling(LOCATION_CONTROLLER)) : undefined;
     this.placements = enabled.includes(PLACEMENT_CONTROLLER) ? new PlacementController(scheduling(PLACEMENT_CONTROLLER)) : undefined;
     this.namespaceScheduler = enabled.includes(NAMESPACE_SCHEDULER) ? new NamespaceScheduler(scheduling(NAMESPACE_SCHEDULER)) : undefined;
+    this.resourceLabeller = enabled.includes(RESOURCE_LABELLER) ? new ResourceLabeller(scheduling(RESOURCE_LABELLER)) : undefined;
   }
 
   hasSynced(): boolean {
@@ -117,7 +121,7 @@ export class ControllerManager {
 
   /** Run until the signal aborts; resolves when every controller has stopped. */
   async run(signal: AbortSignal): Promise<void> {
-    const controllers = [this.syncTargets, this.heartbeats, this.locations, this.placements, this.namespaceScheduler].filter((c) => c !== undefined);
+    const controllers = [this.syncTargets, this.heartbeats, this.locations, this.placements, this.namespaceScheduler, this.resourceLabeller].filter((c) => c !== undefined);
     if (controllers.length === 0) return;
     const endTerm = () => this.#term.abort(signal.reason ?? new Error('controller manager stopped'));
     if (signal.aborted) endTerm();

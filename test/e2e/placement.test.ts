@@ -3,8 +3,8 @@
 // --resources as checked against a second kplane) → Location `default` appears
 // with 2/2 instances → a Placement is applied → labelled namespaces get
 // `state.workload.kcp.io/<key>: Sync`, spread over both SyncTargets → a second Placement
-// selecting the same namespace loses with a condition → unlabelling and deleting Placements
-// unschedule. Bad selectors are a 422 naming the field.
+// selecting the same namespace loses with a condition → ConfigMaps and Deployments in placed
+// namespaces carry the namespace's label → unlabelling and deleting Placements unschedule. Bad selectors are a 422 naming the field.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,7 +37,7 @@ const stateLabels = (ns: Obj): Record<string, string> =>
 
 test('placement: default Location, Placement, namespace scheduling with kubectl', { timeout: 600_000 }, async (t) => {
   await using kp = await startKplane();
-  // A second kplane stands in for edge-1's physical cluster (discovery for --resources).
+  // A second kplane stands in for the physical cluster (discovery for --resources).
   await using phys = await startKplane({ args: ['--controllers', '-'] });
   const dir = mkdtempSync(join(tmpdir(), 'kplane-placement-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -96,7 +96,7 @@ test('placement: default Location, Placement, namespace scheduling with kubectl'
       const manifests = parseManifests(readFileSync(out, 'utf8'));
       const syncerKubeconfig = join(dir, `${name}.kubeconfig`);
       writeFileSync(syncerKubeconfig, kubeconfigFromManifests(manifests));
-      const extra = name === 'edge-1' ? ['--to-kubeconfig', phys.kubeconfig, '--resources', 'deployments.apps,configmaps,widgets.example.com'] : [];
+      const extra = ['--to-kubeconfig', phys.kubeconfig, '--resources', name === 'edge-1' ? 'deployments.apps,configmaps,widgets.example.com' : 'deployments.apps,configmaps'];
       syncers.push(startSyncer([...syncerArgsFromManifests(manifests, syncerKubeconfig), ...extra]));
     }
     for (const name of ['edge-1', 'edge-2']) await team.ok(['wait', '--for=condition=Ready', `synctarget/${name}`, '--timeout=120s']);
@@ -152,6 +152,15 @@ test('placement: default Location, Placement, namespace scheduling with kubectl'
     assert.match(table, /location\.scheduling\.kcp\.io\/default\s+synctargets\s+2\s+2/);
     assert.match(table, /NAME\s+PHASE\s+LOCATION WORKSPACE\s+LOCATION\s+READY\s+AGE/);
     assert.match(table, new RegExp(`placement\\.scheduling\\.kcp\\.io/web\\s+Bound\\s+${WS}\\s+default\\s+True`));
+    // Objects of synced types in a placed namespace carry the namespace's state label.
+    await team.ok(['-n', 'web', 'create', 'configmap', 'cfg', '--from-literal=a=b']);
+    await team.ok(['-n', 'web', 'create', 'deployment', 'web', '--image=nginx', '--replicas=2']);
+    await eventually(async () => {
+      const cm = await kjson(team, ['-n', 'web', 'get', 'configmap', 'cfg', '-o', 'json']);
+      const dep = await kjson(team, ['-n', 'web', 'get', 'deployment', 'web', '-o', 'json']);
+      const ok = JSON.stringify(stateLabels(cm)) === JSON.stringify(a) && JSON.stringify(stateLabels(dep)) === JSON.stringify(a);
+      return [ok, JSON.stringify({ cm: stateLabels(cm), dep: stateLabels(dep), want: a })];
+    }, { ...SLOW, what: 'the ConfigMap and Deployment in web labelled like web' });
     const events = await team.ok(['get', 'events', '-n', 'default']);
     assert.match(events, /Scheduled/);
     assert.match(events, /NamespaceScheduled/);
@@ -176,11 +185,17 @@ test('placement: default Location, Placement, namespace scheduling with kubectl'
   });
 
   await t.test('unscheduling: a namespace that stops matching, then the Placements going away', async () => {
+    await team.ok(['-n', 'web2', 'create', 'configmap', 'cfg2']);
+    await eventually(async () => {
+      const cm = await kjson(team, ['-n', 'web2', 'get', 'configmap', 'cfg2', '-o', 'json']);
+      return [Object.keys(stateLabels(cm)).length === 1, JSON.stringify(cm.metadata.labels)];
+    }, { ...SLOW, what: 'cfg2 labelled while web2 is placed' });
     await team.ok(['label', 'namespace', 'web2', 'app-']);
     await eventually(async () => {
       const l = stateLabels(await ns('web2'));
-      return [Object.keys(l).length === 0, JSON.stringify(l)];
-    }, { ...SLOW, what: 'web2 unscheduled' });
+      const cm = stateLabels(await kjson(team, ['-n', 'web2', 'get', 'configmap', 'cfg2', '-o', 'json']));
+      return [Object.keys(l).length === 0 && Object.keys(cm).length === 0, JSON.stringify({ l, cm })];
+    }, { ...SLOW, what: 'web2 and its ConfigMap unscheduled' });
     const onWeb = stateLabels(await ns('web'));
     await team.ok(['delete', 'placement', 'web']);
     // web-late now places web; it stays on the SyncTarget it is on.
@@ -194,6 +209,11 @@ test('placement: default Location, Placement, namespace scheduling with kubectl'
       const l = stateLabels(await ns('web'));
       return [Object.keys(l).length === 0, JSON.stringify(l)];
     }, { ...SLOW, what: 'web unscheduled' });
+    await eventually(async () => {
+      const cm = stateLabels(await kjson(team, ['-n', 'web', 'get', 'configmap', 'cfg', '-o', 'json']));
+      const dep = stateLabels(await kjson(team, ['-n', 'web', 'get', 'deployment', 'web', '-o', 'json']));
+      return [Object.keys(cm).length === 0 && Object.keys(dep).length === 0, JSON.stringify({ cm, dep })];
+    }, { ...SLOW, what: 'the objects in web unlabelled' });
     assert.match(await team.ok(['get', 'events', '-n', 'default']), /Unscheduled/);
   });
 });
