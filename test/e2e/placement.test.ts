@@ -164,6 +164,11 @@ test('placement: default Location, Placement, namespace scheduling with kubectl'
     const events = await team.ok(['get', 'events', '-n', 'default']);
     assert.match(events, /Scheduled/);
     assert.match(events, /NamespaceScheduled/);
+    // kubectl describe finds the Placement's by involvedObject (kind, name, uid).
+    assert.match(await team.ok(['describe', 'placement', 'web']), /NamespaceScheduled/);
+    // (kubectl describe namespace shows no Events; they are listed by their involved object.)
+    const nsEvents = await team.ok(['get', 'events', '-n', 'default', '--field-selector', 'involvedObject.kind=Namespace,involvedObject.name=web']);
+    assert.match(nsEvents, /Scheduled\s+namespace\/web\s+Placed on SyncTarget/);
   });
 
   await t.test('a second Placement selecting the same namespace loses, with a condition', async () => {
