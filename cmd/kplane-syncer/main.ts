@@ -31,6 +31,7 @@ async function main(argv: string[]): Promise<number> {
         heartbeatPeriodMs: values['heartbeat-period'],
         capacity: values.capacity,
         physicalKubeconfigPath: values['to-kubeconfig'],
+        resources: values.resources,
         capacityRefreshMs: values['capacity-refresh-period'],
         // Hidden, for end-to-end tests of clock skew only (see syncerClockFromEnv).
         clock: syncerClockFromEnv(process.env),

@@ -27,6 +27,7 @@ import type { StartOptions } from './options.ts';
 import { bindSecurity, SECURITY_TYPES } from './security.ts';
 import { newLoopbackToken } from '../../pkg/server/authn/loopback.ts';
 import { recordWorkspaceOwner, workspaceInitializer } from '../../pkg/server/authz/bootstrap.ts';
+import { placementCreatorStrategy } from '../../pkg/server/authz/placement-creator.ts';
 import { lifecyclePauseFromEnv } from './test-hooks.ts';
 import type { SecurityServices } from '../../pkg/server/authz/services.ts';
 import type { InflightLimits } from '../../pkg/server/filters/inflight.ts';
@@ -85,7 +86,12 @@ export function buildContainer(o: StartOptions, logger: Logger = newLogger({ for
   c.bind<HealthCheck[]>(TYPES.ReadyChecks).toDynamicValue((ctx) => [ctx.get<ShutdownState>(TYPES.Shutdown).check]);
   c.bind<ServingMaterial>(TYPES.ServingMaterial).toDynamicValue(() => ensureServingMaterial(o['root-dir'], servingHosts(o)));
   c.bind<AdminToken>(TYPES.AdminToken).toDynamicValue(() => ensureAdminToken(o['root-dir']));
-  c.bind<Registry>(TYPES.Registry).toDynamicValue(async (ctx) => new Registry(ALL_RESOURCES, withWatchCache(o, await ctx.getAsync<Storage>(TYPES.Storage), logger)));
+  c.bind<Registry>(TYPES.Registry).toDynamicValue(async (ctx) => {
+    const registry = new Registry(ALL_RESOURCES, withWatchCache(o, await ctx.getAsync<Storage>(TYPES.Storage), logger));
+    // Placements record their creator, as whom access to another workspace's Locations is checked.
+    registry.store('scheduling.kcp.io', 'placements').strategy = placementCreatorStrategy();
+    return registry;
+  });
   c.bind<Discovery>(TYPES.Discovery).toDynamicValue(() => new Discovery(ALL_RESOURCES));
   c.bind<OpenAPIService>(TYPES.OpenAPI).toDynamicValue(() => new OpenAPIService(ALL_RESOURCES));
   c.bind<Lifecycle>(TYPES.Lifecycle).toDynamicValue(async (ctx) => {

@@ -30,3 +30,5 @@ export const RoleGVR: GVR = { group: 'rbac.authorization.k8s.io', version: 'v1',
 export const RoleBindingGVR: GVR = { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'rolebindings', kind: 'RoleBinding', namespaced: true };
 export const LeaseGVR: GVR = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', kind: 'Lease', namespaced: true };
 export const DeploymentGVR: GVR = { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true };
+export const LocationGVR: GVR = { group: 'scheduling.kcp.io', version: 'v1alpha1', resource: 'locations', kind: 'Location', namespaced: false };
+export const PlacementGVR: GVR = { group: 'scheduling.kcp.io', version: 'v1alpha1', resource: 'placements', kind: 'Placement', namespaced: false };

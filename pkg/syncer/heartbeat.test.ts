@@ -47,6 +47,20 @@ describe('HeartbeatLoop', () => {
     ]);
   });
 
+  test('syncedResources are sent once when they differ from what kplane has', async () => {
+    const fake = new FakeSyncTargets(syncTarget('edge-1', 'u1', {}));
+    const clock = new VirtualClock(Date.UTC(2026, 0, 1));
+    const { hb } = loop(fake, clock);
+    const resources = [{ resource: 'configmaps', versions: ['v1'], state: 'Accepted' as const }];
+    hb.setSyncedResources(resources);
+    assert.deepEqual(hb.buildPatch(clock.now()).at(-1), { op: 'add', path: '/status/syncedResources', value: resources });
+    assert.equal((await hb.beat()).ok, true);
+    assert.deepEqual(fake.obj!.status?.syncedResources, resources);
+    assert.ok(hb.buildPatch(clock.now()).every((op) => op.path !== '/status/syncedResources'), 'not repeated once stored');
+    hb.setSyncedResources([{ resource: 'configmaps', state: 'Incompatible', message: 'gone' }]);
+    assert.equal(hb.buildPatch(clock.now()).at(-1)?.path, '/status/syncedResources');
+  });
+
   test('an existing status (with conditions) is never replaced', async () => {
     const fake = new FakeSyncTargets(syncTarget('edge-1', 'u1', { conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: '2026-01-01T00:00:00Z' }] }));
     const clock = new VirtualClock();

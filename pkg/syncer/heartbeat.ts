@@ -1,6 +1,6 @@
 // The heartbeat loop: every period, one JSON Patch on synctargets/<name>/status that tests
 // the uid (so a recreated SyncTarget is never kept alive by a stale syncer) and sets
-// status.lastSyncerHeartbeatTime (and capacity/allocatable, when configured).
+// status.lastSyncerHeartbeatTime (and capacity/allocatable and syncedResources, when they changed).
 //
 // Design.md §9 says `replace /status/lastSyncerHeartbeatTime`; `replace` fails while the
 // field (or status itself) is absent, so we use `add`, which RFC 6902 defines as replace when
@@ -11,6 +11,7 @@ import type { JsonPatchOp, SyncTarget } from '../client/index.ts';
 import { isInvalid } from '../client/errors.ts';
 import type { Logger } from '../log/logger.ts';
 import { classifyBeatError, type FailureKind, retryDelay } from './backoff.ts';
+import type { SyncedResource } from './synced-resources.ts';
 import type { ResourceList } from './capacity.ts';
 import { formatTime, type SyncerClock } from './clock.ts';
 import isEqual from './deep-equal.ts';
@@ -50,6 +51,9 @@ export class HeartbeatLoop {
   private capacityReported: boolean;
   private capacity: ResourceList | undefined;
   private allocatable: ResourceList | undefined;
+  /** status.syncedResources to report (undefined: not managed by this syncer). */
+  private syncedResources: SyncedResource[] | undefined;
+  private syncedResourcesReported = true;
   private lastSeen: SyncTarget;
   private consecutiveFailures = 0;
   private lastFailureKind: string | undefined;
@@ -73,12 +77,19 @@ export class HeartbeatLoop {
     this.observe(this.lastSeen);
   }
 
+  /** The requested types' state on the physical cluster; sent with the next beat if it differs. */
+  setSyncedResources(resources: SyncedResource[]): void {
+    this.syncedResources = resources;
+    this.observe(this.lastSeen);
+  }
+
   private observe(st: SyncTarget): void {
     this.statusPresent = st.status !== undefined && st.status !== null;
     this.resourceVersion = st.metadata.resourceVersion ?? '';
     this.lastSeen = st;
     const cap = this.capacity;
     this.capacityReported = cap === undefined || (isEqual(st.status?.capacity, cap) && isEqual(st.status?.allocatable, this.allocatable ?? cap));
+    this.syncedResourcesReported = this.syncedResources === undefined || isEqual(st.status?.syncedResources ?? [], this.syncedResources);
   }
 
   /** The JSON Patch for a beat at `now` (exported for tests of its exact shape). */
@@ -92,6 +103,9 @@ export class HeartbeatLoop {
     if (this.capacity && !this.capacityReported) {
       ops.push({ op: 'add', path: '/status/capacity', value: this.capacity });
       ops.push({ op: 'add', path: '/status/allocatable', value: this.allocatable ?? this.capacity });
+    }
+    if (this.syncedResources && !this.syncedResourcesReported) {
+      ops.push({ op: 'add', path: '/status/syncedResources', value: this.syncedResources });
     }
     return ops;
   }
