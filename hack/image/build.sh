@@ -74,8 +74,13 @@ buildah config \
   --label "org.opencontainers.image.description=kplane and kplane-syncer (entrypoint $image_syncer_command)" \
   --label "org.opencontainers.image.licenses=Apache-2.0" \
   "$ctr"
+previous=$(buildah images --quiet --noheading "$tag" 2>/dev/null || true)
 buildah commit --quiet --rm "$ctr" "$tag" >/dev/null
 ctr=
+# A rebuild moves the tag; drop the image it left untagged (still in use elsewhere: kept).
+for id in $previous; do
+  [ -n "$(buildah images --quiet --noheading --filter dangling=true | grep -Fx "$id")" ] && buildah rmi "$id" >/dev/null 2>&1 || true
+done
 
 mkdir -p "$(dirname "$output")"
 rm -f "$output"
