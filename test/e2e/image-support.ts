@@ -5,7 +5,7 @@
 // (`podman run` cannot run on the CI machines: no setrlimit, no hybrid cgroups.)
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -82,7 +82,7 @@ const CACHE_REPO = 'localhost/kplane-e2e';
 /**
  * The image for the current sources: reused from containers-storage and the cache directory
  * when built before from the same inputs, else built by hack/image/build.sh (~30 s on 2 cores).
- * Older e2e images are removed so the store does not grow with every edit.
+ * Older e2e images and archives are removed so they do not pile up with every edit.
  */
 export async function buildTestImage(): Promise<Built> {
   const hash = inputHash();
@@ -96,6 +96,7 @@ export async function buildTestImage(): Promise<Built> {
   for (const old of images.split('\n').filter((n) => n.startsWith(`${CACHE_REPO}:`) && n !== tag)) {
     await run('buildah', ['--log-level=error', 'rmi', old]).catch(() => undefined); // in use by a running test elsewhere: keep
   }
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.oci.tar') && join(dir, n) !== archive)) rmSync(join(dir, f), { force: true });
   return { tag, archive, buildOutput: stdout };
 }
 
