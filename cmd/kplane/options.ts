@@ -4,7 +4,12 @@ import { parseDuration } from '../../pkg/options/duration.ts';
 import type { FlagSpec } from '../../pkg/options/flags.ts';
 import { ALL_CONTROLLERS, enabledControllers } from '../../pkg/reconciler/manager.ts';
 
-export const DEFAULT_SYNCER_IMAGE = 'ghcr.io/kplane-dev/kplane-syncer:v0.1.0';
+/**
+ * kplane's release image (`npm run image` builds it as localhost/kplane:<version>; README says
+ * how to push it). One image carries kplane and kplane-syncer; the syncer Deployment names the
+ * syncer's entrypoint. Keep the tag at package.json's version (options.test.ts checks).
+ */
+export const DEFAULT_SYNCER_IMAGE = 'ghcr.io/kplane-dev/kplane:v0.1.0';
 
 export const START_FLAGS: Record<string, FlagSpec> = {
   'root-dir': { type: 'string', description: 'directory for the database, CA, keys and admin.kubeconfig', default: '.kplane' },
