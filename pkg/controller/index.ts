@@ -17,7 +17,7 @@ export {
   defaultClassify,
   type ErrorClass,
 } from './errors.ts';
-export { withFields, discardLogger, errorFields, type ControllerLogger, type LogMeta } from './logger.ts';
+export { withFields, discardLogger, type ControllerLogger, type LogMeta } from './logger.ts';
 export {
   complete,
   wait,

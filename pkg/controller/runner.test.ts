@@ -116,8 +116,8 @@ describe('Controller', () => {
     assert.equal(h.metrics.errors, 2);
     const errorLine = h.logger.lines.find((l) => l.level === 'error');
     assert.deepEqual(
-      { message: errorLine?.message, error: errorLine?.meta.error, key: errorLine?.meta.key, id: errorLine?.meta.reconcileID },
-      { message: 'Reconciler error, will retry', error: 'api unavailable', key: 'a', id: 'id1' },
+      { message: errorLine?.message, error: String(errorLine?.meta.err).split('\n')[0], key: errorLine?.meta.key, id: errorLine?.meta.reconcileID },
+      { message: 'Reconciler error, will retry', error: 'Error: api unavailable', key: 'a', id: 'id1' },
     );
     h.stop.abort();
     await h.running;
@@ -339,7 +339,7 @@ describe('Controller resilience', () => {
     await flushPromises();
     h.clock.step(100);
     await settleUntil(() => h.calls.length === 1, 'reconciled after the retry');
-    assert.ok(h.logger.lines.some((l) => l.level === 'warn' && l.meta.error === 'informer not started'));
+    assert.ok(h.logger.lines.some((l) => l.level === 'warn' && String(l.meta.err).split('\n')[0] === 'Error: informer not started'));
     h.stop.abort();
     await h.running;
   });

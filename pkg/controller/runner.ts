@@ -11,7 +11,8 @@ import { realClock, type Clock, type TimerHandle } from '../workqueue/clock.ts';
 import type { RateLimitingWorkQueue } from '../workqueue/types.ts';
 import { noopControllerMetrics, type ControllerMetrics } from '../metrics/hooks.ts';
 import { defaultClassify, ReconcileTimeoutError, type ErrorClass } from './errors.ts';
-import { errorFields, withFields, type ControllerLogger } from './logger.ts';
+import { errorFields } from '../log/errors.ts';
+import { withFields, type ControllerLogger } from './logger.ts';
 import { finishReconcile, type ReconcileOutcome, type Result } from './result.ts';
 
 /** Defaults to 60s: long enough for a server-side apply to a slow cluster, short enough to notice a hang. */

@@ -32,8 +32,3 @@ export function syncerClockFromEnv(env: NodeJS.ProcessEnv): SyncerClock {
   if (!Number.isInteger(skew)) throw new Error(`KPLANE_SYNCER_TEST_CLOCK_SKEW_MS must be an integer number of milliseconds, got ${JSON.stringify(raw)}`);
   return skewedSyncerClock(skew);
 }
-
-/** metav1.Time wire format: RFC 3339 truncated to seconds, as kube serialises it. */
-export function formatTime(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}

@@ -7,14 +7,15 @@
 // the member exists. A SyncTarget with no status at all gets `/status` created in the same
 // patch, guarded by a resourceVersion test so that we never overwrite a status someone else
 // wrote in the meantime.
+import { isDeepStrictEqual } from 'node:util';
 import type { JsonPatchOp, SyncTarget } from '../client/index.ts';
 import { isInvalid } from '../client/errors.ts';
 import type { Logger } from '../log/logger.ts';
 import { classifyBeatError, type FailureKind, retryDelay } from './backoff.ts';
 import type { ResourceList } from './capacity.ts';
-import { formatTime, type SyncerClock } from './clock.ts';
-import isEqual from './deep-equal.ts';
+import type { SyncerClock } from './clock.ts';
 import { type SyncTargetAccess, UidMismatchError } from './synctarget-access.ts';
+import { formatTime } from '../../apis/meta/v1/time.ts';
 
 export interface HeartbeatOptions {
   syncTargets: SyncTargetAccess;
@@ -78,7 +79,7 @@ export class HeartbeatLoop {
     this.resourceVersion = st.metadata.resourceVersion ?? '';
     this.lastSeen = st;
     const cap = this.capacity;
-    this.capacityReported = cap === undefined || (isEqual(st.status?.capacity, cap) && isEqual(st.status?.allocatable, this.allocatable ?? cap));
+    this.capacityReported = cap === undefined || (isDeepStrictEqual(st.status?.capacity, cap) && isDeepStrictEqual(st.status?.allocatable, this.allocatable ?? cap));
   }
 
   /** The JSON Patch for a beat at `now` (exported for tests of its exact shape). */

@@ -7,8 +7,8 @@ import { ClusterRoleBindingGVR, ClusterRoleGVR, type GVR, ServiceAccountGVR } fr
 import type { KubeObject } from '../client/object.ts';
 import { renderSyncerIdentity, syncerIdentityNames } from './manifests/identity.ts';
 import { renderSyncerManifests } from './manifests/render.ts';
-import { formatTime } from './clock.ts';
 import type { ResourceList } from './capacity.ts';
+import { formatTime } from '../../apis/meta/v1/time.ts';
 
 export const WORKLOAD_FIELD_MANAGER = 'kplane';
 /** One year, the longest TokenRequest kplane grants: the manifests are applied by hand. */

@@ -37,11 +37,6 @@ export function clone<T>(v: T): T {
   return structuredClone(v);
 }
 
-/** RFC 3339 with second precision, as Kubernetes serialises metav1.Time. */
-export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
-
 /** Everything but metadata and status: what `metadata.generation` tracks. */
 export function specPart(obj: Record<string, unknown>): Record<string, unknown> {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
