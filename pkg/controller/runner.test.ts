@@ -9,7 +9,7 @@ import { RecordingLogger, settleUntil } from './testing.ts';
 import { FakeClock, flushPromises } from '../workqueue/fake-clock.ts';
 import { RateLimitingQueue } from '../workqueue/rate-limiting-queue.ts';
 import { ItemExponentialFailureRateLimiter } from '../workqueue/rate-limiters.ts';
-import type { ControllerMetrics, ReconcileResultLabel } from '../metrics/hooks.ts';
+import type { ControllerMetrics, ReconcileResultLabel } from './metrics-hooks.ts';
 
 // Compile-time check: winston's Logger fits the controller's logger interface.
 const _winstonFits: ControllerLogger = winston.createLogger({ silent: true });

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { realClock, type Clock, type TimerHandle } from '../workqueue/clock.ts';
 import type { RateLimitingWorkQueue } from '../workqueue/types.ts';
-import { noopControllerMetrics, type ControllerMetrics } from '../metrics/hooks.ts';
+import { noopControllerMetrics, type ControllerMetrics } from './metrics-hooks.ts';
 import { defaultClassify, ReconcileTimeoutError, type ErrorClass } from './errors.ts';
 import { errorFields } from '../log/errors.ts';
 import { withFields, type ControllerLogger } from './logger.ts';

@@ -6,7 +6,7 @@
 import { realClock, type Clock, type TimerHandle } from './clock.ts';
 import { Queue, type QueueOptions } from './queue.ts';
 import { newRetriesCounter } from './metrics.ts';
-import type { CounterMetric } from '../metrics/hooks.ts';
+import type { CounterMetric } from './metrics-hooks.ts';
 import { WaitingHeap } from './waiting-heap.ts';
 import type { DelayingWorkQueue, GetResult, WorkQueue } from './types.ts';
 

@@ -10,7 +10,7 @@ import {
   type HistogramMetric,
   type QueueMetricsProvider,
   type SettableGaugeMetric,
-} from '../metrics/hooks.ts';
+} from './metrics-hooks.ts';
 
 /** client-go refreshes unfinished-work gauges every 500ms. */
 export const UNFINISHED_WORK_UPDATE_PERIOD_MS = 500;

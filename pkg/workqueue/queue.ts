@@ -10,7 +10,7 @@
 import { realClock, type Clock } from './clock.ts';
 import { Fifo } from './fifo.ts';
 import { newQueueMetrics, type QueueMetrics } from './metrics.ts';
-import type { QueueMetricsProvider } from '../metrics/hooks.ts';
+import type { QueueMetricsProvider } from './metrics-hooks.ts';
 import type { GetResult, WorkQueue } from './types.ts';
 
 export interface QueueOptions {
