@@ -6,7 +6,7 @@ import { ReconcileTimeoutError, TerminalError } from './errors.ts';
 import type { ControllerLogger } from './logger.ts';
 import type { Result } from './result.ts';
 import { RecordingLogger, settleUntil } from './testing.ts';
-import { FakeClock, flushPromises } from '../workqueue/fake-clock.ts';
+import { FakeClock, flushPromises } from '../clock/fake.ts';
 import { RateLimitingQueue } from '../workqueue/rate-limiting-queue.ts';
 import { ItemExponentialFailureRateLimiter } from '../workqueue/rate-limiters.ts';
 import type { ControllerMetrics, ReconcileResultLabel } from './metrics-hooks.ts';

@@ -15,7 +15,7 @@ import {
 } from './tasks.ts';
 import { formatDuration } from './duration.ts';
 import { TerminalError } from './errors.ts';
-import { FakeClock } from '../workqueue/fake-clock.ts';
+import { FakeClock } from '../clock/fake.ts';
 
 interface Ctx {
   deleting: boolean;

@@ -13,7 +13,7 @@ import { isInvalid } from '../client/errors.ts';
 import type { Logger } from '../log/logger.ts';
 import { classifyBeatError, type FailureKind, retryDelay } from './backoff.ts';
 import type { ResourceList } from './capacity.ts';
-import type { SyncerClock } from './clock.ts';
+import type { Clock } from '../clock/clock.ts';
 import { type SyncTargetAccess, UidMismatchError } from './synctarget-access.ts';
 import { formatTime } from '../../apis/meta/v1/time.ts';
 
@@ -22,7 +22,7 @@ export interface HeartbeatOptions {
   name: string;
   uid: string;
   periodMs: number;
-  clock: SyncerClock;
+  clock: Clock;
   logger: Logger;
   /** Reported as status.capacity (and status.allocatable unless `allocatable` is set). */
   capacity?: ResourceList | undefined;
@@ -104,7 +104,7 @@ export class HeartbeatLoop {
    */
   async beat(): Promise<BeatOutcome> {
     const { syncTargets, name, clock, logger } = this.o;
-    const now = clock.now();
+    const now = new Date(clock.now());
     const t0 = performance.now();
     try {
       const st = await syncTargets.patchStatus(name, 'json', this.buildPatch(now));

@@ -1,8 +1,8 @@
 // Package workqueue: client-go's util/workqueue for kplane controllers. See README.md.
 
-export type { Clock, TimerHandle } from './clock.ts';
-export { realClock } from './clock.ts';
-export { FakeClock, flushPromises } from './fake-clock.ts';
+export type { Clock, TimerHandle } from '../clock/clock.ts';
+export { monotonicClock } from '../clock/clock.ts';
+export { FakeClock, flushPromises } from '../clock/fake.ts';
 export type { GetResult, WorkQueue, DelayingWorkQueue, RateLimitingWorkQueue } from './types.ts';
 export { Queue, type QueueOptions } from './queue.ts';
 export { DelayingQueue, type DelayingQueueOptions } from './delaying-queue.ts';

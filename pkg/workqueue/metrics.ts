@@ -2,7 +2,7 @@
 // processing started, so latency, work duration and unfinished work can be reported.
 // Mirrors client-go's queueMetrics; a queue without a name records nothing.
 
-import type { Clock, TimerHandle } from './clock.ts';
+import type { Clock, TimerHandle } from '../clock/clock.ts';
 import {
   noopQueueMetricsProvider,
   type CounterMetric,
