@@ -1,7 +1,7 @@
 // Leader election for the controllers of `kplane start`: replicas on one etcd each run a
 // candidate over the Lease root|default/kplane-controller-manager; only the leader runs
-// controllers. The elector is bound in the container so /readyz and metrics can ask
-// `isLeader()`: true while this replica runs the controllers, elected or not.
+// controllers. SQLite (one process by construction) and --leader-elect=false run them
+// unelected. /readyz does not depend on leadership (docs/etcd.md).
 import type { Container } from 'inversify';
 import { KubeConfig } from '@kubernetes/client-node';
 import { renderKubeconfig } from '../../pkg/bootstrap/admin.ts';
@@ -37,20 +37,11 @@ export class ControllerLeaderElection {
     this.logger = logger;
   }
 
-  private unelected = false;
-
-  /** True while this replica runs the controllers (elected, or unelected on SQLite / --leader-elect=false). */
-  isLeader(): boolean {
-    return this.unelected || this.elector.isLeader();
-  }
-
   /** Run `work` without an election (one process by construction). */
   async runUnelected(signal: AbortSignal, work: (signal: AbortSignal) => Promise<void>): Promise<void> {
-    this.unelected = true;
     try {
       await work(signal);
     } finally {
-      this.unelected = false;
       this.clusterClient.close();
     }
   }

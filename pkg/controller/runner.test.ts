@@ -2,7 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import winston from 'winston';
 import { Controller, type ReconcileContext } from './runner.ts';
-import { ReconcileTimeoutError, TerminalError } from './errors.ts';
+import { type ErrorClass, ReconcileTimeoutError } from './errors.ts';
+import type { Step, StepResult } from './tasks.ts';
 import type { ControllerLogger } from './logger.ts';
 import type { Result } from './result.ts';
 import { RecordingLogger, settleUntil } from './testing.ts';
@@ -45,7 +46,7 @@ class RecordingMetrics implements ControllerMetrics {
 
 type Handler = (key: string, ctx: ReconcileContext) => Promise<Result | void>;
 
-function harness(handler: Handler, opts: { workers?: number; hasSynced?: () => boolean; timeoutMs?: number } = {}) {
+function harness(handler: Handler, opts: { workers?: number; hasSynced?: () => boolean; timeoutMs?: number; classify?: (err: unknown) => ErrorClass } = {}) {
   const clock = new FakeClock();
   const queue = new RateLimitingQueue<string>({ clock, rateLimiter: new ItemExponentialFailureRateLimiter(5, 1_000_000) });
   const logger = new RecordingLogger();
@@ -62,6 +63,7 @@ function harness(handler: Handler, opts: { workers?: number; hasSynced?: () => b
     hasSynced: opts.hasSynced ?? (() => true),
     reconcileTimeoutMs: opts.timeoutMs ?? 0,
     newReconcileId: () => `id${++ids}`,
+    ...(opts.classify ? { classify: opts.classify } : {}),
     reconcile: (key, ctx) => {
       calls.push(key);
       return handler(key, ctx);
@@ -123,10 +125,14 @@ describe('Controller', () => {
     await h.running;
   });
 
-  test('terminal error: not requeued, logged and counted', async () => {
-    const h = harness(async () => {
-      throw new TerminalError('spec.cluster is required');
-    });
+  test('terminal error (per classify): not requeued, logged and counted', async () => {
+    class InvalidSpec extends Error {}
+    const h = harness(
+      async () => {
+        throw new InvalidSpec('spec.cluster is required');
+      },
+      { classify: (err) => (err instanceof InvalidSpec ? 'terminal' : 'transient') },
+    );
     h.queue.add('a');
     await settleUntil(() => h.metrics.terminal === 1, 'terminal counted');
     h.clock.step(10_000_000);
@@ -301,7 +307,8 @@ describe('Controller', () => {
 
 describe('Controller with a step pipeline', () => {
   test('runSteps summary drives the queue through toControllerResult', async () => {
-    const { runSteps, step, retry, complete, toControllerResult } = await import('./tasks.ts');
+    const { runSteps, retry, complete, toControllerResult } = await import('./tasks.ts');
+    const step = (name: string, run: () => StepResult): Step<{ key: string }> => ({ name, run });
     let beats = 0;
     const h = harness(async (key, ctx) => {
       const summary = await runSteps([
