@@ -109,6 +109,8 @@ describe('HeartbeatLoop', () => {
       await runFor(hb, clock, 2);
       assert.deepEqual(clock.sleeps, [60_000, 60_000]);
       assert.equal(outcomes[0]!.ok ? '' : outcomes[0]!.kind, kind);
+      // The pause is decided with the failure (and logged as retryInMs): the one the loop took.
+      assert.deepEqual(outcomes.map((o) => (o.ok ? undefined : o.retryInMs)), clock.sleeps);
     });
   }
 

@@ -41,7 +41,7 @@ export interface HeartbeatOptions {
 
 export type BeatOutcome =
   | { ok: true; at: Date; latencyMs: number }
-  | { ok: false; kind: FailureKind | 'stale-view'; error: Error; latencyMs: number };
+  | { ok: false; kind: FailureKind | 'stale-view'; error: Error; latencyMs: number; /** The pause chosen before the next attempt (logged with the failure). */ retryInMs?: number };
 
 export class HeartbeatLoop {
   private readonly o: HeartbeatOptions;
@@ -123,8 +123,11 @@ export class HeartbeatLoop {
         return { ok: false, kind: 'stale-view', error, latencyMs: performance.now() - t0 };
       }
       const kind = classifyBeatError(err);
-      this.logFailure(kind, error);
-      return { ok: false, kind, error, latencyMs: performance.now() - t0 };
+      const outcome: BeatOutcome = { ok: false, kind, error, latencyMs: performance.now() - t0 };
+      // Chosen once, here, so the log line states the pause run() really takes.
+      outcome.retryInMs = this.nextDelay(outcome);
+      this.logFailure(kind, error, outcome.retryInMs);
+      return outcome;
     }
   }
 
@@ -140,9 +143,9 @@ export class HeartbeatLoop {
     }
   }
 
-  private logFailure(kind: FailureKind, error: Error): void {
+  private logFailure(kind: FailureKind, error: Error, retryInMs: number): void {
     const { logger, name } = this.o;
-    const meta = { consecutiveFailures: this.consecutiveFailures, error: error.message };
+    const meta = { consecutiveFailures: this.consecutiveFailures, retryInMs, error: error.message };
     const repeated = this.lastFailureKind === kind;
     this.lastFailureKind = kind;
     switch (kind) {
@@ -163,6 +166,7 @@ export class HeartbeatLoop {
   /** Delay before the next attempt after `outcome`, measured from the attempt's start. */
   nextDelay(outcome: BeatOutcome): number {
     if (outcome.ok) return Math.max(0, this.o.periodMs - outcome.latencyMs);
+    if (outcome.retryInMs !== undefined) return outcome.retryInMs;
     if (outcome.kind === 'stale-view') return Math.min(this.o.initialBackoffMs ?? 500, this.o.periodMs);
     return retryDelay(outcome.kind, this.consecutiveFailures, {
       maxMs: this.o.maxBackoffMs ?? this.o.periodMs,
