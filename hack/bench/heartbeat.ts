@@ -22,6 +22,7 @@ import { HeartbeatLoop } from '../../pkg/syncer/heartbeat.ts';
 import { startKplane, type Kplane } from '../../test/framework/kplane.ts';
 import { RawEtcdPuts, cleanupOnInterrupt, parseStorageArg, startBenchEtcd } from './etcd.ts';
 import { formatMs, formatRate, formatRatio, formatTable, parseBenchArgs, summarize } from './lib.ts';
+import { formatTime } from '../../apis/meta/v1/time.ts';
 
 /** Failed beats by kind and message, printed after the table. */
 const errorKinds = new Map<string, number>();
@@ -36,7 +37,7 @@ if (process.argv[2] === '--serve-bare') {
       kind: 'SyncTarget',
       metadata: { name, uid: 'bench', resourceVersion: '1', annotations: { 'kcp.io/cluster': 'root' } },
       spec: { cluster: name, unschedulable: false },
-      status: { lastSyncerHeartbeatTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') },
+      status: { lastSyncerHeartbeatTime: formatTime(new Date()) },
     });
   const server = createServer({ key: readFileSync(keyFile!), cert: readFileSync(certFile!) }, (req, res) => {
     const chunks: Buffer[] = [];
