@@ -211,7 +211,9 @@ describe('SyncTarget reconciler: idle reconcile writes nothing', () => {
     // (`kubectl label -o json` prints the object as it was before the patch; `patch` prints the result.)
     const revision = (await kjson(team, ['patch', 'serviceaccount', '-n', 'default', sa, '--type=merge', '-p', '{"metadata":{"labels":{"touched":"yes"}}}'])).metadata.resourceVersion;
     await eventually(() => [reconcileCount(kp, 'root:team|idle') > before, 'waiting for the reconcile'], SLOW);
-    await new Promise((r) => setTimeout(r, 500));
+    // No settling pause: the 'reconciled' line is logged after the reconcile's writes returned,
+    // and its only unawaited write (an Event) follows a status write, which moves the revision
+    // by itself; a reconcile that wrote nothing wakes nothing else.
     // A list's resourceVersion is the current storage revision (kubectl's own `get -o json`
     // re-wraps lists without it, so read the raw list).
     const after = JSON.parse(await team.ok(['get', '--raw', '/clusters/root:team/api/v1/namespaces'])).metadata.resourceVersion;
