@@ -28,7 +28,7 @@ import { newLoopbackToken } from '../../pkg/server/authn/loopback.ts';
 import { recordWorkspaceOwner, workspaceInitializer } from '../../pkg/server/authz/bootstrap.ts';
 import { lifecyclePauseFromEnv } from './test-hooks.ts';
 import { type AuditSink, LogFileAuditSink } from '../../pkg/server/audit/sink.ts';
-import { serviceId } from './service-id.ts';
+import { serviceId } from '../internal/service-id.ts';
 
 export const TYPES = {
   Options: serviceId<StartOptions>('Options'),

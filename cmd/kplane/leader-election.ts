@@ -10,7 +10,7 @@ import { ClusterClient } from '../../pkg/client/clusterclient.ts';
 import { ClientLeaseLock, LeaderElector, newIdentity } from '../../pkg/leaderelection/index.ts';
 import type { Logger } from '../../pkg/log/logger.ts';
 import { LOOPBACK_USER } from '../../pkg/server/authn/loopback.ts';
-import { type ServiceId, serviceId } from './service-id.ts';
+import { type ServiceId, serviceId } from '../internal/service-id.ts';
 
 export const LEADER_ELECTION = {
   Elector: serviceId<ControllerLeaderElection>('LeaderElector'),

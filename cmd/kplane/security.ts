@@ -17,7 +17,7 @@ import type { SecurityServices } from '../../pkg/server/authz/services.ts';
 import { type InflightLimits, newGlobalInflightLimiter, PerClientInflightLimiter } from '../../pkg/server/filters/inflight.ts';
 import type { Registry } from '../../pkg/server/registry/registry.ts';
 import type { StartOptions } from './options.ts';
-import { type ServiceId, serviceId } from './service-id.ts';
+import { type ServiceId, serviceId } from '../internal/service-id.ts';
 
 export const SECURITY_TYPES = {
   ServiceAccountTokens: serviceId<ServiceAccountTokens>('ServiceAccountTokens'),
