@@ -19,6 +19,7 @@ import type { SyncTargetController } from '../../pkg/reconciler/workload/synctar
 import { numberArg, createSyncTargets, createWorkspaces, pool, progress, sleep, startKplane, waitFor, workspaceNames, type CreatedTarget, type Kplane } from './fixture.ts';
 import { formatMs, formatRatio, parseBenchArgs, summarize, type LatencyStats } from './lib.ts';
 import { checkTarget, finishReport, machineLine, type TargetCheck } from './report.ts';
+import { formatTime } from '../../apis/meta/v1/time.ts';
 
 const { quick } = parseBenchArgs();
 // The §11 size is 10,000; on a 2-core machine the cold start alone takes minutes there, so
@@ -163,7 +164,7 @@ async function staleness(client: ClusterClient, targets: readonly CreatedTarget[
   await pool(targets.length, 32, async (i) => {
     const t = targets[i]!;
     try {
-      await client.cluster(t.cluster).syncTargets().patchStatus(t.name, 'merge', { status: { lastSyncerHeartbeatTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') } });
+      await client.cluster(t.cluster).syncTargets().patchStatus(t.name, 'merge', { status: { lastSyncerHeartbeatTime: formatTime(new Date()) } });
       beatDone.set(`${t.cluster}|${t.name}`, performance.now());
     } catch {
       beatErrors++;

@@ -6,7 +6,7 @@ import { ClusterClient, type SyncTarget } from '../client/index.ts';
 import { Transport } from '../client/transport.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ResourceList } from './capacity.ts';
-import { realSyncerClock, type SyncerClock } from './clock.ts';
+import { type Clock, realClock } from '../clock/clock.ts';
 import { HeartbeatLoop, type HeartbeatOptions } from './heartbeat.ts';
 import { PhysicalCapacityReader } from './physical-capacity.ts';
 import { waitForSyncTarget } from './startup.ts';
@@ -31,7 +31,7 @@ export interface SyncerConfig {
   /** How often to re-read the physical cluster's capacity; defaults to 60s. */
   capacityRefreshMs?: number | undefined;
   logger: Logger;
-  clock?: SyncerClock;
+  clock?: Clock;
   /** Extra heartbeat tuning (tests shorten the auth-failure pause). */
   heartbeat?: Partial<Pick<HeartbeatOptions, 'authFailureBackoffMs' | 'initialBackoffMs' | 'maxBackoffMs'>>;
 }
@@ -53,7 +53,7 @@ export function resolveCluster(flag: string | undefined, kubeconfig: KubeConfig)
 
 /** Run until `signal` aborts (resolves) or the SyncTarget turns out to be another one (rejects). */
 export async function runSyncer(cfg: SyncerConfig, signal: AbortSignal, deps: { syncTargets?: SyncTargetAccess; cluster?: string } = {}): Promise<void> {
-  const clock = cfg.clock ?? realSyncerClock;
+  const clock = cfg.clock ?? realClock;
   let clusterClient: ClusterClient | undefined;
   let syncTargets = deps.syncTargets;
   let cluster = deps.cluster ?? cfg.cluster ?? '';

@@ -12,7 +12,8 @@ import { deletedObject, type EventHandler } from '../../../informer/handlers.ts'
 import type { SharedInformerFactory } from '../../../informer/factory.ts';
 import { keyOf } from '../../../informer/keys.ts';
 import type { Logger } from '../../../log/logger.ts';
-import type { ControllerMetrics, QueueMetricsProvider } from '../../../metrics/hooks.ts';
+import type { ControllerMetrics } from '../../../controller/metrics-hooks.ts';
+import type { QueueMetricsProvider } from '../../../workqueue/metrics-hooks.ts';
 import { RateLimitingQueue } from '../../../workqueue/rate-limiting-queue.ts';
 import { locationWorkspaceOf } from '../shared/selection.ts';
 import { reconcilePlacement } from './reconcile.ts';

@@ -14,7 +14,8 @@ import { deletedObject, type EventHandler } from '../../../informer/handlers.ts'
 import type { SharedInformerFactory } from '../../../informer/factory.ts';
 import { clusterKey } from '../../../informer/keys.ts';
 import type { Logger } from '../../../log/logger.ts';
-import type { ControllerMetrics, QueueMetricsProvider } from '../../../metrics/hooks.ts';
+import type { ControllerMetrics } from '../../../controller/metrics-hooks.ts';
+import type { QueueMetricsProvider } from '../../../workqueue/metrics-hooks.ts';
 import { RateLimitingQueue } from '../../../workqueue/rate-limiting-queue.ts';
 import { stateLabelKey } from '../../../../apis/workload/v1alpha1/synctargetkey.ts';
 import { KEY_LABEL } from '../../workload/synctarget/types.ts';
