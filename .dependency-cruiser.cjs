@@ -39,6 +39,13 @@ module.exports = {
       to: { path: ['^apis/', '^pkg/(reconciler|syncer|server|storage)/'] },
     },
     {
+      name: 'leaf-libraries',
+      severity: 'error',
+      comment: 'Selector grammar, workspace paths, the version and the shared sleep are leaves: they import nothing else of the repo, so anything may use them.',
+      from: { path: '^pkg/(labels|fields|logicalcluster|version|clock)/' },
+      to: { path: '^(apis|pkg)/', pathNot: '^pkg/$1/' },
+    },
+    {
       name: 'libraries-do-not-import-binaries',
       severity: 'error',
       comment: 'cmd/ wires libraries; libraries never reach back into a binary, a script or a test.',

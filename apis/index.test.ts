@@ -21,6 +21,8 @@ test('resource names are unique per group-version and kinds are declared consist
 test('every schema defaults apiVersion, kind and metadata and strips unknown top-level keys', () => {
   const minimal: Record<string, Record<string, unknown>> = {
     SyncTarget: { spec: { cluster: 'c1' } },
+    Location: { spec: { resource: { group: 'workload.kcp.io', version: 'v1alpha1', resource: 'synctargets' } } },
+    Placement: { spec: { locationResource: { group: 'workload.kcp.io', version: 'v1alpha1', resource: 'synctargets' } } },
     RoleBinding: { roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'r' } },
     ClusterRoleBinding: { roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'r' } },
     Event: { involvedObject: {} },

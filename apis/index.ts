@@ -12,6 +12,8 @@ import { SecretResource } from './core/v1/secret.ts';
 import { ServiceAccountResource } from './core/v1/serviceaccount.ts';
 import { ClusterRoleBindingResource, RoleBindingResource } from './rbac/v1/rolebinding.ts';
 import { ClusterRoleResource, RoleResource } from './rbac/v1/role.ts';
+import { LocationResource } from './scheduling/v1alpha1/location.ts';
+import { PlacementResource } from './scheduling/v1alpha1/placement.ts';
 import { WorkspaceResource } from './tenancy/v1alpha1/workspace.ts';
 import { SyncTargetResource } from './workload/v1alpha1/synctarget.ts';
 
@@ -32,11 +34,13 @@ export const ALL_RESOURCES: ResourceDefinition[] = [
   ClusterRoleBindingResource,
   WorkspaceResource,
   SyncTargetResource,
+  LocationResource,
+  PlacementResource,
 ];
 
 export {
   ClusterRoleBindingResource, ClusterRoleResource, ConfigMapResource, DeploymentResource, EventResource,
-  LeaseResource, NamespaceResource, RoleBindingResource, RoleResource, SecretResource,
+  LeaseResource, LocationResource, NamespaceResource, PlacementResource, RoleBindingResource, RoleResource, SecretResource,
   SelfSubjectAccessReviewResource, SelfSubjectReviewResource, SelfSubjectRulesReviewResource,
   ServiceAccountResource, SyncTargetResource, WorkspaceResource,
 };

@@ -8,31 +8,19 @@ import { newLogger } from '../../pkg/log/logger.ts';
 import { parseDuration } from '../../pkg/options/duration.ts';
 import { type FlagSpec, parseFlags, usage } from '../../pkg/options/flags.ts';
 import { ControllerManager, enabledControllers } from '../../pkg/reconciler/manager.ts';
-import { DEFAULT_SYNCER_IMAGE } from './options.ts';
-import { CONTROLLER_MANAGER_LEASE } from './leader-election.ts';
-import { ClusterClient } from '../../pkg/client/clusterclient.ts';
-import { ClientLeaseLock, LeaderElector, newIdentity } from '../../pkg/leaderelection/index.ts';
+import { SHARED_CONTROLLER_FLAGS, sharedControllerOptions } from './options.ts';
+import { newControllerLeaderElection } from './leader-election.ts';
 
 export const CONTROLLERS_FLAGS: Record<string, FlagSpec> = {
   kubeconfig: { type: 'string', description: 'kubeconfig of a privileged identity on the kplane server (required)' },
-  'heartbeat-threshold': { type: 'string', description: 'a SyncTarget without a heartbeat for this long is not Ready', default: '60s' },
   controllers: { type: 'string', description: 'controllers to run: * (all) or a comma-separated list', default: '*' },
-  'syncer-image': { type: 'string', description: 'syncer image for Deployments applied to physical clusters', default: DEFAULT_SYNCER_IMAGE },
-  'leader-elect': { type: 'string', description: 'true: run controllers only while holding the controller-manager Lease (several processes may run)', default: 'true' },
-  'log-format': { type: 'string', description: 'json or text', default: 'json' },
-  'log-level': { type: 'string', description: 'error, warn, info or debug', default: 'info' },
-  help: { type: 'boolean', short: 'h', description: 'show this help' },
+  ...SHARED_CONTROLLER_FLAGS,
 };
 
 const schema = z.object({
   kubeconfig: z.string().min(1).optional(),
-  'heartbeat-threshold': z.string().refine((s) => parseDuration(s) !== undefined, { message: 'must be a duration such as 60s' }).default('60s'),
   controllers: z.string().refine((s) => { try { return enabledControllers(s).length > 0; } catch { return false; } }, { message: 'must be * or a list of known controllers' }).default('*'),
-  'syncer-image': z.string().min(1).default(DEFAULT_SYNCER_IMAGE),
-  'leader-elect': z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
-  'log-format': z.enum(['json', 'text']).default('json'),
-  'log-level': z.enum(['error', 'warn', 'info', 'debug']).default('info'),
-  help: z.boolean().optional(),
+  ...sharedControllerOptions,
 });
 
 export async function runControllers(argv: string[]): Promise<number> {
@@ -66,27 +54,10 @@ export async function runControllers(argv: string[]): Promise<number> {
   const stop = new AbortController();
   for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => stop.abort());
   logger.info('controllers starting', { server: server.origin, controllers: enabledControllers(o.controllers), leaderElect: o['leader-elect'] });
-  if (!o['leader-elect']) {
-    await runManager(stop.signal);
-  } else {
-    // The same Lease `kplane start` replicas elect over, so in-process and separate controllers
-    // never run at once against one etcd-backed kplane.
-    const electionClient = new ClusterClient(kubeconfig, { component: 'leader-election', timeoutMs: 5000 });
-    const { cluster, namespace, name } = CONTROLLER_MANAGER_LEASE;
-    const lock = new ClientLeaseLock(electionClient.cluster(cluster).leases(namespace), namespace, name);
-    const elector = new LeaderElector({ lock, identity: newIdentity(), logger: logger.child({ component: 'leader-election' }) });
-    try {
-      await elector.run(stop.signal, {
-        onStartedLeading: (term) => {
-          logger.info('became leader: starting controllers', { identity: elector.identity });
-          return runManager(term);
-        },
-        onStoppedLeading: () => logger.info('stopped leading: controllers stopped', { identity: elector.identity }),
-      });
-    } finally {
-      electionClient.close();
-    }
-  }
+  // The same candidate over the same Lease as `kplane start` (leader-election.ts), so in-process
+  // and separate controllers never run at once against one etcd-backed kplane.
+  const election = newControllerLeaderElection(kubeconfig, logger);
+  await (o['leader-elect'] ? election.run(stop.signal, runManager) : election.runUnelected(stop.signal, runManager));
   logger.info('controllers stopped');
   return 0;
 }

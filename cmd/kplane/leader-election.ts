@@ -1,7 +1,7 @@
-// Leader election for the controllers of `kplane start`: replicas on one etcd each run a
-// candidate over the Lease root|default/kplane-controller-manager; only the leader runs
-// controllers. The elector is bound in the container so /readyz and metrics can ask
-// `isLeader()`: true while this replica runs the controllers, elected or not.
+// Leader election for the controllers of `kplane start` and `kplane controllers`: replicas on
+// one etcd, and separate controller processes, each run a candidate over the Lease
+// root|default/kplane-controller-manager; only the leader runs controllers. SQLite (one process by construction) and --leader-elect=false run them
+// unelected. /readyz does not depend on leadership (docs/etcd.md).
 import type { Container } from 'inversify';
 import { KubeConfig } from '@kubernetes/client-node';
 import { renderKubeconfig } from '../../pkg/bootstrap/admin.ts';
@@ -10,19 +10,20 @@ import { ClusterClient } from '../../pkg/client/clusterclient.ts';
 import { ClientLeaseLock, LeaderElector, newIdentity } from '../../pkg/leaderelection/index.ts';
 import type { Logger } from '../../pkg/log/logger.ts';
 import { LOOPBACK_USER } from '../../pkg/server/authn/loopback.ts';
+import { type ServiceId, serviceId } from '../internal/service-id.ts';
 
 export const LEADER_ELECTION = {
-  Elector: Symbol('LeaderElector'),
+  Elector: serviceId<ControllerLeaderElection>('LeaderElector'),
 } as const;
 
 export const CONTROLLER_MANAGER_LEASE = { cluster: 'root', namespace: 'default', name: 'kplane-controller-manager' } as const;
 
-/** Symbols of the container this needs (they live in container.ts). */
+/** Ids of the container this needs (they live in container.ts). */
 export interface LeaderElectionDeps {
-  externalURL: symbol;
-  loopbackToken: symbol;
-  servingMaterial: symbol;
-  logger: symbol;
+  externalURL: ServiceId<string>;
+  loopbackToken: ServiceId<string>;
+  servingMaterial: ServiceId<ServingMaterial>;
+  logger: ServiceId<Logger>;
 }
 
 /** A candidate over the loopback identity, with the client it owns. */
@@ -37,20 +38,11 @@ export class ControllerLeaderElection {
     this.logger = logger;
   }
 
-  private unelected = false;
-
-  /** True while this replica runs the controllers (elected, or unelected on SQLite / --leader-elect=false). */
-  isLeader(): boolean {
-    return this.unelected || this.elector.isLeader();
-  }
-
   /** Run `work` without an election (one process by construction). */
   async runUnelected(signal: AbortSignal, work: (signal: AbortSignal) => Promise<void>): Promise<void> {
-    this.unelected = true;
     try {
       await work(signal);
     } finally {
-      this.unelected = false;
       this.clusterClient.close();
     }
   }
@@ -75,23 +67,31 @@ export class ControllerLeaderElection {
 
 /** Bind LEADER_ELECTION.Elector (a ControllerLeaderElection talking to this replica). */
 export function bindLeaderElection(c: Container, deps: LeaderElectionDeps): void {
-  c.bind<ControllerLeaderElection>(LEADER_ELECTION.Elector).toDynamicValue((ctx) => {
+  c.bind(LEADER_ELECTION.Elector).toDynamicValue((ctx) => {
     const kubeconfig = new KubeConfig();
     kubeconfig.loadFromString(
       renderKubeconfig({
-        server: ctx.get<string>(deps.externalURL),
-        caPem: ctx.get<ServingMaterial>(deps.servingMaterial).ca.certPem,
-        token: ctx.get<string>(deps.loopbackToken),
+        server: ctx.get(deps.externalURL),
+        caPem: ctx.get(deps.servingMaterial).ca.certPem,
+        token: ctx.get(deps.loopbackToken),
         user: LOOPBACK_USER,
         contexts: { base: '' },
         currentContext: 'base',
       }),
     );
-    // Requests shorter than the renew deadline, so one slow request cannot eat all of it.
-    const clusterClient = new ClusterClient(kubeconfig, { component: 'leader-election', timeoutMs: 5000 });
-    const { cluster, namespace, name } = CONTROLLER_MANAGER_LEASE;
-    const lock = new ClientLeaseLock(clusterClient.cluster(cluster).leases(namespace), namespace, name);
-    const logger = ctx.get<Logger>(deps.logger).child({ component: 'leader-election' });
-    return new ControllerLeaderElection(new LeaderElector({ lock, identity: newIdentity(), logger }), clusterClient, logger);
+    return newControllerLeaderElection(kubeconfig, ctx.get(deps.logger));
   });
+}
+
+/**
+ * A candidate for the controller-manager Lease, reaching kplane with `kubeconfig`: the
+ * replica's loopback identity in `kplane start`, the given kubeconfig in `kplane controllers`.
+ */
+export function newControllerLeaderElection(kubeconfig: KubeConfig, parentLogger: Logger): ControllerLeaderElection {
+  // Requests shorter than the renew deadline, so one slow request cannot eat all of it.
+  const clusterClient = new ClusterClient(kubeconfig, { component: 'leader-election', timeoutMs: 5000 });
+  const { cluster, namespace, name } = CONTROLLER_MANAGER_LEASE;
+  const lock = new ClientLeaseLock(clusterClient.cluster(cluster).leases(namespace), namespace, name);
+  const logger = parentLogger.child({ component: 'leader-election' });
+  return new ControllerLeaderElection(new LeaderElector({ lock, identity: newIdentity(), logger }), clusterClient, logger);
 }

@@ -4,7 +4,35 @@ import { parseDuration } from '../../pkg/options/duration.ts';
 import type { FlagSpec } from '../../pkg/options/flags.ts';
 import { ALL_CONTROLLERS, enabledControllers } from '../../pkg/reconciler/manager.ts';
 
-export const DEFAULT_SYNCER_IMAGE = 'ghcr.io/kplane-dev/kplane-syncer:v0.1.0';
+/**
+ * kplane's release image (`npm run image` builds it as localhost/kplane:<version>; README says
+ * how to push it). One image carries kplane and kplane-syncer; the syncer Deployment names the
+ * syncer's entrypoint. Keep the tag at package.json's version (options.test.ts checks).
+ */
+export const DEFAULT_SYNCER_IMAGE = 'ghcr.io/kplane-dev/kplane:v0.1.0';
+
+const count = z.string().regex(/^\d+$/, 'must be a positive integer').transform(Number).pipe(z.number().int().min(1));
+const duration = z.string().refine((s) => parseDuration(s) !== undefined, { message: 'must be a duration such as 60s or 1m30s' });
+
+/** Flags `kplane start` and `kplane controllers` share, with one meaning and one default. */
+export const SHARED_CONTROLLER_FLAGS: Record<string, FlagSpec> = {
+  'leader-elect': { type: 'string', description: 'elect one leader (a coordination.k8s.io Lease) before running controllers: true or false', default: 'true' },
+  'heartbeat-threshold': { type: 'string', description: 'a SyncTarget without a heartbeat for this long is not Ready', default: '60s' },
+  'syncer-image': { type: 'string', description: 'syncer image for Deployments kplane applies to physical clusters', default: DEFAULT_SYNCER_IMAGE },
+  'log-format': { type: 'string', description: 'json or text', default: 'json' },
+  'log-level': { type: 'string', description: 'error, warn, info or debug', default: 'info' },
+  help: { type: 'boolean', short: 'h', description: 'show this help' },
+};
+
+/** The zod fields of SHARED_CONTROLLER_FLAGS. */
+export const sharedControllerOptions = {
+  'leader-elect': z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  'heartbeat-threshold': duration.default('60s'),
+  'syncer-image': z.string().min(1).default(DEFAULT_SYNCER_IMAGE),
+  'log-format': z.enum(['json', 'text']).default('json'),
+  'log-level': z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  help: z.boolean().optional(),
+};
 
 export const START_FLAGS: Record<string, FlagSpec> = {
   'root-dir': { type: 'string', description: 'directory for the database, CA, keys and admin.kubeconfig', default: '.kplane' },
@@ -18,27 +46,20 @@ export const START_FLAGS: Record<string, FlagSpec> = {
   'etcd-certfile': { type: 'string', description: 'PEM client certificate for etcd' },
   'etcd-keyfile': { type: 'string', description: 'PEM client key for etcd' },
   'watch-cache': { type: 'string', description: 'serve watches and resourceVersion=0 lists from an in-memory watch cache: true or false', default: 'true' },
-  'leader-elect': { type: 'string', description: 'elect one leader (a coordination.k8s.io Lease) before running controllers: true or false', default: 'true' },
-  'heartbeat-threshold': { type: 'string', description: 'a SyncTarget without a heartbeat for this long is not Ready', default: '60s' },
+  dashboard: { type: 'string', description: 'serve the read-only fleet dashboard\'s static files at /dashboard/ (its data is read with each user\'s own token): true or false', default: 'true' },
   'token-auth-file': { type: 'string', description: 'static bearer tokens, CSV: token,user,uid,"group1,group2"' },
   'audit-log-path': { type: 'string', description: 'append one audit.k8s.io/v1 Event (Metadata level) per request to this file as a JSON line; - for standard output' },
   'request-timeout': { type: 'string', description: 'answer 504 to a request (watches excepted) not done within this long; also the cap for ?timeout=', default: '60s' },
   'max-requests-inflight': { type: 'string', description: 'requests (watches excepted) in flight on the whole server before 429; system:masters is exempt', default: '400' },
-  'log-format': { type: 'string', description: 'json or text', default: 'json' },
-  'log-level': { type: 'string', description: 'error, warn, info or debug', default: 'info' },
   v: { type: 'string', description: 'klog-style verbosity: 4 or more logs debug lines (overrides --log-level when set)' },
   'shutdown-delay': { type: 'string', description: 'after SIGTERM, keep serving this long with /readyz failing so load balancers drain', default: '0s' },
   'shutdown-grace-period': { type: 'string', description: 'after SIGTERM, how long in-flight requests may take before connections are cut', default: '3s' },
   controllers: { type: 'string', description: 'controllers to run in-process: * (all), - (none) or a comma-separated list', default: '*' },
-  'syncer-image': { type: 'string', description: 'syncer image for Deployments kplane applies to physical clusters', default: DEFAULT_SYNCER_IMAGE },
   'max-connections': { type: 'string', description: 'open client connections in total; more are closed at once', default: '8192' },
   'max-connections-per-ip': { type: 'string', description: 'open client connections from one remote address', default: '1024' },
   'request-body-timeout': { type: 'string', description: 'how long a client may take to send a request body (408 after)', default: '30s' },
-  help: { type: 'boolean', short: 'h', description: 'show this help' },
+  ...SHARED_CONTROLLER_FLAGS,
 };
-
-const count = z.string().regex(/^\d+$/, 'must be a positive integer').transform(Number).pipe(z.number().int().min(1));
-const duration = z.string().refine((s) => parseDuration(s) !== undefined, { message: 'must be a duration such as 60s or 1m30s' });
 
 export const startOptionsSchema = z
   .object({
@@ -58,23 +79,19 @@ export const startOptionsSchema = z
     'etcd-certfile': z.string().min(1).optional(),
     'etcd-keyfile': z.string().min(1).optional(),
     'watch-cache': z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
-    'leader-elect': z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
-    'heartbeat-threshold': duration.default('60s'),
+    dashboard: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
     'token-auth-file': z.string().optional(),
     'audit-log-path': z.string().min(1).optional(),
     'request-timeout': duration.refine((s) => parseDuration(s)! > 0, { message: 'must be more than 0' }).default('60s'),
     'max-requests-inflight': count.default(400),
-    'log-format': z.enum(['json', 'text']).default('json'),
-    'log-level': z.enum(['error', 'warn', 'info', 'debug']).default('info'),
     v: z.string().regex(/^\d+$/, 'must be a non-negative integer').transform(Number).optional(),
     'shutdown-delay': duration.default('0s'),
     'shutdown-grace-period': duration.default('3s'),
     controllers: z.string().default('*'),
-    'syncer-image': z.string().min(1).default(DEFAULT_SYNCER_IMAGE),
     'max-connections': count.default(8192),
     'max-connections-per-ip': count.default(1024),
     'request-body-timeout': duration.default('30s'),
-    help: z.boolean().optional(),
+    ...sharedControllerOptions,
   })
   .refine((o) => { try { enabledControllers(o.controllers); return true; } catch { return false; } }, {
     message: `must be *, - or a comma-separated list of: ${ALL_CONTROLLERS.join(', ')}`,

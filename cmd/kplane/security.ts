@@ -3,6 +3,7 @@
 // (--token-auth-file), service-account tokens signed with <root-dir>/sa.key, client
 // certificates, RBAC read through the registry, and the global and per-client inflight limits.
 import type { Container } from 'inversify';
+import type { AdminToken } from '../../pkg/bootstrap/admin.ts';
 import { AdminTokenAuthenticator } from '../../pkg/server/authn/admintoken.ts';
 import { AuthenticatorChain, type TokenAuthenticator } from '../../pkg/server/authn/authenticator.ts';
 import { LoopbackTokenAuthenticator } from '../../pkg/server/authn/loopback.ts';
@@ -16,24 +17,27 @@ import type { SecurityServices } from '../../pkg/server/authz/services.ts';
 import { type InflightLimits, newGlobalInflightLimiter, PerClientInflightLimiter } from '../../pkg/server/filters/inflight.ts';
 import type { Registry } from '../../pkg/server/registry/registry.ts';
 import type { StartOptions } from './options.ts';
+import { type ServiceId, serviceId } from '../internal/service-id.ts';
 
 export const SECURITY_TYPES = {
-  ServiceAccountTokens: Symbol('ServiceAccountTokens'),
-  Security: Symbol('Security'),
-  Inflight: Symbol('Inflight'),
+  ServiceAccountTokens: serviceId<ServiceAccountTokens>('ServiceAccountTokens'),
+  Security: serviceId<SecurityServices>('Security'),
+  Inflight: serviceId<InflightLimits>('Inflight'),
 } as const;
 
+/** Ids of the container this needs (they live in container.ts). */
 export interface SecurityBindingDeps {
-  registry: symbol;
-  adminToken: symbol;
-  authenticator: symbol;
-  /** The in-process controllers' token (a string binding). */
-  loopbackToken: symbol;
+  registry: ServiceId<Registry>;
+  adminToken: ServiceId<AdminToken>;
+  /** Bound here. */
+  authenticator: ServiceId<AuthenticatorChain>;
+  /** The in-process controllers' token. */
+  loopbackToken: ServiceId<string>;
 }
 
 export function bindSecurity(c: Container, o: StartOptions, types: SecurityBindingDeps): void {
-  c.bind<ServiceAccountTokens>(SECURITY_TYPES.ServiceAccountTokens).toDynamicValue(async (ctx) => {
-    const registry = await ctx.getAsync<Registry>(types.registry);
+  c.bind(SECURITY_TYPES.ServiceAccountTokens).toDynamicValue(async (ctx) => {
+    const registry = await ctx.getAsync(types.registry);
     const serviceAccounts = registry.store('', 'serviceaccounts');
     return new ServiceAccountTokens({
       key: ensureServiceAccountKey(o['root-dir']),
@@ -45,20 +49,20 @@ export function bindSecurity(c: Container, o: StartOptions, types: SecurityBindi
       },
     });
   });
-  c.bind<AuthenticatorChain>(types.authenticator).toDynamicValue(async (ctx) => {
+  c.bind(types.authenticator).toDynamicValue(async (ctx) => {
     const tokenAuthenticators: TokenAuthenticator[] = [
-      new AdminTokenAuthenticator(ctx.get<{ sha256: string }>(types.adminToken).sha256),
-      new LoopbackTokenAuthenticator(ctx.get<string>(types.loopbackToken)),
+      new AdminTokenAuthenticator(ctx.get(types.adminToken).sha256),
+      new LoopbackTokenAuthenticator(ctx.get(types.loopbackToken)),
     ];
     if (o['token-auth-file']) tokenAuthenticators.push(StaticTokenAuthenticator.fromFile(o['token-auth-file']));
-    tokenAuthenticators.push(await ctx.getAsync<ServiceAccountTokens>(SECURITY_TYPES.ServiceAccountTokens));
+    tokenAuthenticators.push(await ctx.getAsync(SECURITY_TYPES.ServiceAccountTokens));
     return new AuthenticatorChain(tokenAuthenticators);
   });
-  c.bind<SecurityServices>(SECURITY_TYPES.Security).toDynamicValue(async (ctx) => ({
-    authorizer: new Authorizer(new RBACAuthorizer(new StoreRBACReader(await ctx.getAsync<Registry>(types.registry)))),
-    serviceAccountTokens: await ctx.getAsync<ServiceAccountTokens>(SECURITY_TYPES.ServiceAccountTokens),
+  c.bind(SECURITY_TYPES.Security).toDynamicValue(async (ctx) => ({
+    authorizer: new Authorizer(new RBACAuthorizer(new StoreRBACReader(await ctx.getAsync(types.registry)))),
+    serviceAccountTokens: await ctx.getAsync(SECURITY_TYPES.ServiceAccountTokens),
   }));
-  c.bind<InflightLimits>(SECURITY_TYPES.Inflight).toDynamicValue(() => ({
+  c.bind(SECURITY_TYPES.Inflight).toDynamicValue(() => ({
     global: newGlobalInflightLimiter(o['max-requests-inflight']),
     perClient: new PerClientInflightLimiter(),
   }));

@@ -2,16 +2,11 @@
 // SIGTERM/SIGINT, then shut down cleanly (watches end, requests drain, storage closes).
 import { createServer } from 'node:net';
 import { writeAdminKubeconfig } from '../../pkg/bootstrap/admin.ts';
-import type { ServingMaterial } from '../../pkg/certs/certs.ts';
 import type { Logger } from '../../pkg/log/logger.ts';
 import { errorFields } from '../../pkg/log/errors.ts';
-import type { Lifecycle } from '../../pkg/server/lifecycle.ts';
-import type { SecureServing } from '../../pkg/server/serving.ts';
-import type { Storage } from '../../pkg/storage/interface.ts';
 import { startCompactor } from '../../pkg/storage/compaction/index.ts';
-import { type AdminToken, buildContainer, TYPES } from './container.ts';
+import { buildContainer, TYPES } from './container.ts';
 import { ensureBootstrapRoles } from '../../pkg/server/authz/bootstrap.ts';
-import type { Registry } from '../../pkg/server/registry/registry.ts';
 import type { StartOptions } from './options.ts';
 import { KubeConfig } from '@kubernetes/client-node';
 import { renderKubeconfig } from '../../pkg/bootstrap/admin.ts';
@@ -20,10 +15,8 @@ import { LOOPBACK_USER } from '../../pkg/server/authn/loopback.ts';
 import { ControllerManager, enabledControllers } from '../../pkg/reconciler/manager.ts';
 import { type KplaneMetrics, registerSyncTargetMetrics } from '../../pkg/metrics/index.ts';
 import type { HealthCheck } from '../../pkg/server/health.ts';
-import type { ShutdownState } from '../../pkg/server/shutdown.ts';
-import type { AuditSink } from '../../pkg/server/audit/sink.ts';
 import { shutDownGracefully, waitForTermination } from './shutdown.ts';
-import { type ControllerLeaderElection, LEADER_ELECTION } from './leader-election.ts';
+import { LEADER_ELECTION } from './leader-election.ts';
 
 /** The controllers of the current leadership term, and whether their checks are registered. */
 interface ControllerTerm {
@@ -93,24 +86,24 @@ export async function runStart(opts: StartOptions): Promise<void> {
   const port = await resolvePort(opts['bind-address'], opts['secure-port']);
   const o: StartOptions = { ...opts, 'secure-port': port };
   const container = buildContainer(o);
-  const logger = container.get<Logger>(TYPES.Logger);
+  const logger = container.get(TYPES.Logger);
   const host = o['external-hostname'] ?? (o['bind-address'] === '0.0.0.0' || o['bind-address'] === '::' ? '127.0.0.1' : o['bind-address']);
   const externalURL = `https://${urlHost(host)}:${port}`;
-  container.bind<string>(TYPES.ExternalURL).toConstantValue(externalURL);
+  container.bind(TYPES.ExternalURL).toConstantValue(externalURL);
 
-  const storage = await container.getAsync<Storage>(TYPES.Storage);
+  const storage = await container.getAsync(TYPES.Storage);
   const stopCompactor = startCompactor(storage, { logger });
-  const lifecycle = await container.getAsync<Lifecycle>(TYPES.Lifecycle);
+  const lifecycle = await container.getAsync(TYPES.Lifecycle);
   await lifecycle.ensureDefaultNamespace('root');
-  await ensureBootstrapRoles(await container.getAsync<Registry>(TYPES.Registry), 'root');
-  const serving = await container.getAsync<SecureServing>(TYPES.Serving);
+  await ensureBootstrapRoles(await container.getAsync(TYPES.Registry), 'root');
+  const serving = await container.getAsync(TYPES.Serving);
   await serving.listen();
   // Finish initialisations and cleanups a previous process left pending, then resync.
   const lifecycleStop = new AbortController();
   lifecycle.run(lifecycleStop.signal).catch((err: unknown) => logger.error('lifecycle resync stopped', errorFields(err)));
 
-  const material = container.get<ServingMaterial>(TYPES.ServingMaterial);
-  const admin = container.get<AdminToken>(TYPES.AdminToken);
+  const material = container.get(TYPES.ServingMaterial);
+  const admin = container.get(TYPES.AdminToken);
   if (admin.token) {
     const path = writeAdminKubeconfig(o['root-dir'], externalURL, material.ca.certPem, admin.token);
     logger.info('wrote admin kubeconfig', { path });
@@ -118,12 +111,12 @@ export async function runStart(opts: StartOptions): Promise<void> {
     logger.warn('admin.kubeconfig is missing and the admin token cannot be recovered; delete .admin-token-store to mint a new one');
   }
   const controllersStop = new AbortController();
-  const ops = { metrics: container.get<KplaneMetrics>(TYPES.Metrics), readyChecks: container.get<HealthCheck[]>(TYPES.ReadyChecks), term: {} };
+  const ops = { metrics: container.get(TYPES.Metrics), readyChecks: container.get(TYPES.ReadyChecks), term: {} };
   const runControllers = (signal: AbortSignal) =>
-    startControllers(o, externalURL, material.ca.certPem, container.get<string>(TYPES.LoopbackToken), logger, signal, ops);
+    startControllers(o, externalURL, material.ca.certPem, container.get(TYPES.LoopbackToken), logger, signal, ops);
   // Only the elected leader among etcd replicas runs controllers (docs/etcd.md); SQLite's
   // file lock already makes its one process the only candidate.
-  const election = () => container.get<ControllerLeaderElection>(LEADER_ELECTION.Elector);
+  const election = () => container.get(LEADER_ELECTION.Elector);
   const controllers = enabledControllers(o.controllers).length === 0
     ? Promise.resolve()
     : o['leader-elect'] && o.storage === 'etcd'
@@ -135,7 +128,7 @@ export async function runStart(opts: StartOptions): Promise<void> {
   const graceMs = parseDuration(o['shutdown-grace-period'])!;
   await shutDownGracefully({
     signal,
-    state: container.get<ShutdownState>(TYPES.Shutdown),
+    state: container.get(TYPES.Shutdown),
     logger,
     delayMs: parseDuration(o['shutdown-delay'])!,
     deadlineMs: graceMs + 10_000,
@@ -144,7 +137,7 @@ export async function runStart(opts: StartOptions): Promise<void> {
       // Pending cleanups are durable (lifecycle.ts): the next start finishes them.
       { name: 'lifecycle', run: async () => lifecycleStop.abort() },
       { name: 'serving', run: () => serving.close(graceMs) },
-      { name: 'audit log', run: () => (container.isBound(TYPES.Audit) ? container.get<AuditSink>(TYPES.Audit).close() : Promise.resolve()) },
+      { name: 'audit log', run: () => (container.isBound(TYPES.Audit) ? container.get(TYPES.Audit).close() : Promise.resolve()) },
       { name: 'compactor', run: () => stopCompactor() },
       { name: 'storage', run: () => storage.close() },
     ],

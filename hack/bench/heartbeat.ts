@@ -17,11 +17,12 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ClusterClient, type SyncTarget } from '../../pkg/client/index.ts';
 import { silentLogger } from '../../pkg/log/logger.ts';
-import { realSyncerClock } from '../../pkg/syncer/clock.ts';
+import { realClock } from '../../pkg/clock/clock.ts';
 import { HeartbeatLoop } from '../../pkg/syncer/heartbeat.ts';
 import { startKplane, type Kplane } from '../../test/framework/kplane.ts';
 import { RawEtcdPuts, cleanupOnInterrupt, parseStorageArg, startBenchEtcd } from './etcd.ts';
 import { formatMs, formatRate, formatRatio, formatTable, parseBenchArgs, summarize } from './lib.ts';
+import { formatTime } from '../../apis/meta/v1/time.ts';
 
 /** Failed beats by kind and message, printed after the table. */
 const errorKinds = new Map<string, number>();
@@ -36,7 +37,7 @@ if (process.argv[2] === '--serve-bare') {
       kind: 'SyncTarget',
       metadata: { name, uid: 'bench', resourceVersion: '1', annotations: { 'kcp.io/cluster': 'root' } },
       spec: { cluster: name, unschedulable: false },
-      status: { lastSyncerHeartbeatTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') },
+      status: { lastSyncerHeartbeatTime: formatTime(new Date()) },
     });
   const server = createServer({ key: readFileSync(keyFile!), cert: readFileSync(certFile!) }, (req, res) => {
     const chunks: Buffer[] = [];
@@ -338,7 +339,7 @@ async function runLoops(c: ClusterClient, targets: SyncTarget[], sc: Scenario, b
         name: st.metadata.name!,
         uid: st.metadata.uid!,
         periodMs: sc.periodMs,
-        clock: realSyncerClock,
+        clock: realClock,
         logger: silentLogger(),
         onBeat: (o) => {
           if (!measuring) return;
@@ -357,12 +358,12 @@ async function runLoops(c: ClusterClient, targets: SyncTarget[], sc: Scenario, b
       st,
     );
     // Spread the first beats over one period, as independent syncers would be.
-    return realSyncerClock.sleep((sc.periodMs * i) / targets.length, stop.signal).then(() => loop.run(stop.signal));
+    return realClock.sleep((sc.periodMs * i) / targets.length, stop.signal).then(() => loop.run(stop.signal));
   });
-  await realSyncerClock.sleep(warmupMs);
+  await realClock.sleep(warmupMs);
   measuring = true;
   const t0 = performance.now();
-  await realSyncerClock.sleep(sc.durationMs);
+  await realClock.sleep(sc.durationMs);
   measuring = false;
   const elapsed = performance.now() - t0;
   await beforeStop?.();
@@ -395,7 +396,7 @@ async function runRawPutLoops(raw: RawEtcdPuts, sc: Scenario): Promise<Result> {
   const loops = Array.from({ length: sc.n }, async (_, i) => {
     let lastOk = 0;
     try {
-      await realSyncerClock.sleep((sc.periodMs * i) / sc.n, stop.signal);
+      await realClock.sleep((sc.periodMs * i) / sc.n, stop.signal);
       while (!stop.signal.aborted) {
         const t0 = performance.now();
         let latencyMs = 0;
@@ -414,16 +415,16 @@ async function runRawPutLoops(raw: RawEtcdPuts, sc: Scenario): Promise<Result> {
             errorKinds.set(why, (errorKinds.get(why) ?? 0) + 1);
           }
         }
-        await realSyncerClock.sleep(Math.max(0, sc.periodMs - latencyMs), stop.signal);
+        await realClock.sleep(Math.max(0, sc.periodMs - latencyMs), stop.signal);
       }
     } catch {
       // aborted sleep: the window is over
     }
   });
-  await realSyncerClock.sleep(sc.warmupMs ?? Math.min(sc.periodMs, 2000));
+  await realClock.sleep(sc.warmupMs ?? Math.min(sc.periodMs, 2000));
   measuring = true;
   const t0 = performance.now();
-  await realSyncerClock.sleep(sc.durationMs);
+  await realClock.sleep(sc.durationMs);
   measuring = false;
   const elapsed = performance.now() - t0;
   stop.abort();

@@ -6,6 +6,7 @@ import { type ClusterClient, type SyncTarget, type WatchEvent } from '../../pkg/
 import { keyOf } from '../../pkg/informer/keys.ts';
 import { pool, progress, sleep, waitFor, type CreatedTarget } from './fixture.ts';
 import { summarize, type LatencyStats } from './lib.ts';
+import { formatTime } from '../../apis/meta/v1/time.ts';
 
 async function storageRevision(client: ClusterClient): Promise<number> {
   const list = await client.wildcard().syncTargets().list({ limit: 1 });
@@ -55,7 +56,7 @@ export async function staleness(client: ClusterClient, targets: readonly Created
   await pool(targets.length, 32, async (i) => {
     const t = targets[i]!;
     try {
-      await client.cluster(t.cluster).syncTargets().patchStatus(t.name, 'merge', { status: { lastSyncerHeartbeatTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') } });
+      await client.cluster(t.cluster).syncTargets().patchStatus(t.name, 'merge', { status: { lastSyncerHeartbeatTime: formatTime(new Date()) } });
       beatDone.set(`${t.cluster}|${t.name}`, performance.now());
     } catch {
       beatErrors++;

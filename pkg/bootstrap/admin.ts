@@ -28,7 +28,13 @@ interface TokenStore {
 }
 
 /** Returns the admin token hash, and the plaintext token when it is known (first start or kubeconfig present). */
-export function ensureAdminToken(rootDir: string): { sha256: string; token: string | undefined } {
+/** The admin token's hash (what the authenticator checks) and, when recoverable, the token. */
+export interface AdminToken {
+  sha256: string;
+  token: string | undefined;
+}
+
+export function ensureAdminToken(rootDir: string): AdminToken {
   mkdirSync(rootDir, { recursive: true });
   const storePath = join(rootDir, STORE_FILE);
   if (existsSync(storePath)) {

@@ -11,7 +11,7 @@ import type { KubeObject } from './object.ts';
 import { ResourceClient, type CallOptions } from './resource.ts';
 import { anySignal } from './signal.ts';
 import { Transport } from './transport.ts';
-import type { SyncTarget, Workspace } from './types.ts';
+import type { Location, Placement, SyncTarget, Workspace } from './types.ts';
 
 export interface ClusterClientOptions {
   /** Who is calling, for the user agent `kplane/<version> (<component>)` and as default field manager. */
@@ -85,6 +85,12 @@ export class ScopedClient {
   syncTargets(): ResourceClient<SyncTarget> {
     return this.resource<SyncTarget>(gvrs.SyncTargetGVR);
   }
+  locations(): ResourceClient<Location> {
+    return this.resource<Location>(gvrs.LocationGVR);
+  }
+  placements(): ResourceClient<Placement> {
+    return this.resource<Placement>(gvrs.PlacementGVR);
+  }
   workspaces(): ResourceClient<Workspace> {
     return this.resource<Workspace>(gvrs.WorkspaceGVR);
   }
@@ -127,4 +133,39 @@ export class ScopedClient {
     if (!token) throw new Error(`TokenRequest for ${namespace}/${serviceAccount} returned no token`);
     return token;
   }
+
+  /**
+   * Whether `user` may do `attrs` in this workspace: a SelfSubjectAccessReview sent while
+   * impersonating the user (this client's identity must be allowed to impersonate). Used where
+   * a controller acts on a user's behalf in another workspace, e.g. a Placement's Locations.
+   */
+  async accessReview(user: ImpersonatedUser, attrs: ResourceAttributes, opts: CallOptions = {}): Promise<{ allowed: boolean; reason?: string }> {
+    if (this.cluster === undefined) throw new Error('the wildcard cluster has no access reviews');
+    const signal = anySignal(this.signal, opts.signal);
+    const headers: Record<string, string | string[]> = { 'Impersonate-User': user.username };
+    if (user.uid) headers['Impersonate-Uid'] = user.uid;
+    if (user.groups.length > 0) headers['Impersonate-Group'] = user.groups;
+    const review = await this.transport.json<{ status?: { allowed?: boolean; reason?: string } }>({
+      ...(signal ? { signal } : {}),
+      method: 'POST',
+      path: `/clusters/${this.cluster}/apis/authorization.k8s.io/v1/selfsubjectaccessreviews`,
+      headers,
+      body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: attrs } },
+    });
+    return { allowed: review.status?.allowed === true, ...(review.status?.reason ? { reason: review.status.reason } : {}) };
+  }
+}
+
+export interface ImpersonatedUser {
+  username: string;
+  uid?: string;
+  groups: string[];
+}
+
+export interface ResourceAttributes {
+  verb: string;
+  group?: string;
+  resource: string;
+  name?: string;
+  namespace?: string;
 }

@@ -23,8 +23,3 @@ export const isForbidden = (err: unknown): boolean => isStatusError(err, 'Forbid
 export const isUnauthorized = (err: unknown): boolean => isStatusError(err, 'Unauthorized');
 export const isInvalid = (err: unknown): boolean => isStatusError(err, 'Invalid') || isStatusError(err, 'BadRequest');
 export const isExpired = (err: unknown): boolean => isStatusError(err, 'Expired') || isStatusError(err, 'Gone');
-
-/** Worth retrying later: conflicts, throttling, server errors and network failures. */
-export function isTransient(err: unknown): boolean {
-  return err instanceof StatusError ? err.transient : true;
-}

@@ -1,5 +1,21 @@
-// GroupVersionResource descriptors for the types kplane's controllers and syncer use.
-// Kept in pkg/client (not apis/) because they describe how to reach a resource over HTTP.
+// GroupVersionResource descriptors for the types kplane's controllers and syncer use, derived
+// from the ResourceDefinitions in apis/ (the one place a resource's group, version, plural,
+// kind and scope are written down). The descriptor itself lives here because it is how a
+// client reaches a resource over HTTP.
+import type { ResourceDefinition } from '../../apis/resource.ts';
+import { DeploymentResource } from '../../apis/apps/v1/deployment.ts';
+import { LeaseResource } from '../../apis/coordination/v1/lease.ts';
+import { ConfigMapResource } from '../../apis/core/v1/configmap.ts';
+import { EventResource } from '../../apis/core/v1/event.ts';
+import { NamespaceResource } from '../../apis/core/v1/namespace.ts';
+import { SecretResource } from '../../apis/core/v1/secret.ts';
+import { ServiceAccountResource } from '../../apis/core/v1/serviceaccount.ts';
+import { ClusterRoleBindingResource, RoleBindingResource } from '../../apis/rbac/v1/rolebinding.ts';
+import { ClusterRoleResource } from '../../apis/rbac/v1/role.ts';
+import { WorkspaceResource } from '../../apis/tenancy/v1alpha1/workspace.ts';
+import { SyncTargetResource } from '../../apis/workload/v1alpha1/synctarget.ts';
+import { LocationResource } from '../../apis/scheduling/v1alpha1/location.ts';
+import { PlacementResource } from '../../apis/scheduling/v1alpha1/placement.ts';
 
 export interface GVR {
   group: string;
@@ -9,24 +25,26 @@ export interface GVR {
   namespaced: boolean;
 }
 
+/** The client-side descriptor of a served resource. */
+export function gvrOf(def: Pick<ResourceDefinition, 'group' | 'version' | 'plural' | 'kind' | 'namespaced'>): GVR {
+  return { group: def.group, version: def.version, resource: def.plural, kind: def.kind, namespaced: def.namespaced };
+}
+
 export function apiPath(gvr: Pick<GVR, 'group' | 'version'>): string {
   return gvr.group === '' ? `/api/${gvr.version}` : `/apis/${gvr.group}/${gvr.version}`;
 }
 
-export function apiVersionOf(gvr: Pick<GVR, 'group' | 'version'>): string {
-  return gvr.group === '' ? gvr.version : `${gvr.group}/${gvr.version}`;
-}
-
-export const SyncTargetGVR: GVR = { group: 'workload.kcp.io', version: 'v1alpha1', resource: 'synctargets', kind: 'SyncTarget', namespaced: false };
-export const WorkspaceGVR: GVR = { group: 'tenancy.kcp.io', version: 'v1alpha1', resource: 'workspaces', kind: 'Workspace', namespaced: false };
-export const NamespaceGVR: GVR = { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false };
-export const SecretGVR: GVR = { group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true };
-export const ConfigMapGVR: GVR = { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true };
-export const ServiceAccountGVR: GVR = { group: '', version: 'v1', resource: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true };
-export const EventGVR: GVR = { group: '', version: 'v1', resource: 'events', kind: 'Event', namespaced: true };
-export const ClusterRoleGVR: GVR = { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterroles', kind: 'ClusterRole', namespaced: false };
-export const ClusterRoleBindingGVR: GVR = { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterrolebindings', kind: 'ClusterRoleBinding', namespaced: false };
-export const RoleGVR: GVR = { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'roles', kind: 'Role', namespaced: true };
-export const RoleBindingGVR: GVR = { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'rolebindings', kind: 'RoleBinding', namespaced: true };
-export const LeaseGVR: GVR = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', kind: 'Lease', namespaced: true };
-export const DeploymentGVR: GVR = { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true };
+export const SyncTargetGVR = gvrOf(SyncTargetResource);
+export const WorkspaceGVR = gvrOf(WorkspaceResource);
+export const NamespaceGVR = gvrOf(NamespaceResource);
+export const SecretGVR = gvrOf(SecretResource);
+export const ConfigMapGVR = gvrOf(ConfigMapResource);
+export const ServiceAccountGVR = gvrOf(ServiceAccountResource);
+export const EventGVR = gvrOf(EventResource);
+export const ClusterRoleGVR = gvrOf(ClusterRoleResource);
+export const ClusterRoleBindingGVR = gvrOf(ClusterRoleBindingResource);
+export const RoleBindingGVR = gvrOf(RoleBindingResource);
+export const LeaseGVR = gvrOf(LeaseResource);
+export const DeploymentGVR = gvrOf(DeploymentResource);
+export const LocationGVR = gvrOf(LocationResource);
+export const PlacementGVR = gvrOf(PlacementResource);

@@ -4,5 +4,5 @@ export { ResourceClient, type ListOptions, type WatchOptions, type WriteOptions,
 export { Transport, statusErrorFrom } from './transport.ts';
 export * from './gvr.ts';
 export * from './object.ts';
-export type { SyncTarget, SyncTargetSpec, SyncTargetStatus, Workspace } from './types.ts';
+export type { Location, LocationSpec, LocationStatus, Placement, PlacementSpec, PlacementStatus, SyncTarget, SyncTargetSpec, SyncTargetStatus, Workspace } from './types.ts';
 export * from './errors.ts';

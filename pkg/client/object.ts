@@ -1,29 +1,9 @@
 // Minimal object shapes the generic client and informers work with.
+import type { LooseObjectMeta } from '../../apis/meta/v1/loose.ts';
+import type { OwnerReference } from '../../apis/meta/v1/objectmeta.ts';
 
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
-  ownerReferences?: OwnerReference[];
-  [key: string]: unknown;
-}
-
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
+export type ObjectMeta = LooseObjectMeta;
+export type { OwnerReference };
 
 export interface KubeObject {
   apiVersion?: string;

@@ -26,6 +26,8 @@ export interface RequestSpec {
   /** Abort the request (and a watch stream). */
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** Extra request headers (e.g. Impersonate-User); a list sends the header once per value. */
+  headers?: Record<string, string | string[]>;
 }
 
 export interface TransportOptions {
@@ -92,8 +94,9 @@ export class Transport {
     const base = await this.options();
     const url = this.url(spec);
     const body = spec.body === undefined ? undefined : typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body);
-    const headers: Record<string, string | number> = {
+    const headers: Record<string, string | string[] | number> = {
       ...(base.headers as Record<string, string>),
+      ...spec.headers,
       Accept: accept,
       'User-Agent': this.userAgent,
     };

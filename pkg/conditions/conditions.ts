@@ -5,6 +5,7 @@
 // Repeated reconciles of an unchanged world therefore produce identical objects, which is
 // what lets the status commit skip writes by deep equality.
 import type { Condition } from '../../apis/meta/v1/condition.ts';
+import { formatTime } from '../../apis/meta/v1/time.ts';
 
 export type { Condition };
 export type Severity = 'Error' | 'Warning' | 'Info' | '';
@@ -18,10 +19,6 @@ export interface ConditionInput {
   message?: string;
   /** Only meaningful when status is False (kcp's rule). */
   severity?: Severity;
-}
-
-function rfc3339Seconds(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 export function getCondition(conditions: readonly Condition[] | undefined, type: string): Condition | undefined {
@@ -50,7 +47,7 @@ export function setCondition(conditions: Condition[], input: ConditionInput, now
   if (input.message) next.message = input.message;
   const i = conditions.findIndex((c) => c.type === input.type);
   const prev = i >= 0 ? conditions[i] : undefined;
-  next.lastTransitionTime = prev && prev.status === next.status && prev.lastTransitionTime ? prev.lastTransitionTime : rfc3339Seconds(nowMs);
+  next.lastTransitionTime = prev && prev.status === next.status && prev.lastTransitionTime ? prev.lastTransitionTime : formatTime(new Date(nowMs));
   // Key order fixed so equal conditions are byte-identical.
   const ordered: Condition = { type: next.type, status: next.status };
   if (next.severity) ordered.severity = next.severity;

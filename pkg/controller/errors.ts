@@ -1,17 +1,10 @@
-// How a reconciler tells the runner whether an error is worth retrying.
-//   TerminalError  — retrying cannot help (e.g. an invalid spec): no requeue, logged and counted.
-//                    A later change to the object enqueues it again through the informer.
-//   TransientError — worth retrying (5xx, network, conflict): rate-limited requeue.
-// Anything else thrown or returned counts as transient unless a custom classify() says otherwise.
+// How the runner decides whether an error is worth retrying. Every error is transient (a
+// rate-limited requeue) unless the controller passes a classify() that calls some terminal:
+// then it is not requeued, only logged and counted, and a later change to the object enqueues
+// it again through the informer. kplane's controllers retry everything: their steps report
+// conditions that need a human (an invalid spec) as wait/retry, not as errors.
 
 export type ErrorClass = 'terminal' | 'transient';
-
-export class TerminalError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'TerminalError';
-  }
-}
 
 export class TransientError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -30,17 +23,7 @@ export class ReconcileTimeoutError extends TransientError {
   }
 }
 
-/** Wraps any error as terminal, keeping the original as `cause`. */
-export function terminal(err: unknown): TerminalError {
-  if (err instanceof TerminalError) return err;
-  return new TerminalError(err instanceof Error ? err.message : String(err), { cause: err });
-}
-
-/** The default classification: TerminalError (anywhere in the cause chain) is terminal. */
-export function defaultClassify(err: unknown): ErrorClass {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) {
-    if (e instanceof TerminalError) return 'terminal';
-    if (e instanceof TransientError) return 'transient';
-  }
+/** The default classification: everything is retried. */
+export function defaultClassify(_err: unknown): ErrorClass {
   return 'transient';
 }

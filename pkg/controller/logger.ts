@@ -26,16 +26,3 @@ export const discardLogger: ControllerLogger = {
   info() {},
   debug() {},
 };
-
-/**
- * Log-friendly fields for an error. Errors do not survive JSON.stringify (their own properties
- * are not enumerable), so log `error: err` would print `{}`.
- */
-export function errorFields(err: unknown): LogMeta {
-  if (err instanceof Error) {
-    const fields: LogMeta = { error: err.message, errorType: err.name };
-    if (err.cause !== undefined) fields.cause = err.cause instanceof Error ? err.cause.message : String(err.cause);
-    return fields;
-  }
-  return { error: String(err) };
-}

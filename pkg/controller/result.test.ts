@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { finishReconcile } from './result.ts';
-import { TerminalError, TransientError, terminal } from './errors.ts';
+import { TransientError } from './errors.ts';
 import type { RateLimitingWorkQueue } from '../workqueue/types.ts';
 
 /** A queue literal that records the calls finishReconcile makes. */
@@ -31,8 +31,6 @@ describe('finishReconcile', () => {
     ['thrown transient', { threw: new TransientError('503') }, 'error', ['addRateLimited k', 'done k']],
     ['returned error', { returned: { error: new Error('x') } }, 'error', ['addRateLimited k', 'done k']],
     ['thrown non-Error', { threw: 'just a string' }, 'error', ['addRateLimited k', 'done k']],
-    ['terminal error', { threw: new TerminalError('invalid spec') }, 'terminal_error', ['forget k', 'done k']],
-    ['terminal in cause chain', { threw: new Error('outer', { cause: terminal(new Error('inner')) }) }, 'terminal_error', ['forget k', 'done k']],
     ['requeueAfter', { returned: { requeueAfter: 42_000 } }, 'requeue_after', ['forget k', 'addAfter k 42000', 'done k']],
     ['requeueAfter 0 is success', { returned: { requeueAfter: 0 } }, 'success', ['forget k', 'done k']],
     ['error wins over requeueAfter', { returned: { requeueAfter: 5, error: new Error('x') } }, 'error', ['addRateLimited k', 'done k']],
@@ -51,6 +49,7 @@ describe('finishReconcile', () => {
     const q = recordingQueue();
     const d = finishReconcile(q.queue, 'k', { threw: new Error('invalid') }, () => 'terminal');
     assert.equal(d.label, 'terminal_error');
+    assert.deepEqual(q.calls, ['forget k', 'done k']);
   });
 
   test('done is called even if the queue throws on the way', () => {

@@ -8,7 +8,7 @@
 // and always done(key) last, so a key re-added meanwhile is queued again.
 
 import type { RateLimitingWorkQueue } from '../workqueue/types.ts';
-import type { ReconcileResultLabel } from '../metrics/hooks.ts';
+import type { ReconcileResultLabel } from './metrics-hooks.ts';
 import { defaultClassify, type ErrorClass } from './errors.ts';
 
 export interface Result {

@@ -2,14 +2,15 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import winston from 'winston';
 import { Controller, type ReconcileContext } from './runner.ts';
-import { ReconcileTimeoutError, TerminalError } from './errors.ts';
+import { type ErrorClass, ReconcileTimeoutError } from './errors.ts';
+import type { Step, StepResult } from './tasks.ts';
 import type { ControllerLogger } from './logger.ts';
 import type { Result } from './result.ts';
 import { RecordingLogger, settleUntil } from './testing.ts';
-import { FakeClock, flushPromises } from '../workqueue/fake-clock.ts';
+import { FakeClock, flushPromises } from '../clock/fake.ts';
 import { RateLimitingQueue } from '../workqueue/rate-limiting-queue.ts';
 import { ItemExponentialFailureRateLimiter } from '../workqueue/rate-limiters.ts';
-import type { ControllerMetrics, ReconcileResultLabel } from '../metrics/hooks.ts';
+import type { ControllerMetrics, ReconcileResultLabel } from './metrics-hooks.ts';
 
 // Compile-time check: winston's Logger fits the controller's logger interface.
 const _winstonFits: ControllerLogger = winston.createLogger({ silent: true });
@@ -45,7 +46,7 @@ class RecordingMetrics implements ControllerMetrics {
 
 type Handler = (key: string, ctx: ReconcileContext) => Promise<Result | void>;
 
-function harness(handler: Handler, opts: { workers?: number; hasSynced?: () => boolean; timeoutMs?: number } = {}) {
+function harness(handler: Handler, opts: { workers?: number; hasSynced?: () => boolean; timeoutMs?: number; classify?: (err: unknown) => ErrorClass } = {}) {
   const clock = new FakeClock();
   const queue = new RateLimitingQueue<string>({ clock, rateLimiter: new ItemExponentialFailureRateLimiter(5, 1_000_000) });
   const logger = new RecordingLogger();
@@ -62,6 +63,7 @@ function harness(handler: Handler, opts: { workers?: number; hasSynced?: () => b
     hasSynced: opts.hasSynced ?? (() => true),
     reconcileTimeoutMs: opts.timeoutMs ?? 0,
     newReconcileId: () => `id${++ids}`,
+    ...(opts.classify ? { classify: opts.classify } : {}),
     reconcile: (key, ctx) => {
       calls.push(key);
       return handler(key, ctx);
@@ -116,17 +118,21 @@ describe('Controller', () => {
     assert.equal(h.metrics.errors, 2);
     const errorLine = h.logger.lines.find((l) => l.level === 'error');
     assert.deepEqual(
-      { message: errorLine?.message, error: errorLine?.meta.error, key: errorLine?.meta.key, id: errorLine?.meta.reconcileID },
-      { message: 'Reconciler error, will retry', error: 'api unavailable', key: 'a', id: 'id1' },
+      { message: errorLine?.message, error: String(errorLine?.meta.err).split('\n')[0], key: errorLine?.meta.key, id: errorLine?.meta.reconcileID },
+      { message: 'Reconciler error, will retry', error: 'Error: api unavailable', key: 'a', id: 'id1' },
     );
     h.stop.abort();
     await h.running;
   });
 
-  test('terminal error: not requeued, logged and counted', async () => {
-    const h = harness(async () => {
-      throw new TerminalError('spec.cluster is required');
-    });
+  test('terminal error (per classify): not requeued, logged and counted', async () => {
+    class InvalidSpec extends Error {}
+    const h = harness(
+      async () => {
+        throw new InvalidSpec('spec.cluster is required');
+      },
+      { classify: (err) => (err instanceof InvalidSpec ? 'terminal' : 'transient') },
+    );
     h.queue.add('a');
     await settleUntil(() => h.metrics.terminal === 1, 'terminal counted');
     h.clock.step(10_000_000);
@@ -301,7 +307,8 @@ describe('Controller', () => {
 
 describe('Controller with a step pipeline', () => {
   test('runSteps summary drives the queue through toControllerResult', async () => {
-    const { runSteps, step, retry, complete, toControllerResult } = await import('./tasks.ts');
+    const { runSteps, retry, complete, toControllerResult } = await import('./tasks.ts');
+    const step = (name: string, run: () => StepResult): Step<{ key: string }> => ({ name, run });
     let beats = 0;
     const h = harness(async (key, ctx) => {
       const summary = await runSteps([
@@ -339,7 +346,7 @@ describe('Controller resilience', () => {
     await flushPromises();
     h.clock.step(100);
     await settleUntil(() => h.calls.length === 1, 'reconciled after the retry');
-    assert.ok(h.logger.lines.some((l) => l.level === 'warn' && l.meta.error === 'informer not started'));
+    assert.ok(h.logger.lines.some((l) => l.level === 'warn' && String(l.meta.err).split('\n')[0] === 'Error: informer not started'));
     h.stop.abort();
     await h.running;
   });

@@ -7,11 +7,12 @@
 // reconcile is caught and becomes a rate-limited retry.
 
 import { randomBytes } from 'node:crypto';
-import { realClock, type Clock, type TimerHandle } from '../workqueue/clock.ts';
+import { monotonicClock, type Clock, type TimerHandle } from '../clock/clock.ts';
 import type { RateLimitingWorkQueue } from '../workqueue/types.ts';
-import { noopControllerMetrics, type ControllerMetrics } from '../metrics/hooks.ts';
+import { noopControllerMetrics, type ControllerMetrics } from './metrics-hooks.ts';
 import { defaultClassify, ReconcileTimeoutError, type ErrorClass } from './errors.ts';
-import { errorFields, withFields, type ControllerLogger } from './logger.ts';
+import { errorFields } from '../log/errors.ts';
+import { withFields, type ControllerLogger } from './logger.ts';
 import { finishReconcile, type ReconcileOutcome, type Result } from './result.ts';
 
 /** Defaults to 60s: long enough for a server-side apply to a slow cluster, short enough to notice a hang. */
@@ -79,7 +80,7 @@ export class Controller<K = string> {
     this.#metrics = options.metrics ?? noopControllerMetrics;
     this.#timeoutMs = options.reconcileTimeoutMs ?? DEFAULT_RECONCILE_TIMEOUT_MS;
     this.#classify = options.classify ?? defaultClassify;
-    this.#clock = options.clock ?? realClock;
+    this.#clock = options.clock ?? monotonicClock;
     this.#pollMs = options.cacheSyncPollMs ?? DEFAULT_CACHE_SYNC_POLL_MS;
     this.#newReconcileId = options.newReconcileId ?? (() => randomBytes(4).toString('hex'));
   }
@@ -124,7 +125,7 @@ export class Controller<K = string> {
       } catch (err) {
         this.#logger.warn('hasSynced failed; will poll again', errorFields(err));
       }
-      await sleep(this.#clock, this.#pollMs, signal);
+      await this.#clock.sleep(this.#pollMs, signal);
     }
   }
 
@@ -213,19 +214,4 @@ export class Controller<K = string> {
 function abortPromise(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-}
-
-/** Waits ms on the injected clock, or less if signal aborts. */
-function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const onAbort = (): void => {
-      clock.clearTimeout(timer);
-      resolve();
-    };
-    const timer = clock.setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -6,16 +6,13 @@ import {
   nonBlocking,
   retry,
   runSteps,
-  step,
-  stopIf,
   toControllerResult,
   wait,
-  when,
+  type Step,
   type StepResult,
 } from './tasks.ts';
 import { formatDuration } from './duration.ts';
-import { TerminalError } from './errors.ts';
-import { FakeClock } from '../workqueue/fake-clock.ts';
+import { FakeClock } from '../clock/fake.ts';
 
 interface Ctx {
   deleting: boolean;
@@ -23,8 +20,9 @@ interface Ctx {
 }
 
 const ctx = (deleting = false): Ctx => ({ deleting, ran: [] });
+const step = (name: string, run: (c: Ctx) => StepResult | Promise<StepResult>): Step<Ctx> => ({ name, run });
 const ok = (name: string, result: StepResult = complete()) =>
-  step<Ctx>(name, (c) => {
+  step(name, (c) => {
     c.ran.push(name);
     return result;
   });
@@ -56,7 +54,7 @@ describe('runSteps', () => {
   });
 
   test('fail stops and carries the error (terminal stays terminal)', async () => {
-    const err = new TerminalError('spec.cluster is required');
+    const err = new Error('spec.cluster is required');
     const s = await runSteps([ok('validate', fail(err)), ok('deploy')], ctx());
     assert.equal(s.summaryLine, 'fail validate=fail(spec.cluster is required)');
     assert.deepEqual(toControllerResult(s), { error: err });
@@ -76,7 +74,7 @@ describe('runSteps', () => {
   });
 
   test('async steps are awaited', async () => {
-    const s = await runSteps<Ctx>([step('later', async () => retry(1500, 'soon'))], ctx());
+    const s = await runSteps([step('later', async () => retry(1500, 'soon'))], ctx());
     assert.equal(s.summaryLine, 'retry(1.5s) later=retry(1.5s: soon)');
   });
 
@@ -115,42 +113,9 @@ describe('runSteps', () => {
     assert.deepEqual(c.ran, ['a']);
   });
 
-  test('when(cond, …): runs the group only when the condition holds', async () => {
-    const pipeline = [
-      when<Ctx>((c) => c.deleting, ok('cleanup'), ok('drop-finalizer')),
-      when<Ctx>((c) => !c.deleting, ok('deploy')),
-      ok('status'),
-    ];
-    const live = ctx(false);
-    const sLive = await runSteps(pipeline, live);
-    assert.deepEqual(live.ran, ['deploy', 'status']);
-    assert.equal(sLive.summaryLine, 'complete deploy=ok status=ok');
-    const dying = ctx(true);
-    await runSteps(pipeline, dying);
-    assert.deepEqual(dying.ran, ['cleanup', 'drop-finalizer', 'status']);
-  });
-
-  test('a stop inside when() ends the whole pipeline', async () => {
-    const c = ctx(true);
-    const s = await runSteps([when<Ctx>(() => true, ok('a', wait('w'))), ok('b')], c);
-    assert.deepEqual(c.ran, ['a']);
-    assert.equal(s.result.status, 'wait');
-  });
-
-  test('stopIf ends the pipeline successfully with a reason', async () => {
-    const c = ctx(true);
-    const s = await runSteps([ok('finalizer'), stopIf<Ctx>((x) => x.deleting, 'object is being deleted', 'gone'), ok('deploy')], c);
-    assert.deepEqual(c.ran, ['finalizer']);
-    assert.equal(s.result.status, 'complete');
-    assert.equal(s.summaryLine, 'complete finalizer=ok gone=stop(object is being deleted)');
-    const c2 = ctx(false);
-    await runSteps([stopIf<Ctx>((x) => x.deleting, 'deleting'), ok('deploy')], c2);
-    assert.deepEqual(c2.ran, ['deploy']);
-  });
-
   test('records per-step durations on the injected clock', async () => {
     const clock = new FakeClock();
-    const s = await runSteps<Ctx>(
+    const s = await runSteps(
       [
         step('slow', () => {
           clock.step(250);

@@ -19,7 +19,7 @@ import type { Result } from './result.ts';
 export type StepStatus = 'complete' | 'wait' | 'retry' | 'fail';
 
 export type StepResult =
-  | { status: 'complete'; message?: string; /** set by stopIf: end the pipeline, successfully */ stop?: boolean }
+  | { status: 'complete'; message?: string }
   | { status: 'wait'; message: string }
   | { status: 'retry'; afterMs: number; message: string }
   | { status: 'fail'; error: unknown; message: string };
@@ -44,32 +44,6 @@ export interface Step<C> {
   readonly nonBlocking?: boolean;
 }
 
-/** Steps that run only when a condition holds; transparent in the summary. */
-export interface StepGroup<C> {
-  readonly condition: (ctx: C) => boolean | Promise<boolean>;
-  readonly steps: readonly Task<C>[];
-}
-
-export type Task<C> = Step<C> | StepGroup<C>;
-
-/** Sugar for an object literal step. */
-export function step<C>(name: string, run: (ctx: C) => StepResult | Promise<StepResult>): Step<C> {
-  return { name, run };
-}
-
-/** Runs `steps` only if `condition(ctx)` holds; otherwise skips them silently. */
-export function when<C>(condition: (ctx: C) => boolean | Promise<boolean>, ...steps: Task<C>[]): StepGroup<C> {
-  return { condition, steps };
-}
-
-/** Ends the pipeline successfully when `condition(ctx)` holds (e.g. "being deleted, nothing more to do"). */
-export function stopIf<C>(condition: (ctx: C) => boolean | Promise<boolean>, message: string, name = 'stop-if'): Step<C> {
-  return {
-    name,
-    run: async (ctx) => ((await condition(ctx)) ? { status: 'complete', message, stop: true } : complete()),
-  };
-}
-
 /** Lets the pipeline continue past this step's wait/retry (a fail still stops it). */
 export function nonBlocking<C>(inner: Step<C>): Step<C> {
   return { name: inner.name, run: (ctx) => inner.run(ctx), nonBlocking: true };
@@ -81,15 +55,13 @@ export interface StepRecord {
   message?: string;
   /** For retry: the delay asked for. */
   afterMs?: number;
-  /** True when the step ended the pipeline via stopIf. */
-  stopped?: boolean;
   durationMs: number;
 }
 
 export interface RunSummary {
   /** The aggregate; for fail, the failing step's error. */
   result: StepResult;
-  /** Steps that ran, in order (skipped and not-reached steps are absent). */
+  /** Steps that ran, in order (not-reached steps are absent). */
   steps: StepRecord[];
   /** e.g. "retry(42s) finalizer=ok validate=ok heartbeat=retry(42s: fresh beat) status=ok" */
   summaryLine: string;
@@ -102,37 +74,24 @@ export interface RunStepsOptions {
 
 const SEVERITY: Readonly<Record<StepStatus, number>> = { complete: 0, wait: 1, retry: 2, fail: 3 };
 
-export async function runSteps<C>(tasks: readonly Task<C>[], ctx: C, options: RunStepsOptions = {}): Promise<RunSummary> {
+export async function runSteps<C>(steps: readonly Step<C>[], ctx: C, options: RunStepsOptions = {}): Promise<RunSummary> {
   const now = options.now ?? (() => performance.now());
   const records: StepRecord[] = [];
   let aggregate: StepResult = complete();
 
-  /** Returns false when the pipeline must stop. */
-  const runAll = async (list: readonly Task<C>[]): Promise<boolean> => {
-    for (const task of list) {
-      if ('steps' in task) {
-        if ((await task.condition(ctx)) && !(await runAll(task.steps))) return false;
-        continue;
-      }
-      const startedAt = now();
-      let result: StepResult;
-      try {
-        result = await task.run(ctx);
-      } catch (err) {
-        result = fail(err); // a throwing step is a failing step, never a crashed reconcile
-      }
-      records.push(toRecord(task.name, result, now() - startedAt));
-      aggregate = moreSevere(aggregate, result);
-      if (result.status === 'complete') {
-        if (result.stop === true) return false;
-        continue;
-      }
-      if (result.status === 'fail' || task.nonBlocking !== true) return false;
+  for (const step of steps) {
+    const startedAt = now();
+    let result: StepResult;
+    try {
+      result = await step.run(ctx);
+    } catch (err) {
+      result = fail(err); // a throwing step is a failing step, never a crashed reconcile
     }
-    return true;
-  };
-
-  await runAll(tasks);
+    records.push(toRecord(step.name, result, now() - startedAt));
+    aggregate = moreSevere(aggregate, result);
+    if (result.status === 'complete') continue;
+    if (result.status === 'fail' || step.nonBlocking !== true) break;
+  }
   return { result: aggregate, steps: records, summaryLine: summaryLine(aggregate, records) };
 }
 
@@ -146,7 +105,6 @@ function toRecord(name: string, result: StepResult, durationMs: number): StepRec
   const record: StepRecord = { name, status: result.status, durationMs };
   if (result.message !== undefined) record.message = result.message;
   if (result.status === 'retry') record.afterMs = result.afterMs;
-  if (result.status === 'complete' && result.stop === true) record.stopped = true;
   return record;
 }
 
@@ -158,7 +116,7 @@ function summaryLine(aggregate: StepResult, records: readonly StepRecord[]): str
 function formatRecord(r: StepRecord): string {
   switch (r.status) {
     case 'complete':
-      return r.stopped === true ? `${r.name}=stop(${r.message ?? ''})` : `${r.name}=ok`;
+      return `${r.name}=ok`;
     case 'retry':
       return `${r.name}=retry(${formatDuration(r.afterMs ?? 0)}: ${r.message ?? ''})`;
     case 'wait':
@@ -169,8 +127,8 @@ function formatRecord(r: StepRecord): string {
 }
 
 /**
- * Maps a run to what the controller runner expects: fail → the step's error (so TerminalError
- * is not requeued, anything else is rate-limited); retry → requeueAfter; wait and complete →
+ * Maps a run to what the controller runner expects: fail → the step's error (rate-limited, or
+ * dropped when the runner's classify() calls it terminal); retry → requeueAfter; wait and complete →
  * success (a wait is resolved by the event that changes the world, not by polling).
  */
 export function toControllerResult(summary: RunSummary): Result {

@@ -1,7 +1,7 @@
 // Test helpers for code built on the controller runner: a logger that records lines and a
 // bounded "settle" loop that lets promise chains run without wall-clock waits.
 
-import { flushPromises } from '../workqueue/fake-clock.ts';
+import { flushPromises } from '../clock/fake.ts';
 import type { ControllerLogger, LogMeta } from './logger.ts';
 
 export interface LogLine {

@@ -7,15 +7,12 @@ import type { ClusterClient } from '../client/clusterclient.ts';
 import { isAlreadyExists } from '../client/errors.ts';
 import { clusterOf, type KubeObject } from '../client/object.ts';
 import type { Logger } from '../log/logger.ts';
+import { formatTime } from '../../apis/meta/v1/time.ts';
 
 export type EventType = 'Normal' | 'Warning';
 
 export interface EventRecorder {
   event(obj: KubeObject, type: EventType, reason: string, message: string): Promise<void>;
-}
-
-function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 export class ClientEventRecorder implements EventRecorder {
@@ -37,7 +34,7 @@ export class ClientEventRecorder implements EventRecorder {
     const namespace = obj.metadata.namespace || 'default';
     const digest = createHash('sha256').update(`${obj.metadata.uid}/${type}/${reason}/${message}`).digest('hex').slice(0, 10);
     const name = `${obj.metadata.name}.${digest}`;
-    const now = rfc3339(this.now());
+    const now = formatTime(new Date(this.now()));
     const events = this.clusterClient.cluster(cluster).events(namespace);
     try {
       try {

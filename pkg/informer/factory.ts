@@ -10,7 +10,6 @@ import type { InformerMetrics } from './metrics.ts';
 export interface FactoryOptions {
   clusterClient: ClusterClient;
   logger: Logger;
-  resyncPeriodMs?: number;
   metrics?: InformerMetrics;
   /** Watch one logical cluster instead of the wildcard (for unprivileged use). */
   cluster?: string;
@@ -44,7 +43,6 @@ export class SharedInformerFactory {
         client: scope.resource(gvr),
         logger: this.opts.logger,
         ...(selection.labelSelector ? { labelSelector: selection.labelSelector } : {}),
-        ...(this.opts.resyncPeriodMs !== undefined ? { resyncPeriodMs: this.opts.resyncPeriodMs } : {}),
         ...(this.opts.metrics ? { metrics: this.opts.metrics } : {}),
       });
       this.informers.set(key, inf);

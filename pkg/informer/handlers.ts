@@ -14,7 +14,10 @@ export class DeletedFinalStateUnknown<T extends KubeObject> {
 export interface EventHandler<T extends KubeObject> {
   /** isInInitialList: the object came from the first list, not a live event. */
   onAdd?(obj: T, isInInitialList: boolean): void;
-  /** Also called on resync with old === new (same resourceVersion): handlers usually skip those. */
+  /**
+   * A watch MODIFIED event, or a relist that found a newer resourceVersion. The informer has no
+   * periodic resync: that safety net is the controller manager's cron job (reconciler/manager.ts).
+   */
   onUpdate?(oldObj: T, newObj: T): void;
   onDelete?(obj: T | DeletedFinalStateUnknown<T>): void;
 }

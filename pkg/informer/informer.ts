@@ -9,6 +9,7 @@ import type { KubeObject, WatchEvent } from '../client/object.ts';
 import { isExpired, StatusError } from '../client/errors.ts';
 import type { Logger } from '../log/logger.ts';
 import { sleep } from '../clock/sleep.ts';
+import { errorFields } from '../log/errors.ts';
 import { DeletedFinalStateUnknown, type EventHandler } from './handlers.ts';
 import { Indexer, type IndexFunc } from './indexer.ts';
 import { keyOf } from './keys.ts';
@@ -19,8 +20,6 @@ export interface SharedInformerOptions<T extends KubeObject> {
   /** A wildcard (or single-cluster) client for the resource. */
   client: ResourceClient<T>;
   logger: Logger;
-  /** Call onUpdate(obj, obj) for every cached object this often; 0 = never (default). */
-  resyncPeriodMs?: number;
   indexers?: Record<string, IndexFunc<T>>;
   metrics?: InformerMetrics;
   /** Cache only objects matching this label selector (server-side on list and watch). */
@@ -101,37 +100,31 @@ export class SharedInformer<T extends KubeObject> {
   async run(signal: AbortSignal): Promise<void> {
     if (this.started) throw new Error(`informer for ${this.resource} already started`);
     this.started = true;
-    const resync = this.opts.resyncPeriodMs ? setInterval(() => this.resync(), this.opts.resyncPeriodMs) : undefined;
-    resync?.unref();
     let backoff = this.opts.backoffInitialMs ?? 800;
     const maxBackoff = this.opts.backoffMaxMs ?? 30_000;
     let needList = true;
-    try {
-      while (!signal.aborted) {
-        try {
-          if (needList) {
-            await this.listAndReplace(signal);
-            needList = false;
-          }
-          await this.watchOnce(signal);
-          backoff = this.opts.backoffInitialMs ?? 800; // a watch that ran cleanly resets the backoff
-        } catch (err) {
-          if (signal.aborted) break;
-          if (isExpired(err)) {
-            this.opts.logger.info('watch expired; relisting', { resource: this.resource, resourceVersion: this.lastRV });
-            this.metrics.watchError(this.resource, 'Expired');
-            needList = true;
-            continue;
-          }
-          const reason = err instanceof Error ? err.message : String(err);
-          this.opts.logger.warn('list/watch failed; retrying', { resource: this.resource, backoffMs: Math.round(backoff), err: reason });
-          this.metrics.watchError(this.resource, 'Error');
-          await sleep(backoff * (0.5 + Math.random()), signal);
-          backoff = Math.min(maxBackoff, backoff * 2);
+    while (!signal.aborted) {
+      try {
+        if (needList) {
+          await this.listAndReplace(signal);
+          needList = false;
         }
+        await this.watchOnce(signal);
+        backoff = this.opts.backoffInitialMs ?? 800; // a watch that ran cleanly resets the backoff
+      } catch (err) {
+        if (signal.aborted) break;
+        if (isExpired(err)) {
+          this.opts.logger.info('watch expired; relisting', { resource: this.resource, resourceVersion: this.lastRV });
+          this.metrics.watchError(this.resource, 'Expired');
+          needList = true;
+          continue;
+        }
+        const reason = err instanceof Error ? err.message : String(err);
+        this.opts.logger.warn('list/watch failed; retrying', { resource: this.resource, backoffMs: Math.round(backoff), err: reason });
+        this.metrics.watchError(this.resource, 'Error');
+        await sleep(backoff * (0.5 + Math.random()), signal);
+        backoff = Math.min(maxBackoff, backoff * 2);
       }
-    } finally {
-      if (resync) clearInterval(resync);
     }
   }
 
@@ -213,17 +206,13 @@ export class SharedInformer<T extends KubeObject> {
     if (rv) this.lastRV = rv;
   }
 
-  private resync(): void {
-    for (const obj of this.indexer.list()) this.dispatch((h) => h.onUpdate?.(obj, obj));
-  }
-
   private dispatch(fn: (h: EventHandler<T>) => void): void {
     for (const h of this.handlers) {
       try {
         fn(h);
       } catch (err) {
         // A handler bug must not stop the informer; handlers should only enqueue keys.
-        this.opts.logger.error('event handler threw', { resource: this.resource, err: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+        this.opts.logger.error('event handler threw', { resource: this.resource, ...errorFields(err) });
       }
     }
   }

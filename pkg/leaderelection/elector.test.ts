@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { FakeClock, settle } from '../clock/fake.ts';
 import { LeaderElector } from './elector.ts';
-import { FakeClock, FakeLeaseLock, LeaseStore, settle } from './testing-fakes.ts';
+import { FakeLeaseLock, LeaseStore } from './testing-fakes.ts';
+
+const T0 = Date.parse('2026-01-01T00:00:00Z');
 
 /** A candidate with its own lock view, recording when it starts and stops leading. */
 function candidate(name: string, store: LeaseStore, clock: FakeClock) {
@@ -28,7 +31,7 @@ function candidate(name: string, store: LeaseStore, clock: FakeClock) {
 
 describe('LeaderElector', () => {
   test('a lone candidate creates the Lease at once and renews it every retry period', async () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(T0);
     const store = new LeaseStore();
     const a = candidate('a', store, clock);
     await settle();
@@ -48,7 +51,7 @@ describe('LeaderElector', () => {
   });
 
   test('two candidates: only one leads; the other takes over after a release, counting the transition', async () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(T0);
     const store = new LeaseStore();
     const a = candidate('a', store, clock);
     await settle();
@@ -72,7 +75,7 @@ describe('LeaderElector', () => {
   });
 
   test('expiry: a leader cut off stops within the renew deadline, strictly before the other takes over', async () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(T0);
     const store = new LeaseStore();
     const a = candidate('a', store, clock);
     await settle();
@@ -102,7 +105,7 @@ describe('LeaderElector', () => {
   });
 
   test('a hung renew request does not keep a leader past its renew deadline', async () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(T0);
     const store = new LeaseStore();
     const a = candidate('a', store, clock);
     await settle();
@@ -120,7 +123,7 @@ describe('LeaderElector', () => {
     // The controllers get the term signal (kplane start / kplane controllers pass it to the
     // ControllerManager, whose reconciles derive their signals from it): a write in flight at
     // the moment of the loss is cut off.
-    const clock = new FakeClock();
+    const clock = new FakeClock(T0);
     const store = new LeaseStore();
     const lock = new FakeLeaseLock(store);
     const elector = new LeaderElector({ lock, identity: 'a', clock, random: () => 0 });
@@ -144,7 +147,7 @@ describe('LeaderElector', () => {
   });
 
   test('renew failure stops the leading work at once, and the candidate campaigns again when healthy', async () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(T0);
     const store = new LeaseStore();
     const a = candidate('a', store, clock);
     await settle();
@@ -160,7 +163,7 @@ describe('LeaderElector', () => {
   });
 
   test('a leader that sees another holder stops at its next renewal', async () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(T0);
     const store = new LeaseStore();
     const a = candidate('a', store, clock);
     await settle();
@@ -174,7 +177,7 @@ describe('LeaderElector', () => {
   });
 
   test('candidates racing to create the Lease: exactly one wins', async () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(T0);
     const store = new LeaseStore();
     const all = ['a', 'b', 'c'].map((n) => candidate(n, store, clock));
     await clock.advance(10_000);

@@ -5,7 +5,7 @@
 // it cannot renew within renewDeadline or sees another holder. renewDeadline <
 // leaseDuration leaves a margin in which the old leader has stopped before anyone else may
 // take over. Every write carries the Lease's resourceVersion (optimistic concurrency).
-import { type Clock, realClock } from './clock.ts';
+import { type Clock, realClock } from '../clock/clock.ts';
 import { type Lease, type LeaseLock, type LeaseSpec, leaseTime } from './lease-lock.ts';
 
 export interface ElectorLogger {

@@ -2,5 +2,4 @@
 // Lease, reached through the cluster-aware client. See README.md.
 export { LeaderElector, type LeaderElectorOptions, type LeaderCallbacks, type LeadershipStatus, type ElectorLogger } from './elector.ts';
 export { ClientLeaseLock, leaseTime, type Lease, type LeaseLock, type LeaseSpec } from './lease-lock.ts';
-export { type Clock, realClock } from './clock.ts';
 export { newIdentity } from './identity.ts';

@@ -1,7 +1,7 @@
 // controller-runtime's reconcile metrics (pkg/internal/controller/metrics) on prom-client,
-// behind pkg/metrics/hooks.ts's ControllerMetrics. Label `controller` is CONTROLLER_NAME.
+// behind pkg/controller's ControllerMetrics (controller/metrics-hooks.ts). Label `controller` is CONTROLLER_NAME.
 import { Counter, Gauge, Histogram } from 'prom-client';
-import type { ControllerMetrics, ReconcileResultLabel } from './hooks.ts';
+import type { ControllerMetrics, ReconcileResultLabel } from '../controller/metrics-hooks.ts';
 import type { MetricsRegistry } from './registry.ts';
 
 /** controller-runtime's reconcile_time_seconds buckets (5ms … 60s). */

@@ -1,6 +1,7 @@
-// Package metrics: kplane's Prometheus metrics on prom-client. hooks.ts holds the interfaces
-// the generic machinery reports through (no prom-client there); the other files implement
-// them. `newKplaneMetrics` builds the set one `kplane start` process exposes at /metrics.
+// Package metrics: kplane's Prometheus metrics on prom-client. The hook interfaces belong to
+// the packages they measure (workqueue/metrics-hooks.ts, controller/metrics-hooks.ts,
+// informer/metrics.ts, server/filters/metrics.ts, storage/interface.ts); the files here
+// implement them. `newKplaneMetrics` builds the set one `kplane start` process exposes at /metrics.
 import { APIServerMetrics, type ServedResource } from './apiserver.ts';
 import { PromControllerMetrics } from './controller.ts';
 import { PromInformerMetrics } from './informer.ts';

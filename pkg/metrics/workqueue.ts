@@ -1,8 +1,8 @@
 // client-go's work-queue metrics (k8s.io/component-base/metrics/prometheus/workqueue) on
-// prom-client, behind pkg/metrics/hooks.ts's QueueMetricsProvider. Every series carries the
+// prom-client, behind pkg/workqueue's QueueMetricsProvider (workqueue/metrics-hooks.ts). Every series carries the
 // queue's `name` label (the controller name), so cardinality is the number of queues.
 import { Counter, Gauge, Histogram } from 'prom-client';
-import type { CounterMetric, GaugeMetric, HistogramMetric, QueueMetricsProvider, SettableGaugeMetric } from './hooks.ts';
+import type { CounterMetric, GaugeMetric, HistogramMetric, QueueMetricsProvider, SettableGaugeMetric } from '../workqueue/metrics-hooks.ts';
 import { exponentialBuckets, type MetricsRegistry } from './registry.ts';
 
 /** client-go: ExponentialBuckets(10e-9, 10, 10) — 10ns … 10s. */

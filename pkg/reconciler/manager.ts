@@ -12,15 +12,24 @@ import { clusterOf } from '../client/object.ts';
 import { ClientEventRecorder } from '../events/recorder.ts';
 import { SharedInformerFactory } from '../informer/factory.ts';
 import type { Logger } from '../log/logger.ts';
-import type { ControllerMetrics, QueueMetricsProvider } from '../metrics/hooks.ts';
+import type { ControllerMetrics } from '../controller/metrics-hooks.ts';
+import type { QueueMetricsProvider } from '../workqueue/metrics-hooks.ts';
 import type { InformerMetrics } from '../informer/metrics.ts';
+import { LocationController } from './scheduling/location/controller.ts';
+import { CONTROLLER_NAME as LOCATION_CONTROLLER } from './scheduling/location/types.ts';
+import { NamespaceScheduler } from './scheduling/namespace/controller.ts';
+import { CONTROLLER_NAME as NAMESPACE_SCHEDULER } from './scheduling/namespace/types.ts';
+import { PlacementController } from './scheduling/placement/controller.ts';
+import { ResourceLabeller } from './scheduling/resource/controller.ts';
+import { CONTROLLER_NAME as RESOURCE_LABELLER } from './scheduling/resource/types.ts';
+import { CONTROLLER_NAME as PLACEMENT_CONTROLLER } from './scheduling/placement/types.ts';
 import { HeartbeatController } from './workload/heartbeat/controller.ts';
 import { CONTROLLER_NAME as HEARTBEAT_CONTROLLER } from './workload/heartbeat/types.ts';
 import { SyncTargetController } from './workload/synctarget/controller.ts';
 import { ManifestDeployer } from './workload/synctarget/syncer-deployer.ts';
 import { CONTROLLER_NAME as SYNCTARGET_CONTROLLER } from './workload/synctarget/types.ts';
 
-export const ALL_CONTROLLERS = [SYNCTARGET_CONTROLLER, HEARTBEAT_CONTROLLER] as const;
+export const ALL_CONTROLLERS = [SYNCTARGET_CONTROLLER, HEARTBEAT_CONTROLLER, LOCATION_CONTROLLER, PLACEMENT_CONTROLLER, NAMESPACE_SCHEDULER, RESOURCE_LABELLER] as const;
 
 export interface ControllerManagerOptions {
   /** Prometheus hooks (pkg/metrics); no-ops when absent. */
@@ -52,6 +61,10 @@ export class ControllerManager {
   readonly informers: SharedInformerFactory;
   readonly syncTargets: SyncTargetController | undefined;
   readonly heartbeats: HeartbeatController | undefined;
+  readonly locations: LocationController | undefined;
+  readonly placements: PlacementController | undefined;
+  readonly namespaceScheduler: NamespaceScheduler | undefined;
+  readonly resourceLabeller: ResourceLabeller | undefined;
   private readonly opts: ControllerManagerOptions;
   private readonly logger: Logger;
   /** Aborted when run()'s signal fires: every API call this manager makes is bound to it. */
@@ -88,6 +101,19 @@ export class ControllerManager {
           ...(opts.metrics?.queue ? { queueMetrics: opts.metrics.queue } : {}),
         })
       : undefined;
+    // The scheduling controllers share one shape of options; each records Events as itself.
+    const scheduling = (name: string) => ({
+      clusterClient: this.clusterClient,
+      informers: this.informers,
+      recorder: new ClientEventRecorder(this.clusterClient, name, opts.logger),
+      logger: opts.logger,
+      ...(opts.metrics?.controller ? { metrics: opts.metrics.controller } : {}),
+      ...(opts.metrics?.queue ? { queueMetrics: opts.metrics.queue } : {}),
+    });
+    this.locations = enabled.includes(LOCATION_CONTROLLER) ? new LocationController(scheduling(LOCATION_CONTROLLER)) : undefined;
+    this.placements = enabled.includes(PLACEMENT_CONTROLLER) ? new PlacementController(scheduling(PLACEMENT_CONTROLLER)) : undefined;
+    this.namespaceScheduler = enabled.includes(NAMESPACE_SCHEDULER) ? new NamespaceScheduler(scheduling(NAMESPACE_SCHEDULER)) : undefined;
+    this.resourceLabeller = enabled.includes(RESOURCE_LABELLER) ? new ResourceLabeller(scheduling(RESOURCE_LABELLER)) : undefined;
   }
 
   hasSynced(): boolean {
@@ -96,7 +122,7 @@ export class ControllerManager {
 
   /** Run until the signal aborts; resolves when every controller has stopped. */
   async run(signal: AbortSignal): Promise<void> {
-    const controllers = [this.syncTargets, this.heartbeats].filter((c) => c !== undefined);
+    const controllers = [this.syncTargets, this.heartbeats, this.locations, this.placements, this.namespaceScheduler, this.resourceLabeller].filter((c) => c !== undefined);
     if (controllers.length === 0) return;
     const endTerm = () => this.#term.abort(signal.reason ?? new Error('controller manager stopped'));
     if (signal.aborted) endTerm();

@@ -9,6 +9,7 @@ import type { Logger } from '../log/logger.ts';
 import { errorFields } from '../log/errors.ts';
 import type { AuthenticatorChain } from './authn/authenticator.ts';
 import type { AuditSink } from './audit/sink.ts';
+import { type DashboardAssets, isDashboardRequest, serveDashboard } from './dashboard/handler.ts';
 import type { SecurityServices } from './authz/services.ts';
 import { buildHandlerChain } from './filters/chain.ts';
 import type { AuthenticatedContext, Handler, RequestContext } from './filters/context.ts';
@@ -47,6 +48,8 @@ export interface APIServerDeps {
   metrics?: RequestMetrics;
   /** host:port clients use, for legacy discovery's serverAddressByClientCIDRs. */
   serverAddress: string;
+  /** The fleet dashboard's files at /dashboard/; absent: 404 there. */
+  dashboard?: DashboardAssets;
   now?: () => number;
 }
 
@@ -124,6 +127,8 @@ export class APIServer {
     const top = p.split('/')[1] ?? '';
     if (top === 'healthz' || top === 'livez') return serveHealth(res, top, this.deps.healthChecks, url);
     if (top === 'readyz') return serveHealth(res, top, [...this.deps.healthChecks, ...this.deps.readyChecks], url);
+    // Only the unprefixed path: /clusters/<any>/dashboard/ is not the page (a 404 below).
+    if (this.deps.dashboard && isDashboardRequest(url.pathname)) return serveDashboard(req, res, url, this.deps.dashboard);
     if (method !== 'GET' && method !== 'HEAD') throw newMethodNotAllowed(`${method} is not allowed on ${p}`);
     if (p === '/version') return writeJSON(res, 200, versionInfo());
     // Process-wide numbers: only through the root workspace's RBAC, never a tenant's.

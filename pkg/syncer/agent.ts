@@ -6,10 +6,11 @@ import { ClusterClient, type SyncTarget } from '../client/index.ts';
 import { Transport } from '../client/transport.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ResourceList } from './capacity.ts';
-import { realSyncerClock, type SyncerClock } from './clock.ts';
+import { type Clock, realClock } from '../clock/clock.ts';
 import { HeartbeatLoop, type HeartbeatOptions } from './heartbeat.ts';
 import { PhysicalCapacityReader } from './physical-capacity.ts';
 import { waitForSyncTarget } from './startup.ts';
+import { assessResources, discoveryFrom, type RequestedResource } from './synced-resources.ts';
 import type { SyncTargetAccess } from './synctarget-access.ts';
 
 export const SYNCER_COMPONENT = 'kplane-syncer';
@@ -25,10 +26,12 @@ export interface SyncerConfig {
   capacity?: ResourceList | undefined;
   /** The physical cluster's kubeconfig: without `capacity`, report the sum of its Nodes' resources. */
   physicalKubeconfigPath?: string | undefined;
+  /** --resources: checked against the physical cluster and reported as status.syncedResources. */
+  resources?: RequestedResource[] | undefined;
   /** How often to re-read the physical cluster's capacity; defaults to 60s. */
   capacityRefreshMs?: number | undefined;
   logger: Logger;
-  clock?: SyncerClock;
+  clock?: Clock;
   /** Extra heartbeat tuning (tests shorten the auth-failure pause). */
   heartbeat?: Partial<Pick<HeartbeatOptions, 'authFailureBackoffMs' | 'initialBackoffMs' | 'maxBackoffMs'>>;
 }
@@ -50,7 +53,7 @@ export function resolveCluster(flag: string | undefined, kubeconfig: KubeConfig)
 
 /** Run until `signal` aborts (resolves) or the SyncTarget turns out to be another one (rejects). */
 export async function runSyncer(cfg: SyncerConfig, signal: AbortSignal, deps: { syncTargets?: SyncTargetAccess; cluster?: string } = {}): Promise<void> {
-  const clock = cfg.clock ?? realSyncerClock;
+  const clock = cfg.clock ?? realClock;
   let clusterClient: ClusterClient | undefined;
   let syncTargets = deps.syncTargets;
   let cluster = deps.cluster ?? cfg.cluster ?? '';
@@ -75,10 +78,13 @@ export async function runSyncer(cfg: SyncerConfig, signal: AbortSignal, deps: { 
     );
     const physical = cfg.capacity ? undefined : physicalKubeconfig(cfg.physicalKubeconfigPath, logger);
     const stopCapacity = physical ? await watchPhysicalCapacity(physical, cfg.capacityRefreshMs ?? 60_000, loop, logger) : undefined;
+    const forResources = cfg.resources && cfg.resources.length > 0 ? physicalKubeconfig(cfg.physicalKubeconfigPath, logger) : undefined;
+    const stopResources = forResources ? await watchSyncedResources(forResources, cfg.resources!, cfg.capacityRefreshMs ?? 60_000, loop, logger) : undefined;
     try {
       await loop.run(signal);
     } finally {
       stopCapacity?.();
+      stopResources?.();
     }
     logger.info('stopped');
   } finally {
@@ -125,5 +131,29 @@ async function watchPhysicalCapacity(kubeconfig: KubeConfig, periodMs: number, l
   return () => {
     clearInterval(timer);
     reader.close();
+  };
+}
+
+/**
+ * Check the requested types against the physical cluster's discovery now and every `periodMs`
+ * (a type installed later turns Accepted), handing the result to the loop. A failed read keeps
+ * the last result and is retried at the next period.
+ */
+async function watchSyncedResources(kubeconfig: KubeConfig, requested: RequestedResource[], periodMs: number, loop: HeartbeatLoop, logger: Logger): Promise<() => void> {
+  const transport = new Transport(kubeconfig, { userAgent: 'kplane-syncer (discovery)', timeoutMs: 10_000 });
+  const get = discoveryFrom(transport);
+  const refresh = async () => {
+    try {
+      loop.setSyncedResources(await assessResources(get, requested));
+    } catch (err) {
+      logger.warn('could not read the physical cluster\'s discovery', { error: err instanceof Error ? err.message : String(err) });
+    }
+  };
+  await refresh();
+  const timer = setInterval(() => void refresh(), periodMs);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    transport.close();
   };
 }

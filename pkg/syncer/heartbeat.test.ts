@@ -5,9 +5,10 @@ import { silentLogger } from '../log/logger.ts';
 import { FakeSyncTargets, syncTarget } from './fake-synctargets.test-helper.ts';
 import { type BeatOutcome, HeartbeatLoop, type HeartbeatOptions } from './heartbeat.ts';
 import { UidMismatchError } from './synctarget-access.ts';
-import { VirtualClock } from './testing.ts';
+import type { FakeClock } from '../clock/fake.ts';
+import { virtualClock } from './testing.ts';
 
-function loop(fake: FakeSyncTargets, clock: VirtualClock, extra: Partial<HeartbeatOptions> = {}) {
+function loop(fake: FakeSyncTargets, clock: FakeClock, extra: Partial<HeartbeatOptions> = {}) {
   const outcomes: BeatOutcome[] = [];
   const hb = new HeartbeatLoop(
     { syncTargets: fake, name: 'edge-1', uid: 'u1', periodMs: 20_000, clock, logger: silentLogger(), random: () => 0.5, onBeat: (o) => outcomes.push(o), ...extra },
@@ -17,7 +18,7 @@ function loop(fake: FakeSyncTargets, clock: VirtualClock, extra: Partial<Heartbe
 }
 
 /** Run the loop until `n` sleeps happened. */
-async function runFor(hb: HeartbeatLoop, clock: VirtualClock, n: number): Promise<void> {
+async function runFor(hb: HeartbeatLoop, clock: FakeClock, n: number): Promise<void> {
   const ac = new AbortController();
   clock.onSleep = (_ms, count) => {
     if (count >= n) ac.abort();
@@ -28,9 +29,9 @@ async function runFor(hb: HeartbeatLoop, clock: VirtualClock, n: number): Promis
 describe('HeartbeatLoop', () => {
   test('first beat on a status-less SyncTarget creates /status guarded by resourceVersion', async () => {
     const fake = new FakeSyncTargets(syncTarget('edge-1', 'u1'));
-    const clock = new VirtualClock(Date.UTC(2026, 0, 1, 0, 0, 0, 500));
+    const clock = virtualClock(Date.UTC(2026, 0, 1, 0, 0, 0, 500));
     const { hb } = loop(fake, clock);
-    assert.deepEqual(hb.buildPatch(clock.now()), [
+    assert.deepEqual(hb.buildPatch(new Date(clock.now())), [
       { op: 'test', path: '/metadata/uid', value: 'u1' },
       { op: 'test', path: '/metadata/resourceVersion', value: '1' },
       { op: 'add', path: '/status', value: {} },
@@ -40,16 +41,30 @@ describe('HeartbeatLoop', () => {
     assert.equal(r.ok, true);
     assert.equal(fake.obj!.status?.lastSyncerHeartbeatTime, '2026-01-01T00:00:00Z');
     // Now that status exists, later beats only test the uid and set the time.
-    clock.advance(20_000);
-    assert.deepEqual(hb.buildPatch(clock.now()), [
+    clock.step(20_000);
+    assert.deepEqual(hb.buildPatch(new Date(clock.now())), [
       { op: 'test', path: '/metadata/uid', value: 'u1' },
       { op: 'add', path: '/status/lastSyncerHeartbeatTime', value: '2026-01-01T00:00:20Z' },
     ]);
   });
 
+  test('syncedResources are sent once when they differ from what kplane has', async () => {
+    const fake = new FakeSyncTargets(syncTarget('edge-1', 'u1', {}));
+    const clock = virtualClock(Date.UTC(2026, 0, 1));
+    const { hb } = loop(fake, clock);
+    const resources = [{ resource: 'configmaps', versions: ['v1'], state: 'Accepted' as const }];
+    hb.setSyncedResources(resources);
+    assert.deepEqual(hb.buildPatch(new Date(clock.now())).at(-1), { op: 'add', path: '/status/syncedResources', value: resources });
+    assert.equal((await hb.beat()).ok, true);
+    assert.deepEqual(fake.obj!.status?.syncedResources, resources);
+    assert.ok(hb.buildPatch(new Date(clock.now())).every((op) => op.path !== '/status/syncedResources'), 'not repeated once stored');
+    hb.setSyncedResources([{ resource: 'configmaps', state: 'Incompatible', message: 'gone' }]);
+    assert.equal(hb.buildPatch(new Date(clock.now())).at(-1)?.path, '/status/syncedResources');
+  });
+
   test('an existing status (with conditions) is never replaced', async () => {
     const fake = new FakeSyncTargets(syncTarget('edge-1', 'u1', { conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: '2026-01-01T00:00:00Z' }] }));
-    const clock = new VirtualClock();
+    const clock = virtualClock();
     const { hb } = loop(fake, clock);
     assert.equal((await hb.beat()).ok, true);
     assert.equal(fake.obj!.status?.conditions?.[0]?.type, 'Ready');
@@ -58,7 +73,7 @@ describe('HeartbeatLoop', () => {
 
   test('beats every period and the timestamp advances', async () => {
     const fake = new FakeSyncTargets(syncTarget('edge-1', 'u1', {}));
-    const clock = new VirtualClock();
+    const clock = virtualClock();
     const { hb, outcomes } = loop(fake, clock);
     await runFor(hb, clock, 3);
     assert.equal(outcomes.length, 3);
@@ -70,7 +85,7 @@ describe('HeartbeatLoop', () => {
 
   test('reports capacity and allocatable once, not on every beat', async () => {
     const fake = new FakeSyncTargets(syncTarget('edge-1', 'u1', {}));
-    const clock = new VirtualClock();
+    const clock = virtualClock();
     const { hb } = loop(fake, clock, { capacity: { cpu: '8', memory: '32Gi' } });
     await runFor(hb, clock, 2);
     assert.deepEqual(fake.obj!.status?.capacity, { cpu: '8', memory: '32Gi' });
@@ -82,7 +97,7 @@ describe('HeartbeatLoop', () => {
   test('transient failures back off exponentially with jitter, capped at the period', async () => {
     const fake = new FakeSyncTargets(syncTarget('edge-1', 'u1', {}));
     fake.failPatches = Array.from({ length: 8 }, () => new StatusError('ServiceUnavailable', 'down'));
-    const clock = new VirtualClock();
+    const clock = virtualClock();
     const { hb, outcomes } = loop(fake, clock, { random: () => 1 - Number.EPSILON });
     await runFor(hb, clock, 9);
     // equal jitter with random≈1: ceiling each time (500ms doubling, capped at 20s), then the period.
@@ -93,7 +108,7 @@ describe('HeartbeatLoop', () => {
   test('jitter spreads retries: delays lie in [ceiling/2, ceiling]', async () => {
     const fake = new FakeSyncTargets(syncTarget('edge-1', 'u1', {}));
     fake.failPatches = [new StatusError('InternalError', 'boom'), new StatusError('InternalError', 'boom')];
-    const clock = new VirtualClock();
+    const clock = virtualClock();
     const { hb } = loop(fake, clock, { random: () => 0 });
     await runFor(hb, clock, 2);
     assert.deepEqual(clock.sleeps, [250, 500]);
@@ -103,17 +118,19 @@ describe('HeartbeatLoop', () => {
     test(`${reason} is not hammered: long pause`, async () => {
       const fake = new FakeSyncTargets(syncTarget('edge-1', 'u1', {}));
       fake.failPatches = [new StatusError(reason, 'no'), new StatusError(reason, 'no')];
-      const clock = new VirtualClock();
+      const clock = virtualClock();
       const { hb, outcomes } = loop(fake, clock, { authFailureBackoffMs: 60_000 });
       await runFor(hb, clock, 2);
       assert.deepEqual(clock.sleeps, [60_000, 60_000]);
       assert.equal(outcomes[0]!.ok ? '' : outcomes[0]!.kind, kind);
+      // The pause is decided with the failure (and logged as retryInMs): the one the loop took.
+      assert.deepEqual(outcomes.map((o) => (o.ok ? undefined : o.retryInMs)), clock.sleeps);
     });
   }
 
   test('a failed uid test on a recreated SyncTarget stops the loop with UidMismatchError', async () => {
     const fake = new FakeSyncTargets(syncTarget('edge-1', 'u1', {}));
-    const clock = new VirtualClock();
+    const clock = virtualClock();
     const { hb } = loop(fake, clock);
     assert.equal((await hb.beat()).ok, true);
     fake.obj = syncTarget('edge-1', 'u2', {});
@@ -122,7 +139,7 @@ describe('HeartbeatLoop', () => {
 
   test('a stale view (status removed meanwhile) is refreshed and the retry succeeds', async () => {
     const fake = new FakeSyncTargets(syncTarget('edge-1', 'u1', {}));
-    const clock = new VirtualClock();
+    const clock = virtualClock();
     const { hb } = loop(fake, clock);
     // Someone recreated status-less state behind our back with the same uid.
     fake.obj = syncTarget('edge-1', 'u1');
@@ -135,7 +152,7 @@ describe('HeartbeatLoop', () => {
 
   test('stop between beats: an aborted loop sends nothing more', async () => {
     const fake = new FakeSyncTargets(syncTarget('edge-1', 'u1', {}));
-    const clock = new VirtualClock();
+    const clock = virtualClock();
     const { hb } = loop(fake, clock);
     const ac = new AbortController();
     ac.abort();

@@ -1,27 +1,29 @@
 // The heartbeat loop: every period, one JSON Patch on synctargets/<name>/status that tests
 // the uid (so a recreated SyncTarget is never kept alive by a stale syncer) and sets
-// status.lastSyncerHeartbeatTime (and capacity/allocatable, when configured).
+// status.lastSyncerHeartbeatTime (and capacity/allocatable and syncedResources, when they changed).
 //
 // Design.md §9 says `replace /status/lastSyncerHeartbeatTime`; `replace` fails while the
 // field (or status itself) is absent, so we use `add`, which RFC 6902 defines as replace when
 // the member exists. A SyncTarget with no status at all gets `/status` created in the same
 // patch, guarded by a resourceVersion test so that we never overwrite a status someone else
 // wrote in the meantime.
+import { isDeepStrictEqual } from 'node:util';
 import type { JsonPatchOp, SyncTarget } from '../client/index.ts';
 import { isInvalid } from '../client/errors.ts';
 import type { Logger } from '../log/logger.ts';
 import { classifyBeatError, type FailureKind, retryDelay } from './backoff.ts';
+import type { SyncedResource } from './synced-resources.ts';
 import type { ResourceList } from './capacity.ts';
-import { formatTime, type SyncerClock } from './clock.ts';
-import isEqual from './deep-equal.ts';
+import type { Clock } from '../clock/clock.ts';
 import { type SyncTargetAccess, UidMismatchError } from './synctarget-access.ts';
+import { formatTime } from '../../apis/meta/v1/time.ts';
 
 export interface HeartbeatOptions {
   syncTargets: SyncTargetAccess;
   name: string;
   uid: string;
   periodMs: number;
-  clock: SyncerClock;
+  clock: Clock;
   logger: Logger;
   /** Reported as status.capacity (and status.allocatable unless `allocatable` is set). */
   capacity?: ResourceList | undefined;
@@ -40,7 +42,7 @@ export interface HeartbeatOptions {
 
 export type BeatOutcome =
   | { ok: true; at: Date; latencyMs: number }
-  | { ok: false; kind: FailureKind | 'stale-view'; error: Error; latencyMs: number };
+  | { ok: false; kind: FailureKind | 'stale-view'; error: Error; latencyMs: number; /** The pause chosen before the next attempt (logged with the failure). */ retryInMs?: number };
 
 export class HeartbeatLoop {
   private readonly o: HeartbeatOptions;
@@ -50,6 +52,9 @@ export class HeartbeatLoop {
   private capacityReported: boolean;
   private capacity: ResourceList | undefined;
   private allocatable: ResourceList | undefined;
+  /** status.syncedResources to report (undefined: not managed by this syncer). */
+  private syncedResources: SyncedResource[] | undefined;
+  private syncedResourcesReported = true;
   private lastSeen: SyncTarget;
   private consecutiveFailures = 0;
   private lastFailureKind: string | undefined;
@@ -73,12 +78,19 @@ export class HeartbeatLoop {
     this.observe(this.lastSeen);
   }
 
+  /** The requested types' state on the physical cluster; sent with the next beat if it differs. */
+  setSyncedResources(resources: SyncedResource[]): void {
+    this.syncedResources = resources;
+    this.observe(this.lastSeen);
+  }
+
   private observe(st: SyncTarget): void {
     this.statusPresent = st.status !== undefined && st.status !== null;
     this.resourceVersion = st.metadata.resourceVersion ?? '';
     this.lastSeen = st;
     const cap = this.capacity;
-    this.capacityReported = cap === undefined || (isEqual(st.status?.capacity, cap) && isEqual(st.status?.allocatable, this.allocatable ?? cap));
+    this.capacityReported = cap === undefined || (isDeepStrictEqual(st.status?.capacity, cap) && isDeepStrictEqual(st.status?.allocatable, this.allocatable ?? cap));
+    this.syncedResourcesReported = this.syncedResources === undefined || isDeepStrictEqual(st.status?.syncedResources ?? [], this.syncedResources);
   }
 
   /** The JSON Patch for a beat at `now` (exported for tests of its exact shape). */
@@ -93,6 +105,9 @@ export class HeartbeatLoop {
       ops.push({ op: 'add', path: '/status/capacity', value: this.capacity });
       ops.push({ op: 'add', path: '/status/allocatable', value: this.allocatable ?? this.capacity });
     }
+    if (this.syncedResources && !this.syncedResourcesReported) {
+      ops.push({ op: 'add', path: '/status/syncedResources', value: this.syncedResources });
+    }
     return ops;
   }
 
@@ -103,7 +118,7 @@ export class HeartbeatLoop {
    */
   async beat(): Promise<BeatOutcome> {
     const { syncTargets, name, clock, logger } = this.o;
-    const now = clock.now();
+    const now = new Date(clock.now());
     const t0 = performance.now();
     try {
       const st = await syncTargets.patchStatus(name, 'json', this.buildPatch(now));
@@ -122,8 +137,11 @@ export class HeartbeatLoop {
         return { ok: false, kind: 'stale-view', error, latencyMs: performance.now() - t0 };
       }
       const kind = classifyBeatError(err);
-      this.logFailure(kind, error);
-      return { ok: false, kind, error, latencyMs: performance.now() - t0 };
+      const outcome: BeatOutcome = { ok: false, kind, error, latencyMs: performance.now() - t0 };
+      // Chosen once, here, so the log line states the pause run() really takes.
+      outcome.retryInMs = this.nextDelay(outcome);
+      this.logFailure(kind, error, outcome.retryInMs);
+      return outcome;
     }
   }
 
@@ -139,9 +157,9 @@ export class HeartbeatLoop {
     }
   }
 
-  private logFailure(kind: FailureKind, error: Error): void {
+  private logFailure(kind: FailureKind, error: Error, retryInMs: number): void {
     const { logger, name } = this.o;
-    const meta = { consecutiveFailures: this.consecutiveFailures, error: error.message };
+    const meta = { consecutiveFailures: this.consecutiveFailures, retryInMs, error: error.message };
     const repeated = this.lastFailureKind === kind;
     this.lastFailureKind = kind;
     switch (kind) {
@@ -162,6 +180,7 @@ export class HeartbeatLoop {
   /** Delay before the next attempt after `outcome`, measured from the attempt's start. */
   nextDelay(outcome: BeatOutcome): number {
     if (outcome.ok) return Math.max(0, this.o.periodMs - outcome.latencyMs);
+    if (outcome.retryInMs !== undefined) return outcome.retryInMs;
     if (outcome.kind === 'stale-view') return Math.min(this.o.initialBackoffMs ?? 500, this.o.periodMs);
     return retryDelay(outcome.kind, this.consecutiveFailures, {
       maxMs: this.o.maxBackoffMs ?? this.o.periodMs,

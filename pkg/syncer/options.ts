@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parseDuration } from '../options/duration.ts';
 import type { FlagSpec } from '../options/flags.ts';
 import { capacityFlag } from './capacity.ts';
+import { parseResources } from './synced-resources.ts';
 
 export const SYNCER_FLAGS: Record<string, FlagSpec> = {
   'from-kubeconfig': { type: 'string', description: 'kubeconfig for kplane (required)' },
@@ -13,6 +14,7 @@ export const SYNCER_FLAGS: Record<string, FlagSpec> = {
   'heartbeat-period': { type: 'string', description: 'how often to report a heartbeat', default: '20s' },
   capacity: { type: 'string', description: 'capacity to report, e.g. cpu=8,memory=32Gi (status.capacity and status.allocatable)' },
   'to-kubeconfig': { type: 'string', description: 'kubeconfig of the physical cluster: without --capacity, report the sum of its Nodes\' capacity and allocatable' },
+  resources: { type: 'string', description: 'types to sync, as resource[.group] (e.g. deployments.apps,configmaps): checked against --to-kubeconfig\'s discovery and reported in status.syncedResources' },
   'capacity-refresh-period': { type: 'string', description: 'how often to re-read capacity from the physical cluster', default: '60s' },
   'log-format': { type: 'string', description: 'json or text', default: 'json' },
   'log-level': { type: 'string', description: 'error, warn, info or debug', default: 'info' },
@@ -37,6 +39,14 @@ export const syncerOptionsSchema = z
     'heartbeat-period': durationMs.default(20_000),
     capacity: capacityFlag.optional(),
     'to-kubeconfig': z.string().min(1).optional(),
+    resources: z.string().transform((s, ctx) => {
+      try {
+        return parseResources(s);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+        return z.NEVER;
+      }
+    }).optional(),
     'capacity-refresh-period': durationMs.default(60_000),
     'log-format': z.enum(['json', 'text']).default('json'),
     'log-level': z.enum(['error', 'warn', 'info', 'debug']).default('info'),
@@ -44,6 +54,7 @@ export const syncerOptionsSchema = z
   })
   // Required flags are checked after parsing so that --help works without them.
   .refine((o) => o.help || o['from-kubeconfig'], { message: 'is required', path: ['from-kubeconfig'] })
-  .refine((o) => o.help || o['sync-target-name'], { message: 'is required', path: ['sync-target-name'] });
+  .refine((o) => o.help || o['sync-target-name'], { message: 'is required', path: ['sync-target-name'] })
+  .refine((o) => o.help || !o.resources || o['to-kubeconfig'], { message: 'needs --to-kubeconfig (the physical cluster to check the types against)', path: ['resources'] });
 
 export type SyncerOptions = z.infer<typeof syncerOptionsSchema>;

@@ -3,14 +3,13 @@
 // render the manifests that run the syncer on the physical cluster.
 import { ClusterClient, type ScopedClient, type SyncTarget } from '../client/index.ts';
 import { isNotFound, StatusError } from '../client/errors.ts';
-import { ClusterRoleBindingGVR, ClusterRoleGVR, type GVR, ServiceAccountGVR } from '../client/gvr.ts';
 import type { KubeObject } from '../client/object.ts';
-import { renderSyncerIdentity, syncerIdentityNames } from './manifests/identity.ts';
+import { syncerIdentityNames } from './manifests/identity.ts';
+import { applySyncerIdentity } from './manifests/identity-apply.ts';
 import { renderSyncerManifests } from './manifests/render.ts';
-import { formatTime } from './clock.ts';
 import type { ResourceList } from './capacity.ts';
+import { formatTime } from '../../apis/meta/v1/time.ts';
 
-export const WORKLOAD_FIELD_MANAGER = 'kplane';
 /** One year, the longest TokenRequest kplane grants: the manifests are applied by hand. */
 export const SYNCER_TOKEN_SECONDS = 365 * 24 * 3600;
 
@@ -37,8 +36,6 @@ export interface Prepared {
   token: string;
   objects: KubeObject[];
 }
-
-const IDENTITY_GVRS: Record<string, GVR> = { ServiceAccount: ServiceAccountGVR, ClusterRole: ClusterRoleGVR, ClusterRoleBinding: ClusterRoleBindingGVR };
 
 /**
  * The cells of a new SyncTarget when none are given: its own cell, keyed by its physical
@@ -79,14 +76,10 @@ export interface ServiceAccountRef {
 /** Mints a bearer token for a ServiceAccount; the default is the TokenRequest API. */
 export type TokenMinter = (clusterClient: ClusterClient, sa: ServiceAccountRef) => Promise<string>;
 
-/** Create/update the identity objects in the workspace; returns the ServiceAccount. */
+/** Create/update the identity objects in the workspace (the reconciler's applier); returns the ServiceAccount. */
 export async function ensureSyncerIdentity(clusterClient: ClusterClient, workspace: string, syncTarget: SyncTarget): Promise<ServiceAccountRef> {
-  const ws = clusterClient.cluster(workspace);
-  let sa: KubeObject | undefined;
-  for (const obj of renderSyncerIdentity(syncTarget)) {
-    const applied = await ws.resource(IDENTITY_GVRS[obj.kind!]!, obj.metadata.namespace ?? '').apply(obj, { fieldManager: WORKLOAD_FIELD_MANAGER, force: true });
-    if (obj.kind === 'ServiceAccount') sa = applied;
-  }
+  const applied = await applySyncerIdentity(clusterClient.cluster(workspace), syncTarget);
+  const sa = applied.find((o) => o.kind === 'ServiceAccount');
   const n = syncerIdentityNames(syncTarget.metadata.name ?? '', syncTarget.metadata.uid ?? '');
   return { workspace, namespace: n.namespace, name: n.serviceAccount, uid: sa?.metadata.uid ?? '' };
 }

@@ -5,13 +5,14 @@ import { silentLogger } from '../log/logger.ts';
 import { FakeSyncTargets, syncTarget } from './fake-synctargets.test-helper.ts';
 import { waitForSyncTarget } from './startup.ts';
 import { UidMismatchError } from './synctarget-access.ts';
-import { VirtualClock } from './testing.ts';
+import type { FakeClock } from '../clock/fake.ts';
+import { virtualClock } from './testing.ts';
 
 const base = { name: 'edge-1', logger: silentLogger(), random: () => 0.5 };
 
 test('waits (with growing pauses) until the SyncTarget exists', async () => {
   const fake = new FakeSyncTargets();
-  const clock = new VirtualClock();
+  const clock = virtualClock();
   clock.onSleep = (_ms, n) => {
     if (n === 3) fake.obj = syncTarget('edge-1', 'u1');
   };
@@ -23,7 +24,7 @@ test('waits (with growing pauses) until the SyncTarget exists', async () => {
 test('refuses a SyncTarget with another uid', async () => {
   const fake = new FakeSyncTargets(syncTarget('edge-1', 'other'));
   await assert.rejects(
-    waitForSyncTarget({ ...base, syncTargets: fake, clock: new VirtualClock(), signal: new AbortController().signal, expectedUid: 'u1' }),
+    waitForSyncTarget({ ...base, syncTargets: fake, clock: virtualClock(), signal: new AbortController().signal, expectedUid: 'u1' }),
     (err: unknown) => err instanceof UidMismatchError && /deleted and recreated\?/.test(err.message),
   );
 });
@@ -31,7 +32,7 @@ test('refuses a SyncTarget with another uid', async () => {
 test('retries through 403 and transient errors; returns undefined when stopped', async () => {
   const fake = new FakeSyncTargets();
   fake.failGets = [new StatusError('Forbidden', 'no'), new StatusError('ServiceUnavailable', 'down')];
-  const clock = new VirtualClock();
+  const clock = virtualClock();
   const ac = new AbortController();
   clock.onSleep = (_ms, n) => {
     if (n === 4) ac.abort();

@@ -4,7 +4,7 @@
 import type { SyncTarget } from '../client/index.ts';
 import type { Logger } from '../log/logger.ts';
 import { classifyBeatError, retryDelay } from './backoff.ts';
-import type { SyncerClock } from './clock.ts';
+import type { Clock } from '../clock/clock.ts';
 import { type SyncTargetAccess, UidMismatchError } from './synctarget-access.ts';
 
 export interface WaitOptions {
@@ -12,7 +12,7 @@ export interface WaitOptions {
   name: string;
   /** When set, the SyncTarget must have this uid. */
   expectedUid?: string | undefined;
-  clock: SyncerClock;
+  clock: Clock;
   logger: Logger;
   signal: AbortSignal;
   /** Longest pause between attempts; defaults to 30s. */

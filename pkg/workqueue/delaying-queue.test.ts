@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DelayingQueue } from './delaying-queue.ts';
-import { FakeClock } from './fake-clock.ts';
+import { FakeClock } from '../clock/fake.ts';
 
 async function drainKeys(q: DelayingQueue<string>): Promise<string[]> {
   const keys: string[] = [];

@@ -3,10 +3,10 @@
 // every ready key is add()ed to the underlying queue (where the usual dedup applies).
 // Shutting down drops the keys still waiting for their delay, as client-go does.
 
-import { realClock, type Clock, type TimerHandle } from './clock.ts';
+import { monotonicClock, type Clock, type TimerHandle } from '../clock/clock.ts';
 import { Queue, type QueueOptions } from './queue.ts';
 import { newRetriesCounter } from './metrics.ts';
-import type { CounterMetric } from '../metrics/hooks.ts';
+import type { CounterMetric } from './metrics-hooks.ts';
 import { WaitingHeap } from './waiting-heap.ts';
 import type { DelayingWorkQueue, GetResult, WorkQueue } from './types.ts';
 
@@ -25,7 +25,7 @@ export class DelayingQueue<K = string> implements DelayingWorkQueue<K> {
   #timerDueAt: number | undefined;
 
   constructor(options: DelayingQueueOptions<K> = {}) {
-    this.#clock = options.clock ?? realClock;
+    this.#clock = options.clock ?? monotonicClock;
     this.#queue = options.queue ?? new Queue<K>(options);
     this.#retries = newRetriesCounter(options.name, options.metricsProvider);
   }

@@ -2,7 +2,7 @@
 // processing started, so latency, work duration and unfinished work can be reported.
 // Mirrors client-go's queueMetrics; a queue without a name records nothing.
 
-import type { Clock, TimerHandle } from './clock.ts';
+import type { Clock, TimerHandle } from '../clock/clock.ts';
 import {
   noopQueueMetricsProvider,
   type CounterMetric,
@@ -10,7 +10,7 @@ import {
   type HistogramMetric,
   type QueueMetricsProvider,
   type SettableGaugeMetric,
-} from '../metrics/hooks.ts';
+} from './metrics-hooks.ts';
 
 /** client-go refreshes unfinished-work gauges every 500ms. */
 export const UNFINISHED_WORK_UPDATE_PERIOD_MS = 500;

@@ -8,7 +8,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RateLimitingQueue } from './rate-limiting-queue.ts';
-import { FakeClock, flushPromises } from './fake-clock.ts';
+import { FakeClock, flushPromises } from '../clock/fake.ts';
 import type { RateLimiter } from './rate-limiters.ts';
 import { Queue } from './queue.ts';
 

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Queue } from './queue.ts';
-import { FakeClock, flushPromises } from './fake-clock.ts';
+import { FakeClock, flushPromises } from '../clock/fake.ts';
 import type { GetResult } from './types.ts';
 
 async function getKey(q: Queue<string>): Promise<string> {

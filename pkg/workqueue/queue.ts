@@ -7,10 +7,10 @@
 // a key is handed to the first waiter synchronously when it is queued, so the invariants
 // above hold at every await point.
 
-import { realClock, type Clock } from './clock.ts';
+import { monotonicClock, type Clock } from '../clock/clock.ts';
 import { Fifo } from './fifo.ts';
 import { newQueueMetrics, type QueueMetrics } from './metrics.ts';
-import type { QueueMetricsProvider } from '../metrics/hooks.ts';
+import type { QueueMetricsProvider } from './metrics-hooks.ts';
 import type { GetResult, WorkQueue } from './types.ts';
 
 export interface QueueOptions {
@@ -39,7 +39,7 @@ export class Queue<K = string> implements WorkQueue<K> {
 
   constructor(options: QueueOptions = {}) {
     this.name = options.name;
-    this.#metrics = newQueueMetrics<K>(options.name, options.metricsProvider, options.clock ?? realClock);
+    this.#metrics = newQueueMetrics<K>(options.name, options.metricsProvider, options.clock ?? monotonicClock);
     this.#metrics.start();
   }
 

@@ -6,7 +6,7 @@ import {
   MaxOfRateLimiter,
   defaultControllerRateLimiter,
 } from './rate-limiters.ts';
-import { FakeClock } from './fake-clock.ts';
+import { FakeClock } from '../clock/fake.ts';
 
 describe('ItemExponentialFailureRateLimiter', () => {
   test('doubles per failure per key, and forget resets', () => {

@@ -1,7 +1,7 @@
 // Rate limiters decide how long a failed key waits before its next try (client-go
 // util/workqueue/default_rate_limiters.go). Same defaults as client-go, in milliseconds.
 
-import { realClock, type Clock } from './clock.ts';
+import { monotonicClock, type Clock } from '../clock/clock.ts';
 
 export interface RateLimiter<K> {
   /** How long key should wait before it is retried; also records one more failure. */
@@ -56,7 +56,7 @@ export class BucketRateLimiter<K = string> implements RateLimiter<K> {
   #tokens: number;
   #lastMs: number;
 
-  constructor(qps = 10, burst = 100, clock: Clock = realClock) {
+  constructor(qps = 10, burst = 100, clock: Clock = monotonicClock) {
     if (!(qps > 0)) throw new RangeError(`BucketRateLimiter: qps must be > 0, got ${qps}`);
     this.qps = qps;
     this.burst = burst;
@@ -110,7 +110,7 @@ export class MaxOfRateLimiter<K = string> implements RateLimiter<K> {
  * client-go's DefaultControllerRateLimiter: per-key exponential 5ms…1000s, and an overall
  * bucket of 10 qps with burst 100 so a mass failure cannot hot-loop the API server.
  */
-export function defaultControllerRateLimiter<K = string>(clock: Clock = realClock): RateLimiter<K> {
+export function defaultControllerRateLimiter<K = string>(clock: Clock = monotonicClock): RateLimiter<K> {
   return new MaxOfRateLimiter<K>(
     new ItemExponentialFailureRateLimiter<K>(5, 1_000_000),
     new BucketRateLimiter<K>(10, 100, clock),

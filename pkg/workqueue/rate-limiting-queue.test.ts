@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RateLimitingQueue } from './rate-limiting-queue.ts';
 import { ItemExponentialFailureRateLimiter } from './rate-limiters.ts';
-import { FakeClock } from './fake-clock.ts';
+import { FakeClock } from '../clock/fake.ts';
 
 describe('RateLimitingQueue', () => {
   test('addRateLimited waits per the limiter; forget resets; numRequeues counts', () => {

@@ -1,6 +1,6 @@
 // A delaying queue whose retries are paced by a RateLimiter (client-go rate_limiting_queue.go).
 
-import { realClock } from './clock.ts';
+import { monotonicClock } from '../clock/clock.ts';
 import { DelayingQueue, type DelayingQueueOptions } from './delaying-queue.ts';
 import { defaultControllerRateLimiter, type RateLimiter } from './rate-limiters.ts';
 import type { GetResult, RateLimitingWorkQueue } from './types.ts';
@@ -16,7 +16,7 @@ export class RateLimitingQueue<K = string> implements RateLimitingWorkQueue<K> {
 
   constructor(options: RateLimitingQueueOptions<K> = {}) {
     this.#delaying = new DelayingQueue<K>(options);
-    this.#rateLimiter = options.rateLimiter ?? defaultControllerRateLimiter<K>(options.clock ?? realClock);
+    this.#rateLimiter = options.rateLimiter ?? defaultControllerRateLimiter<K>(options.clock ?? monotonicClock);
   }
 
   addRateLimited(key: K): void {

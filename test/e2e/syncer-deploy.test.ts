@@ -57,9 +57,9 @@ test('deploy library against a stand-in physical cluster', { timeout: 300_000 },
 
   await t.test('bad token → PhysicalClusterUnauthorized; closed port → PhysicalClusterUnreachable', async () => {
     const badToken = kubeconfig.replace(/token: \S+/, 'token: not-the-token');
-    await assert.rejects(applySyncerManifests(badToken, objects), (e: { reason?: string; transient?: boolean }) => e.reason === 'PhysicalClusterUnauthorized' && e.transient === false);
+    await assert.rejects(applySyncerManifests(badToken, objects), (e: { reason?: string; kind?: string }) => e.reason === 'PhysicalClusterUnauthorized' && e.kind === 'unauthorized');
     const closed = kubeconfig.replace(/server: https:\/\/127\.0\.0\.1:\d+/g, 'server: https://127.0.0.1:1');
-    await assert.rejects(applySyncerManifests(closed, objects), (e: { reason?: string; transient?: boolean }) => e.reason === 'PhysicalClusterUnreachable' && e.transient === true);
+    await assert.rejects(applySyncerManifests(closed, objects), (e: { reason?: string; kind?: string }) => e.reason === 'PhysicalClusterUnreachable' && e.kind === 'unreachable');
     const a = await syncerDeploymentAvailable(closed, objects);
     assert.equal(a.reason, 'PhysicalClusterUnreachable');
   });

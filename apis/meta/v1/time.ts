@@ -28,7 +28,7 @@ export function normalizeMicroTime(text: string): string {
 
 /** metav1.Time string for `date` (seconds precision, UTC), as the apiserver serialises it. */
 export function formatTime(date: Date): string {
-  return `${date.toISOString().slice(0, 19)}Z`;
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** metav1.MicroTime string (microsecond precision, UTC). */

@@ -59,6 +59,7 @@ export const ResourceToSyncStatusSchema = z.object({
   versions: z.array(z.string()).optional().describe('versions are the resource versions the syncer can choose to sync depending on availability on the downstream cluster.'),
   identityHash: z.string().optional().describe('identityHash is the identity for a given APIExport that the APIResourceSchema belongs to.'),
   state: z.enum(['Pending', 'Accepted', 'Incompatible']).optional().describe('state indicates whether the resource schema is compatible to the SyncTarget.'),
+  message: z.string().optional().describe('Why the resource is Incompatible (kplane addition), e.g. the physical cluster does not serve it.'),
 }).describe('A resource the syncer syncs.');
 
 export const SyncerIdentitySchema = z.object({

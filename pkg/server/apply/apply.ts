@@ -11,7 +11,7 @@ import { deepClone, getOwn, isObject, JsonDepthError } from '../patch/json-value
 import type { JsonObject } from '../patch/json-value.ts';
 import { ApplyError } from './errors.ts';
 import { FieldSet, pathToString } from './fieldset.ts';
-import { decodeManagedFields, describeManager, encodeManagedFields, formatTime, managerKey } from './managed-fields.ts';
+import { decodeManagedFields, describeManager, encodeManagedFields, managerKey } from './managed-fields.ts';
 import type { ManagedFieldsEntry, Manager } from './managed-fields.ts';
 import { applySchemaFor } from './schema.ts';
 import type { ApplySchema } from './schema.ts';
@@ -19,6 +19,7 @@ import { allowedConflicts, KUBECTL_MANAGER, syncLastApplied } from './last-appli
 import { pruneDropped } from './prune.ts';
 import { forgetAnnotations, restoreAnnotations, stripAnnotations } from './untracked.ts';
 import { compare, fieldsOf, merge } from './walk.ts';
+import { formatTime } from '../../../apis/meta/v1/time.ts';
 
 /** stripmeta.go: fields that belong to the server or the type, not to a manager. */
 const STRIPPED = (() => {

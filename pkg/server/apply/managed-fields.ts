@@ -100,8 +100,3 @@ export function encodeManagedFields(managers: readonly Manager[]): ManagedFields
       ...(m.subresource !== '' ? { subresource: m.subresource } : {}),
     }));
 }
-
-/** metav1.Time: RFC 3339, whole seconds, UTC. */
-export function formatTime(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}

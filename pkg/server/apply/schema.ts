@@ -93,6 +93,8 @@ const SCHEMAS: ReadonlyMap<string, ApplySchema> = new Map([
       'status.virtualWorkspaces': atomic,
     },
   ],
+  ['scheduling.kcp.io/v1alpha1/Location', { ...META_ONLY_SCHEMA, 'spec.availableSelectorLabels': keyed('key') }],
+  ['scheduling.kcp.io/v1alpha1/Placement', { ...META_ONLY_SCHEMA, ...conditions('status.conditions') }],
 ]);
 
 /** Built-in schema for a kind; unknown kinds get ObjectMeta's rules only (lists atomic). */

@@ -22,6 +22,7 @@ const WRITE = ['create', 'update', 'patch', 'delete', 'deletecollection'];
 const VIEWABLE: PolicyRule[] = [
   { apiGroups: [''], resources: ['configmaps', 'namespaces', 'namespaces/status', 'serviceaccounts', 'events'], verbs: READ },
   { apiGroups: ['workload.kcp.io'], resources: ['synctargets', 'synctargets/status'], verbs: READ },
+  { apiGroups: ['scheduling.kcp.io'], resources: ['locations', 'locations/status', 'placements', 'placements/status'], verbs: READ },
   { apiGroups: ['tenancy.kcp.io'], resources: ['workspaces'], verbs: READ },
   { apiGroups: ['apps'], resources: ['deployments', 'deployments/status'], verbs: READ },
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: READ },
@@ -41,6 +42,7 @@ export const BOOTSTRAP_CLUSTER_ROLES: Record<string, PolicyRule[]> = {
     { apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] },
     { apiGroups: [''], resources: ['namespaces'], verbs: READ },
     { apiGroups: ['workload.kcp.io'], resources: ['synctargets', 'synctargets/status'], verbs: [...READ, ...WRITE] },
+    { apiGroups: ['scheduling.kcp.io'], resources: ['locations', 'locations/status', 'placements', 'placements/status'], verbs: [...READ, ...WRITE] },
     { apiGroups: ['apps'], resources: ['deployments', 'deployments/status'], verbs: [...READ, ...WRITE] },
     { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: [...READ, ...WRITE] },
     { apiGroups: ['tenancy.kcp.io'], resources: ['workspaces'], verbs: READ },

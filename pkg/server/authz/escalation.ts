@@ -9,25 +9,24 @@
 // An update that leaves the grant unchanged (rules, aggregationRule; roleRef and subjects) is not checked, so
 // labels and finalizers stay writable by whoever may update the object.
 //
-// The check wraps the resource's store for the request (kube wraps its REST storage the same
-// way), so create, update, every patch type and server-side apply — dry-run included — pass
+// handlers/escalation.ts wraps the resource's store for the request with this guard (kube
+// wraps its REST storage the same way), so create, update, every patch type and server-side apply — dry-run included — pass
 // through it after admission, on the object about to be stored.
 import { isDeepStrictEqual } from 'node:util';
 import type { PolicyRule, RoleRef } from '../../../apis/rbac/v1/types.ts';
 import { newNotFound, StatusError } from '../../apierrors/errors.ts';
-import type { HandlerContext } from '../handlers/context.ts';
 import type { UserInfo } from '../authn/user.ts';
 import type { KObject } from '../registry/object.ts';
-import type { ResourceStore } from '../registry/store.ts';
 import type { ResourceAttributes } from './attributes.ts';
 import { MASTERS_GROUP, type Authorizer } from './authorizer.ts';
 import { formatRule, quoteList, uncoveredRules } from './coverage.ts';
 import type { RBACReader } from './rbac.ts';
-import { RBAC_GROUP, StoreRBACReader } from './reader.ts';
+import { RBAC_GROUP } from './reader.ts';
 
-type RBACKind = 'Role' | 'ClusterRole' | 'RoleBinding' | 'ClusterRoleBinding';
+export type RBACKind = 'Role' | 'ClusterRole' | 'RoleBinding' | 'ClusterRoleBinding';
 
-const GUARDED: Record<string, RBACKind> = {
+/** The RBAC resources whose writes are checked, plural → kind. */
+export const GUARDED: Record<string, RBACKind> = {
   roles: 'Role',
   clusterroles: 'ClusterRole',
   rolebindings: 'RoleBinding',
@@ -132,38 +131,4 @@ function escalationForbidden(w: Write, name: string, missing: PolicyRule[]): Sta
     group: RBAC_GROUP,
     kind: w.plural,
   });
-}
-
-/**
- * The handler context with its store wrapped by the escalation check when the request
- * writes one of the four RBAC resources; otherwise `ctx` unchanged. Without security
- * services (bare test servers: no authorization at all) nothing is checked.
- */
-export function withEscalationCheck(ctx: HandlerContext): HandlerContext {
-  const kind = ctx.def.group === RBAC_GROUP ? GUARDED[ctx.def.plural] : undefined;
-  if (!kind || !ctx.security) return ctx;
-  const guard = new EscalationGuard(ctx.security.authorizer, new StoreRBACReader(ctx.registry));
-  const inner = ctx.store;
-  const check = (cluster: string, namespace: string, name: string, object: KObject, live?: KObject) =>
-    guard.confirm({ user: ctx.user, cluster, namespace, kind, plural: ctx.def.plural, name, object, live });
-  // A view of the same store whose two write entry points check first; every other method
-  // (reads, delete) is the store's own, reached through the prototype.
-  const guarded = Object.create(inner) as ResourceStore;
-  guarded.create = async (cluster, namespace, prepared, opts) => {
-    await check(cluster, namespace, prepared.metadata.name ?? '', prepared);
-    return inner.create(cluster, namespace, prepared, opts);
-  };
-  guarded.update = (cluster, namespace, name, mutate, opts) =>
-    inner.update(
-      cluster,
-      namespace,
-      name,
-      async (live) => {
-        const desired = await mutate(live);
-        await check(cluster, namespace, name, desired, live);
-        return desired;
-      },
-      opts,
-    );
-  return { ...ctx, store: guarded };
 }

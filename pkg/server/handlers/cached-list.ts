@@ -4,7 +4,7 @@
 // storage. undefined means "not from the cache" (not cacheable, no cache, or cache behind N).
 import type { HandlerContext } from './context.ts';
 import { buildFilter } from './filter.ts';
-import { type ListPage, scopeOf } from './read.ts';
+import { type ListPage, scopeOf } from './list-page.ts';
 
 export function cacheableMinRevision(url: URL): number | undefined {
   const rv = url.searchParams.get('resourceVersion');

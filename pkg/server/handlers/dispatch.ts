@@ -8,10 +8,10 @@ import { handleWatch } from './watch.ts';
 import { handleScale } from './scale.ts';
 import { handleCreate, handleUpdate } from './write.ts';
 import { handleTokenRequest, isTokenRequest } from './tokenrequest.ts';
-import { withEscalationCheck } from '../authz/escalation.ts';
+import { withEscalationCheck } from './escalation.ts';
 
 export async function dispatchResource(request: HandlerContext): Promise<void> {
-  // Writes of Roles and bindings must not grant more than the writer holds (authz/escalation.ts).
+  // Writes of Roles and bindings must not grant more than the writer holds (escalation.ts).
   const ctx = withEscalationCheck(request);
   // Subresources besides status: serviceaccounts/<name>/token (TokenRequest) and `scale`
   // where the resource declares one (deployments/<name>/scale).

@@ -5,11 +5,11 @@ import { writeJSON } from '../httpx/respond.ts';
 import { writeJSONList } from '../httpx/stream-list.ts';
 import { acceptedForm } from '../httpx/negotiate.ts';
 import type { KObject } from '../registry/object.ts';
-import type { Scope } from '../registry/store.ts';
 import { toTable, type IncludeObject } from '../table/index.ts';
 import type { HandlerContext } from './context.ts';
 import { buildFilter } from './filter.ts';
 import { listFromCache } from './cached-list.ts';
+import { type ListPage, scopeOf } from './list-page.ts';
 
 export function includeObjectOf(url: URL): IncludeObject {
   const v = url.searchParams.get('includeObject');
@@ -43,10 +43,6 @@ export async function handleGet(ctx: HandlerContext): Promise<void> {
   respondObject(ctx, 200, obj);
 }
 
-export function scopeOf(ctx: HandlerContext): Scope {
-  return { cluster: ctx.info.wildcard ? undefined : ctx.info.cluster, namespace: ctx.info.namespace };
-}
-
 function parseLimit(url: URL): number {
   const v = url.searchParams.get('limit');
   if (v === null || v === '') return 0;
@@ -67,13 +63,6 @@ function listRevision(url: URL): number | undefined {
   if (match !== 'Exact') throw newBadRequest(`resourceVersionMatch must be Exact or NotOlderThan, got "${match}"`);
   if (rv === null || rv === '' || rv === '0') throw newBadRequest(`resourceVersionMatch=Exact requires a non-zero resourceVersion`);
   return Number(rv);
-}
-
-export interface ListPage {
-  items: KObject[];
-  revision: number;
-  continue?: string;
-  remainingItemCount?: number;
 }
 
 /**

@@ -8,9 +8,10 @@ import {
   MIN_EXPIRATION_SECONDS,
 } from '../authn/satoken.ts';
 import { writeJSON } from '../httpx/respond.ts';
-import { isPlainObject, rfc3339 } from '../registry/object.ts';
+import { isPlainObject } from '../registry/object.ts';
 import type { HandlerContext } from './context.ts';
 import { decodeObjectBody } from './decode.ts';
+import { formatTime } from '../../../apis/meta/v1/time.ts';
 
 const API_VERSION = 'authentication.k8s.io/v1';
 
@@ -46,7 +47,7 @@ export async function handleTokenRequest(ctx: HandlerContext): Promise<void> {
     kind: 'TokenRequest',
     metadata: { name: info.name, namespace: info.namespace, creationTimestamp: null },
     spec: { audiences, expirationSeconds, boundObjectRef: null },
-    status: { token, expirationTimestamp: rfc3339(expiresAt) },
+    status: { token, expirationTimestamp: formatTime(new Date(expiresAt)) },
   });
 }
 

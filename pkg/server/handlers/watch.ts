@@ -18,7 +18,8 @@ import { buildFilter } from './filter.ts';
 import { eventLine, SharedEventLines } from './watch-encoding.ts';
 import { listFromCache } from './cached-list.ts';
 import { endWatchFromFuture } from './watch-future.ts';
-import { includeObjectOf, listMatching, scopeOf, withTypeMeta } from './read.ts';
+import { scopeOf } from './list-page.ts';
+import { includeObjectOf, listMatching, withTypeMeta } from './read.ts';
 
 /** Like kube-apiserver's --min-request-timeout: watches end after 30–60 minutes. */
 const MIN_WATCH_SECONDS = 1800;

@@ -8,13 +8,14 @@
 // is swept and the birth revision of the new incarnation recorded (incarnation.ts).
 import { join } from '../../logicalcluster/path.ts';
 import { newAlreadyExists } from '../../apierrors/errors.ts';
-import { type KObject, rfc3339 } from '../registry/object.ts';
+import { type KObject } from '../registry/object.ts';
 import type { Requester, Strategy } from '../registry/strategy.ts';
 import { errorFields } from '../../log/errors.ts';
 import { deleteClusterTree } from './contents.ts';
 import { inBackground, type LifecycleContext, pauseAfterFirstRemoval } from './context.ts';
 import { BIRTH_ANNOTATION } from './incarnation.ts';
 import { keepSystemAnnotation, keepSystemFinalizer, withoutFinalizer } from './system-fields.ts';
+import { formatTime } from '../../../apis/meta/v1/time.ts';
 
 export const WORKSPACES = { group: 'tenancy.kcp.io', plural: 'workspaces' } as const;
 /** Holds a deleted Workspace until its logical cluster is empty. */
@@ -131,7 +132,7 @@ export class WorkspaceLifecycle {
         name,
         (cur) => {
           const status = { ...(cur!.status as Record<string, unknown> | undefined), phase: 'Ready', URL: this.urlOf(child) };
-          const conditions = [{ type: 'WorkspaceInitialized', status: 'True', lastTransitionTime: rfc3339(this.ctx.now()) }];
+          const conditions = [{ type: 'WorkspaceInitialized', status: 'True', lastTransitionTime: formatTime(new Date(this.ctx.now())) }];
           // The uid is the precondition: a successor of the same name is not ours to touch.
           return { ...cur!, metadata: { ...cur!.metadata, uid: live.metadata.uid }, status: { ...status, conditions } };
         },

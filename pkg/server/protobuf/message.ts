@@ -10,6 +10,7 @@
 import { ProtobufError } from './errors.ts';
 import { readFields, WIRE_LEN, WIRE_VARINT } from './wire.ts';
 import type { WireField } from './wire.ts';
+import { formatTime } from '../../../apis/meta/v1/time.ts';
 
 export type ScalarType = 'string' | 'bytes' | 'int64' | 'int32' | 'bool';
 
@@ -83,7 +84,7 @@ function decodeTime(bytes: Uint8Array): string | undefined {
   const ms = Number(seconds) * 1000;
   const date = new Date(ms);
   if (!Number.isFinite(ms) || Number.isNaN(date.getTime())) throw bad(`time out of range: ${seconds}s`);
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return formatTime(date);
 }
 
 function isZeroField(f: WireField): boolean {

@@ -1,25 +1,10 @@
 // Helpers for untyped Kubernetes objects as they travel through the server.
 import { isDeepStrictEqual } from 'node:util';
+import type { LooseObjectMeta } from '../../../apis/meta/v1/loose.ts';
 
 export type KObject = Record<string, unknown> & { metadata: ObjectMetaLike };
 
-export interface ObjectMetaLike {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
-  ownerReferences?: Record<string, unknown>[];
-  managedFields?: Record<string, unknown>[];
-  [key: string]: unknown;
-}
+export type ObjectMetaLike = LooseObjectMeta;
 
 /** The annotation kcp puts on every object naming its logical cluster. */
 export const CLUSTER_ANNOTATION = 'kcp.io/cluster';
@@ -35,11 +20,6 @@ export function asKObject(v: Record<string, unknown>): KObject {
 
 export function clone<T>(v: T): T {
   return structuredClone(v);
-}
-
-/** RFC 3339 with second precision, as Kubernetes serialises metav1.Time. */
-export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 /** Everything but metadata and status: what `metadata.generation` tracks. */

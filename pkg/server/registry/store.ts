@@ -13,8 +13,9 @@ import type { Storage, Watcher } from '../../storage/interface.ts';
 import { objectKey, prefixKey } from '../../storage/keys.ts';
 import { conflict, conflictRV, conflictUID, toStatusError } from './errors.ts';
 import { isCachedLister } from '../cacher/index.ts';
-import { asKObject, CLUSTER_ANNOTATION, clone, type KObject, rfc3339, semanticallyEqual, specChanged } from './object.ts';
+import { asKObject, CLUSTER_ANNOTATION, clone, type KObject, semanticallyEqual, specChanged } from './object.ts';
 import type { HistoryGuard, Requester, Strategy } from './strategy.ts';
+import { formatTime } from '../../../apis/meta/v1/time.ts';
 
 export interface Scope {
   /** Logical cluster, or undefined for the wildcard (every cluster). */
@@ -209,7 +210,7 @@ export class ResourceStore {
     if (this.def.namespaced) meta.namespace = namespace;
     else delete meta.namespace;
     meta.uid = randomUUID();
-    meta.creationTimestamp = rfc3339(this.now());
+    meta.creationTimestamp = formatTime(new Date(this.now()));
     if (this.def.generation) meta.generation = 1;
     else delete meta.generation;
     delete meta.resourceVersion;
@@ -389,7 +390,7 @@ export class ResourceStore {
             const next = clone(live);
             this.strategy.prepareForDelete?.(next);
             if (!this.held(next)) return null;
-            next.metadata.deletionTimestamp = live.metadata.deletionTimestamp ?? rfc3339(this.now());
+            next.metadata.deletionTimestamp = live.metadata.deletionTimestamp ?? formatTime(new Date(this.now()));
             next.metadata.deletionGracePeriodSeconds = 0;
             delete next.metadata.resourceVersion;
             if (opts.dryRun) {

@@ -4,20 +4,20 @@ import { StatusError } from '../../apierrors/errors.ts';
 import { classifyDeployError, DeployError } from './errors.ts';
 import { PhysicalClusterClient } from './physical-client.ts';
 
-test('classification: reasons and transience', () => {
-  const cases: [unknown, string, boolean][] = [
-    [new StatusError('Unauthorized', 'bad token'), 'PhysicalClusterUnauthorized', false],
-    [new StatusError('Forbidden', 'no'), 'PhysicalClusterForbidden', false],
-    [new StatusError('ServiceUnavailable', 'connect ECONNREFUSED'), 'PhysicalClusterUnreachable', true],
-    [new StatusError('InternalError', 'boom'), 'PhysicalClusterUnreachable', true],
-    [new StatusError('Conflict', 'busy'), 'PhysicalClusterUnreachable', true],
-    [new StatusError('Invalid', 'spec.replicas'), 'ManifestRejected', false],
-    [new Error('socket hang up'), 'PhysicalClusterUnreachable', true],
+test('classification: reasons and kinds', () => {
+  const cases: [unknown, string, string][] = [
+    [new StatusError('Unauthorized', 'bad token'), 'PhysicalClusterUnauthorized', 'unauthorized'],
+    [new StatusError('Forbidden', 'no'), 'PhysicalClusterForbidden', 'forbidden'],
+    [new StatusError('ServiceUnavailable', 'connect ECONNREFUSED'), 'PhysicalClusterUnreachable', 'unreachable'],
+    [new StatusError('InternalError', 'boom'), 'PhysicalClusterUnreachable', 'unreachable'],
+    [new StatusError('Conflict', 'busy'), 'PhysicalClusterUnreachable', 'unreachable'],
+    [new StatusError('Invalid', 'spec.replicas'), 'ManifestRejected', 'rejected'],
+    [new Error('socket hang up'), 'PhysicalClusterUnreachable', 'unreachable'],
   ];
-  for (const [err, reason, transient] of cases) {
+  for (const [err, reason, kind] of cases) {
     const e = classifyDeployError(err, 'applying X');
     assert.equal(e.reason, reason, String(err));
-    assert.equal(e.transient, transient, String(err));
+    assert.equal(e.kind, kind, String(err));
     assert.match(e.message, /^applying X: /);
   }
 });

@@ -1,6 +1,7 @@
 // What can go wrong when kplane talks to a physical cluster, as condition-ready reasons.
 // The reconciler maps a DeployError to `SyncerDeployed=False` with `reason`/`message` and
-// retries with backoff; `transient` only tells it how soon (all kinds are retried).
+// retries every kind alike: the deploy step fails and the controller's rate limiter paces the
+// next attempt (reconcile-deploy.ts).
 import { StatusError } from '../../apierrors/errors.ts';
 
 export type DeployErrorKind = 'unreachable' | 'unauthorized' | 'forbidden' | 'rejected' | 'invalid-kubeconfig';
@@ -17,15 +18,12 @@ export const DEPLOY_REASONS: Readonly<Record<DeployErrorKind, string>> = {
 export class DeployError extends Error {
   readonly kind: DeployErrorKind;
   readonly reason: string;
-  /** Unreachable / 5xx / throttled / conflict: retry soon. Others need a human first: retry slowly. */
-  readonly transient: boolean;
 
   constructor(kind: DeployErrorKind, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'DeployError';
     this.kind = kind;
     this.reason = DEPLOY_REASONS[kind];
-    this.transient = kind === 'unreachable';
   }
 }
 

@@ -3,3 +3,4 @@ export * from './names.ts';
 export * from './kubeconfig.ts';
 export * from './render.ts';
 export * from './identity.ts';
+export * from './identity-apply.ts';

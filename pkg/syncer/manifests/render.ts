@@ -5,6 +5,7 @@
 // Pure: same input, same bytes (no clocks, no randomness), so re-applies are no-ops.
 import { stringify } from 'yaml';
 import type { KubeObject } from '../../client/object.ts';
+import { IMAGE_SYNCER_COMMAND, IMAGE_UID } from './image.ts';
 import { renderSyncerKubeconfig } from './kubeconfig.ts';
 import { syncerLabels, syncerResourceName } from './names.ts';
 
@@ -108,11 +109,13 @@ export function renderSyncerManifests(input: RenderInput): KubeObject[] {
         spec: {
           serviceAccountName: id,
           automountServiceAccountToken: false,
-          securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } },
+          securityContext: { runAsNonRoot: true, runAsUser: IMAGE_UID, runAsGroup: IMAGE_UID, seccompProfile: { type: 'RuntimeDefault' } },
           containers: [
             {
               name: SYNCER_CONTAINER,
               image: input.image,
+              // kplane's image carries both binaries and defaults to `kplane`: name the syncer's.
+              command: [...IMAGE_SYNCER_COMMAND],
               args: syncerArgs({ kubeconfigPath: `${KUBECONFIG_MOUNT_DIR}/${KUBECONFIG_KEY}`, workspace: input.workspace, name, uid, heartbeatPeriod: input.heartbeatPeriod ?? '20s', capacity: input.capacity }),
               resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
               securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },

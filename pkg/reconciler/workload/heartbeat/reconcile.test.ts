@@ -7,12 +7,13 @@ import { StatusError } from '../../../apierrors/errors.ts';
 import { HeartbeatTracker } from './heartbeat-tracker.ts';
 import { reconcileHeartbeat } from './reconcile.ts';
 import type { HeartbeatDeps } from './types.ts';
+import { formatTime } from '../../../../apis/meta/v1/time.ts';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const KEY = 'root:org|edge';
 
 function metav1(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return formatTime(new Date(ms));
 }
 
 /** Deps over one stored SyncTarget; status writes update it (new resourceVersion), as the server would. */

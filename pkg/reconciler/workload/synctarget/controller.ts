@@ -11,9 +11,9 @@ import { deletedObject, type EventHandler } from '../../../informer/handlers.ts'
 import type { SharedInformerFactory } from '../../../informer/factory.ts';
 import { clusterKey, keyOf } from '../../../informer/keys.ts';
 import type { Logger } from '../../../log/logger.ts';
-import type { ControllerMetrics } from '../../../metrics/hooks.ts';
+import type { ControllerMetrics } from '../../../controller/metrics-hooks.ts';
 import { RateLimitingQueue } from '../../../workqueue/rate-limiting-queue.ts';
-import type { QueueMetricsProvider } from '../../../metrics/hooks.ts';
+import type { QueueMetricsProvider } from '../../../workqueue/metrics-hooks.ts';
 import type { SyncerDeployer } from './deployer.ts';
 import { reconcileSyncTarget } from './reconcile.ts';
 import { SECRET_SELECTOR } from './secrets.ts';

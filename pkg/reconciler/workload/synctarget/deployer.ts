@@ -24,7 +24,11 @@ export interface DeployStatus {
 }
 
 export interface SyncerDeployer {
-  /** Apply (idempotently) and report availability. Throws StatusError for unreachable/unauthorised clusters. */
+  /**
+   * Apply (idempotently) and report availability. Throws DeployError when the physical cluster
+   * cannot be reached or refuses (its `reason` goes into SyncerDeployed), RequestAbortedError
+   * when `signal` aborted the work.
+   */
   deploy(req: DeployRequest): Promise<DeployStatus>;
   /** Remove everything deploy created, in reverse order; missing objects are fine. */
   undeploy(req: Omit<DeployRequest, 'token'>): Promise<void>;

@@ -4,7 +4,7 @@ import { complete, fail, type Step, type StepResult, wait } from '../../../contr
 import { isNotFound } from '../../../client/errors.ts';
 import type { SyncTarget } from '../../../client/index.ts';
 import { FINALIZER, KEY_LABEL, type StepContext } from './types.ts';
-import { syncTargetKeyLabel } from './keylabel.ts';
+import { toSyncTargetKey } from '../../../../apis/workload/v1alpha1/synctargetkey.ts';
 import { removeIdentity } from './reconcile-identity.ts';
 import { undeploy } from './reconcile-deploy.ts';
 
@@ -13,7 +13,7 @@ export const ensureFinalizer: Step<StepContext> = {
   async run(ctx): Promise<StepResult> {
     const meta = ctx.draft.metadata;
     if (meta.deletionTimestamp) return complete('being deleted');
-    const wantLabel = syncTargetKeyLabel(ctx.cluster, ctx.name);
+    const wantLabel = toSyncTargetKey(ctx.cluster, ctx.name);
     const hasFinalizer = (meta.finalizers ?? []).includes(FINALIZER);
     if (hasFinalizer && meta.labels?.[KEY_LABEL] === wantLabel) return complete();
     // A JSON patch guarded by resourceVersion: a concurrent writer makes it fail with 409

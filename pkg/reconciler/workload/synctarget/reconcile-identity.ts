@@ -7,10 +7,10 @@ import { isDeepStrictEqual } from 'node:util';
 import { falseCondition, setCondition, trueCondition } from '../../../conditions/conditions.ts';
 import { complete, fail, type Step, type StepResult } from '../../../controller/tasks.ts';
 import { isNotFound } from '../../../client/errors.ts';
-import { ClusterRoleBindingGVR, ClusterRoleGVR, ServiceAccountGVR, type GVR } from '../../../client/gvr.ts';
-import type { KubeObject, OwnerReference } from '../../../client/object.ts';
+import type { KubeObject } from '../../../client/object.ts';
 import type { ResourceClient } from '../../../client/resource.ts';
-import { renderSyncerIdentity, syncerIdentityNames } from '../../../syncer/manifests/identity.ts';
+import { syncerIdentityNames } from '../../../syncer/manifests/identity.ts';
+import { applySyncerIdentity, syncTargetOwnerRef } from '../../../syncer/manifests/identity-apply.ts';
 import { getSecret, SECRET_LABEL } from './secrets.ts';
 import { COND_AUTHORIZED, CONTROLLER_NAME, type StepContext } from './types.ts';
 
@@ -23,12 +23,6 @@ export const TOKEN_EXPIRATION_SECONDS = 365 * 24 * 3600;
 export function tokenSecretName(serviceAccount: string): string {
   return `${serviceAccount}-token`;
 }
-
-function ownerRef(ctx: StepContext): OwnerReference {
-  return { apiVersion: 'workload.kcp.io/v1alpha1', kind: 'SyncTarget', name: ctx.name, uid: ctx.draft.metadata.uid ?? '', controller: true, blockOwnerDeletion: false };
-}
-
-const GVR_BY_KIND: Record<string, GVR> = { ServiceAccount: ServiceAccountGVR, ClusterRole: ClusterRoleGVR, ClusterRoleBinding: ClusterRoleBindingGVR };
 
 /** Does the live object carry what we want (the fields we set)? */
 export function identityDrifted(desired: KubeObject, live: KubeObject | undefined): boolean {
@@ -65,7 +59,7 @@ async function ensureToken(ctx: StepContext, namespace: string, serviceAccount: 
   const secret: KubeObject = {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: { name, namespace, annotations: { [TOKEN_SA_UID_ANNOTATION]: saUid }, labels: { 'app.kubernetes.io/managed-by': 'kplane', [SECRET_LABEL]: 'true' }, ownerReferences: [ownerRef(ctx)] },
+    metadata: { name, namespace, annotations: { [TOKEN_SA_UID_ANNOTATION]: saUid }, labels: { 'app.kubernetes.io/managed-by': 'kplane', [SECRET_LABEL]: 'true' }, ownerReferences: [syncTargetOwnerRef(ctx.draft)] },
     type: 'Opaque',
     data: { [TOKEN_KEY]: Buffer.from(token).toString('base64') },
   };
@@ -81,20 +75,12 @@ export const ensureIdentity: Step<StepContext> = {
     const names = syncerIdentityNames(ctx.name, uid);
     const scoped = ctx.client.cluster(ctx.cluster);
     try {
-      let repaired = 0;
-      let appliedSA: KubeObject | undefined;
-      for (const desired of renderSyncerIdentity(ctx.draft)) {
-        if (!identityDrifted(desired, liveOf(ctx, desired))) continue;
-        desired.metadata.ownerReferences = [ownerRef(ctx)];
-        const client = scoped.resource(GVR_BY_KIND[desired.kind ?? '']!, desired.metadata.namespace ?? '');
-        const applied = await client.apply(desired, { fieldManager: CONTROLLER_NAME, force: true });
-        if (desired.kind === 'ServiceAccount') appliedSA = applied;
-        repaired++;
-      }
+      const applied = await applySyncerIdentity(scoped, ctx.draft, { upToDate: (desired) => !identityDrifted(desired, liveOf(ctx, desired)) });
+      const repaired = applied.length;
       // The token must match the ServiceAccount that exists now (its uid binds the JWT). The
       // apply's answer is that object, fresher than the cache, which has not seen it yet on a
       // new target: using it saves a GET per new SyncTarget.
-      const sa = appliedSA
+      const sa = applied.find((o) => o.kind === 'ServiceAccount')
         ?? liveOf(ctx, { kind: 'ServiceAccount', metadata: { name: names.serviceAccount, namespace: names.namespace } })
         ?? (await scoped.serviceAccounts(names.namespace).get(names.serviceAccount));
       const tokenSecret = await ensureToken(ctx, names.namespace, names.serviceAccount, sa.metadata.uid ?? '');

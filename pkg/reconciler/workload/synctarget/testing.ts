@@ -55,11 +55,12 @@ export function fakeSecretsClient(server: Map<string, KubeObject>, calls: Secret
   } as never;
 }
 
-export interface FakeClock {
+/** The mutable "now" the fake dependencies report (tests move it by assignment). */
+export interface TestTime {
   now: number;
 }
 
-export function fakeDeps(clock: FakeClock, overrides: Partial<Deps> = {}, secrets: KubeObject[] = []): Deps {
+export function fakeDeps(clock: TestTime, overrides: Partial<Deps> = {}, secrets: KubeObject[] = []): Deps {
   return {
     // Secrets not in the cache are not on the server either; steps that write get an override.
     clusterClient: fakeSecretsClient(new Map()),

@@ -1,9 +1,7 @@
-// Metric hooks for the generic controller machinery (work queue and controller runner).
-// Only interfaces and no-op defaults live here, so pkg/workqueue and pkg/controller stay free
-// of prom-client; whoever wires Prometheus implements these and passes them in.
-//
-// Names follow client-go (k8s.io/component-base/metrics/prometheus/workqueue) and
-// controller-runtime (pkg/internal/controller/metrics) so existing dashboards apply as-is.
+// The metric hooks a work queue reports through: interfaces and no-op defaults only, so this
+// package stays free of prom-client. pkg/metrics implements them on Prometheus and cmd/ passes
+// that implementation in. Names follow client-go (k8s.io/component-base/metrics/prometheus/
+// workqueue), so existing dashboards apply as-is.
 
 /** A gauge that moves by steps, e.g. queue depth. */
 export interface GaugeMetric {
@@ -60,35 +58,4 @@ export const noopQueueMetricsProvider: QueueMetricsProvider = {
   newUnfinishedWorkSecondsMetric: () => noopSettable,
   newLongestRunningProcessorSecondsMetric: () => noopSettable,
   newRetriesMetric: () => noopCounter,
-};
-
-/** Value of the `result` label of `controller_runtime_reconcile_total`. */
-export type ReconcileResultLabel = 'success' | 'error' | 'requeue' | 'requeue_after' | 'terminal_error';
-
-/** Controller runner metrics; every method takes the controller's name (label `controller`). */
-export interface ControllerMetrics {
-  /** `controller_runtime_reconcile_total{controller,result}` */
-  incReconcileTotal(controller: string, result: ReconcileResultLabel): void;
-  /** `controller_runtime_reconcile_errors_total{controller}` — retriable errors. */
-  incReconcileErrors(controller: string): void;
-  /** `controller_runtime_terminal_reconcile_errors_total{controller}` — errors never requeued. */
-  incTerminalReconcileErrors(controller: string): void;
-  /** `controller_runtime_reconcile_timeouts_total{controller}` — ours: reconciles that hit their timeout. */
-  incReconcileTimeouts(controller: string): void;
-  /** `controller_runtime_reconcile_time_seconds{controller}` */
-  observeReconcileTime(controller: string, seconds: number): void;
-  /** `controller_runtime_active_workers{controller}` — workers inside a reconcile right now. */
-  setActiveWorkers(controller: string, count: number): void;
-  /** `controller_runtime_max_concurrent_reconciles{controller}` */
-  setMaxConcurrentReconciles(controller: string, count: number): void;
-}
-
-export const noopControllerMetrics: ControllerMetrics = {
-  incReconcileTotal() {},
-  incReconcileErrors() {},
-  incTerminalReconcileErrors() {},
-  incReconcileTimeouts() {},
-  observeReconcileTime() {},
-  setActiveWorkers() {},
-  setMaxConcurrentReconciles() {},
 };

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Assemble the root filesystem of kplane's image in OUT, the same way for both builds
+# (hack/image/build.sh offline, Containerfile from an official Node image):
+#   /usr/local/bin/node + the shared objects `ldd` lists for it + its dynamic loader,
+#   /etc/passwd and /etc/group naming the numeric non-root user,
+#   /app/{apis,pkg,cmd,package.json,package-lock.json} without tests,
+#   /app/node_modules from NODE_MODULES (production-only: the caller prunes or installs it),
+#   /tmp (1777); and STATE_OUT, an empty directory to copy to /var/lib/kplane owned by the user.
+# No shell, no package manager: nothing in the image but what the two binaries load.
+# The layout must match pkg/syncer/manifests/image.ts (hack/image/layout.test.ts checks).
+#
+# Usage: hack/image/rootfs.sh NODE SRC NODE_MODULES OUT
+set -euo pipefail
+[ $# -eq 4 ] || { echo "usage: $0 NODE SRC NODE_MODULES OUT" >&2; exit 2; }
+node=$1 src=$2 modules=$3 out=$4
+uid=65532
+app=/app
+
+[ ! -e "$out" ] || { echo "error: $out exists" >&2; exit 1; }
+mkdir -p "$out/usr/local/bin" "$out$app" "$out/etc" "$out/tmp"
+chmod 1777 "$out/tmp"
+
+# Node and exactly the shared objects it loads. Symbols serve native debuggers only; dropping
+# them saves ~12 MiB where binutils is installed.
+cp "$node" "$out/usr/local/bin/node"
+if command -v strip >/dev/null; then strip "$out/usr/local/bin/node"; fi
+ldd "$node" | awk '/=> \// { print $3 } /^[[:space:]]*\/[^ ]+ \(/ { print $1 }' | while read -r lib; do
+  mkdir -p "$out$(dirname "$lib")"
+  cp -L "$lib" "$out$lib"
+done
+# Without its loader the binary "does not exist" inside the image: fail here, not at run time.
+[ -n "$(find "$out" -name 'ld-linux*.so*' -print -quit)" ] || { echo "error: ldd listed no dynamic loader for $node" >&2; exit 1; }
+
+# A user database so tools and Node's os.userInfo() see a name for the numeric user.
+printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:%s:%s:nonroot:/home/nonroot:/sbin/nologin\n' "$uid" "$uid" >"$out/etc/passwd"
+printf 'root:x:0:\nnonroot:x:%s:\n' "$uid" >"$out/etc/group"
+
+# App sources, without tests.
+cp -a "$src/apis" "$src/pkg" "$src/cmd" "$src/package.json" "$src/package-lock.json" "$out$app/"
+find "$out$app" \( -name '*.test.ts' -o -name '*.test-helper.ts' \) -delete
+
+# Production node_modules, without files Node never loads at run time.
+cp -a "$modules" "$out$app/node_modules"
+find "$out$app/node_modules" -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' -o -name '*.md' -o -name '*.markdown' \) -delete
+rm -rf "$out$app/node_modules/.bin"
