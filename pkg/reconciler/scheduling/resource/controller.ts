@@ -7,39 +7,28 @@
 // would need every tenant's Secrets in this process's cache.)
 import type { ClusterClient } from '../../../client/clusterclient.ts';
 import { ConfigMapGVR, DeploymentGVR, NamespaceGVR, SyncTargetGVR } from '../../../client/gvr.ts';
-import { clusterOf, type KubeObject } from '../../../client/object.ts';
+import { clusterOf } from '../../../client/object.ts';
 import type { SyncTarget } from '../../../client/index.ts';
-import { Controller } from '../../../controller/runner.ts';
-import { deletedObject, type EventHandler } from '../../../informer/handlers.ts';
 import type { SharedInformerFactory } from '../../../informer/factory.ts';
 import { clusterKey } from '../../../informer/keys.ts';
-import type { Logger } from '../../../log/logger.ts';
-import type { ControllerMetrics } from '../../../controller/metrics-hooks.ts';
-import type { QueueMetricsProvider } from '../../../workqueue/metrics-hooks.ts';
-import { RateLimitingQueue } from '../../../workqueue/rate-limiting-queue.ts';
 import { stateLabelKey } from '../../../../apis/workload/v1alpha1/synctargetkey.ts';
 import { KEY_LABEL } from '../../workload/synctarget/types.ts';
+import { SchedulingController, type SchedulingWiringOptions } from '../shared/controller-base.ts';
 import { reconcileNamespaceResources } from './reconcile.ts';
 import { CONTROLLER_NAME, type ResourceDeps } from './types.ts';
 
 export const SYNCABLE_TYPES = [ConfigMapGVR, DeploymentGVR];
 
-export interface ResourceLabellerOptions {
+export interface ResourceLabellerOptions extends SchedulingWiringOptions {
   clusterClient: ClusterClient;
   informers: SharedInformerFactory;
-  logger: Logger;
-  metrics?: ControllerMetrics;
-  queueMetrics?: QueueMetricsProvider;
 }
 
-export class ResourceLabeller {
-  readonly queue: RateLimitingQueue<string>;
+export class ResourceLabeller extends SchedulingController {
   readonly deps: ResourceDeps;
-  private readonly controller: Controller<string>;
 
   constructor(opts: ResourceLabellerOptions) {
-    const logger = opts.logger.child({ controller: CONTROLLER_NAME });
-    this.queue = new RateLimitingQueue<string>({ name: CONTROLLER_NAME, ...(opts.queueMetrics ? { metricsProvider: opts.queueMetrics } : {}) });
+    super(CONTROLLER_NAME, opts);
     const namespaces = opts.informers.forResource(NamespaceGVR);
     const syncTargets = opts.informers.forResource<SyncTarget>(SyncTargetGVR);
     const typed = SYNCABLE_TYPES.map((gvr) => ({ gvr, informer: opts.informers.forResource(gvr) }));
@@ -58,13 +47,9 @@ export class ResourceLabeller {
       return this.deps.namespaces.list().filter((ns) => ns.metadata.labels?.[stateLabelKey(key)] !== undefined).map((ns) => nsKey(clusterOf(ns), ns.metadata.name ?? ''));
     }));
     const informers = [namespaces, syncTargets, ...typed.map((t) => t.informer)];
-    this.controller = new Controller<string>({
-      name: CONTROLLER_NAME,
-      queue: this.queue,
+    this.wire({
       workers: 4,
-      hasSynced: () => informers.every((i) => i.hasSynced()),
-      logger,
-      ...(opts.metrics ? { metrics: opts.metrics } : {}),
+      informers,
       reconcile: async (key, rctx) => {
         const patched = await reconcileNamespaceResources(this.deps, key, rctx.signal);
         if (patched > 0) rctx.logger.debug('labelled objects', { key, patched });
@@ -72,24 +57,7 @@ export class ResourceLabeller {
     });
   }
 
-  private fanOut<T extends KubeObject>(keys: (o: T) => string[]): EventHandler<T> {
-    const enqueue = (o: T) => {
-      for (const k of keys(o)) this.queue.add(k);
-    };
-    return {
-      onAdd: (o) => enqueue(o),
-      onUpdate: (a, b) => {
-        if (a.metadata.resourceVersion !== b.metadata.resourceVersion) enqueue(b);
-      },
-      onDelete: (o) => enqueue(deletedObject(o)),
-    };
-  }
-
   resyncAll(): void {
     for (const ns of this.deps.namespaces.list()) this.queue.add(clusterKey(clusterOf(ns), '', ns.metadata.name ?? ''));
-  }
-
-  run(signal: AbortSignal): Promise<void> {
-    return this.controller.run(signal);
   }
 }
