@@ -4,16 +4,7 @@
 // next attempt, list = one range at one revision, watch = an etcd watch with prev_kv.
 import type { Etcd3, IKeyValue, IRequestOp } from 'etcd3';
 import { StorageError } from '../errors.ts';
-import type {
-  ListOptions,
-  ListResult,
-  Preconditions,
-  Storage,
-  StoredObject,
-  UpdateFunc,
-  WatchOptions,
-  Watcher,
-} from '../interface.ts';
+import type { ListOptions, ListResult, Preconditions, Storage, StoredObject, UpdateFunc, WatchOptions, Watcher } from '../interface.ts';
 import { decodeContinue, encodeContinue } from '../continue-token.ts';
 import { decodeObject, encodeObject, sameStoredContent, storedUid } from '../object-codec.ts';
 import { etcdCall } from './etcd-call.ts';

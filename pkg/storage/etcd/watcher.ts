@@ -9,8 +9,9 @@
 //    caller-supplied classifier decides.
 import type { IEvent, IWatchResponse, Watcher as Etcd3Watcher } from 'etcd3';
 import { StorageError } from '../errors.ts';
-import type { WatchEvent, Watcher } from '../interface.ts';
+import type { WatchEvent } from '../interface.ts';
 import { decodeObject } from '../object-codec.ts';
+import { bookmarkEvent, PullWatcher } from '../pull-watcher.ts';
 import type { KeySpace } from './key-space.ts';
 
 export interface EtcdWatcherOptions {
@@ -27,16 +28,13 @@ export interface EtcdWatcherOptions {
   onClose: (w: EtcdWatcher) => void;
 }
 
-export class EtcdWatcher implements Watcher {
+export class EtcdWatcher extends PullWatcher {
   readonly prefix: string;
   readonly #opts: EtcdWatcherOptions;
   readonly #etcd: Etcd3Watcher;
   #queue: WatchEvent[] = [];
   /** Revision of the newest event queued (or delivered); bookmarks never go below it. */
   #lastDelivered: number;
-  #failure: StorageError | undefined;
-  #stopped = false;
-  #wake: (() => void) | undefined;
   #cancelled: Promise<void> | undefined;
   /** etcd acknowledged the watch. */
   #connected = false;
@@ -45,6 +43,7 @@ export class EtcdWatcher implements Watcher {
 
   /** etcdWatcher must be freshly built (builder.watcher()) so no response can precede our listeners. */
   constructor(etcdWatcher: Etcd3Watcher, opts: EtcdWatcherOptions) {
+    super();
     this.#opts = opts;
     this.#etcd = etcdWatcher;
     this.prefix = opts.prefix;
@@ -66,7 +65,7 @@ export class EtcdWatcher implements Watcher {
   /** Resolves once etcd acknowledged the watch; rejects with the StorageError that prevented it. */
   ready(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      if (this.#failure) return reject(this.#failure);
+      if (this.failure) return reject(this.failure);
       if (this.#connected) return resolve();
       this.#settle = (err?: StorageError) => {
         this.#settle = undefined;
@@ -76,24 +75,17 @@ export class EtcdWatcher implements Watcher {
     });
   }
 
-  /** End the watch with an error; queued events are still delivered first. */
-  fail(err: StorageError): void {
-    if (this.#stopped || this.#failure) return;
-    this.#failure = err;
-    this.#settle?.(err);
-    this.#cancelEtcd();
-    this.#opts.onClose(this);
-    this.#wakeUp();
+  protected dropQueued(): void {
+    this.#queue = [];
   }
 
-  close(): void {
-    if (this.#stopped) return;
-    this.#stopped = true;
-    this.#queue = [];
-    this.#settle?.(new StorageError('Closed', this.prefix, 'watch closed'));
+  protected override onEnd(reason: StorageError): void {
+    this.#settle?.(reason);
     this.#cancelEtcd();
-    if (!this.#failure) this.#opts.onClose(this);
-    this.#wakeUp();
+  }
+
+  protected unregister(): void {
+    this.#opts.onClose(this);
   }
 
   /** Resolves when the etcd side of this watch is gone (or was never cancelled). */
@@ -101,30 +93,15 @@ export class EtcdWatcher implements Watcher {
     return this.#cancelled ?? Promise.resolve();
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<WatchEvent> {
-    try {
-      for (;;) {
-        if (this.#stopped) return;
-        const event = this.#queue.shift();
-        if (event) {
-          yield event;
-          continue;
-        }
-        if (this.#failure) throw this.#failure;
-        await new Promise<void>((resolve) => {
-          this.#wake = resolve;
-        });
-      }
-    } finally {
-      this.close();
-    }
+  protected take(): WatchEvent | undefined {
+    return this.#queue.shift();
   }
 
   #onData(res: IWatchResponse): void {
-    if (this.#stopped || this.#failure) return;
+    if (this.ended) return;
     if (res.events.length === 0) {
       // A progress notification: every event up to header.revision has been sent.
-      if (this.#opts.progressNotify) this.#enqueue(bookmark(Math.max(Number(res.header.revision), this.#lastDelivered)));
+      if (this.#opts.progressNotify) this.#enqueue(bookmarkEvent(Math.max(Number(res.header.revision), this.#lastDelivered)));
       return;
     }
     for (const ev of res.events) {
@@ -151,7 +128,7 @@ export class EtcdWatcher implements Watcher {
     }
     if (event.type !== 'BOOKMARK') this.#lastDelivered = event.revision;
     this.#queue.push(event);
-    this.#wakeUp();
+    this.wakeUp();
     return true;
   }
 
@@ -160,16 +137,6 @@ export class EtcdWatcher implements Watcher {
     // and hangs are bounded by the storage's close, which waits a short while at most.
     this.#cancelled ??= this.#etcd.cancel().catch(() => undefined);
   }
-
-  #wakeUp(): void {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
-  }
-}
-
-function bookmark(revision: number): WatchEvent {
-  return { type: 'BOOKMARK', key: '', object: { metadata: { resourceVersion: String(revision) } }, revision };
 }
 
 /** ADDED/MODIFIED/DELETED from one etcd event; DELETED carries the last state at the deletion revision. */

@@ -3,16 +3,7 @@
 // snapshot of the last commit, and writes go through the group committer (one writer).
 import type { DatabaseSync } from 'node:sqlite';
 import { StorageError } from '../errors.ts';
-import type {
-  ListOptions,
-  ListResult,
-  Preconditions,
-  Storage,
-  StoredObject,
-  UpdateFunc,
-  WatchOptions,
-  Watcher,
-} from '../interface.ts';
+import type { ListOptions, ListResult, Preconditions, Storage, StoredObject, UpdateFunc, WatchOptions, Watcher } from '../interface.ts';
 import { prefixEnd } from '../keys.ts';
 import { decodeContinue, encodeContinue } from '../continue-token.ts';
 import { decodeObject, encodeObject, sameStoredContent, storedUid } from '../object-codec.ts';

@@ -4,7 +4,8 @@
 // delivery skips anything at or below the last delivered revision.
 import { decodeObject } from '../object-codec.ts';
 import { StorageError } from '../errors.ts';
-import type { WatchEvent, Watcher } from '../interface.ts';
+import type { WatchEvent } from '../interface.ts';
+import { bookmarkEvent, PullWatcher } from '../pull-watcher.ts';
 
 /** A committed change as the backend saw it, before it becomes a WatchEvent. */
 export interface Change {
@@ -35,7 +36,7 @@ export interface WatcherOptions {
 
 type Queued = Change | { type: 'BOOKMARK'; revision: number };
 
-export class SqliteWatcher implements Watcher {
+export class SqliteWatcher extends PullWatcher {
   readonly prefix: string;
   readonly progressNotify: boolean;
   readonly #opts: WatcherOptions;
@@ -45,11 +46,9 @@ export class SqliteWatcher implements Watcher {
   #live: Queued[] = [];
   #lastDelivered: number;
   #lastActivity: number;
-  #failure: StorageError | undefined;
-  #stopped = false;
-  #wake: (() => void) | undefined;
 
   constructor(opts: WatcherOptions) {
+    super();
     this.#opts = opts;
     this.prefix = opts.prefix;
     this.progressNotify = opts.progressNotify;
@@ -61,7 +60,7 @@ export class SqliteWatcher implements Watcher {
 
   /** A live change committed after registration. Never blocks: overflow ends the watch. */
   push(change: Change): void {
-    if (this.#stopped || this.#failure) return;
+    if (this.ended) return;
     if (this.#live.length >= this.#opts.maxQueued) {
       this.#live = [];
       this.#history = [];
@@ -72,69 +71,35 @@ export class SqliteWatcher implements Watcher {
       return;
     }
     this.#live.push(change);
-    this.#wakeUp();
+    this.wakeUp();
   }
 
   /** Offer a progress bookmark at the backend's current revision if this watch has been idle. */
   offerBookmark(revision: number, idleMs: number): void {
-    if (!this.progressNotify || this.#stopped || this.#failure) return;
+    if (!this.progressNotify || this.ended) return;
     if (this.#catchingUp || this.#history.length > 0 || this.#live.length > 0) return;
     if (this.#opts.now() - this.#lastActivity < idleMs) return;
     this.#lastActivity = this.#opts.now();
     this.#live.push({ type: 'BOOKMARK', revision });
-    this.#wakeUp();
+    this.wakeUp();
   }
 
-  /** End the watch with an error; queued events are still delivered first unless dropped by the caller. */
-  fail(err: StorageError): void {
-    if (this.#stopped || this.#failure) return;
-    this.#failure = err;
-    this.#opts.onClose(this);
-    this.#wakeUp();
-  }
-
-  close(): void {
-    if (this.#stopped) return;
-    this.#stopped = true;
+  protected dropQueued(): void {
     this.#live = [];
     this.#history = [];
-    if (!this.#failure) this.#opts.onClose(this);
-    this.#wakeUp();
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<WatchEvent> {
-    try {
-      for (;;) {
-        if (this.#stopped) return;
-        const event = this.#take();
-        if (event) {
-          yield event;
-          continue;
-        }
-        if (this.#failure) throw this.#failure;
-        await new Promise<void>((resolve) => {
-          this.#wake = resolve;
-        });
-      }
-    } finally {
-      this.close();
-    }
+  protected unregister(): void {
+    this.#opts.onClose(this);
   }
 
-  #wakeUp(): void {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
-  }
-
-  #take(): WatchEvent | undefined {
+  protected take(): WatchEvent | undefined {
     for (;;) {
       const change = this.#history.shift() ?? this.#nextFromHistory() ?? this.#live.shift();
       if (!change) return undefined;
       if (change.type === 'BOOKMARK') {
         this.#lastActivity = this.#opts.now();
-        const revision = Math.max(change.revision, this.#lastDelivered);
-        return { type: 'BOOKMARK', key: '', object: { metadata: { resourceVersion: String(revision) } }, revision };
+        return bookmarkEvent(Math.max(change.revision, this.#lastDelivered));
       }
       if (change.revision <= this.#lastDelivered) continue; // already replayed from history
       this.#lastDelivered = change.revision;
@@ -145,7 +110,7 @@ export class SqliteWatcher implements Watcher {
 
   /** Pull the next page of history while catching up; a failure (compaction, close) ends the watch. */
   #nextFromHistory(): Change | undefined {
-    if (!this.#catchingUp || this.#failure) return undefined;
+    if (!this.#catchingUp || this.failure) return undefined;
     try {
       const page = this.#opts.readHistory(this.#cursor, this.#opts.headRevision, this.#opts.historyPageSize);
       const last = page[page.length - 1];
