@@ -1,19 +1,15 @@
 // The Location controller (kcp's default-location and location-status controllers in one):
 // SyncTargets and Locations anywhere map to their workspace as the key, so a workspace's
 // Locations are recounted whenever one of its SyncTargets changes readiness or labels.
-import type { ClusterClient } from '../../../client/clusterclient.ts';
 import { LocationGVR, SyncTargetGVR } from '../../../client/gvr.ts';
 import { clusterOf } from '../../../client/object.ts';
 import type { Location, SyncTarget } from '../../../client/index.ts';
 import type { EventRecorder } from '../../../events/recorder.ts';
-import type { SharedInformerFactory } from '../../../informer/factory.ts';
-import { SchedulingController, type SchedulingWiringOptions } from '../shared/controller-base.ts';
+import { SchedulingController, type SchedulingControllerOptions } from '../shared/controller-base.ts';
 import { reconcileWorkspaceLocations } from './reconcile.ts';
 import { CONTROLLER_NAME, type LocationDeps } from './types.ts';
 
-export interface LocationControllerOptions extends SchedulingWiringOptions {
-  clusterClient: ClusterClient;
-  informers: SharedInformerFactory;
+export interface LocationControllerOptions extends SchedulingControllerOptions {
   recorder: EventRecorder;
   workers?: number;
   now?: () => number;

@@ -2,22 +2,18 @@
 // (`<cluster>|<name>`). A namespace change re-runs it; a Placement change re-runs every
 // namespace of its workspace; a SyncTarget or Location change in workspace W re-runs the
 // namespaces of every workspace whose Placements take Locations from W.
-import type { ClusterClient } from '../../../client/clusterclient.ts';
 import { LocationGVR, NamespaceGVR, PlacementGVR, SyncTargetGVR } from '../../../client/gvr.ts';
 import { clusterOf } from '../../../client/object.ts';
 import type { Location, Placement, SyncTarget } from '../../../client/index.ts';
 import type { EventRecorder } from '../../../events/recorder.ts';
 import { deletedObject } from '../../../informer/handlers.ts';
-import type { SharedInformerFactory } from '../../../informer/factory.ts';
 import { keyOf } from '../../../informer/keys.ts';
 import { locationWorkspaceOf } from '../shared/selection.ts';
-import { SchedulingController, type SchedulingWiringOptions } from '../shared/controller-base.ts';
+import { SchedulingController, type SchedulingControllerOptions } from '../shared/controller-base.ts';
 import { reconcileNamespace } from './reconcile.ts';
 import { CONTROLLER_NAME, type NamespaceDeps } from './types.ts';
 
-export interface NamespaceSchedulerOptions extends SchedulingWiringOptions {
-  clusterClient: ClusterClient;
-  informers: SharedInformerFactory;
+export interface NamespaceSchedulerOptions extends SchedulingControllerOptions {
   recorder: EventRecorder;
   now?: () => number;
 }

@@ -2,21 +2,17 @@
 // informers. A Placement's key is `<cluster>|<name>`; a Location change re-runs the Placements
 // that take Locations from its workspace, and a Namespace or sibling Placement change re-runs
 // every Placement of that workspace (phase and conflicts depend on them).
-import type { ClusterClient } from '../../../client/clusterclient.ts';
 import { ClusterRoleBindingGVR, ClusterRoleGVR, LocationGVR, NamespaceGVR, PlacementGVR } from '../../../client/gvr.ts';
 import { clusterOf } from '../../../client/object.ts';
 import type { Location, Placement } from '../../../client/index.ts';
 import type { EventRecorder } from '../../../events/recorder.ts';
-import type { SharedInformerFactory } from '../../../informer/factory.ts';
 import { keyOf } from '../../../informer/keys.ts';
 import { locationWorkspaceOf } from '../shared/selection.ts';
-import { SchedulingController, type SchedulingWiringOptions } from '../shared/controller-base.ts';
+import { SchedulingController, type SchedulingControllerOptions } from '../shared/controller-base.ts';
 import { reconcilePlacement } from './reconcile.ts';
 import { CONTROLLER_NAME, type PlacementDeps } from './types.ts';
 
-export interface PlacementControllerOptions extends SchedulingWiringOptions {
-  clusterClient: ClusterClient;
-  informers: SharedInformerFactory;
+export interface PlacementControllerOptions extends SchedulingControllerOptions {
   recorder: EventRecorder;
   workers?: number;
   now?: () => number;

@@ -5,24 +5,19 @@
 // ConfigMaps and Deployments. (Secrets are left out until the syncer is confined to what is
 // placed on it: labelling them would advertise them for sync before that is safe, and it
 // would need every tenant's Secrets in this process's cache.)
-import type { ClusterClient } from '../../../client/clusterclient.ts';
 import { ConfigMapGVR, DeploymentGVR, NamespaceGVR, SyncTargetGVR } from '../../../client/gvr.ts';
 import { clusterOf } from '../../../client/object.ts';
 import type { SyncTarget } from '../../../client/index.ts';
-import type { SharedInformerFactory } from '../../../informer/factory.ts';
 import { clusterKey } from '../../../informer/keys.ts';
 import { stateLabelKey } from '../../../../apis/workload/v1alpha1/synctargetkey.ts';
 import { KEY_LABEL } from '../../workload/synctarget/types.ts';
-import { SchedulingController, type SchedulingWiringOptions } from '../shared/controller-base.ts';
+import { SchedulingController, type SchedulingControllerOptions } from '../shared/controller-base.ts';
 import { reconcileNamespaceResources } from './reconcile.ts';
 import { CONTROLLER_NAME, type ResourceDeps } from './types.ts';
 
 export const SYNCABLE_TYPES = [ConfigMapGVR, DeploymentGVR];
 
-export interface ResourceLabellerOptions extends SchedulingWiringOptions {
-  clusterClient: ClusterClient;
-  informers: SharedInformerFactory;
-}
+export type ResourceLabellerOptions = SchedulingControllerOptions;
 
 export class ResourceLabeller extends SchedulingController {
   readonly deps: ResourceDeps;

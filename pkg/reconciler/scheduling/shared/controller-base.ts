@@ -2,9 +2,11 @@
 // that turn one changed object into the keys it affects, and a runner that waits for the
 // informers the controller reads. Each controller keeps only what differs: its informers, how
 // an event maps to keys, its worker count and its reconcile step.
+import type { ClusterClient } from '../../../client/clusterclient.ts';
 import { clusterOf, type KubeObject } from '../../../client/object.ts';
 import type { ControllerMetrics } from '../../../controller/metrics-hooks.ts';
 import { Controller, type Reconcile } from '../../../controller/runner.ts';
+import type { SharedInformerFactory } from '../../../informer/factory.ts';
 import { deletedObject, type EventHandler } from '../../../informer/handlers.ts';
 import type { Logger } from '../../../log/logger.ts';
 import type { QueueMetricsProvider } from '../../../workqueue/metrics-hooks.ts';
@@ -14,6 +16,12 @@ export interface SchedulingWiringOptions {
   logger: Logger;
   metrics?: ControllerMetrics;
   queueMetrics?: QueueMetricsProvider;
+}
+
+/** What every scheduling controller is built from; each adds its own extras (recorder, workers, clock). */
+export interface SchedulingControllerOptions extends SchedulingWiringOptions {
+  clusterClient: ClusterClient;
+  informers: SharedInformerFactory;
 }
 
 export interface SchedulingRunSpec {
