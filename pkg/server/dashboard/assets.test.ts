@@ -13,7 +13,17 @@ interface FormatModule {
   parseStartPaths(text: string): string[];
 }
 interface TreeNode { path: string; children: TreeNode[] }
-interface FleetModule { buildTree(paths: string[]): TreeNode[]; childPath(parent: string, name: string): string }
+interface Src { items: Map<string, unknown>; state: string; cluster: string }
+interface PlacementView {
+  cluster: string; placements: string; namespaces: string;
+  items: { name: string; phase: string; location: string }[];
+  placed: { namespace: string; target: string; targetCluster: string }[];
+}
+interface FleetModule {
+  buildTree(paths: string[]): TreeNode[];
+  childPath(parent: string, name: string): string;
+  placementViews(sources: [string, Src | undefined, Src | undefined][], targets: { cluster: string; obj: unknown }[]): PlacementView[];
+}
 interface LinesModule { readJSONLines(body: ReadableStream<Uint8Array>): AsyncGenerator<unknown> }
 
 test('formatAge: two units at most', async () => {
@@ -50,6 +60,44 @@ test('buildTree nests paths under their parents; orphans are top level', async (
   const tree = buildTree(['root:a:b', 'root', 'root:a', 'root:x:y']);
   const shape = (n: TreeNode): unknown => [n.path, n.children.map(shape)];
   assert.deepEqual(tree.map(shape), [['root', [['root:a', [['root:a:b', []]]]]], ['root:x:y', []]]);
+});
+
+test('placementViews: namespaces resolved to SyncTargets by key label, per workspace, access in words', async () => {
+  const { placementViews } = await load<FleetModule>('fleet.js');
+  const obj = (cluster: string, name: string, extra: Record<string, unknown> = {}, labels: Record<string, string> = {}) =>
+    ({ metadata: { name, labels, annotations: { 'kcp.io/cluster': cluster } }, ...extra });
+  const src = (cluster: string, state: string, objs: unknown[]): Src =>
+    ({ cluster, state, items: new Map(objs.map((o, i) => [String(i), o])) });
+  const targets = [
+    { cluster: 'root:team', obj: obj('root:team', 'edge', {}, { 'internal.workload.kcp.io/key': 'K1' }) },
+    { cluster: 'root:infra', obj: obj('root:infra', 'far', {}, { 'internal.workload.kcp.io/key': 'K2' }) },
+  ];
+  const placements = src('root:team', 'live', [
+    obj('root:team', 'web', { status: { phase: 'Bound', selectedLocation: { path: 'root:team', locationName: 'default' } } }),
+    obj('root:team', 'idle', { status: { phase: 'Pending' } }),
+  ]);
+  const namespaces = src('root:team', 'polling', [
+    obj('root:team', 'web', {}, { 'state.workload.kcp.io/K1': 'Sync', app: 'web' }),
+    obj('root:team', 'api', {}, { 'state.workload.kcp.io/K2': 'Sync' }),
+    obj('root:team', 'gone', {}, { 'state.workload.kcp.io/K3': 'Sync' }),
+    obj('root:team', 'leaving', {}, { 'state.workload.kcp.io/K1': '' }),
+    obj('root:team', 'plain'),
+  ]);
+  const views = placementViews([['root:team', placements, namespaces], ['root', src('root', 'forbidden', []), src('root', 'forbidden', [])]], targets);
+  assert.deepEqual(views.map((v) => [v.cluster, v.placements, v.namespaces]), [['root', 'forbidden', 'forbidden'], ['root:team', 'ok', 'ok']]);
+  const team = views[1]!;
+  assert.deepEqual(team.items, [
+    { name: 'idle', phase: 'Pending', location: '' },
+    { name: 'web', phase: 'Bound', location: 'root:team/default' },
+  ]);
+  assert.deepEqual(team.placed, [
+    { namespace: 'api', target: 'far', targetCluster: 'root:infra' },
+    { namespace: 'gone', target: 'key K3', targetCluster: '' },
+    { namespace: 'web', target: 'edge', targetCluster: 'root:team' },
+  ], 'only Sync labels; a key of an invisible target is shown as the key');
+  // The wildcard (operator) source groups by each object's cluster.
+  const wild = placementViews([['', src('', 'live', placements.items.values().toArray()), src('', 'live', [obj('root:x', 'n', {}, { 'state.workload.kcp.io/K1': 'Sync' })])]], targets);
+  assert.deepEqual(wild.map((v) => [v.cluster, v.items.length, v.placed.map((x) => x.target)]), [['root:team', 2, []], ['root:x', 0, ['edge']]]);
 });
 
 test('readJSONLines: objects split across chunks, several per chunk, no final newline', async () => {

@@ -98,7 +98,7 @@ export class WatchBudget {
 }
 
 /**
- * @typedef {{ metadata: { name: string, namespace?: string, resourceVersion?: string, annotations?: Record<string, string> } }} KubeObject
+ * @typedef {{ metadata: { name: string, namespace?: string, resourceVersion?: string, annotations?: Record<string, string>, labels?: Record<string, string> } }} KubeObject
  * @typedef {'starting' | 'live' | 'polling' | 'forbidden' | 'unauthorized' | 'error'} InformerState
  */
 

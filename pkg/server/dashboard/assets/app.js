@@ -4,7 +4,7 @@
 // tick for heartbeat ages).
 import { Fleet } from './fleet.js';
 import { parseStartPaths } from './format.js';
-import { renderEvents, renderTargets, renderWorkspaces, tickAges } from './view.js';
+import { renderEvents, renderPlacements, renderTargets, renderWorkspaces, tickAges } from './view.js';
 
 const TOKEN_KEY = 'kplane.dashboard.token';
 const START_KEY = 'kplane.dashboard.start';
@@ -27,6 +27,7 @@ function redraw() {
   });
   renderWorkspaces($('workspaces'), fleet);
   renderEvents($('events'), fleet);
+  renderPlacements($('placements-body'), fleet);
   const { live, polling } = fleet.streams();
   const mode = fleet.mode === 'operator' ? 'all workspaces (operator view)' : fleet.mode === 'workspaces' ? 'the workspaces this token may reach' : 'checking what this token may see…';
   if (fleet.mode === 'operator') $('session-text').textContent = 'Operator token: every workspace.';

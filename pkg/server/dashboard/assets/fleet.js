@@ -10,14 +10,21 @@
 //    and walk down through every child the user may list. A 403 marks that workspace
 //    "no access"; nothing outside what RBAC grants is ever requested with another identity.
 //
-// Placements hook: kplane has no placement API yet (its own issue). When it exists, one more
-// informer here (wildcard for operators, per workspace otherwise) feeds the #placements
-// section of index.html, which today says plainly that placements are not available.
+// What is placed where: Placements and Namespaces are two more informers of the same kind
+// (wildcard for operators, per workspace otherwise), sharing the same watch budget, so on a
+// busy page they re-list by polling rather than opening more connections. A namespace is
+// placed on a SyncTarget by the label `state.workload.kcp.io/<key>: Sync`; the key is
+// resolved to a SyncTarget through that target's own `internal.workload.kcp.io/key` label.
 import { Api, ApiError, clusterOf, Informer, MAX_WATCHES, WatchBudget } from './api.js';
 import { describeCondition, findCondition } from './format.js';
 
 const ST = '/apis/workload.kcp.io/v1alpha1/synctargets';
 const WS = '/apis/tenancy.kcp.io/v1alpha1/workspaces';
+const PL = '/apis/scheduling.kcp.io/v1alpha1/placements';
+const NS = '/api/v1/namespaces';
+/** The namespace label prefix that places it on a SyncTarget, and the target's key label. */
+export const STATE_LABEL_PREFIX = 'state.workload.kcp.io/';
+export const TARGET_KEY_LABEL = 'internal.workload.kcp.io/key';
 /** Bound on the walk: a tenant with more workspaces sees the first ones and a note. */
 export const MAX_WORKSPACES = 100;
 /** How many Events of the selected target are shown. */
@@ -61,6 +68,66 @@ function accessOf(s) {
   return 'error';
 }
 
+/** @param {{ targets?: Informer, children?: Informer, placements?: Informer, namespaces?: Informer }} e */
+function stopEntry(e) {
+  for (const i of [e.targets, e.children, e.placements, e.namespaces]) i?.stop();
+}
+
+/**
+ * @typedef {{ cluster: string, placements: Access, namespaces: Access,
+ *             items: { name: string, phase: string, location: string }[],
+ *             placed: { namespace: string, target: string, targetCluster: string }[] }} PlacementView
+ */
+
+/**
+ * Groups Placements and placed namespaces by workspace and resolves each namespace's state
+ * label to a visible SyncTarget (by its key label); a key of a target the user cannot see is
+ * shown as the key itself. Pure, so it is tested without a browser.
+ * @param {[string, { items: Map<string, Obj>, state: import('./api.js').InformerState, cluster: string } | undefined,
+ *          { items: Map<string, Obj>, state: import('./api.js').InformerState, cluster: string } | undefined][]} sources
+ *        per workspace ('' for the wildcard): its placements and namespaces informers
+ * @param {{ cluster: string, obj: Obj }[]} targets
+ * @returns {PlacementView[]}
+ */
+export function placementViews(sources, targets) {
+  /** @type {Map<string, { cluster: string, name: string }>} */
+  const byKey = new Map();
+  for (const t of targets) {
+    const k = t.obj.metadata.labels?.[TARGET_KEY_LABEL];
+    if (k) byKey.set(k, { cluster: t.cluster, name: t.obj.metadata.name });
+  }
+  /** @type {Map<string, PlacementView>} */
+  const out = new Map();
+  /** @param {string} c @param {Access} pa @param {Access} na */
+  const view = (c, pa, na) => {
+    let v = out.get(c);
+    if (!v) out.set(c, v = { cluster: c, placements: pa, namespaces: na, items: [], placed: [] });
+    return v;
+  };
+  for (const [path, pl, ns] of sources) {
+    const pa = accessOf(pl?.state ?? 'starting');
+    const na = accessOf(ns?.state ?? 'starting');
+    if (path) view(path, pa, na);
+    for (const o of pl?.items.values() ?? []) {
+      const loc = o.status?.selectedLocation;
+      view(clusterOf(o) || path, pa, na).items.push({ name: o.metadata.name, phase: o.status?.phase ?? '', location: loc ? `${loc.path}/${loc.locationName}` : '' });
+    }
+    for (const o of ns?.items.values() ?? []) {
+      for (const [label, value] of Object.entries(o.metadata.labels ?? {})) {
+        if (!label.startsWith(STATE_LABEL_PREFIX) || value !== 'Sync') continue;
+        const key = label.slice(STATE_LABEL_PREFIX.length);
+        const t = byKey.get(key);
+        view(clusterOf(o) || path, pa, na).placed.push({ namespace: o.metadata.name, target: t?.name ?? `key ${key}`, targetCluster: t?.cluster ?? '' });
+      }
+    }
+  }
+  for (const v of out.values()) {
+    v.items.sort((a, b) => a.name.localeCompare(b.name));
+    v.placed.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.target.localeCompare(b.target));
+  }
+  return [...out.values()].sort((a, b) => a.cluster.localeCompare(b.cluster));
+}
+
 export class Fleet {
   /**
    * @param {{ token: string, startPaths: string[], onUpdate: () => void, onAnnounce: (text: string) => void,
@@ -79,7 +146,7 @@ export class Fleet {
     this.mode = 'detecting';
     /** @type {Map<string, WorkspaceInfo>} */
     this.workspaces = new Map();
-    /** @type {Map<string, { targets?: Informer, children?: Informer }>} per workspace path (workspace mode) */
+    /** @type {Map<string, { targets?: Informer, children?: Informer, placements?: Informer, namespaces?: Informer }>} per workspace path (workspace mode) */
     this.perWorkspace = new Map();
     /** @type {Informer[]} */
     this.wildcard = [];
@@ -109,7 +176,7 @@ export class Fleet {
   stop() {
     this.stopped = true;
     for (const i of this.wildcard) i.stop();
-    for (const w of this.perWorkspace.values()) { w.targets?.stop(); w.children?.stop(); }
+    for (const w of this.perWorkspace.values()) stopEntry(w);
     this.selected?.informer.stop();
   }
 
@@ -122,7 +189,8 @@ export class Fleet {
   startOperator() {
     const mk = (/** @type {string} */ path) =>
       new Informer({ api: this.api, path, budget: this.budget, onChange: () => this.changed(), onState: (s, d) => this.informerState(s, d) });
-    this.wildcard = [mk(`/clusters/*${ST}`), mk(`/clusters/*${WS}`)];
+    // Order matters: the first informers take the watch slots, later ones poll.
+    this.wildcard = [mk(`/clusters/*${ST}`), mk(`/clusters/*${WS}`), mk(`/clusters/*${PL}`), mk(`/clusters/*${NS}`)];
     for (const i of this.wildcard) i.start();
   }
 
@@ -133,7 +201,7 @@ export class Fleet {
     /** @type {WorkspaceInfo} */
     const info = { path, phase: '', targets: 'checking', children: 'checking', detail: '' };
     this.workspaces.set(path, info);
-    /** @type {{ targets?: Informer, children?: Informer }} */
+    /** @type {{ targets?: Informer, children?: Informer, placements?: Informer, namespaces?: Informer }} */
     const entry = {};
     this.perWorkspace.set(path, entry);
     const base = `/clusters/${path}`;
@@ -149,6 +217,12 @@ export class Fleet {
     });
     entry.targets = targets.start();
     entry.children = children.start();
+    const mk = (/** @type {string} */ resource) => new Informer({
+      api: this.api, path: `${base}${resource}`, cluster: path, budget: this.budget,
+      onChange: () => this.onUpdate(), onState: (s, d) => this.informerState(s, d),
+    }).start();
+    entry.placements = mk(PL);
+    entry.namespaces = mk(NS);
   }
 
   /** Visit new children of `parent` and forget removed ones. @param {string} parent @param {Informer} children */
@@ -169,8 +243,7 @@ export class Fleet {
     for (const p of [...this.perWorkspace.keys()]) {
       if (p !== path && !p.startsWith(`${path}:`)) continue;
       const e = this.perWorkspace.get(p);
-      e?.targets?.stop();
-      e?.children?.stop();
+      if (e) stopEntry(e);
       this.perWorkspace.delete(p);
       this.workspaces.delete(p);
     }
@@ -228,7 +301,7 @@ export class Fleet {
 
   /** Streams by state, for the status line. */
   streams() {
-    const all = this.mode === 'operator' ? this.wildcard : [...this.perWorkspace.values()].flatMap((e) => [e.targets, e.children]);
+    const all = this.mode === 'operator' ? this.wildcard : [...this.perWorkspace.values()].flatMap((e) => [e.targets, e.children, e.placements, e.namespaces]);
     let live = 0;
     let polling = 0;
     for (const i of all) {
@@ -236,6 +309,19 @@ export class Fleet {
       else if (i?.state === 'polling') polling++;
     }
     return { live, polling };
+  }
+
+  /**
+   * What is placed where, per workspace: its Placements, its placed namespaces with the
+   * SyncTarget each runs on, and whether the user may read them (`ok`, `forbidden`, …).
+   * @returns {PlacementView[]}
+   */
+  placements() {
+    /** @type {[string, Informer | undefined, Informer | undefined][]} */
+    const sources = this.mode === 'operator'
+      ? [['', this.wildcard[2], this.wildcard[3]]]
+      : [...this.perWorkspace].map(([p, e]) => [p, e.placements, e.namespaces]);
+    return placementViews(sources, this.targets());
   }
 
   announceTransitions() {

@@ -184,3 +184,54 @@ export function renderEvents(section, fleet) {
   }
   tbody.replaceChildren(...rows);
 }
+
+/**
+ * What is placed where: the Placements (name, phase, selected location) and the placed
+ * namespaces with their SyncTarget, per workspace; a workspace whose Placements or
+ * Namespaces the user may not read says so in words. Holds nothing focusable: redrawn whole.
+ * @param {HTMLElement} root @param {import('./fleet.js').Fleet} fleet
+ */
+export function renderPlacements(root, fleet) {
+  const views = fleet.placements();
+  /** @param {string} caption @param {string[]} heads @param {string[][]} rows @param {string} empty @param {string} id */
+  const table = (caption, heads, rows, empty, id) => {
+    const t = el('table', { id });
+    t.append(el('caption', {}, caption));
+    const hr = el('tr');
+    for (const h of heads) hr.append(el('th', { scope: 'col' }, h));
+    const head = el('thead');
+    head.append(hr);
+    t.append(head);
+    const body = el('tbody');
+    for (const r of rows) {
+      const tr = el('tr');
+      r.forEach((c, i) => tr.append(el(i === 1 ? 'th' : 'td', i === 1 ? { scope: 'row' } : {}, c)));
+      body.append(tr);
+    }
+    if (!rows.length) {
+      const tr = el('tr');
+      tr.append(el('td', { colspan: String(heads.length) }, empty));
+      body.append(tr);
+    }
+    t.append(body);
+    return t;
+  };
+  const notes = [];
+  for (const v of views) {
+    const p = accessText(v.placements, 'Placements');
+    const n = accessText(v.namespaces, 'namespaces');
+    if (v.placements === 'forbidden' && v.namespaces === 'forbidden') notes.push(`${v.cluster || 'all workspaces'}: no access`);
+    else if (p || n) notes.push(`${v.cluster || 'all workspaces'}: ${[p, n].filter(Boolean).join(', ')}`);
+  }
+  root.replaceChildren(
+    table('Placements, with their phase and the Location they selected.', ['Workspace', 'Placement', 'Phase', 'Selected location'],
+      views.flatMap((v) => v.items.map((i) => [v.cluster, i.name, i.phase || '—', i.location || 'none yet'])), 'No Placements visible with this token.', 'placement-list'),
+    table('Namespaces placed on a SyncTarget.', ['Workspace', 'Namespace', 'SyncTarget'],
+      views.flatMap((v) => v.placed.map((x) => [v.cluster, x.namespace, x.targetCluster && x.targetCluster !== v.cluster ? `${x.target} in ${x.targetCluster}` : x.target])), 'No placed namespaces visible with this token.', 'placed-namespaces'),
+  );
+  if (notes.length) {
+    const ul = el('ul', { class: 'note' });
+    for (const n of notes) ul.append(el('li', {}, n));
+    root.append(ul);
+  }
+}
