@@ -2,6 +2,8 @@
 //  - operator: the admin token, a SyncTarget whose syncer runs as a real process → the page
 //    lists it Ready with a ticking heartbeat age; the syncer stops → the same page, never
 //    reloaded, shows it not Ready (a watch event, not a refresh); screenshots are written;
+//    a Placement and a labelled namespace in its workspace → the page shows the namespace
+//    placed on that SyncTarget;
 //  - tenant: alice's token reaches root:ws-a only: its targets are shown, root's and ws-b's
 //    never, and root is "no access" rather than an error.
 // Skips with a message only when Chromium cannot start at all.
@@ -62,6 +64,30 @@ test('dashboard: a SyncTarget turns not Ready live when its syncer stops', { tim
     const notes = await workspaceNotes(page);
     return ['root' in notes && 'root:team' in notes, JSON.stringify(notes)];
   }, { ...SLOW, what: 'the workspace tree' });
+
+  // What is placed where: a Placement in root:team and a namespace it selects; the
+  // scheduling controllers of this kplane place it on edge (the only Ready SyncTarget), and
+  // the page resolves the namespace's state label to edge through edge's key label.
+  await mustStatus(admin.do('/clusters/root:team/api/v1/namespaces', { method: 'POST', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'web', labels: { app: 'web' } } } }), 201, 'create namespace web');
+  await mustStatus(admin.do('/clusters/root:team/apis/scheduling.kcp.io/v1alpha1/placements', {
+    method: 'POST',
+    body: {
+      apiVersion: 'scheduling.kcp.io/v1alpha1', kind: 'Placement', metadata: { name: 'web' },
+      spec: {
+        locationSelectors: [{}], namespaceSelector: { matchLabels: { app: 'web' } },
+        locationResource: { group: 'workload.kcp.io', version: 'v1alpha1', resource: 'synctargets' },
+      },
+    },
+  }), 201, 'create placement web');
+  const tableRows = (id: string) => page.$$eval(`#${id} tbody tr`, (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? '')));
+  await eventually(async () => {
+    const placed = await tableRows('placed-namespaces');
+    const placements = await tableRows('placement-list');
+    const ok = placed.some((r) => r.join('|') === 'root:team|web|edge') && placements.some((r) => r.join('|') === 'root:team|web|Bound|root:team/default');
+    return [ok, `placed ${JSON.stringify(placed)}; placements ${JSON.stringify(placements)}; problems ${b.problems.join(' | ')}`];
+  }, { ...SLOW, what: 'the page to show namespace web placed on edge by Placement web (Bound)' });
+  // Headers say what each column is, for screen readers too.
+  assert.deepEqual(await page.$$eval('#placed-namespaces thead th[scope="col"]', (ths) => ths.map((x) => x.textContent)), ['Workspace', 'Namespace', 'SyncTarget']);
 
   // Mark this document: if the page were reloaded, the mark would be gone.
   await page.evaluate(() => { (globalThis as unknown as { dashboardTestMark: number }).dashboardTestMark = 1; });
@@ -135,6 +161,11 @@ test('dashboard: a tenant token shows only its own workspaces', { timeout: 600_0
   const notes = await workspaceNotes(page);
   assert.ok(!Object.keys(notes).some((p) => p === 'root:ws-b'), `ws-b is not even named: ${JSON.stringify(notes)}`);
   assert.match(await page.$eval('#streams', (e) => e.textContent ?? ''), /workspaces this token may reach/);
+  // Placements: the same walk; root's are not hers, and say so in words.
+  await eventually(async () => {
+    const said = await page.$eval('#placements-body', (e) => e.textContent ?? '');
+    return [/root: no access/.test(said) && !/root:ws-b/.test(said), said];
+  }, { ...SLOW, what: 'the Placements section to say root is no access' });
   // "no access" is a state, not an error dump: no Status JSON or stack on the page.
   const text = await page.$eval('#fleet', (e) => e.textContent ?? '');
   assert.doesNotMatch(text, /"kind":\s*"Status"|forbidden:|Error:/);

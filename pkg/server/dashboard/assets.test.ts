@@ -96,7 +96,7 @@ test('placementViews: namespaces resolved to SyncTargets by key label, per works
     { namespace: 'web', target: 'edge', targetCluster: 'root:team' },
   ], 'only Sync labels; a key of an invisible target is shown as the key');
   // The wildcard (operator) source groups by each object's cluster.
-  const wild = placementViews([['', src('', 'live', placements.items.values().toArray()), src('', 'live', [obj('root:x', 'n', {}, { 'state.workload.kcp.io/K1': 'Sync' })])]], targets);
+  const wild = placementViews([['', src('', 'live', [...placements.items.values()]), src('', 'live', [obj('root:x', 'n', {}, { 'state.workload.kcp.io/K1': 'Sync' })])]], targets);
   assert.deepEqual(wild.map((v) => [v.cluster, v.items.length, v.placed.map((x) => x.target)]), [['root:team', 2, []], ['root:x', 0, ['edge']]]);
 });
 
