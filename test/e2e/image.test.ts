@@ -19,7 +19,7 @@ import { IMAGE_APP_DIR, IMAGE_KPLANE_COMMAND, IMAGE_ROOT_DIR, IMAGE_UID } from '
 import { KUBECONFIG_KEY, KUBECONFIG_MOUNT_DIR } from '../../pkg/syncer/manifests/render.ts';
 import { IMAGE_DEFAULT_ARGS } from '../../hack/image/layout.ts';
 import { buildTestImage, type Built, containerToolsProblem, execInImage, freePort, inspectConfig, runInImage } from './image-support.ts';
-import { SLOW, waitWorkspaceReady, workspaceYAML } from './support.ts';
+import { createWorkspace, SLOW } from './support.ts';
 import { kubeconfigForWorkspace, kubeconfigFromManifests, type Manifest, parseManifests, runKplane } from './syncer-support.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- API JSON
@@ -89,10 +89,7 @@ test('container image', { timeout: 900_000 }, async (t) => {
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const root = new Kubectl(kp.kubeconfig);
     t.after(() => rmSync(root.cacheDir, { recursive: true, force: true }));
-    writeFileSync(join(dir, 'ws.yaml'), workspaceYAML('team'));
-    await root.ok(['create', '-f', join(dir, 'ws.yaml')]);
-    await waitWorkspaceReady(root, 'team');
-    const team = root.forCluster(kp.url, 'root:team');
+    const team = await createWorkspace(root, kp.url, dir, 'team');
 
     const out = join(dir, 'edge-image.yaml');
     const r = await runKplane(['workload', 'sync', 'edge-image', '--syncer-image', image.tag, '--heartbeat-period', '1s', '-o', out], { KUBECONFIG: kubeconfigForWorkspace(kp.kubeconfig, kp.url, 'root:team', dir) });

@@ -15,7 +15,7 @@ import { eventually } from '../framework/eventually.ts';
 import { TestClient } from '../framework/http.ts';
 import { startKplane } from '../framework/kplane.ts';
 import { Kubectl } from '../framework/kubectl.ts';
-import { kjson, SLOW, waitWorkspaceReady, workspaceYAML } from './support.ts';
+import { createWorkspace, kjson, SLOW } from './support.ts';
 import { kubeconfigForWorkspace, kubeconfigFromManifests, parseManifests, runKplane, startSyncer, syncerArgsFromManifests, type SyncerProcess } from './syncer-support.ts';
 
 const WS = 'root:team';
@@ -43,10 +43,7 @@ test('placement: default Location, Placement, namespace scheduling with kubectl'
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const root = new Kubectl(kp.kubeconfig);
   t.after(() => rmSync(root.cacheDir, { recursive: true, force: true }));
-  writeFileSync(join(dir, 'ws.yaml'), workspaceYAML('team'));
-  await root.ok(['create', '-f', join(dir, 'ws.yaml')]);
-  await waitWorkspaceReady(root, 'team');
-  const team = root.forCluster(kp.url, WS);
+  const team = await createWorkspace(root, kp.url, dir, 'team');
   const admin = new TestClient(kp.url, kp.caPem, kp.adminToken);
   const syncers: SyncerProcess[] = [];
   t.after(async () => {

@@ -91,6 +91,18 @@ export async function waitWorkspaceReady(k: Kubectl, name: string): Promise<void
   );
 }
 
+/**
+ * Create Workspace `name` in root with kubectl (its manifest written into `dir`), wait until it
+ * is Ready, and return kubectl scoped to `root:<name>`.
+ */
+export async function createWorkspace(root: Kubectl, baseURL: string, dir: string, name: string): Promise<Kubectl> {
+  const file = join(dir, `ws-${name}.yaml`);
+  writeFileSync(file, workspaceYAML(name));
+  await root.ok(['create', '-f', file]);
+  await waitWorkspaceReady(root, name);
+  return root.forCluster(baseURL, `root:${name}`);
+}
+
 /** JSON output of a kubectl command that must succeed. */
 export async function kjson<T = any>(k: Kubectl, args: string[]): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read arbitrary objects
   return JSON.parse(await k.ok([...args, '-o', 'json'])) as T;

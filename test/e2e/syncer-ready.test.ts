@@ -16,7 +16,7 @@ import { startKplane } from '../framework/kplane.ts';
 import { Kubectl } from '../framework/kubectl.ts';
 import { FakeClusterRunner } from '../fakecluster/runner.ts';
 import { syncerResourceName } from '../../pkg/syncer/manifests/names.ts';
-import { SLOW, waitWorkspaceReady, workspaceYAML } from './support.ts';
+import { createWorkspace, SLOW } from './support.ts';
 import { kubeconfigForWorkspace, kubeconfigFromManifests, parseManifests, runKplane, startSyncer, syncerArgsFromManifests } from './syncer-support.ts';
 
 const THRESHOLD_S = 4;
@@ -33,10 +33,7 @@ test('syncer + reconciler: Ready end to end', { timeout: 600_000 }, async (t) =>
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const root = new Kubectl(kp.kubeconfig);
   t.after(() => rmSync(root.cacheDir, { recursive: true, force: true }));
-  writeFileSync(join(dir, 'ws.yaml'), workspaceYAML('team'));
-  await root.ok(['create', '-f', join(dir, 'ws.yaml')]);
-  await waitWorkspaceReady(root, 'team');
-  const team = root.forCluster(kp.url, 'root:team');
+  const team = await createWorkspace(root, kp.url, dir, 'team');
   const admin = new TestClient(kp.url, kp.caPem, kp.adminToken);
   const physAdmin = new TestClient(phys.url, phys.caPem, phys.adminToken);
   const getST = async (name: string): Promise<Obj> => (await admin.get(`/clusters/root:team${ST}/${name}`)).json;

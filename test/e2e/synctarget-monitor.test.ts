@@ -17,7 +17,7 @@ import { ControllerManager } from '../../pkg/reconciler/manager.ts';
 import { eventually } from '../framework/eventually.ts';
 import { type Kplane, startKplane } from '../framework/kplane.ts';
 import { Kubectl } from '../framework/kubectl.ts';
-import { kjson, SLOW, syncTargetYAML, waitWorkspaceReady, workspaceYAML } from './support.ts';
+import { createWorkspace, kjson, SLOW, syncTargetYAML } from './support.ts';
 import { kubeconfigForWorkspace, startSyncer } from './syncer-support.ts';
 
 const THRESHOLD_S = 4;
@@ -48,9 +48,7 @@ describe(`SyncTarget monitoring (threshold ${THRESHOLD_S}s)`, { timeout: 600_000
     kp = await startKplane({ args: ['--heartbeat-threshold', `${THRESHOLD_S}s`] });
     dir = mkdtempSync(join(tmpdir(), 'kplane-monitor-e2e-'));
     root = new Kubectl(kp.kubeconfig);
-    await root.ok(['create', '-f', file('ws.yaml', workspaceYAML('team'))]);
-    await waitWorkspaceReady(root, 'team');
-    team = root.forCluster(kp.url, 'root:team');
+    team = await createWorkspace(root, kp.url, dir, 'team');
   });
   after(async () => {
     await kp?.[Symbol.asyncDispose]();
@@ -168,10 +166,7 @@ describe('the SyncTarget controller caches only the Secrets it uses', { timeout:
     const stop = new AbortController();
     const running = manager.run(stop.signal);
     try {
-      writeFileSync(join(dir, 'ws.yaml'), workspaceYAML('tenant'));
-      await root.ok(['create', '-f', join(dir, 'ws.yaml')]);
-      await waitWorkspaceReady(root, 'tenant');
-      const tenant = root.forCluster(kp.url, 'root:tenant');
+      const tenant = await createWorkspace(root, kp.url, dir, 'tenant');
       await tenant.ok(['create', 'secret', 'generic', 'private', '-n', 'default', '--from-literal=password=hunter2']);
       writeFileSync(join(dir, 'kc'), ['apiVersion: v1', 'kind: Config', 'current-context: c', 'clusters: [{name: p, cluster: {server: "https://127.0.0.1:1"}}]', 'users: [{name: u, user: {token: t}}]', 'contexts: [{name: c, context: {cluster: p, user: u}}]'].join('\n'));
       await tenant.ok(['create', 'secret', 'generic', 'phys', '-n', 'default', `--from-file=kubeconfig=${join(dir, 'kc')}`]);
