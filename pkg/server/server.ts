@@ -28,6 +28,7 @@ import type { Lifecycle } from './lifecycle.ts';
 import { type OpenAPIService, serveOpenAPIV2 } from './openapi/index.ts';
 import type { Registry } from './registry/registry.ts';
 import { SyncerViewAuthorizer, syncTargetFacts } from './syncerview/authorizer.ts';
+import { narrowDiscovery } from './syncerview/discovery.ts';
 import { checkSyncerViewRequest } from './syncerview/rules.ts';
 import { syncerObjectView } from './syncerview/view.ts';
 import { versionInfo } from './version.ts';
@@ -102,7 +103,7 @@ export class APIServer {
     const { req, res, url, info } = c;
     if (info.view) checkSyncerViewRequest(info);
     if (!info.isResourceRequest) {
-      await this.serveNonResource(req, res, url, info.path, info.cluster, info.wildcard);
+      await this.serveNonResource(req, res, url, info.path, info.cluster, info.wildcard, info.view !== undefined);
       return;
     }
     if (!info.wildcard) await this.deps.lifecycle.requireCluster(info.cluster);
@@ -131,7 +132,8 @@ export class APIServer {
     await dispatchResource(ctx);
   };
 
-  private async serveNonResource(req: IncomingMessage, res: ServerResponse, url: URL, path: string, cluster: string, wildcard: boolean): Promise<void> {
+  /** `inView`: under a syncer view (only discovery gets here then, narrowed to what the view serves). */
+  private async serveNonResource(req: IncomingMessage, res: ServerResponse, url: URL, path: string, cluster: string, wildcard: boolean, inView: boolean): Promise<void> {
     const method = req.method ?? 'GET';
     const p = path.replace(/\/+$/, '') || '/';
     const top = p.split('/')[1] ?? '';
@@ -146,16 +148,17 @@ export class APIServer {
     if (!wildcard && (top === 'api' || top === 'apis')) await this.deps.lifecycle.requireCluster(cluster);
     const { discovery } = this.deps;
     const form = acceptedForm(req.headers.accept);
+    const shown = inView ? narrowDiscovery : (doc: object) => doc;
     if (p === '/api' || p === '/apis') {
       if (form.aggregatedDiscovery) {
-        return writeJSON(res, 200, discovery.aggregated(p === '/api', form.aggregatedDiscovery), aggregatedContentType(form.aggregatedDiscovery));
+        return writeJSON(res, 200, shown(discovery.aggregated(p === '/api', form.aggregatedDiscovery)), aggregatedContentType(form.aggregatedDiscovery));
       }
       return writeJSON(res, 200, p === '/api' ? discovery.legacyAPIVersions(this.deps.serverAddress) : discovery.legacyGroupList());
     }
     const parts = p.split('/').filter(Boolean);
     if (parts[0] === 'api' && parts.length === 2) {
       const list = discovery.resourceList('', parts[1]!);
-      if (list) return writeJSON(res, 200, list);
+      if (list) return writeJSON(res, 200, shown(list));
     }
     if (parts[0] === 'apis' && parts.length === 2) {
       const g = discovery.legacyGroup(parts[1]!);
@@ -163,7 +166,7 @@ export class APIServer {
     }
     if (parts[0] === 'apis' && parts.length === 3) {
       const list = discovery.resourceList(parts[1]!, parts[2]!);
-      if (list) return writeJSON(res, 200, list);
+      if (list) return writeJSON(res, 200, shown(list));
     }
     if (parts[0] === 'openapi') return this.serveOpenAPI(req, res, url, parts);
     throw new StatusError('NotFound', 'the server could not find the requested resource', {});

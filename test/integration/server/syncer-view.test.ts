@@ -18,6 +18,7 @@ import type { KubeObject, WatchEvent } from '../../../pkg/client/object.ts';
 import { eventually } from '../../framework/eventually.ts';
 import { TestClient } from '../../framework/http.ts';
 import { type Kplane, startKplane } from '../../framework/kplane.ts';
+import { Kubectl } from '../../framework/kubectl.ts';
 
 const SLOW = { timeoutMs: 90_000, intervalMs: 200 };
 const ALICE = 'alice-syncview-0123456789';
@@ -237,8 +238,39 @@ describe('syncer view', () => {
     const groups = await must(raw.get(`${t3.view}/clusters/*/apis`), 200, 'apis');
     assert.ok(groups.groups.some((g: { name: string }) => g.name === 'apps'));
     const core = await must(raw.get(`${t3.view}/clusters/${WS}/api/v1`), 200, 'api/v1');
-    assert.ok(core.resources.some((r: { name: string }) => r.name === 'configmaps'));
+    const configmaps = core.resources.find((r: { name: string }) => r.name === 'configmaps');
+    assert.deepEqual([...configmaps.verbs].sort(), ['get', 'list', 'patch', 'update', 'watch'], 'discovery offers what the view serves');
     await must(raw.get(`${t3.view}/api`), 200, 'api at the view root');
+  });
+
+  test('kubectl works through the view with the syncer token: discovery, get, label; delete refused', async () => {
+    const t = targets['edge-1']!;
+    const k = new Kubectl(kp.kubeconfig, [`--server=${kp.url}${t.view}/clusters/root:ws-b`, `--token=${t.token}`]);
+    try {
+      assert.equal((await k.ok(['get', 'configmaps', '-n', 'web', '-o', 'name'])).trim(), 'configmap/placed');
+      assert.equal((await k.ok(['get', 'namespaces', '-o', 'name'])).trim(), 'namespace/web');
+      const secrets = await k.run(['get', 'secrets', '-n', 'web']);
+      assert.equal(secrets.code, 0, secrets.stderr);
+      assert.match(secrets.stderr, /No resources found/);
+      await k.ok(['label', 'configmap', 'placed', '-n', 'web', 'synced=yes']);
+      const del = await k.run(['delete', 'configmap', 'placed', '-n', 'web']);
+      assert.notEqual(del.code, 0);
+      assert.match(del.stderr, /MethodNotAllowed|not allowed|does not delete/);
+      // The README's form: every workspace at once.
+      const all = new Kubectl(kp.kubeconfig, [`--server=${kp.url}${t.view}/clusters/*`, `--token=${t.token}`]);
+      try {
+        const rows = (await all.ok(['get', 'configmaps', '-A', '-o', 'jsonpath={range .items[*]}{.metadata.annotations.kcp\\.io/cluster}/{.metadata.name}{"\\n"}{end}'])).trim().split('\n').sort();
+        assert.deepEqual(rows, [`${WS}/placed`, 'root:ws-b/placed']);
+      } finally {
+        rmSync(all.cacheDir, { recursive: true, force: true });
+      }
+      const resources = await k.ok(['api-resources', '--api-group=apps', '-o', 'wide']);
+      assert.match(resources, /deployments/);
+      assert.doesNotMatch(resources.split('\n').find((l) => l.startsWith('deployments')) ?? '', /create|delete/);
+    } finally {
+      rmSync(k.cacheDir, { recursive: true, force: true });
+    }
+    await must(admin.get('/clusters/root:ws-b/api/v1/namespaces/web/configmaps/placed'), 200, 'not deleted');
   });
 
   test('watch: an object losing the label is DELETED, one gaining it ADDED; other objects never show', async () => {
