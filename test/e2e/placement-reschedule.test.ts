@@ -11,6 +11,7 @@
 //   4. edge-a back (new syncer, uncordoned), edge-b's syncer killed after "syncing" the
 //      ConfigMap: after heartbeat threshold + grace the namespace moves back to edge-a on its
 //      own, and edge-b's departure is finished by the fallback in turn.
+//   5. edge-a drained while edge-b is silent: nowhere to go, web stays (Event RescheduleBlocked).
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,8 @@ import { createWorkspace, kjson, SLOW } from './support.ts';
 import { kubeconfigForWorkspace, kubeconfigFromManifests, parseManifests, runKplane, startSyncer, syncerArgsFromManifests, type SyncerProcess } from './syncer-support.ts';
 
 const WS = 'root:move';
+/** Two kplanes, two or three syncers and kubectl on a shared two-core machine: generous. */
+const PATIENT = { ...SLOW, timeoutMs: 180_000 };
 const S = (k: string) => `state.workload.kcp.io/${k}`;
 const D = (k: string) => `deletion.internal.workload.kcp.io/${k}`;
 const F = (k: string) => `workload.kcp.io/syncer-${k}`;
@@ -77,7 +80,7 @@ test('rescheduling: drain, a silent syncer, the deletion annotation and the fall
       await eventually(async () => {
         const st = await get('synctarget', name);
         return [(st.status?.syncedResources ?? []).filter((r: Obj) => r.state === 'Accepted').length === 2, JSON.stringify(st.status?.syncedResources)];
-      }, { ...SLOW, what: `${name} accepts configmaps and secrets` });
+      }, { ...PATIENT, what: `${name} accepts configmaps and secrets` });
     }
   });
 
@@ -96,7 +99,7 @@ test('rescheduling: drain, a silent syncer, the deletion annotation and the fall
     await eventually(async () => {
       const [ns, cm, sec] = [await get('ns', 'web'), await get('-n', 'web', 'configmap', 'cfg'), await get('-n', 'web', 'secret', 'pw')];
       return [[ns, cm, sec].every((o) => labelsAre(o, { [S(KA)]: 'Sync' })), JSON.stringify([ns, cm, sec].map(stateLabels))];
-    }, { ...SLOW, what: 'web, its ConfigMap and its Secret on edge-a' });
+    }, { ...PATIENT, what: 'web, its ConfigMap and its Secret on edge-a' });
     assert.match(await workload('uncordon', 'edge-b'), /uncordoned/);
     // Play edge-a's syncer: it has written the ConfigMap downstream (finalizer first, as the contract says).
     await k.ok(['-n', 'web', 'patch', 'configmap', 'cfg', '--type=merge', '-p', JSON.stringify({ metadata: { finalizers: [F(KA)] } })]);
@@ -108,7 +111,7 @@ test('rescheduling: drain, a silent syncer, the deletion annotation and the fall
     await eventually(async () => {
       const ns = await get('ns', 'web');
       return [stateLabels(ns)[S(KB)] === 'Sync' && deletions(ns)[D(KA)] !== undefined, JSON.stringify(ns.metadata)];
-    }, { ...SLOW, what: 'web labelled for edge-b and annotated for deletion from edge-a' });
+    }, { ...PATIENT, what: 'web labelled for edge-b and annotated for deletion from edge-a' });
     const ns = await get('ns', 'web');
     assert.deepEqual(stateLabels(ns), { [S(KA)]: 'Sync', [S(KB)]: 'Sync' }, 'edge-a\'s label stays for its syncer to clean up');
     await eventually(async () => {
@@ -117,7 +120,7 @@ test('rescheduling: drain, a silent syncer, the deletion annotation and the fall
       const ok = labelsAre(cm, { [S(KA)]: 'Sync', [S(KB)]: 'Sync' }) && deletions(cm)[D(KA)] === deletions(ns)[D(KA)]
         && labelsAre(sec, { [S(KB)]: 'Sync' }) && Object.keys(deletions(sec)).length === 0;
       return [ok, JSON.stringify({ cm: cm.metadata, sec: sec.metadata.labels })];
-    }, { ...SLOW, what: 'the synced ConfigMap annotated like web, the unsynced Secret moved outright' });
+    }, { ...PATIENT, what: 'the synced ConfigMap annotated like web, the unsynced Secret moved outright' });
     const shown = await k.ok(['get', 'ns', 'web', '--show-labels']);
     assert.ok(shown.includes(`${S(KA)}=Sync`) && shown.includes(`${S(KB)}=Sync`), shown);
     const events = await k.ok(['get', 'events', '-n', 'default', '--field-selector', 'involvedObject.kind=Namespace,involvedObject.name=web']);
@@ -130,13 +133,13 @@ test('rescheduling: drain, a silent syncer, the deletion annotation and the fall
 
   await t.test('edge-a\'s syncer gone: past the grace the fallback removes its label, annotation and finalizer', async () => {
     await syncers.get('edge-a')!.stop('SIGKILL');
-    await eventually(async () => [await heartbeat('edge-a') === 'False', 'edge-a HeartbeatHealthy'], { ...SLOW, what: 'edge-a heartbeat unhealthy' });
+    await eventually(async () => [await heartbeat('edge-a') === 'False', 'edge-a HeartbeatHealthy'], { ...PATIENT, what: 'edge-a heartbeat unhealthy' });
     await eventually(async () => {
       const [ns, cm] = [await get('ns', 'web'), await get('-n', 'web', 'configmap', 'cfg')];
       const ok = [ns, cm].every((o) => labelsAre(o, { [S(KB)]: 'Sync' }) && Object.keys(deletions(o)).length === 0)
         && !(cm.metadata.finalizers ?? []).includes(F(KA));
       return [ok, JSON.stringify({ ns: ns.metadata, cm: cm.metadata })];
-    }, { ...SLOW, what: 'edge-a\'s departure finished without its syncer' });
+    }, { ...PATIENT, what: 'edge-a\'s departure finished without its syncer' });
     const events = await k.ok(['get', 'events', '-n', 'default', '--field-selector', 'involvedObject.kind=Namespace,involvedObject.name=web']);
     assert.match(events, /DepartureFinishedWithoutSyncer/);
   });
@@ -144,7 +147,7 @@ test('rescheduling: drain, a silent syncer, the deletion annotation and the fall
   await t.test('edge-b\'s syncer silent past the grace: web moves back to edge-a on its own', async () => {
     syncers.set('edge-a', startSyncer(syncerArgs.get('edge-a')!));
     assert.match(await workload('uncordon', 'edge-a'), /uncordoned/);
-    await eventually(async () => [await heartbeat('edge-a') === 'True', 'edge-a HeartbeatHealthy'], { ...SLOW, what: 'edge-a healthy again' });
+    await eventually(async () => [await heartbeat('edge-a') === 'True', 'edge-a HeartbeatHealthy'], { ...PATIENT, what: 'edge-a healthy again' });
     await k.ok(['-n', 'web', 'patch', 'configmap', 'cfg', '--type=merge', '-p', JSON.stringify({ metadata: { finalizers: [F(KB)] } })]);
     await syncers.get('edge-b')!.stop('SIGKILL');
     await eventually(async () => {
@@ -152,10 +155,21 @@ test('rescheduling: drain, a silent syncer, the deletion annotation and the fall
       const ok = [ns, cm].every((o) => labelsAre(o, { [S(KA)]: 'Sync' }) && Object.keys(deletions(o)).length === 0)
         && (cm.metadata.finalizers ?? []).length === 0;
       return [ok, JSON.stringify({ ns: ns.metadata, cm: cm.metadata })];
-    }, { ...SLOW, what: 'web back on edge-a and edge-b\'s departure finished' });
+    }, { ...PATIENT, what: 'web back on edge-a and edge-b\'s departure finished' });
     const events = await k.ok(['get', 'events', '-n', 'default', '--field-selector', 'involvedObject.kind=Namespace,involvedObject.name=web']);
     assert.match(events, /Moved from SyncTarget edge-b of workspace root:move .* to SyncTarget edge-a of workspace root:move .*: SyncTarget edge-b has had no healthy heartbeat since/);
     const shown = await k.ok(['get', 'ns', 'web', '--show-labels']);
     assert.ok(shown.includes(`${S(KA)}=Sync`) && !shown.includes(KB), shown);
+  });
+
+  await t.test('drained with nowhere to go (edge-b silent): web stays on edge-a and says so', async () => {
+    await workload('drain', 'edge-a');
+    const blocked = async () => k.ok(['get', 'events', '-n', 'default', '--field-selector', 'reason=RescheduleBlocked']);
+    await eventually(async () => {
+      const events = await blocked();
+      return [/namespace\/web\s+SyncTarget edge-a is evicting .* no other Ready, schedulable SyncTarget of Location default/.test(events) && /placement\/web/.test(events), events];
+    }, { ...PATIENT, what: 'RescheduleBlocked on the namespace and the Placement' });
+    const ns = await get('ns', 'web');
+    assert.ok(labelsAre(ns, { [S(KA)]: 'Sync' }) && Object.keys(deletions(ns)).length === 0, JSON.stringify(ns.metadata));
   });
 });
