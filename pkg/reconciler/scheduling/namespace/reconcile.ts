@@ -15,14 +15,12 @@
 // they still carry. The result asks to run again exactly when an eviction or a fallback
 // becomes due.
 import { formatTime } from '../../../../apis/meta/v1/time.ts';
-import { clusterOf, type KubeObject } from '../../../client/object.ts';
+import { clusterOf } from '../../../client/object.ts';
 import type { SyncTarget } from '../../../client/index.ts';
 import { splitKey } from '../../../informer/keys.ts';
-import { KEY_LABEL } from '../../workload/synctarget/types.ts';
-import { fallbackOf } from '../shared/eviction.ts';
-import { finalizerKeys, hasSyncerFinalizer, leavingKeys, MetaPatch, stateKeys } from '../shared/leaving.ts';
-import { objectsIn } from '../shared/synced-objects.ts';
+import { MetaPatch } from '../shared/leaving.ts';
 import { currentKeys, decide, type Decision } from './decide.ts';
+import { mayHaveSynced, planFallback } from './leave.ts';
 import { type NamespaceDeps, STATE_SYNC } from './types.ts';
 
 export interface NamespaceOutcome {
@@ -32,36 +30,6 @@ export interface NamespaceOutcome {
   recheckAt?: number;
   /** Run again soon: the caches of synced objects are still filling. */
   notSynced?: boolean;
-}
-
-/** Has the syncer of `key` synced the namespace or any object in it (its finalizer is there)? */
-export function mayHaveSynced(deps: NamespaceDeps, ns: KubeObject, key: string): boolean {
-  if (hasSyncerFinalizer(ns, key)) return true;
-  return objectsIn(deps.synced, clusterOf(ns), ns.metadata.name ?? '').some(({ obj }) => hasSyncerFinalizer(obj, key));
-}
-
-interface Fallback {
-  key: string;
-  reason: string;
-}
-
-/** The fallback for every departure (or stray finalizer) of the namespace; returns what it finished and when to look again. */
-function planFallback(deps: NamespaceDeps, ns: KubeObject, patch: MetaPatch, now: number): { done: Fallback[]; recheckAt?: number } {
-  const byKey = new Map<string, SyncTarget>(deps.syncTargets.list().map((st) => [st.metadata.labels?.[KEY_LABEL] ?? '', st]));
-  const labelled = new Set(stateKeys(ns));
-  const done: Fallback[] = [];
-  let recheckAt: number | undefined;
-  for (const [k, since] of leavingKeys(ns)) {
-    if (!labelled.has(k)) continue;
-    const v = fallbackOf(byKey.get(k), since, now, deps.evictionGraceMs);
-    if (v.due) {
-      patch.forget(k);
-      done.push({ key: k, reason: v.reason });
-    } else if (v.at !== undefined) recheckAt = Math.min(recheckAt ?? Infinity, v.at);
-  }
-  // Annotation or finalizer without the label: that syncer can no longer see the namespace.
-  for (const k of new Set([...leavingKeys(ns).keys(), ...finalizerKeys(ns)])) if (!labelled.has(k)) patch.forget(k);
-  return { done, ...(recheckAt !== undefined ? { recheckAt } : {}) };
 }
 
 function describe(st: SyncTarget | undefined, key: string): string {
