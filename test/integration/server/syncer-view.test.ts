@@ -112,6 +112,8 @@ describe('syncer view', () => {
       const id = st.status.syncerIdentity;
       const secret = await must(admin.get(`/clusters/${WS}/api/v1/namespaces/${id.namespace}/secrets/${id.tokenSecret}`), 200, 'token secret');
       const token = Buffer.from(secret.data.token, 'base64').toString('utf8');
+      // The SyncTarget records its view's URL (kcp's status.virtualWorkspaces[].syncerURL).
+      assert.equal(st.status.virtualWorkspaces?.[0]?.syncerURL, `${kp.url}${syncerViewPath(WS, name, st.metadata.uid)}`);
       targets[name] = { name, uid: st.metadata.uid, token, view: syncerViewPath(WS, name, st.metadata.uid) };
     }
     edge1 = clientFor(kp, targets['edge-1']!.token, targets['edge-1']!.view);
