@@ -233,6 +233,12 @@ describe('syncer view', () => {
     try {
       assert.deepEqual((await edge3.wildcard().resource(ConfigMapGVR).list()).items, []);
       assert.deepEqual((await edge3.wildcard().resource(NamespaceGVR).list()).items, []);
+      // A workspace that does not exist looks like one with nothing placed: the view is no
+      // oracle for which workspaces exist.
+      assert.deepEqual((await edge3.cluster('root:does-not-exist').resource(ConfigMapGVR).list()).items, []);
+      assert.deepEqual((await edge3.cluster('root:ws-b').resource(ConfigMapGVR).list()).items, []);
+      await assert.rejects(edge3.cluster('root:does-not-exist').resource(ConfigMapGVR, 'web').get('placed'), isNotFound);
+      await assert.rejects(edge3.cluster('root:does-not-exist').resource(ConfigMapGVR, 'web').patch('placed', 'merge', {}), isNotFound);
     } finally {
       edge3.close();
     }
