@@ -3,7 +3,7 @@
 // bare node:https server (separate process, same TLS certificate) answering the same PATCH
 // requests, under the same offered load. Periods are scaled down so that N loops offer a
 // load worth measuring (N / period beats per second).
-//   npx node hack/bench/heartbeat.ts [--quick] [--storage sqlite|both]
+//   npx node hack/bench/heartbeat.ts [--quick] [--storage sqlite|both] [--server-node-options "--cpu-prof ..."]
 // `--storage both` (or `etcd`) measures, one after another so that only one server is busy:
 // kplane on SQLite, the bare server, kplane `--storage etcd` on a throwaway one-member etcd,
 // and raw etcd3 put loops (same N and period) on that etcd; one table compares them.
@@ -20,6 +20,7 @@ import { silentLogger } from '../../pkg/log/logger.ts';
 import { realClock } from '../../pkg/clock/clock.ts';
 import { HeartbeatLoop } from '../../pkg/syncer/heartbeat.ts';
 import { startKplane, type Kplane } from '../../test/framework/kplane.ts';
+import { serverNodeArgs } from './fixture.ts';
 import { RawEtcdPuts, cleanupOnInterrupt, parseStorageArg, startBenchEtcd } from './etcd.ts';
 import { formatMs, formatRate, formatRatio, formatTable, parseBenchArgs, summarize } from './lib.ts';
 import { formatTime } from '../../apis/meta/v1/time.ts';
@@ -261,7 +262,7 @@ interface ManagedKplane extends Kplane {
 }
 
 async function startManagedKplane(thresholdS: number, extraArgs: string[]): Promise<ManagedKplane> {
-  const kp = await startKplane({ args: ['--heartbeat-threshold', `${thresholdS}s`, ...extraArgs] });
+  const kp = await startKplane({ args: ['--heartbeat-threshold', `${thresholdS}s`, ...extraArgs], nodeArgs: serverNodeArgs() });
   let disposing: Promise<void> | undefined;
   const dispose = () => (disposing ??= (async () => await kp[Symbol.asyncDispose]())());
   const forget = cleanupOnInterrupt(dispose);
