@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterClient, type SyncTarget, type WatchEvent } from '../../pkg/client/index.ts';
 import { keyOf } from '../../pkg/informer/keys.ts';
-import { createWorkspaces, numberArg, pool, progress, serverNodeArgs, startKplane, syncTargetObject, waitFor, workspaceNames, type CreatedTarget, type Kplane } from './fixture.ts';
+import { createWorkspaces, numberArg, pool, processCpuMs, progress, serverNodeArgs, startKplane, syncTargetObject, waitFor, workspaceNames, type CreatedTarget, type Kplane } from './fixture.ts';
 import { formatMs, formatRatio, formatTable, parseBenchArgs } from './lib.ts';
 import { checkTarget, finishReport, machineLine, type TargetCheck } from './report.ts';
 import { staleness, type Staleness } from './staleness.ts';
@@ -64,20 +64,6 @@ export function treeRssBytes(pid: number): number {
   }
   return total;
 }
-
-/** CPU time (user + system) the process has used so far: a per-request cost that CPU contention from other work inflates far less than wall time. */
-export function processCpuMs(pid: number): number {
-  try {
-    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return Number.NaN;
-  }
-}
-/** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
-const CLOCK_TICKS = 100;
 
 async function storageRevision(client: ClusterClient): Promise<number> {
   const list = await client.wildcard().syncTargets().list({ limit: 1 });
