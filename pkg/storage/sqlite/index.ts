@@ -20,10 +20,11 @@ export interface SqliteStorageOptions extends Partial<SqliteTuning> {
   /** 'full' (default) fsyncs every commit; 'normal' survives kill -9 but not power loss. */
   synchronous?: SynchronousMode;
   /**
-   * With 'full': where the fsync runs. 'thread-pool' (default): COMMIT only appends to the WAL
-   * and an fdatasync of the WAL on libuv's thread pool makes it durable before any writer is
-   * answered or any reader or watcher sees it (group-commit.ts). 'commit': SQLite fsyncs
-   * inside COMMIT, on the event loop (kept to measure the difference).
+   * With 'full': where the fsync runs. 'commit' (default): SQLite fsyncs inside COMMIT, on the
+   * event loop. 'thread-pool': COMMIT only appends to the WAL and an fdatasync of the WAL on
+   * libuv's thread pool makes it durable before any writer is answered or any reader or
+   * watcher sees it (group-commit.ts). Twice the storage benchmark's write rate, but not
+   * measured to help the API server's paths yet (README "Performance"), so not the default.
    */
   fsync?: 'thread-pool' | 'commit';
   /** Tests: wrap the WAL sync to hold it back or make it fail. */
@@ -36,7 +37,7 @@ export async function openSqliteStorage(opts: SqliteStorageOptions): Promise<Sql
   const file = path.join(opts.dir, DB_FILE_NAME);
   const db = new DatabaseSync(file, { timeout: 0 });
   const synchronous = opts.synchronous ?? 'full';
-  const offLoop = synchronous === 'full' && (opts.fsync ?? 'thread-pool') === 'thread-pool';
+  const offLoop = synchronous === 'full' && opts.fsync === 'thread-pool';
   let wal: WalSync | undefined;
   try {
     // Off the loop, SQLite must not fsync in COMMIT (NORMAL still syncs around checkpoints,

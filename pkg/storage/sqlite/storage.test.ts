@@ -90,7 +90,7 @@ describe('sqlite backend', () => {
 
   test('fsync off the loop: no writer is answered, no reader and no watcher sees a commit before its sync', async () => {
     const syncs = heldSyncs();
-    const s = await openStorage({ wrapSync: syncs.wrapSync });
+    const s = await openStorage({ fsync: 'thread-pool', wrapSync: syncs.wrapSync });
     const watcher = await s.watch(P, await s.currentRevision());
     const events: string[] = [];
     const pump = (async () => {
@@ -128,7 +128,7 @@ describe('sqlite backend', () => {
   });
 
   test('fsync off the loop: concurrent writers share fsyncs', async () => {
-    const s = await openStorage();
+    const s = await openStorage({ fsync: 'thread-pool' });
     await Promise.all(Array.from({ length: 200 }, (_, i) => s.create(`${P}k${i}`, { metadata: { name: `k${i}` } })));
     const { batches, syncs, writes } = s.commitStats;
     assert.equal(writes, 200);
@@ -137,7 +137,7 @@ describe('sqlite backend', () => {
 
   test('fsync off the loop: a failed fsync fails its writers and every later write', async () => {
     const syncs = heldSyncs();
-    const s = await openStorage({ wrapSync: syncs.wrapSync });
+    const s = await openStorage({ fsync: 'thread-pool', wrapSync: syncs.wrapSync });
     const create = s.create(`${P}a`, { metadata: { name: 'a' } });
     await new Promise((r) => setImmediate(r));
     syncs.fail(new Error('EIO'));
