@@ -1,16 +1,13 @@
 // The SQLite backend of storage.Storage. One process owns the database file; every
 // statement runs synchronously on one connection, so a read is always a consistent
 // snapshot of the last commit, and writes go through the group committer (one writer).
-// With the fsync off the event loop (group-commit.ts), a commit is visible to this
-// connection before it is durable: reads that may include such a commit wait for the sync
-// before they answer, and watchers only ever see durable revisions (#durableRevision).
 import type { DatabaseSync } from 'node:sqlite';
 import { StorageError } from '../errors.ts';
 import type { ListOptions, ListResult, Preconditions, Storage, StoredObject, UpdateFunc, WatchOptions, Watcher } from '../interface.ts';
 import { prefixEnd } from '../keys.ts';
 import { decodeContinue, encodeContinue } from '../continue-token.ts';
 import { decodeObject, encodeObject, sameStoredContent, storedUid } from '../object-codec.ts';
-import { GroupCommitter, type SyncFunc } from './group-commit.ts';
+import { GroupCommitter } from './group-commit.ts';
 import type { CountRow, CurrentRow, HistoryRow, ListRow, Statements } from './statements.ts';
 import { WatchHub } from './watch-hub.ts';
 import { SqliteWatcher, type Change } from './watcher.ts';
@@ -31,12 +28,6 @@ export interface SqliteTuning {
   now: () => number;
 }
 
-/** The WAL's own fsync, run by the group committer after each COMMIT; close releases its descriptor. */
-export interface WalSync {
-  sync: SyncFunc;
-  close(): void;
-}
-
 /** Thrown inside a batch when guaranteedUpdate's read went stale; never escapes the backend. */
 class StaleRead extends Error {}
 
@@ -50,26 +41,20 @@ export class SqliteStorage implements Storage {
   readonly #committer: GroupCommitter;
   readonly #hub = new WatchHub();
   readonly #bookmarkTimer: NodeJS.Timeout;
-  /** Last committed revision (visible to this connection's reads). */
+  /** Last committed revision. */
   #revision: number;
-  /** Last revision known to be on disk: what watchers, bookmarks and currentRevision see. */
-  #durableRevision: number;
   /** Revision inside the open batch; becomes #revision on commit. */
   #txRevision = 0;
   #txChanges: Change[] = [];
   #compacted: number;
   #compacting: Promise<void> = Promise.resolve();
   #closing: Promise<void> | undefined;
-  readonly #wal: WalSync | undefined;
 
-  /** `wal`: make commits durable off the event loop (see group-commit.ts); without it COMMIT fsyncs. */
-  constructor(db: DatabaseSync, stmts: Statements, tuning: SqliteTuning, wal?: WalSync) {
-    this.#wal = wal;
+  constructor(db: DatabaseSync, stmts: Statements, tuning: SqliteTuning) {
     this.#db = db;
     this.#stmts = stmts;
     this.#tuning = tuning;
     this.#revision = Math.max(count(stmts.sequence.get()), count(stmts.maxId.get()));
-    this.#durableRevision = this.#revision;
     this.#compacted = count(stmts.getMeta.get(COMPACT_KEY));
     this.#committer = new GroupCommitter(
       db,
@@ -79,28 +64,24 @@ export class SqliteStorage implements Storage {
           this.#txChanges = [];
         },
         committed: () => {
-          const revision = (this.#revision = this.#txRevision);
+          this.#revision = this.#txRevision;
           const changes = this.#txChanges;
           this.#txChanges = [];
-          return () => {
-            this.#durableRevision = Math.max(this.#durableRevision, revision);
-            for (const change of changes) this.#hub.dispatch(change);
-          };
+          for (const change of changes) this.#hub.dispatch(change);
         },
         aborted: () => {
           this.#txChanges = [];
         },
       },
       tuning.maxBatch,
-      wal?.sync,
     );
     const tick = Math.max(10, Math.floor(tuning.bookmarkIntervalMs / 4));
-    this.#bookmarkTimer = setInterval(() => this.#hub.offerBookmarks(this.#durableRevision, tuning.bookmarkIntervalMs), tick);
+    this.#bookmarkTimer = setInterval(() => this.#hub.offerBookmarks(this.#revision, tuning.bookmarkIntervalMs), tick);
     this.#bookmarkTimer.unref();
   }
 
   /** Writes and transactions so far, for benchmarks and metrics. */
-  get commitStats(): { batches: number; writes: number; syncs: number } {
+  get commitStats(): { batches: number; writes: number } {
     return { ...this.#committer.stats };
   }
 
@@ -118,7 +99,6 @@ export class SqliteStorage implements Storage {
   async get(key: string): Promise<StoredObject> {
     this.#checkOpen(key);
     const cur = this.#current(key);
-    await this.#readBarrier();
     if (!cur) throw new StorageError('KeyNotFound', key);
     return decodeObject(cur.value, cur.id);
   }
@@ -156,7 +136,6 @@ export class SqliteStorage implements Storage {
         : s.countAtAfter.get({ ...countParams, rev: revision });
       result.remainingItemCount = count(remaining);
     }
-    await this.#readBarrier();
     return result;
   }
 
@@ -170,22 +149,10 @@ export class SqliteStorage implements Storage {
     for (let attempt = 0; attempt < this.#tuning.maxUpdateAttempts; attempt++) {
       this.#checkOpen(key);
       const cur = this.#current(key);
-      if (!cur) {
-        await this.#readBarrier();
-        throw new StorageError('KeyNotFound', key);
-      }
-      try {
-        checkPreconditions(key, cur, preconditions);
-      } catch (err) {
-        await this.#readBarrier();
-        throw err;
-      }
+      if (!cur) throw new StorageError('KeyNotFound', key);
+      checkPreconditions(key, cur, preconditions);
       const desired = await tryUpdate(decodeObject(cur.value, cur.id));
-      if (desired === null) {
-        // Nothing written: the answer is a read of the current object.
-        await this.#readBarrier();
-        return decodeObject(cur.value, cur.id);
-      }
+      if (desired === null) return decodeObject(cur.value, cur.id);
       this.#checkOpen(key);
       const json = encodeObject(key, desired);
       try {
@@ -218,8 +185,7 @@ export class SqliteStorage implements Storage {
     const watcher = new SqliteWatcher({
       prefix,
       fromRevision,
-      // History up to the durable head; later commits reach the watcher when they are synced.
-      headRevision: this.#durableRevision,
+      headRevision: this.#revision,
       readHistory: (from, to, limit) => this.#readHistory(prefix, from, to, limit),
       historyPageSize: this.#tuning.historyPageSize,
       maxQueued: this.#tuning.maxWatcherQueue,
@@ -235,7 +201,7 @@ export class SqliteStorage implements Storage {
 
   async currentRevision(): Promise<number> {
     this.#checkOpen('');
-    return this.#durableRevision;
+    return this.#revision;
   }
 
   async compactedRevision(): Promise<number> {
@@ -258,7 +224,6 @@ export class SqliteStorage implements Storage {
       clearInterval(this.#bookmarkTimer);
       this.#hub.failAll(new StorageError('Closed', '', 'storage closed'));
       this.#db.close();
-      this.#wal?.close();
     })();
     return this.#closing;
   }
@@ -274,11 +239,6 @@ export class SqliteStorage implements Storage {
     for (let lo = count(this.#stmts.minId.get()); lo <= target && !this.#closing; lo += chunk) {
       await this.#committer.submit(() => this.#stmts.compactChunk.run({ lo, hi: lo + chunk, rev: target }));
     }
-  }
-
-  /** Wait until everything this connection can read is durable (a no-op unless a sync is pending). */
-  async #readBarrier(): Promise<void> {
-    if (this.#committer.pendingSync) await this.#committer.durable();
   }
 
   #write<T>(key: string, run: () => T): Promise<T> {
