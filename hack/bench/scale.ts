@@ -6,7 +6,9 @@
 //      (status.syncerIdentity.tokenSecret) and the conditions Valid, SyncerDeployed and Ready,
 //      and the heartbeat controller wrote HeartbeatHealthy;
 //   2. the writes that took (storage revision before/after) and the RSS of the kplane
-//      process tree once the controllers are idle (workqueue_depth 0 on /metrics);
+//      process tree once the controllers are idle (workqueue_depth 0 on /metrics); then, through
+//      the kplane process's inspector, a full GC and its memoryUsage() (heap used/total,
+//      external) and the tree's RSS again: what is live versus what is garbage not yet returned;
 //   3. restart on the same root dir (SIGTERM, then `kplane start` again): time to "ready",
 //      time until the controllers are idle again, and the writes the restart made (must be 0);
 //   4. staleness detection at N: one heartbeat per target, then silence; latency from each
@@ -24,6 +26,7 @@ import { createWorkspaces, numberArg, pool, progress, startKplane, syncTargetObj
 import { formatMs, formatRatio, parseBenchArgs } from './lib.ts';
 import { checkTarget, finishReport, machineLine, type TargetCheck } from './report.ts';
 import { staleness, type Staleness } from './staleness.ts';
+import { withInspector, type Inspector, type MemoryBreakdown } from './inspector.ts';
 
 const { quick } = parseBenchArgs();
 const TARGETS = numberArg('n', quick ? 1_000 : 10_000);
@@ -38,6 +41,8 @@ const THRESHOLD_MS = 10_000;
 const RECONCILE_TIMEOUT_MS = 1_800_000;
 
 const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
+const gcLine = (g: { treeRssBytes: number; server: MemoryBreakdown }) =>
+  `after GC: tree RSS ${mib(g.treeRssBytes)} MiB; server heap used ${mib(g.server.heapUsed)} / total ${mib(g.server.heapTotal)} MiB, external ${mib(g.server.external)} MiB`;
 const secs = (ms: number) => (ms / 1000).toFixed(2);
 
 /** VmRSS of a process and all its descendants (the default tree may hold more than one process). */
@@ -136,17 +141,30 @@ function observe(client: ClusterClient, fromRevision: number, want: number, done
   };
 }
 
+interface AfterGc {
+  treeRssBytes: number;
+  server: MemoryBreakdown;
+}
+
+/** Collect the kplane process's garbage, then read its breakdown and the tree's RSS. */
+async function afterGc(kp: Kplane, inspector: Inspector): Promise<AfterGc> {
+  const server = await inspector.memoryAfterGc();
+  return { treeRssBytes: treeRssBytes(kp.process.pid!), server };
+}
+
 interface Bulk {
   createMs: number;
   reconciledMs: number;
   writes: number;
   rssBytes: number;
+  /** After a full GC of the kplane process (the tree's RSS and that process's breakdown). */
+  afterGc: AfterGc;
   /** Controller requeues after a failed reconcile (conflicts included): work done twice. */
   retries: number;
 }
 
 /** Create N targets with 16 clients (the floor also PATCHes status once each) and time until all are observed done. */
-async function bulk(kp: Kplane, client: ClusterClient, clusters: readonly string[], floor: boolean): Promise<{ bulk: Bulk; targets: CreatedTarget[] }> {
+async function bulk(kp: Kplane, inspector: Inspector, client: ClusterClient, clusters: readonly string[], floor: boolean): Promise<{ bulk: Bulk; targets: CreatedTarget[] }> {
   const rev0 = await storageRevision(client);
   const retries0 = await metricSum(client, 'workqueue_retries_total');
   const watch = observe(client, rev0, TARGETS, floor ? (st) => st.status?.phase === 'Pending' : reconciled);
@@ -170,7 +188,8 @@ async function bulk(kp: Kplane, client: ClusterClient, clusters: readonly string
     const reconciledMs = end - t0;
     const rev = await waitQuiet(client);
     const retries = (await metricSum(client, 'workqueue_retries_total')) - retries0;
-    return { bulk: { createMs, reconciledMs, writes: rev - rev0, rssBytes: treeRssBytes(kp.process.pid!), retries }, targets };
+    const rssBytes = treeRssBytes(kp.process.pid!);
+    return { bulk: { createMs, reconciledMs, writes: rev - rev0, rssBytes, afterGc: await afterGc(kp, inspector), retries }, targets };
   } finally {
     clearInterval(report);
     await watch.stop();
@@ -182,19 +201,21 @@ interface Restart {
   idleMs: number;
   writes: number;
   rssBytes: number;
+  afterGc: AfterGc;
 }
 
 /** Stop kplane (SIGTERM) and start it again on the same root dir; ready time, idle time, writes. */
-async function restart(kp: Kplane, args: string[], revBefore: number): Promise<{ kp: Kplane; restart: Restart }> {
+async function restart(kp: Kplane, args: string[], revBefore: number): Promise<{ kp: Kplane; inspector: Inspector; restart: Restart }> {
   await kp.stop();
   const t0 = performance.now();
-  const again = await startKplane({ rootDir: kp.rootDir, keepRootDir: true, args });
+  const { started: again, inspector } = await withInspector(() => startKplane({ rootDir: kp.rootDir, keepRootDir: true, args }));
   const readyMs = performance.now() - t0;
   const client = ClusterClient.fromFile(again.kubeconfig, { component: 'bench-scale-restart' });
   const rev = await waitQuiet(client);
   const idleMs = performance.now() - t0;
   client.close();
-  return { kp: again, restart: { readyMs, idleMs, writes: rev - revBefore, rssBytes: treeRssBytes(again.process.pid!) } };
+  const rssBytes = treeRssBytes(again.process.pid!);
+  return { kp: again, inspector, restart: { readyMs, idleMs, writes: rev - revBefore, rssBytes, afterGc: await afterGc(again, inspector) } };
 }
 
 interface Run {
@@ -206,17 +227,20 @@ interface Run {
 async function measure(args: string[], floor: boolean): Promise<Run> {
   const rootDir = mkdtempSync(join(tmpdir(), 'kplane-bench-scale-'));
   try {
-    let kp = await startKplane({ rootDir, keepRootDir: true, args });
+    const first = await withInspector(() => startKplane({ rootDir, keepRootDir: true, args }));
+    let kp = first.started;
     let client = ClusterClient.fromFile(kp.kubeconfig, { component: 'bench-scale' });
     const clusters = await createWorkspaces(client, workspaceNames(WORKSPACES));
     await waitQuiet(client);
-    const b = await bulk(kp, client, clusters, floor);
-    progress(`${floor ? 'floor' : 'kplane'}: created in ${secs(b.bulk.createMs)} s, all done at ${secs(b.bulk.reconciledMs)} s, ${b.bulk.writes} writes, RSS ${mib(b.bulk.rssBytes)} MiB`);
+    const b = await bulk(kp, first.inspector, client, clusters, floor);
+    first.inspector.close();
+    progress(`${floor ? 'floor' : 'kplane'}: created in ${secs(b.bulk.createMs)} s, all done at ${secs(b.bulk.reconciledMs)} s, ${b.bulk.writes} writes, RSS ${mib(b.bulk.rssBytes)} MiB (${gcLine(b.bulk.afterGc)})`);
     const revBefore = await storageRevision(client);
     client.close();
     const r = await restart(kp, args, revBefore);
     kp = r.kp;
-    progress(`${floor ? 'floor' : 'kplane'}: restart ready in ${secs(r.restart.readyMs)} s, idle at ${secs(r.restart.idleMs)} s, ${r.restart.writes} writes`);
+    r.inspector.close();
+    progress(`${floor ? 'floor' : 'kplane'}: restart ready in ${secs(r.restart.readyMs)} s, idle at ${secs(r.restart.idleMs)} s, ${r.restart.writes} writes, RSS ${mib(r.restart.rssBytes)} MiB (${gcLine(r.restart.afterGc)})`);
     let stale: Staleness | undefined;
     if (!floor && STALENESS) {
       client = ClusterClient.fromFile(kp.kubeconfig, { component: 'bench-scale-staleness' });
@@ -265,10 +289,14 @@ async function main(): Promise<void> {
         row('controller retries (failed reconciles, conflicts)', kp.bulk.retries, '-'),
         row('writes per target', (kp.bulk.writes / TARGETS).toFixed(1), (floor.bulk.writes / TARGETS).toFixed(1)),
         row('RSS of the process tree after (MiB)', mib(kp.bulk.rssBytes), mib(floor.bulk.rssBytes), formatRatio(kp.bulk.rssBytes, floor.bulk.rssBytes)),
+        row('  after a full GC: tree RSS (MiB)', mib(kp.bulk.afterGc.treeRssBytes), mib(floor.bulk.afterGc.treeRssBytes), formatRatio(kp.bulk.afterGc.treeRssBytes, floor.bulk.afterGc.treeRssBytes)),
+        row('  after a full GC: server heap used / total (MiB)', `${mib(kp.bulk.afterGc.server.heapUsed)} / ${mib(kp.bulk.afterGc.server.heapTotal)}`, `${mib(floor.bulk.afterGc.server.heapUsed)} / ${mib(floor.bulk.afterGc.server.heapTotal)}`),
+        row('  after a full GC: server external (MiB)', mib(kp.bulk.afterGc.server.external), mib(floor.bulk.afterGc.server.external)),
         row('restart: ready (s)', secs(kp.restart.readyMs), secs(floor.restart.readyMs), formatRatio(kp.restart.readyMs, floor.restart.readyMs)),
         row('restart: controllers idle (s)', secs(kp.restart.idleMs), secs(floor.restart.idleMs)),
         row('restart: writes', kp.restart.writes, floor.restart.writes),
         row('restart: RSS when idle (MiB)', mib(kp.restart.rssBytes), mib(floor.restart.rssBytes)),
+        row('restart: after a full GC: tree RSS / server heap used (MiB)', `${mib(kp.restart.afterGc.treeRssBytes)} / ${mib(kp.restart.afterGc.server.heapUsed)}`, `${mib(floor.restart.afterGc.treeRssBytes)} / ${mib(floor.restart.afterGc.server.heapUsed)}`),
         ...(kp.stale
           ? [
               row(`staleness past the ${THRESHOLD_MS / 1000}s threshold p50 (ms)`, formatMs(kp.stale.stats.p50Ms), '-'),
