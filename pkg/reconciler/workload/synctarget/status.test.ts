@@ -4,6 +4,7 @@ import type { SyncTarget } from '../../../client/index.ts';
 import { falseCondition, setCondition, trueCondition } from '../../../conditions/conditions.ts';
 import { commitStatus, computeStatus } from './status.ts';
 import { fakeDeps, stepContext, syncTarget } from './testing.ts';
+import { HeartbeatTracker } from '../heartbeat/heartbeat-tracker.ts';
 
 function recordingClient(calls: SyncTarget[]) {
   return {
@@ -86,4 +87,28 @@ test('a new target with no beat gets its first HeartbeatHealthy from this status
   setCondition(healthy.conditions, trueCondition('HeartbeatHealthy'), clock.now);
   computeStatus(healthy);
   assert.equal(healthy.draft.status?.conditions?.find((c) => c.type === 'HeartbeatHealthy')?.status, 'True');
+});
+
+test('beside the heartbeat controller (shared judge), a beating target gets its current heartbeat verdict; without it HeartbeatHealthy is carried over', () => {
+  const clock = { now: Date.parse('2026-01-01T00:00:00Z') };
+  const beating = () => syncTarget({ status: { lastSyncerHeartbeatTime: '2026-01-01T00:00:00Z' } });
+  const noHeartbeatYet = () => [falseCondition('HeartbeatHealthy', 'ErrorHeartbeat', 'Error', 'No heartbeat yet seen')];
+
+  const alone = stepContext(beating(), fakeDeps(clock));
+  alone.conditions.push(...noHeartbeatYet().map((c) => ({ ...c, lastTransitionTime: '2026-01-01T00:00:00Z' })));
+  computeStatus(alone);
+  assert.equal(alone.draft.status?.conditions?.find((c) => c.type === 'HeartbeatHealthy')?.status, 'False', 'carried over as stored');
+
+  const heartbeats = new HeartbeatTracker();
+  const judged = stepContext(beating(), fakeDeps(clock, { heartbeat: { heartbeats, thresholdMs: 60_000 } }));
+  judged.conditions.push(...noHeartbeatYet().map((c) => ({ ...c, lastTransitionTime: '2026-01-01T00:00:00Z' })));
+  computeStatus(judged);
+  assert.equal(judged.draft.status?.conditions?.find((c) => c.type === 'HeartbeatHealthy')?.status, 'True', 'the fresh beat, judged');
+  assert.equal(heartbeats.size, 1, 'observed in the shared tracker');
+
+  // A threshold later with no new beat value, the same judge says stale.
+  clock.now += 60_000;
+  const later = stepContext(beating(), fakeDeps(clock, { heartbeat: { heartbeats, thresholdMs: 60_000 } }));
+  computeStatus(later);
+  assert.equal(later.draft.status?.conditions?.find((c) => c.type === 'HeartbeatHealthy')?.status, 'False');
 });

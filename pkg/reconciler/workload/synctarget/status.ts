@@ -8,6 +8,7 @@ import { type Condition, falseCondition, getCondition, setCondition, summary } f
 import type { SyncTarget, SyncTargetStatus } from '../../../client/index.ts';
 import type { EventRecorder } from '../../../events/recorder.ts';
 import { assessHeartbeat } from '../heartbeat/assess.ts';
+import { judgeHeartbeat } from '../heartbeat/judge.ts';
 import { COND_HEARTBEAT, COND_READY, COND_SYNCER_DEPLOYED, COND_VALID, type StepContext } from './types.ts';
 
 export type Phase = NonNullable<SyncTargetStatus['phase']>;
@@ -39,12 +40,18 @@ export function summariseReady(st: SyncTarget, conditions: Condition[], now: num
  * Fill in Ready, phase and observedGeneration on the draft. A target no syncer has beaten for
  * yet also gets its first HeartbeatHealthy here (the heartbeat controller's own verdict for
  * "no beat", from the same function), so a new SyncTarget's status is written once, not once
- * by each controller racing the other into a conflict. From then on HeartbeatHealthy is the
- * heartbeat controller's alone: this only fills it in when it is absent.
+ * by each controller racing the other into a conflict. When the heartbeat controller runs in
+ * the same manager (deps.heartbeat), a target that beats gets that controller's current
+ * verdict from the shared tracker: a first beat turns SyncerDeployed (ours) and
+ * HeartbeatHealthy (its) True, and whichever controller writes first writes both, the other
+ * then finds nothing to change. Otherwise HeartbeatHealthy is carried over as stored.
  */
 export function computeStatus(ctx: StepContext): void {
-  if (!getCondition(ctx.conditions, COND_HEARTBEAT) && !ctx.draft.status?.lastSyncerHeartbeatTime) {
-    const now = ctx.deps.now();
+  const beat = ctx.draft.status?.lastSyncerHeartbeatTime;
+  const now = ctx.deps.now();
+  if (ctx.deps.heartbeat && beat && !ctx.draft.metadata.deletionTimestamp) {
+    setCondition(ctx.conditions, judgeHeartbeat(ctx.deps.heartbeat, ctx.key, ctx.draft, now).condition, now);
+  } else if (!getCondition(ctx.conditions, COND_HEARTBEAT) && !beat) {
     setCondition(ctx.conditions, assessHeartbeat(undefined, now, now, Number.POSITIVE_INFINITY).condition, now);
   }
   const phase = summariseReady(ctx.draft, ctx.conditions, ctx.deps.now(), ctx.deletingMessage);

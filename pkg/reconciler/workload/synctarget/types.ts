@@ -7,6 +7,7 @@ import type { EventRecorder } from '../../../events/recorder.ts';
 import type { Logger } from '../../../log/logger.ts';
 import type { Lister } from '../../../informer/lister.ts';
 import type { SyncerDeployer } from './deployer.ts';
+import type { HeartbeatJudge } from '../heartbeat/judge.ts';
 
 export const CONTROLLER_NAME = 'kplane-synctarget';
 export const FINALIZER = 'workload.kcp.io/syncer';
@@ -39,6 +40,12 @@ export interface Deps {
   maxUndeployAttempts: number;
   /** Failed clean-up attempts per key (kept in memory; a restart starts counting again). */
   undeployAttempts: Map<string, number>;
+  /**
+   * The heartbeat controller's judge when it runs in the same manager: the statuses this
+   * controller writes then carry the current heartbeat verdict (status.ts computeStatus).
+   * Without it HeartbeatHealthy is carried over as stored.
+   */
+  heartbeat?: HeartbeatJudge;
 }
 
 export interface StepContext {
