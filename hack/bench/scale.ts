@@ -16,12 +16,17 @@
 // Baseline in the same run, on a separate `kplane start --controllers -` with its own root
 // dir: the same 16 clients create the same targets and write one status PATCH each (the least
 // any reconciler must write), then the same RSS and restart measurements.
-//   npm run bench -- scale [--quick] [--n 10000] [--workspaces 100] [--no-staleness]
+// --split-controllers measures another process layout for kplane (not the floor): `kplane start
+// --controllers -` plus a separate `kplane controllers` process over the admin kubeconfig; RSS
+// is then the sum of both process trees.
+//   npm run bench -- scale [--quick] [--n 10000] [--workspaces 100] [--no-staleness] [--split-controllers]
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterClient, type SyncTarget, type WatchEvent } from '../../pkg/client/index.ts';
 import { keyOf } from '../../pkg/informer/keys.ts';
+import { REPO_ROOT } from '../../test/framework/kplane.ts';
 import { createWorkspaces, numberArg, pool, progress, startKplane, syncTargetObject, waitFor, workspaceNames, type CreatedTarget, type Kplane } from './fixture.ts';
 import { formatMs, formatRatio, parseBenchArgs } from './lib.ts';
 import { checkTarget, finishReport, machineLine, type TargetCheck } from './report.ts';
@@ -33,6 +38,7 @@ const TARGETS = numberArg('n', quick ? 1_000 : 10_000);
 const WORKSPACES = numberArg('workspaces', quick ? 10 : 100);
 const CLIENTS = 16;
 const STALENESS = !process.argv.includes('--no-staleness');
+const SPLIT = process.argv.includes('--split-controllers');
 /**
  * The one non-default flag: with the default 60 s the staleness phase would wait a minute.
  * No target beats before that phase, so the threshold changes nothing the bulk phase does.
@@ -63,6 +69,34 @@ export function treeRssBytes(pid: number): number {
     }
   }
   return total;
+}
+
+/** The separate controllers process of a --split-controllers run, by the server it serves. */
+const controllersOf = new Map<Kplane, ChildProcess>();
+
+/** RSS of everything a measured kplane runs: its process tree, plus a separate controllers process. */
+function layoutRss(kp: Kplane): number {
+  const c = controllersOf.get(kp);
+  return treeRssBytes(kp.process.pid!) + (c?.pid ? treeRssBytes(c.pid) : 0);
+}
+
+/** Start kplane; with `controllersArgs`, also `kplane controllers` against it (stopped with it). */
+async function startLayout(start: () => Promise<Kplane>, controllersArgs: string[] | undefined): Promise<{ started: Kplane; inspector: Inspector }> {
+  const { started, inspector } = await withInspector(start);
+  if (!controllersArgs) return { started, inspector };
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'cmd', 'kplane', 'main.ts'), 'controllers', '--kubeconfig', started.kubeconfig, ...controllersArgs], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const stopServer = started.stop;
+  const kp: Kplane = {
+    ...started,
+    stop: async (signal) => {
+      child.kill('SIGTERM');
+      await exited;
+      return stopServer(signal);
+    },
+  };
+  controllersOf.set(kp, child);
+  return { started: kp, inspector };
 }
 
 async function storageRevision(client: ClusterClient): Promise<number> {
@@ -149,7 +183,7 @@ interface AfterGc {
 /** Collect the kplane process's garbage, then read its breakdown and the tree's RSS. */
 async function afterGc(kp: Kplane, inspector: Inspector): Promise<AfterGc> {
   const server = await inspector.memoryAfterGc();
-  return { treeRssBytes: treeRssBytes(kp.process.pid!), server };
+  return { treeRssBytes: layoutRss(kp), server };
 }
 
 interface Bulk {
@@ -188,7 +222,7 @@ async function bulk(kp: Kplane, inspector: Inspector, client: ClusterClient, clu
     const reconciledMs = end - t0;
     const rev = await waitQuiet(client);
     const retries = (await metricSum(client, 'workqueue_retries_total')) - retries0;
-    const rssBytes = treeRssBytes(kp.process.pid!);
+    const rssBytes = layoutRss(kp);
     return { bulk: { createMs, reconciledMs, writes: rev - rev0, rssBytes, afterGc: await afterGc(kp, inspector), retries }, targets };
   } finally {
     clearInterval(report);
@@ -205,16 +239,16 @@ interface Restart {
 }
 
 /** Stop kplane (SIGTERM) and start it again on the same root dir; ready time, idle time, writes. */
-async function restart(kp: Kplane, args: string[], revBefore: number): Promise<{ kp: Kplane; inspector: Inspector; restart: Restart }> {
+async function restart(kp: Kplane, args: string[], controllersArgs: string[] | undefined, revBefore: number): Promise<{ kp: Kplane; inspector: Inspector; restart: Restart }> {
   await kp.stop();
   const t0 = performance.now();
-  const { started: again, inspector } = await withInspector(() => startKplane({ rootDir: kp.rootDir, keepRootDir: true, args }));
+  const { started: again, inspector } = await startLayout(() => startKplane({ rootDir: kp.rootDir, keepRootDir: true, args }), controllersArgs);
   const readyMs = performance.now() - t0;
   const client = ClusterClient.fromFile(again.kubeconfig, { component: 'bench-scale-restart' });
   const rev = await waitQuiet(client);
   const idleMs = performance.now() - t0;
   client.close();
-  const rssBytes = treeRssBytes(again.process.pid!);
+  const rssBytes = layoutRss(again);
   return { kp: again, inspector, restart: { readyMs, idleMs, writes: rev - revBefore, rssBytes, afterGc: await afterGc(again, inspector) } };
 }
 
@@ -224,10 +258,10 @@ interface Run {
   stale?: Staleness;
 }
 
-async function measure(args: string[], floor: boolean): Promise<Run> {
+async function measure(args: string[], floor: boolean, controllersArgs?: string[]): Promise<Run> {
   const rootDir = mkdtempSync(join(tmpdir(), 'kplane-bench-scale-'));
   try {
-    const first = await withInspector(() => startKplane({ rootDir, keepRootDir: true, args }));
+    const first = await startLayout(() => startKplane({ rootDir, keepRootDir: true, args }), controllersArgs);
     let kp = first.started;
     let client = ClusterClient.fromFile(kp.kubeconfig, { component: 'bench-scale' });
     const clusters = await createWorkspaces(client, workspaceNames(WORKSPACES));
@@ -237,7 +271,7 @@ async function measure(args: string[], floor: boolean): Promise<Run> {
     progress(`${floor ? 'floor' : 'kplane'}: created in ${secs(b.bulk.createMs)} s, all done at ${secs(b.bulk.reconciledMs)} s, ${b.bulk.writes} writes, RSS ${mib(b.bulk.rssBytes)} MiB (${gcLine(b.bulk.afterGc)})`);
     const revBefore = await storageRevision(client);
     client.close();
-    const r = await restart(kp, args, revBefore);
+    const r = await restart(kp, args, controllersArgs, revBefore);
     kp = r.kp;
     r.inspector.close();
     progress(`${floor ? 'floor' : 'kplane'}: restart ready in ${secs(r.restart.readyMs)} s, idle at ${secs(r.restart.idleMs)} s, ${r.restart.writes} writes, RSS ${mib(r.restart.rssBytes)} MiB (${gcLine(r.restart.afterGc)})`);
@@ -259,7 +293,8 @@ async function main(): Promise<void> {
   const n = TARGETS.toLocaleString('en-US');
   console.log(`scale benchmark (${quick ? 'quick' : 'full'}; ${n} SyncTargets over ${WORKSPACES} workspaces, ${CLIENTS} clients; heartbeat threshold ${THRESHOLD_MS / 1000}s; ${machineLine()})`);
   const floor = await measure(['--controllers', '-'], true);
-  const kp = await measure(['--heartbeat-threshold', `${THRESHOLD_MS / 1000}s`], false);
+  const threshold = ['--heartbeat-threshold', `${THRESHOLD_MS / 1000}s`];
+  const kp = SPLIT ? await measure(['--controllers', '-'], false, threshold) : await measure(threshold, false);
 
   const sizeNote = TARGETS < 10_000 ? `measured at N=${n}, not 10,000` : undefined;
   const noted = (t: TargetCheck): TargetCheck => (sizeNote ? { ...t, note: sizeNote } : t);
@@ -277,10 +312,10 @@ async function main(): Promise<void> {
   }
   const row = (label: string, a: number | string, b: number | string, ratio = '-') => [label, a, b, ratio];
   finishReport({
-    bench: 'scale',
+    bench: SPLIT ? 'scale-split' : 'scale',
     quick,
     table: {
-      headers: ['measure', 'kplane start (default)', 'floor: --controllers -, 1 status PATCH', 'ratio'],
+      headers: ['measure', SPLIT ? 'kplane start --controllers - + kplane controllers' : 'kplane start (default)', 'floor: --controllers -, 1 status PATCH', 'ratio'],
       rows: [
         row(`create ${n} with ${CLIENTS} clients (s)`, secs(kp.bulk.createMs), secs(floor.bulk.createMs), formatRatio(kp.bulk.createMs, floor.bulk.createMs)),
         row('first create to all reconciled (s)', secs(kp.bulk.reconciledMs), secs(floor.bulk.reconciledMs), formatRatio(kp.bulk.reconciledMs, floor.bulk.reconciledMs)),
@@ -310,7 +345,9 @@ async function main(): Promise<void> {
     targets,
     notes: [
       'reconciled = seen on a wildcard watch with status.syncerIdentity.tokenSecret and the conditions Valid, SyncerDeployed, Ready and HeartbeatHealthy',
-      `kplane ran \`kplane start --heartbeat-threshold ${THRESHOLD_MS / 1000}s\` (otherwise default: SQLite, controllers in-process); the floor ran \`--controllers -\` and PATCHed status once per target right after its create`,
+      SPLIT
+        ? `kplane ran \`kplane start --controllers -\` and beside it \`kplane controllers --kubeconfig admin.kubeconfig --heartbeat-threshold ${THRESHOLD_MS / 1000}s\` (two processes; RSS is their sum); the floor`
+        : `kplane ran \`kplane start --heartbeat-threshold ${THRESHOLD_MS / 1000}s\` (otherwise default: SQLite, controllers in-process); the floor ran \`--controllers -\` and PATCHed status once per target right after its create`,
       'writes = storage revision after the controllers went idle minus before the first create; RSS = VmRSS of the kplane process and its descendants',
       `load average at the end: ${machineLine()}`,
       'restart: SIGTERM, then start on the same root dir; ready = spawn to the "kplane is ready" log line, idle = every workqueue empty and no revision change for 2 s',

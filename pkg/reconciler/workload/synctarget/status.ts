@@ -2,7 +2,8 @@
 // observedGeneration — and the one guarded write: nothing is sent when the computed status
 // deep-equals what is stored; otherwise a PUT to /status carrying the resourceVersion we
 // read (a concurrent change is a 409 and a retry, never a lost update). An Event is recorded
-// for every condition whose status changed (none for a condition's first appearance).
+// for every condition that turned False, and for Ready recovering from a Warning or Error
+// (none for a condition's first appearance, none for a target coming up).
 import { isDeepStrictEqual } from 'node:util';
 import { type Condition, falseCondition, getCondition, setCondition, summary } from '../../../conditions/conditions.ts';
 import type { SyncTarget, SyncTargetStatus } from '../../../client/index.ts';
@@ -69,7 +70,8 @@ export interface Transition {
 }
 
 /**
- * Conditions whose status changed. A condition appearing for the first time is no transition:
+ * Conditions whose status changed and that are news: turning False, or Ready turning True after
+ * a Warning or Error (see the loop). A condition appearing for the first time is no transition:
  * a new SyncTarget gets no Event (as in kcp, whose SyncTarget controllers record none), which
  * keeps a bulk creation at one status write per target; its status says where it stands.
  */
@@ -78,7 +80,13 @@ export function transitions(before: readonly Condition[] | undefined, after: rea
   for (const c of after) {
     const prev = before?.find((p) => p.type === c.type);
     if (!prev) continue;
-    if (prev?.status !== c.status) out.push({ type: c.type, from: prev?.status, to: c });
+    if (prev.status === c.status) continue;
+    // Turning True is news only as Ready recovering from a problem (a Warning or Error): a target
+    // coming up (from waiting for its syncer, Info) is not, and the other conditions' recovery
+    // is what Ready's says. Each Event is a write competing with status writes; a fleet's first
+    // beats would otherwise record two per target.
+    if (c.status === 'True' && !(c.type === COND_READY && (prev.severity === 'Error' || prev.severity === 'Warning'))) continue;
+    out.push({ type: c.type, from: prev.status, to: c });
   }
   // When Ready flips for the same reason as the condition that caused it (Ready=False because
   // HeartbeatHealthy=False), one Event says it all: keep Ready's, drop the duplicate. This
