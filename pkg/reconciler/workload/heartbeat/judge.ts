@@ -5,12 +5,9 @@
 // write, is one write with the whole verdict instead of two racing into a conflict.
 import type { SyncTarget } from '../../../client/index.ts';
 import { assessHeartbeat, type HeartbeatAssessment } from './assess.ts';
-import type { HeartbeatTracker } from './heartbeat-tracker.ts';
+import type { HeartbeatJudge } from '../synctarget/types.ts';
 
-export interface HeartbeatJudge {
-  heartbeats: HeartbeatTracker;
-  thresholdMs: number;
-}
+export type { HeartbeatJudge };
 
 export function judgeHeartbeat(judge: HeartbeatJudge, key: string, st: SyncTarget, now: number): HeartbeatAssessment {
   const beat = st.status?.lastSyncerHeartbeatTime;

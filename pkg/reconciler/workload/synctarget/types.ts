@@ -7,7 +7,7 @@ import type { EventRecorder } from '../../../events/recorder.ts';
 import type { Logger } from '../../../log/logger.ts';
 import type { Lister } from '../../../informer/lister.ts';
 import type { SyncerDeployer } from './deployer.ts';
-import type { HeartbeatJudge } from '../heartbeat/judge.ts';
+import type { HeartbeatTracker } from '../heartbeat/heartbeat-tracker.ts';
 
 export const CONTROLLER_NAME = 'kplane-synctarget';
 export const FINALIZER = 'workload.kcp.io/syncer';
@@ -20,6 +20,15 @@ export const COND_VALID = 'Valid';
 export const COND_SYNCER_DEPLOYED = 'SyncerDeployed';
 export const COND_HEARTBEAT = 'HeartbeatHealthy';
 export const COND_AUTHORIZED = 'SyncerAuthorized';
+
+/**
+ * What judges heartbeats (../heartbeat/judge.ts): the tracker of observed beats and the
+ * threshold. Declared here so this package's types need nothing else from the heartbeat one.
+ */
+export interface HeartbeatJudge {
+  heartbeats: HeartbeatTracker;
+  thresholdMs: number;
+}
 
 export interface Listers {
   syncTargets: Lister<SyncTarget>;
