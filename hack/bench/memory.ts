@@ -11,11 +11,11 @@
 // when held in a Map in this process, measured with gc() (npm run bench passes --expose-gc).
 //   npm run bench -- memory [--quick] [--n 10000] [--with-controllers]
 import { readFileSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
 import { ClusterClient, type SyncTarget } from '../../pkg/client/index.ts';
 import { keyOf } from '../../pkg/informer/keys.ts';
 import { waitFor, createSyncTargets, createWorkspaces, numberArg, progress, sleep, startKplane, workspaceNames, type Kplane } from './fixture.ts';
 import { parseBenchArgs } from './lib.ts';
+import { withInspector, type Inspector } from './inspector.ts';
 import { checkTarget, finishReport, machineLine } from './report.ts';
 
 const { quick } = parseBenchArgs();
@@ -31,64 +31,6 @@ const gc = (globalThis as { gc?: () => void }).gc;
 function vmRssBytes(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) * 1024 : Number.NaN;
-}
-
-/** A free loopback port for the server's inspector. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createNetServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-}
-
-/**
- * The kplane child's inspector (Chrome DevTools Protocol over WebSocket): collect garbage,
- * then read the used heap. Exact live heap, with no code inside the server for it.
- */
-class Inspector {
-  private readonly ws: WebSocket;
-  private nextId = 1;
-  private readonly waiting = new Map<number, (result: Record<string, unknown>) => void>();
-
-  private constructor(ws: WebSocket) {
-    this.ws = ws;
-    ws.addEventListener('message', (ev) => {
-      const msg = JSON.parse(String(ev.data)) as { id?: number; result?: Record<string, unknown> };
-      if (msg.id !== undefined) this.waiting.get(msg.id)?.(msg.result ?? {});
-    });
-  }
-
-  static async connect(port: number): Promise<Inspector> {
-    const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
-    const ws = new WebSocket(targets[0]!.webSocketDebuggerUrl);
-    await new Promise((resolve, reject) => {
-      ws.addEventListener('open', resolve, { once: true });
-      ws.addEventListener('error', reject, { once: true });
-    });
-    return new Inspector(ws);
-  }
-
-  call(method: string): Promise<Record<string, unknown>> {
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.waiting.set(id, resolve);
-      this.ws.send(JSON.stringify({ id, method }));
-    });
-  }
-
-  async liveHeapBytes(): Promise<number> {
-    await this.call('HeapProfiler.collectGarbage');
-    await this.call('HeapProfiler.collectGarbage');
-    return Number((await this.call('Runtime.getHeapUsage'))['usedSize']);
-  }
-
-  close(): void {
-    this.ws.close();
-  }
 }
 
 interface Sample {
@@ -133,13 +75,8 @@ const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
 
 async function main(): Promise<void> {
   console.log(`memory benchmark (${quick ? 'quick' : 'full'}${WITH_CONTROLLERS ? ', controllers in-process' : ', --controllers -'}; ${TARGETS.toLocaleString('en-US')} SyncTargets over ${WORKSPACES} workspaces in ${STEPS} steps; ${machineLine()})`);
-  const inspectPort = await freePort();
-  const saved = process.env['NODE_OPTIONS'];
-  process.env['NODE_OPTIONS'] = `${saved ?? ''} --inspect=127.0.0.1:${inspectPort}`.trim();
-  await using kp = await startKplane({ args: WITH_CONTROLLERS ? ['--heartbeat-threshold', '60s'] : ['--controllers', '-'] });
-  if (saved === undefined) delete process.env['NODE_OPTIONS'];
-  else process.env['NODE_OPTIONS'] = saved;
-  const inspector = await Inspector.connect(inspectPort);
+  const { started, inspector } = await withInspector(() => startKplane({ args: WITH_CONTROLLERS ? ['--heartbeat-threshold', '60s'] : ['--controllers', '-'] }));
+  await using kp = started;
   const client = ClusterClient.fromFile(kp.kubeconfig, { component: 'bench-memory' });
   const clusters = await createWorkspaces(client, workspaceNames(WORKSPACES));
   const samples: Sample[] = [await sample(kp, inspector, 0)];

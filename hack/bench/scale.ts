@@ -6,7 +6,9 @@
 //      (status.syncerIdentity.tokenSecret) and the conditions Valid, SyncerDeployed and Ready,
 //      and the heartbeat controller wrote HeartbeatHealthy;
 //   2. the writes that took (storage revision before/after) and the RSS of the kplane
-//      process tree once the controllers are idle (workqueue_depth 0 on /metrics);
+//      process tree once the controllers are idle (workqueue_depth 0 on /metrics); then, through
+//      the kplane process's inspector, a full GC and its memoryUsage() (heap used/total,
+//      external) and the tree's RSS again: what is live versus what is garbage not yet returned;
 //   3. restart on the same root dir (SIGTERM, then `kplane start` again): time to "ready",
 //      time until the controllers are idle again, and the writes the restart made (must be 0);
 //   4. staleness detection at N: one heartbeat per target, then silence; latency from each
@@ -14,19 +16,25 @@
 // Baseline in the same run, on a separate `kplane start --controllers -` with its own root
 // dir: the same 16 clients create the same targets and write one status PATCH each (the least
 // any reconciler must write), then the same RSS and restart measurements.
-//   npm run bench -- scale [--quick] [--n 10000] [--workspaces 100] [--no-staleness]
+// --split-controllers measures another process layout for kplane (not the floor): `kplane start
+// --controllers -` plus a separate `kplane controllers` process over the admin kubeconfig; RSS
+// is then the sum of both process trees.
+//   npm run bench -- scale [--quick] [--n 10000] [--workspaces 100] [--no-staleness] [--split-controllers]
 //                          [--floor-only] [--server-node-options "--cpu-prof --cpu-prof-dir=DIR"]
 // `--floor-only` measures only the floor (the API server's request path, no controllers) and
 // prints its figures; `--server-node-options` passes Node options to every kplane started.
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterClient, type SyncTarget, type WatchEvent } from '../../pkg/client/index.ts';
 import { keyOf } from '../../pkg/informer/keys.ts';
+import { REPO_ROOT } from '../../test/framework/kplane.ts';
 import { createWorkspaces, numberArg, pool, processCpuMs, progress, serverNodeArgs, startKplane, syncTargetObject, waitFor, workspaceNames, type CreatedTarget, type Kplane } from './fixture.ts';
 import { formatMs, formatRatio, formatTable, parseBenchArgs } from './lib.ts';
 import { checkTarget, finishReport, machineLine, type TargetCheck } from './report.ts';
 import { staleness, type Staleness } from './staleness.ts';
+import { withInspector, type Inspector, type MemoryBreakdown } from './inspector.ts';
 
 const { quick } = parseBenchArgs();
 const TARGETS = numberArg('n', quick ? 1_000 : 10_000);
@@ -35,6 +43,7 @@ const CLIENTS = 16;
 const STALENESS = !process.argv.includes('--no-staleness');
 const FLOOR_ONLY = process.argv.includes('--floor-only');
 const NODE_ARGS = serverNodeArgs();
+const SPLIT = process.argv.includes('--split-controllers');
 /**
  * The one non-default flag: with the default 60 s the staleness phase would wait a minute.
  * No target beats before that phase, so the threshold changes nothing the bulk phase does.
@@ -43,6 +52,8 @@ const THRESHOLD_MS = 10_000;
 const RECONCILE_TIMEOUT_MS = 1_800_000;
 
 const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
+const gcLine = (g: { treeRssBytes: number; server: MemoryBreakdown }) =>
+  `after GC: tree RSS ${mib(g.treeRssBytes)} MiB; server heap used ${mib(g.server.heapUsed)} / total ${mib(g.server.heapTotal)} MiB, external ${mib(g.server.external)} MiB`;
 const secs = (ms: number) => (ms / 1000).toFixed(2);
 
 /** VmRSS of a process and all its descendants (the default tree may hold more than one process). */
@@ -63,6 +74,34 @@ export function treeRssBytes(pid: number): number {
     }
   }
   return total;
+}
+
+/** The separate controllers process of a --split-controllers run, by the server it serves. */
+const controllersOf = new Map<Kplane, ChildProcess>();
+
+/** RSS of everything a measured kplane runs: its process tree, plus a separate controllers process. */
+function layoutRss(kp: Kplane): number {
+  const c = controllersOf.get(kp);
+  return treeRssBytes(kp.process.pid!) + (c?.pid ? treeRssBytes(c.pid) : 0);
+}
+
+/** Start kplane; with `controllersArgs`, also `kplane controllers` against it (stopped with it). */
+async function startLayout(start: () => Promise<Kplane>, controllersArgs: string[] | undefined): Promise<{ started: Kplane; inspector: Inspector }> {
+  const { started, inspector } = await withInspector(start);
+  if (!controllersArgs) return { started, inspector };
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'cmd', 'kplane', 'main.ts'), 'controllers', '--kubeconfig', started.kubeconfig, ...controllersArgs], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const stopServer = started.stop;
+  const kp: Kplane = {
+    ...started,
+    stop: async (signal) => {
+      child.kill('SIGTERM');
+      await exited;
+      return stopServer(signal);
+    },
+  };
+  controllersOf.set(kp, child);
+  return { started: kp, inspector };
 }
 
 async function storageRevision(client: ClusterClient): Promise<number> {
@@ -141,11 +180,24 @@ function observe(client: ClusterClient, fromRevision: number, want: number, done
   };
 }
 
+interface AfterGc {
+  treeRssBytes: number;
+  server: MemoryBreakdown;
+}
+
+/** Collect the kplane process's garbage, then read its breakdown and the tree's RSS. */
+async function afterGc(kp: Kplane, inspector: Inspector): Promise<AfterGc> {
+  const server = await inspector.memoryAfterGc();
+  return { treeRssBytes: layoutRss(kp), server };
+}
+
 interface Bulk {
   createMs: number;
   reconciledMs: number;
   writes: number;
   rssBytes: number;
+  /** After a full GC of the kplane process (the tree's RSS and that process's breakdown). */
+  afterGc: AfterGc;
   /** Controller requeues after a failed reconcile (conflicts included): work done twice. */
   retries: number;
   /** CPU time of the kplane process from the first create until all were observed done. */
@@ -153,7 +205,7 @@ interface Bulk {
 }
 
 /** Create N targets with 16 clients (the floor also PATCHes status once each) and time until all are observed done. */
-async function bulk(kp: Kplane, client: ClusterClient, clusters: readonly string[], floor: boolean): Promise<{ bulk: Bulk; targets: CreatedTarget[] }> {
+async function bulk(kp: Kplane, inspector: Inspector, client: ClusterClient, clusters: readonly string[], floor: boolean): Promise<{ bulk: Bulk; targets: CreatedTarget[] }> {
   const rev0 = await storageRevision(client);
   const retries0 = await metricSum(client, 'workqueue_retries_total');
   const watch = observe(client, rev0, TARGETS, floor ? (st) => st.status?.phase === 'Pending' : reconciled);
@@ -179,7 +231,8 @@ async function bulk(kp: Kplane, client: ClusterClient, clusters: readonly string
     const cpuMs = processCpuMs(kp.process.pid!) - cpu0;
     const rev = await waitQuiet(client);
     const retries = (await metricSum(client, 'workqueue_retries_total')) - retries0;
-    return { bulk: { createMs, reconciledMs, writes: rev - rev0, rssBytes: treeRssBytes(kp.process.pid!), retries, cpuMs }, targets };
+    const rssBytes = layoutRss(kp);
+    return { bulk: { createMs, reconciledMs, writes: rev - rev0, rssBytes, afterGc: await afterGc(kp, inspector), retries, cpuMs }, targets };
   } finally {
     clearInterval(report);
     await watch.stop();
@@ -191,19 +244,21 @@ interface Restart {
   idleMs: number;
   writes: number;
   rssBytes: number;
+  afterGc: AfterGc;
 }
 
 /** Stop kplane (SIGTERM) and start it again on the same root dir; ready time, idle time, writes. */
-async function restart(kp: Kplane, args: string[], revBefore: number): Promise<{ kp: Kplane; restart: Restart }> {
+async function restart(kp: Kplane, args: string[], controllersArgs: string[] | undefined, revBefore: number): Promise<{ kp: Kplane; inspector: Inspector; restart: Restart }> {
   await kp.stop();
   const t0 = performance.now();
-  const again = await startKplane({ rootDir: kp.rootDir, keepRootDir: true, args, nodeArgs: NODE_ARGS });
+  const { started: again, inspector } = await startLayout(() => startKplane({ rootDir: kp.rootDir, keepRootDir: true, args, nodeArgs: NODE_ARGS }), controllersArgs);
   const readyMs = performance.now() - t0;
   const client = ClusterClient.fromFile(again.kubeconfig, { component: 'bench-scale-restart' });
   const rev = await waitQuiet(client);
   const idleMs = performance.now() - t0;
   client.close();
-  return { kp: again, restart: { readyMs, idleMs, writes: rev - revBefore, rssBytes: treeRssBytes(again.process.pid!) } };
+  const rssBytes = layoutRss(again);
+  return { kp: again, inspector, restart: { readyMs, idleMs, writes: rev - revBefore, rssBytes, afterGc: await afterGc(again, inspector) } };
 }
 
 interface Run {
@@ -212,20 +267,23 @@ interface Run {
   stale?: Staleness;
 }
 
-async function measure(args: string[], floor: boolean): Promise<Run> {
+async function measure(args: string[], floor: boolean, controllersArgs?: string[]): Promise<Run> {
   const rootDir = mkdtempSync(join(tmpdir(), 'kplane-bench-scale-'));
   try {
-    let kp = await startKplane({ rootDir, keepRootDir: true, args, nodeArgs: NODE_ARGS });
+    const first = await startLayout(() => startKplane({ rootDir, keepRootDir: true, args, nodeArgs: NODE_ARGS }), controllersArgs);
+    let kp = first.started;
     let client = ClusterClient.fromFile(kp.kubeconfig, { component: 'bench-scale' });
     const clusters = await createWorkspaces(client, workspaceNames(WORKSPACES));
     await waitQuiet(client);
-    const b = await bulk(kp, client, clusters, floor);
-    progress(`${floor ? 'floor' : 'kplane'}: created in ${secs(b.bulk.createMs)} s, all done at ${secs(b.bulk.reconciledMs)} s, ${b.bulk.writes} writes, RSS ${mib(b.bulk.rssBytes)} MiB`);
+    const b = await bulk(kp, first.inspector, client, clusters, floor);
+    first.inspector.close();
+    progress(`${floor ? 'floor' : 'kplane'}: created in ${secs(b.bulk.createMs)} s, all done at ${secs(b.bulk.reconciledMs)} s, ${b.bulk.writes} writes, RSS ${mib(b.bulk.rssBytes)} MiB (${gcLine(b.bulk.afterGc)})`);
     const revBefore = await storageRevision(client);
     client.close();
-    const r = await restart(kp, args, revBefore);
+    const r = await restart(kp, args, controllersArgs, revBefore);
     kp = r.kp;
-    progress(`${floor ? 'floor' : 'kplane'}: restart ready in ${secs(r.restart.readyMs)} s, idle at ${secs(r.restart.idleMs)} s, ${r.restart.writes} writes`);
+    r.inspector.close();
+    progress(`${floor ? 'floor' : 'kplane'}: restart ready in ${secs(r.restart.readyMs)} s, idle at ${secs(r.restart.idleMs)} s, ${r.restart.writes} writes, RSS ${mib(r.restart.rssBytes)} MiB (${gcLine(r.restart.afterGc)})`);
     let stale: Staleness | undefined;
     if (!floor && STALENESS) {
       client = ClusterClient.fromFile(kp.kubeconfig, { component: 'bench-scale-staleness' });
@@ -263,7 +321,8 @@ async function main(): Promise<void> {
     console.log(`floor only: ${n} targets, ${secs(floor.bulk.createMs)} s, ${rate} requests/s, server CPU ${(floor.bulk.cpuMs / (2 * TARGETS)).toFixed(3)} ms/request; ${machineLine()}`);
     return;
   }
-  const kp = await measure(['--heartbeat-threshold', `${THRESHOLD_MS / 1000}s`], false);
+  const threshold = ['--heartbeat-threshold', `${THRESHOLD_MS / 1000}s`];
+  const kp = SPLIT ? await measure(['--controllers', '-'], false, threshold) : await measure(threshold, false);
 
   const sizeNote = TARGETS < 10_000 ? `measured at N=${n}, not 10,000` : undefined;
   const noted = (t: TargetCheck): TargetCheck => (sizeNote ? { ...t, note: sizeNote } : t);
@@ -281,10 +340,10 @@ async function main(): Promise<void> {
   }
   const row = (label: string, a: number | string, b: number | string, ratio = '-') => [label, a, b, ratio];
   finishReport({
-    bench: 'scale',
+    bench: SPLIT ? 'scale-split' : 'scale',
     quick,
     table: {
-      headers: ['measure', 'kplane start (default)', 'floor: --controllers -, 1 status PATCH', 'ratio'],
+      headers: ['measure', SPLIT ? 'kplane start --controllers - + kplane controllers' : 'kplane start (default)', 'floor: --controllers -, 1 status PATCH', 'ratio'],
       rows: [
         row(`create ${n} with ${CLIENTS} clients (s)`, secs(kp.bulk.createMs), secs(floor.bulk.createMs), formatRatio(kp.bulk.createMs, floor.bulk.createMs)),
         row('first create to all reconciled (s)', secs(kp.bulk.reconciledMs), secs(floor.bulk.reconciledMs), formatRatio(kp.bulk.reconciledMs, floor.bulk.reconciledMs)),
@@ -293,10 +352,14 @@ async function main(): Promise<void> {
         row('controller retries (failed reconciles, conflicts)', kp.bulk.retries, '-'),
         row('writes per target', (kp.bulk.writes / TARGETS).toFixed(1), (floor.bulk.writes / TARGETS).toFixed(1)),
         row('RSS of the process tree after (MiB)', mib(kp.bulk.rssBytes), mib(floor.bulk.rssBytes), formatRatio(kp.bulk.rssBytes, floor.bulk.rssBytes)),
+        row('  after a full GC: tree RSS (MiB)', mib(kp.bulk.afterGc.treeRssBytes), mib(floor.bulk.afterGc.treeRssBytes), formatRatio(kp.bulk.afterGc.treeRssBytes, floor.bulk.afterGc.treeRssBytes)),
+        row('  after a full GC: server heap used / total (MiB)', `${mib(kp.bulk.afterGc.server.heapUsed)} / ${mib(kp.bulk.afterGc.server.heapTotal)}`, `${mib(floor.bulk.afterGc.server.heapUsed)} / ${mib(floor.bulk.afterGc.server.heapTotal)}`),
+        row('  after a full GC: server external (MiB)', mib(kp.bulk.afterGc.server.external), mib(floor.bulk.afterGc.server.external)),
         row('restart: ready (s)', secs(kp.restart.readyMs), secs(floor.restart.readyMs), formatRatio(kp.restart.readyMs, floor.restart.readyMs)),
         row('restart: controllers idle (s)', secs(kp.restart.idleMs), secs(floor.restart.idleMs)),
         row('restart: writes', kp.restart.writes, floor.restart.writes),
         row('restart: RSS when idle (MiB)', mib(kp.restart.rssBytes), mib(floor.restart.rssBytes)),
+        row('restart: after a full GC: tree RSS / server heap used (MiB)', `${mib(kp.restart.afterGc.treeRssBytes)} / ${mib(kp.restart.afterGc.server.heapUsed)}`, `${mib(floor.restart.afterGc.treeRssBytes)} / ${mib(floor.restart.afterGc.server.heapUsed)}`),
         ...(kp.stale
           ? [
               row(`staleness past the ${THRESHOLD_MS / 1000}s threshold p50 (ms)`, formatMs(kp.stale.stats.p50Ms), '-'),
@@ -310,7 +373,9 @@ async function main(): Promise<void> {
     targets,
     notes: [
       'reconciled = seen on a wildcard watch with status.syncerIdentity.tokenSecret and the conditions Valid, SyncerDeployed, Ready and HeartbeatHealthy',
-      `kplane ran \`kplane start --heartbeat-threshold ${THRESHOLD_MS / 1000}s\` (otherwise default: SQLite, controllers in-process); the floor ran \`--controllers -\` and PATCHed status once per target right after its create`,
+      SPLIT
+        ? `kplane ran \`kplane start --controllers -\` and beside it \`kplane controllers --kubeconfig admin.kubeconfig --heartbeat-threshold ${THRESHOLD_MS / 1000}s\` (two processes; RSS is their sum); the floor`
+        : `kplane ran \`kplane start --heartbeat-threshold ${THRESHOLD_MS / 1000}s\` (otherwise default: SQLite, controllers in-process); the floor ran \`--controllers -\` and PATCHed status once per target right after its create`,
       'writes = storage revision after the controllers went idle minus before the first create; RSS = VmRSS of the kplane process and its descendants',
       `load average at the end: ${machineLine()}`,
       'restart: SIGTERM, then start on the same root dir; ready = spawn to the "kplane is ready" log line, idle = every workqueue empty and no revision change for 2 s',

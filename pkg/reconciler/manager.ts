@@ -24,6 +24,7 @@ import { ResourceLabeller } from './scheduling/resource/controller.ts';
 import { CONTROLLER_NAME as RESOURCE_LABELLER } from './scheduling/resource/types.ts';
 import { CONTROLLER_NAME as PLACEMENT_CONTROLLER } from './scheduling/placement/types.ts';
 import { HeartbeatController } from './workload/heartbeat/controller.ts';
+import { HeartbeatTracker } from './workload/heartbeat/heartbeat-tracker.ts';
 import { CONTROLLER_NAME as HEARTBEAT_CONTROLLER } from './workload/heartbeat/types.ts';
 import { SyncTargetController } from './workload/synctarget/controller.ts';
 import { ManifestDeployer } from './workload/synctarget/syncer-deployer.ts';
@@ -87,8 +88,12 @@ export class ControllerManager {
     // flight are cut off and later ones refused, so a replica that lost its lease stops writing.
     this.clusterClient = new ClusterClient(opts.kubeconfig, { component: 'controller-manager' }).withSignal(this.#term.signal);
     this.informers = new SharedInformerFactory({ clusterClient: this.clusterClient, logger: opts.logger, ...(opts.metrics?.informer ? { metrics: opts.metrics.informer } : {}) });
+    // Both SyncTarget writers judge heartbeats from one tracker (heartbeat/judge.ts), so a first
+    // beat is written once, by whichever controller gets there first.
+    const heartbeat = enabled.includes(HEARTBEAT_CONTROLLER) ? { heartbeats: new HeartbeatTracker(), thresholdMs: opts.heartbeatThresholdMs } : undefined;
     this.syncTargets = enabled.includes(SYNCTARGET_CONTROLLER)
       ? new SyncTargetController({
+          ...(heartbeat ? { heartbeat } : {}),
           clusterClient: this.clusterClient,
           informers: this.informers,
           recorder: new ClientEventRecorder(this.clusterClient, SYNCTARGET_CONTROLLER, opts.logger),
@@ -106,6 +111,7 @@ export class ControllerManager {
           recorder: new ClientEventRecorder(this.clusterClient, HEARTBEAT_CONTROLLER, opts.logger),
           logger: opts.logger,
           thresholdMs: opts.heartbeatThresholdMs,
+          ...(heartbeat ? { heartbeats: heartbeat.heartbeats } : {}),
           ...(opts.metrics?.controller ? { metrics: opts.metrics.controller } : {}),
           ...(opts.metrics?.queue ? { queueMetrics: opts.metrics.queue } : {}),
         })

@@ -15,6 +15,27 @@ async function drainKeys(q: DelayingQueue<string>): Promise<string[]> {
 }
 
 describe('DelayingQueue', () => {
+  test('readyFirst: keys whose delay passed go ahead of keys added without delay, in due order', async () => {
+    const clock = new FakeClock();
+    const q = new DelayingQueue<string>({ clock, readyFirst: true });
+    q.addAfter('late', 20);
+    q.addAfter('early', 10);
+    q.add('a');
+    q.add('b');
+    clock.step(20);
+    q.add('c');
+    assert.deepEqual(await drainKeys(q), ['early', 'late', 'a', 'b', 'c']);
+  });
+
+  test('without readyFirst, ready keys queue behind what is already waiting (FIFO)', async () => {
+    const clock = new FakeClock();
+    const q = new DelayingQueue<string>({ clock });
+    q.addAfter('due', 10);
+    q.add('a');
+    clock.step(10);
+    assert.deepEqual(await drainKeys(q), ['a', 'due']);
+  });
+
   test('a key becomes available only once its delay has passed', async () => {
     const clock = new FakeClock();
     const q = new DelayingQueue<string>({ clock });

@@ -13,6 +13,12 @@ import type { DelayingWorkQueue, GetResult, WorkQueue } from './types.ts';
 export interface DelayingQueueOptions<K> extends QueueOptions {
   /** The queue ready keys go into; defaults to a new Queue with the same options. */
   queue?: WorkQueue<K>;
+  /**
+   * Keys whose delay has passed go ahead of keys add()ed without delay (the inner queue's
+   * addFirst). For a controller whose delayed requeues are deadlines (a heartbeat going stale
+   * at an exact time), so a burst of events cannot hold them back. Default false: FIFO.
+   */
+  readyFirst?: boolean;
 }
 
 export class DelayingQueue<K = string> implements DelayingWorkQueue<K> {
@@ -23,10 +29,15 @@ export class DelayingQueue<K = string> implements DelayingWorkQueue<K> {
   readonly #retries: CounterMetric;
   #timer: TimerHandle | undefined;
   #timerDueAt: number | undefined;
+  /** Where ready keys go: add(), or addFirst() with readyFirst. */
+  readonly #addReady: (key: K) => void;
 
   constructor(options: DelayingQueueOptions<K> = {}) {
     this.#clock = options.clock ?? monotonicClock;
-    this.#queue = options.queue ?? new Queue<K>(options);
+    const queue = options.queue ?? new Queue<K>(options);
+    this.#queue = queue;
+    if (options.readyFirst && !queue.addFirst) throw new Error('readyFirst needs a queue with addFirst');
+    this.#addReady = options.readyFirst ? (key) => queue.addFirst!(key) : (key) => queue.add(key);
     this.#retries = newRetriesCounter(options.name, options.metricsProvider);
   }
 
@@ -34,7 +45,7 @@ export class DelayingQueue<K = string> implements DelayingWorkQueue<K> {
     if (this.#queue.shuttingDown()) return;
     this.#retries.inc();
     if (ms <= 0) {
-      this.#queue.add(key);
+      this.#addReady(key);
       return;
     }
     if (this.#waiting.upsertEarliest(key, this.#clock.now() + ms)) this.#arm();
@@ -82,7 +93,7 @@ export class DelayingQueue<K = string> implements DelayingWorkQueue<K> {
     this.#timerDueAt = undefined;
     const now = this.#clock.now();
     for (let key = this.#waiting.popReady(now); key !== undefined; key = this.#waiting.popReady(now)) {
-      this.#queue.add(key);
+      this.#addReady(key);
     }
     this.#arm();
   }

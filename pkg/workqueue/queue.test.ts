@@ -11,6 +11,37 @@ async function getKey(q: Queue<string>): Promise<string> {
 }
 
 describe('Queue', () => {
+  test('addFirst: ahead of every add()ed key, FIFO among themselves; a waiting key moves up once', async () => {
+    const q = new Queue<string>();
+    q.add('a');
+    q.add('b');
+    q.add('c');
+    q.addFirst('x');
+    q.addFirst('c'); // already waiting at the back: moves to the front, not queued twice
+    q.addFirst('x');
+    assert.equal(q.len(), 4);
+    const order: string[] = [];
+    while (q.len() > 0) {
+      const k = await getKey(q);
+      order.push(k);
+      q.done(k);
+    }
+    assert.deepEqual(order, ['x', 'c', 'a', 'b']);
+  });
+
+  test('addFirst while processing: not handed out again until done, then queued at the front', async () => {
+    const q = new Queue<string>();
+    q.add('k');
+    const key = await getKey(q);
+    q.add('a');
+    q.addFirst('k');
+    assert.equal(q.len(), 1, 'only a waits; k is being processed');
+    q.done(key);
+    assert.equal(q.len(), 2);
+    assert.equal(await getKey(q), 'k');
+    assert.equal(await getKey(q), 'a');
+  });
+
   test('FIFO order and dedup of waiting keys', async () => {
     const q = new Queue<string>();
     q.add('a');

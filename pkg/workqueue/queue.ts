@@ -3,6 +3,9 @@
 // - processing: keys handed out by get() and not yet done(). A key added while processing is
 //   marked dirty but NOT queued, so no second worker can take it; done() queues it again.
 // - Hence a key is never held by two workers at once, and no add is lost.
+// - Two lanes: add() queues at the back; addFirst() queues ahead of every add()ed key (a key
+//   already waiting moves to the front lane). A controller whose delayed rechecks are due at an
+//   exact time (heartbeat staleness) must not find them behind a burst of ordinary events.
 // In JavaScript "waiting on a condition variable" becomes a list of pending get() promises:
 // a key is handed to the first waiter synchronously when it is queued, so the invariants
 // above hold at every await point.
@@ -21,15 +24,24 @@ export interface QueueOptions {
 }
 
 type Waiter<K> = (result: GetResult<K>) => void;
+type Lane = 'front' | 'back';
 
 const SHUTDOWN = Object.freeze({ key: undefined, shutdown: true as const });
 
 export class Queue<K = string> implements WorkQueue<K> {
   readonly name: string | undefined;
-  readonly #fifo = new Fifo<K>();
+  readonly #front = new Fifo<K>();
+  readonly #back = new Fifo<K>();
+  /**
+   * Keys waiting in a lane, and which. A key moved to the front leaves a stale entry in the back
+   * lane; entries whose key is not (or no longer) waiting in their lane are skipped on take.
+   */
+  readonly #queued = new Map<K, Lane>();
+  /** Keys addFirst()ed while processing: done() queues them in the front lane. */
+  readonly #frontOnDone = new Set<K>();
   readonly #dirty = new Set<K>();
   readonly #processing = new Set<K>();
-  /** Pending get() calls. Invariant: non-empty only while the FIFO is empty and not shut down. */
+  /** Pending get() calls. Invariant: non-empty only while no key waits and not shut down. */
   readonly #waiters: Waiter<K>[] = [];
   /** Pending shutDownWithDrain() calls, released once processing is empty. */
   readonly #drainWaiters: (() => void)[] = [];
@@ -50,12 +62,26 @@ export class Queue<K = string> implements WorkQueue<K> {
     this.#dirty.add(key);
     // Re-added while a worker holds it: done() will queue it again.
     if (this.#processing.has(key)) return;
-    this.#fifo.push(key);
-    this.#handOff();
+    this.#enqueue(key, 'back');
+  }
+
+  /** Like add(), but ahead of every add()ed key; a key already waiting at the back moves up. */
+  addFirst(key: K): void {
+    if (this.#shuttingDown) return;
+    if (!this.#dirty.has(key)) {
+      this.#metrics.add(key);
+      this.#dirty.add(key);
+    }
+    if (this.#processing.has(key)) {
+      this.#frontOnDone.add(key);
+      return;
+    }
+    if (this.#queued.get(key) === 'front') return;
+    this.#enqueue(key, 'front');
   }
 
   len(): number {
-    return this.#fifo.length;
+    return this.#queued.size;
   }
 
   get(): Promise<GetResult<K>> {
@@ -68,9 +94,9 @@ export class Queue<K = string> implements WorkQueue<K> {
   done(key: K): void {
     this.#metrics.done(key);
     this.#processing.delete(key);
+    const front = this.#frontOnDone.delete(key);
     if (this.#dirty.has(key)) {
-      this.#fifo.push(key);
-      this.#handOff();
+      this.#enqueue(key, front ? 'front' : 'back');
     } else if (this.#processing.size === 0) {
       this.#releaseDrainWaiters();
     }
@@ -107,13 +133,31 @@ export class Queue<K = string> implements WorkQueue<K> {
   #beginShutdown(): void {
     if (!this.#shuttingDown) this.#metrics.stop();
     this.#shuttingDown = true;
-    // Waiters exist only while the FIFO is empty, so every one of them is released now.
+    // Waiters exist only while the lanes are empty, so every one of them is released now.
     for (const waiter of this.#waiters.splice(0)) waiter(SHUTDOWN);
   }
 
+  #enqueue(key: K, lane: Lane): void {
+    this.#queued.set(key, lane);
+    (lane === 'front' ? this.#front : this.#back).push(key);
+    this.#handOff();
+  }
+
+  /** The next waiting key, front lane first, skipping stale entries. */
+  #next(): K | undefined {
+    for (const [lane, fifo] of [['front', this.#front], ['back', this.#back]] as const) {
+      while (fifo.length > 0) {
+        const key = fifo.shift() as K;
+        if (this.#queued.get(key) === lane) return key;
+      }
+    }
+    return undefined;
+  }
+
   #take(): GetResult<K> | undefined {
-    if (this.#fifo.length === 0) return undefined;
-    const key = this.#fifo.shift() as K;
+    if (this.#queued.size === 0) return undefined;
+    const key = this.#next() as K;
+    this.#queued.delete(key);
     this.#metrics.get(key);
     this.#processing.add(key);
     this.#dirty.delete(key);

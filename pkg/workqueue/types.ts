@@ -8,6 +8,11 @@ export type GetResult<K> = { key: K; shutdown: false } | { key: undefined; shutd
 export interface WorkQueue<K> {
   /** Marks key as needing processing. No-op if it is already waiting or the queue is shutting down. */
   add(key: K): void;
+  /**
+   * Optional: marks key as needing processing ahead of every add()ed key (Queue implements it;
+   * a DelayingQueue with readyFirst uses it for keys whose delay has passed).
+   */
+  addFirst?(key: K): void;
   /** Number of keys waiting (not counting keys being processed). */
   len(): number;
   /**

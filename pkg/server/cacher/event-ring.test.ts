@@ -53,3 +53,20 @@ test('a byte bound evicts the oldest events; the window start follows', () => {
   ring.reset(20);
   assert.equal(ring.byteSize, 0);
 });
+
+test('dropOlderThan: events pushed before the cutoff go, oldest first, down to the number kept; the window follows', () => {
+  const ring = new EventRing(10, 0);
+  ring.push(ev(1), 1_000);
+  ring.push(ev(2), 2_000);
+  ring.push(ev(3), 3_000);
+  ring.push(ev(4), 4_000);
+  assert.equal(ring.dropOlderThan(2_500, 1), 2);
+  assert.equal(ring.windowStart, 2, 'a resume from revision 1 is no longer replayable');
+  assert.deepEqual(ring.after(2).map((e) => e.revision), [3, 4]);
+  assert.equal(ring.dropOlderThan(10_000, 1), 1, 'the newest event is kept');
+  assert.deepEqual(ring.after(0).map((e) => e.revision), [4]);
+  assert.equal(ring.windowStart, 3);
+  ring.push(ev(5), 11_000);
+  assert.equal(ring.dropOlderThan(10_500, 0), 1);
+  assert.deepEqual(ring.after(0).map((e) => e.revision), [5]);
+});

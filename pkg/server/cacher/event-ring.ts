@@ -1,6 +1,8 @@
 // EventRing: the most recent storage events of one resource, oldest first, bounded by count
 // and by bytes (events carry their encoded size from the backend): a resource whose objects
-// are large keeps fewer events, never more memory than the byte bound plus one event.
+// are large keeps fewer events, never more memory than the byte bound plus one event. Events
+// can also be dropped by age (dropOlderThan): like kube-apiserver's watch cache, a burst of
+// writes is kept for a freshness window for watchers to resume into, not for ever.
 // windowStart is the revision after which *every* event is held: a watch from a revision
 // >= windowStart can be replayed from memory, an older one cannot.
 import type { WatchEvent } from '../../storage/interface.ts';
@@ -10,6 +12,8 @@ export class EventRing {
   readonly maxBytes: number;
   private bytes = 0;
   private readonly slots: (WatchEvent | undefined)[];
+  /** When each slot's event was pushed (ms, the caller's clock). */
+  private readonly pushedAt: Float64Array;
   private head = 0;
   private size = 0;
   #windowStart: number;
@@ -19,6 +23,7 @@ export class EventRing {
     this.capacity = capacity;
     this.maxBytes = maxBytes;
     this.slots = new Array<WatchEvent | undefined>(capacity);
+    this.pushedAt = new Float64Array(capacity);
     this.#windowStart = windowStart;
   }
 
@@ -45,12 +50,23 @@ export class EventRing {
   }
 
   /** Append an event (revisions must not decrease); evicts the oldest when full. */
-  push(ev: WatchEvent): void {
+  push(ev: WatchEvent, now = 0): void {
     const size = ev.size ?? 0;
     while (this.size === this.capacity || (this.size > 0 && this.bytes + size > this.maxBytes)) this.evictOldest();
+    this.pushedAt[(this.head + this.size) % this.capacity] = now;
     this.slots[(this.head + this.size) % this.capacity] = ev;
     this.size++;
     this.bytes += size;
+  }
+
+  /** Drop the oldest events pushed before `cutoff`, keeping at least `keep` events. Returns how many were dropped. */
+  dropOlderThan(cutoff: number, keep: number): number {
+    let dropped = 0;
+    while (this.size > keep && this.pushedAt[this.head]! < cutoff) {
+      this.evictOldest();
+      dropped++;
+    }
+    return dropped;
   }
 
   private evictOldest(): void {

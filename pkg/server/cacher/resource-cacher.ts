@@ -34,6 +34,17 @@ export interface ResourceCacherOptions {
    * (a replay of the whole ring always fits).
    */
   maxWatcherQueueBytes?: number;
+  /**
+   * Events older than this are dropped from the replay ring (down to ringMinEvents), as
+   * kube-apiserver's watch cache sizes its history by a 75 s freshness window: a watcher that
+   * broke off resumes within seconds, and the memory a burst of writes took is given back once
+   * it is past. An older resume is served by storage. Defaults to 75 s.
+   */
+  ringMaxAgeMs?: number;
+  /** Events kept regardless of age. Defaults to 100. */
+  ringMinEvents?: number;
+  /** Clock for event ages (tests). Defaults to Date.now. */
+  now?: () => number;
   logger?: CacherLogger | undefined;
   /** Pause before re-watching after the backend watch broke (doubles up to 5 s). Defaults to 100 ms. */
   retryBaseMs?: number;
@@ -63,6 +74,9 @@ export class ResourceCacher {
   private started: Promise<void> | undefined;
   private loop: Promise<void> | undefined;
   private readonly bookmarkIdleMs: number;
+  private readonly ringMaxAgeMs: number;
+  private readonly ringMinEvents: number;
+  private readonly now: () => number;
   private bookmarkTimer: NodeJS.Timeout | undefined;
 
   constructor(storage: Storage, resourcePrefix: string, opts: ResourceCacherOptions = {}) {
@@ -75,6 +89,14 @@ export class ResourceCacher {
     this.logger = opts.logger;
     this.retryBaseMs = opts.retryBaseMs ?? 100;
     this.bookmarkIdleMs = opts.bookmarkIdleMs ?? 2000;
+    this.ringMaxAgeMs = opts.ringMaxAgeMs ?? 75_000;
+    this.ringMinEvents = opts.ringMinEvents ?? 100;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Drop replay events past the freshness window (also run on every tick of the bookmark timer). */
+  trimRing(): void {
+    this.ring.dropOlderThan(this.now() - this.ringMaxAgeMs, this.ringMinEvents);
   }
 
   /** For tests and metrics: what the cache holds now. */
@@ -193,6 +215,7 @@ export class ResourceCacher {
     // Everything up to this.revision has been dispatched, so it is always a truthful bookmark.
     this.bookmarkTimer ??= setInterval(() => {
       if (this.state !== 'ready') return;
+      this.trimRing();
       const now = Date.now();
       for (const w of this.watchers) w.idleBookmark(this.revision, this.bookmarkIdleMs, now);
     }, Math.max(50, this.bookmarkIdleMs / 2)).unref();
@@ -251,9 +274,13 @@ export class ResourceCacher {
       return;
     }
     if (ev.revision <= this.revision) return; // already applied (a re-watch never repeats, but be safe)
+    // The backend decoded prevObject afresh, but it is the version the cache holds for this key:
+    // keep one copy, so every event in the ring costs one object, not two.
+    const held = ev.prevObject ? this.objects.get(ev.key) : undefined;
+    if (held && held.metadata?.resourceVersion === ev.prevObject?.metadata?.resourceVersion) ev.prevObject = held;
     if (ev.type === 'DELETED') this.objects.delete(ev.key);
     else this.objects.set(ev.key, ev.object);
-    this.ring.push(ev);
+    this.ring.push(ev, this.now());
     this.revision = ev.revision;
     for (const w of this.watchers) w.offer(ev);
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { eventLine, SharedEventLines } from './watch-encoding.ts';
+import { eventLine, ownedBuffer, SharedEventLines } from './watch-encoding.ts';
 
 test('one encoding per (object, type), shared until evicted by the byte bound', () => {
   const cache = new SharedEventLines(100);
@@ -25,4 +25,14 @@ test('an event larger than the cache is encoded but not kept', () => {
   const line = cache.get('ADDED', { x: 'long enough' }, () => ({ x: 'long enough' }));
   assert.equal(line.toString(), eventLine('ADDED', '{"x":"long enough"}'));
   assert.equal(cache.byteSize, 0);
+});
+
+test('a cached line owns its bytes: no shared slab behind a small line stays alive with it', () => {
+  const lines = new SharedEventLines(1024 * 1024);
+  const small = lines.get('ADDED', { metadata: { name: 'x' } }, () => ({ kind: 'Thing', metadata: { name: 'x' } }));
+  assert.equal(small.buffer.byteLength, small.length);
+  assert.equal(small.toString(), '{"type":"ADDED","object":{"kind":"Thing","metadata":{"name":"x"}}}\n');
+  const wide = ownedBuffer('é✓');
+  assert.equal(wide.length, 5);
+  assert.equal(wide.toString(), 'é✓');
 });

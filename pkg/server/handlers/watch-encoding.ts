@@ -4,6 +4,18 @@
 // The cache is bounded in bytes and keeps recent events only (watchers send an event within
 // moments of each other); it never doubles the memory of the objects the watch cache holds.
 
+/**
+ * The string's UTF-8 bytes in a Buffer of its own. Buffer.from() cuts small strings out of a
+ * shared slab, and a kept slice keeps its whole slab alive: a cache of a few-KiB lines counted
+ * at 16 MiB pinned ~3x that in slabs (heap snapshot at 2,000 SyncTargets: 50 MiB of
+ * ArrayBuffers held by this cache alone). An exact-size allocation costs what it is counted at.
+ */
+export function ownedBuffer(s: string): Buffer {
+  const buf = Buffer.allocUnsafeSlow(Buffer.byteLength(s));
+  buf.write(s);
+  return buf;
+}
+
 /** `{"type":…,"object":…}` and a newline, around already-encoded object JSON. */
 export function eventLine(type: string, objectJSON: string): string {
   return `{"type":"${type}","object":${objectJSON}}\n`;
@@ -24,7 +36,7 @@ export class SharedEventLines {
     let byType = this.lines.get(obj);
     const hit = byType?.get(type);
     if (hit) return hit;
-    const line = Buffer.from(eventLine(type, JSON.stringify(wire())));
+    const line = ownedBuffer(eventLine(type, JSON.stringify(wire())));
     // An event larger than the whole cache is not worth keeping.
     if (line.length > this.maxBytes) return line;
     if (!byType) {

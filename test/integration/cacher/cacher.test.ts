@@ -206,6 +206,36 @@ function cacherSuite(name: string, open: Opener): void {
       }
     });
 
+    test('replay events past the freshness window are dropped (storage serves older resumes); a held prevObject is the cached object', async () => {
+      const spy = new SpyStorage(await open());
+      let now = 1_000_000;
+      const cache = new CachingStorage(spy.storage, { ringMaxAgeMs: 75_000, ringMinEvents: 1, now: () => now });
+      try {
+        (await cache.watch(RESOURCE, await cache.currentRevision())).close();
+        const key = cmKey('root', 'default', 'aged');
+        const first = Number((await cache.create(key, cm('root', 'default', 'aged', 0))).metadata?.resourceVersion);
+        await waitFor(async () => (cache.cacher(RESOURCE)?.stats().revision ?? 0) >= first);
+        const held = (await cache.listCached(RESOURCE, first))!.items.find((o) => o.metadata?.name === 'aged')!;
+        now += 60_000;
+        const second = Number((await cache.update(key, cm('root', 'default', 'aged', 1))).metadata?.resourceVersion);
+        await waitFor(async () => (cache.cacher(RESOURCE)?.stats().revision ?? 0) >= second);
+        const w = await cache.watch(RESOURCE, first);
+        const [modified] = await collectScoped(w, second);
+        assert.equal(modified?.prevObject, held, 'one copy of the previous version: the one the cache held');
+        const before = spy.watches;
+        now += 30_000; // the create is now 90 s old, the update 30 s
+        cache.cacher(RESOURCE)!.trimRing();
+        assert.equal(cache.cacher(RESOURCE)!.stats().events, 1);
+        assert.equal(cache.cacher(RESOURCE)!.stats().windowStart, first);
+        (await cache.watch(RESOURCE, first)).close();
+        assert.equal(spy.watches, before, 'from first on is still in memory');
+        (await cache.watch(RESOURCE, first - 1)).close();
+        assert.equal(spy.watches, before + 1, 'older: storage');
+      } finally {
+        await cache.close();
+      }
+    });
+
     test('a broken backend watch resumes gap-free; lost history relists and ends cache watchers', async () => {
       const spy = new SpyStorage(await open());
       const cache = new CachingStorage(spy.storage, { retryBaseMs: 10 });

@@ -33,6 +33,8 @@ export interface HeartbeatControllerOptions {
   recorder: EventRecorder;
   logger: Logger;
   thresholdMs: number;
+  /** The tracker of observed beats; pass one shared with the SyncTarget controller (judge.ts). */
+  heartbeats?: HeartbeatTracker;
   workers?: number;
   now?: () => number;
   metrics?: ControllerMetrics;
@@ -46,7 +48,9 @@ export class HeartbeatController {
 
   constructor(opts: HeartbeatControllerOptions) {
     const logger = opts.logger.child({ controller: CONTROLLER_NAME });
-    this.queue = new RateLimitingQueue<string>({ name: CONTROLLER_NAME, ...(opts.queueMetrics ? { metricsProvider: opts.queueMetrics } : {}) });
+    // Rechecks are deadlines (a beat going stale): once due they go ahead of the informer's
+    // events, so a burst of beats cannot delay the staleness verdict behind it.
+    this.queue = new RateLimitingQueue<string>({ name: CONTROLLER_NAME, readyFirst: true, ...(opts.queueMetrics ? { metricsProvider: opts.queueMetrics } : {}) });
     const syncTargets = opts.informers.forResource<SyncTarget>(SyncTargetGVR);
     this.deps = {
       clusterClient: opts.clusterClient,
@@ -54,7 +58,7 @@ export class HeartbeatController {
       recorder: opts.recorder,
       now: opts.now ?? Date.now,
       thresholdMs: opts.thresholdMs,
-      heartbeats: new HeartbeatTracker(),
+      heartbeats: opts.heartbeats ?? new HeartbeatTracker(),
     };
     syncTargets.addEventHandler(this.handler());
     this.controller = new Controller<string>({

@@ -75,6 +75,37 @@ test('a new target with no beat and no status from the SyncTarget controller yet
   assert.equal(getCondition(w.stored().status?.conditions, 'HeartbeatHealthy')?.status, 'True');
 });
 
+test('first beat of a syncer deployed by hand: one write turns SyncerDeployed, HeartbeatHealthy and Ready True', async () => {
+  const conditions: never[] = [];
+  setCondition(conditions, trueCondition('Valid'), T0);
+  setCondition(conditions, falseCondition('SyncerDeployed', 'AwaitingManualDeployment', 'Info', 'No syncer has connected yet'), T0);
+  setCondition(conditions, falseCondition('HeartbeatHealthy', 'ErrorHeartbeat', 'Error', 'No heartbeat yet seen'), T0);
+  setCondition(conditions, falseCondition('Ready', 'AwaitingManualDeployment', 'Info', 'first status'), T0);
+  const w = world(syncTarget({ status: { conditions } }));
+  w.beat(metav1(T0));
+  const out = await w.reconcile();
+  assert.deepEqual(out.result, { requeueAfter: 60_000 });
+  assert.equal(w.writes.length, 1);
+  const cond = (t: string) => getCondition(w.stored().status?.conditions, t);
+  assert.deepEqual([cond('SyncerDeployed')?.status, cond('SyncerDeployed')?.reason], ['True', 'SyncerConnected']);
+  assert.equal(cond('HeartbeatHealthy')?.status, 'True');
+  assert.equal(cond('Ready')?.status, 'True');
+  assert.equal(w.stored().status?.phase, 'Ready');
+  await w.reconcile();
+  assert.equal(w.writes.length, 1, 'nothing left to write');
+});
+
+test('a target deployed through its kubeconfig Secret: SyncerDeployed stays the SyncTarget controller\'s', async () => {
+  const conditions: never[] = [];
+  setCondition(conditions, trueCondition('Valid'), T0);
+  setCondition(conditions, falseCondition('SyncerDeployed', 'AwaitingManualDeployment', 'Info', 'x'), T0);
+  const w = world(syncTarget({ spec: { cluster: 'phys', kubeconfigSecretRef: { namespace: 'default', name: 'kc' } }, status: { conditions } }));
+  w.beat(metav1(T0));
+  await w.reconcile();
+  assert.equal(getCondition(w.stored().status?.conditions, 'SyncerDeployed')?.status, 'False');
+  assert.equal(getCondition(w.stored().status?.conditions, 'HeartbeatHealthy')?.status, 'True');
+});
+
 test('no heartbeat yet → HeartbeatHealthy=False, Ready follows, no requeue; unchanged next time → no write', async () => {
   const w = world(deployed());
   const out = await w.reconcile();

@@ -4,13 +4,14 @@
 // SyncTarget controller (an unreachable physical cluster in backoff) never delays it.
 // Objects being deleted are left to the SyncTarget controller, which owns their status.
 import { type Condition, getCondition, setCondition } from '../../../conditions/conditions.ts';
-import { COND_HEARTBEAT, COND_READY } from '../synctarget/types.ts';
+import { COND_HEARTBEAT, COND_READY, COND_SYNCER_DEPLOYED } from '../synctarget/types.ts';
 import type { SyncTargetStatus } from '../../../client/index.ts';
 import type { Result } from '../../../controller/result.ts';
 import { splitKey } from '../../../informer/keys.ts';
 import { isConflict } from '../../../client/errors.ts';
 import { summariseReady } from '../synctarget/status.ts';
-import { assessHeartbeat } from './assess.ts';
+import { judgeHeartbeat } from './judge.ts';
+import { AWAITING_MANUAL_DEPLOYMENT, manualDeployCondition } from '../synctarget/reconcile-deploy.ts';
 import { commitHeartbeatStatus } from './status.ts';
 import type { HeartbeatDeps } from './types.ts';
 
@@ -37,12 +38,16 @@ export async function reconcileHeartbeat(deps: HeartbeatDeps, key: string, signa
   if (!beat && !getCondition((original.status?.conditions ?? []) as Condition[], COND_HEARTBEAT) && !getCondition((original.status?.conditions ?? []) as Condition[], COND_READY)) {
     return { result: {}, summary: 'new: first status left to the SyncTarget controller', wroteStatus: false };
   }
-  // Normally the informer handler has recorded the beat when it arrived; this covers a
-  // reconcile that gets there first (the initial list), at the same moment.
-  const observedAt = beat ? deps.heartbeats.observe(key, beat, now) : now;
-  const assessment = assessHeartbeat(beat, observedAt, now, deps.thresholdMs);
+  const assessment = judgeHeartbeat(deps, key, original, now);
   const conditions: Condition[] = structuredClone((original.status?.conditions ?? []) as Condition[]);
   setCondition(conditions, assessment.condition, now);
+  // The first beat of a syncer deployed by hand also turns SyncerDeployed True (the SyncTarget
+  // controller's deploy step, the same pure function): written here together, that beat costs
+  // one status write instead of one per controller plus a conflict.
+  const deployed = getCondition(conditions, COND_SYNCER_DEPLOYED);
+  if (beat && !original.spec?.kubeconfigSecretRef && deployed?.status === 'False' && deployed.reason === AWAITING_MANUAL_DEPLOYMENT) {
+    setCondition(conditions, manualDeployCondition(original), now);
+  }
   const phase = summariseReady(original, conditions, now);
   const status: SyncTargetStatus = { ...original.status, conditions, phase };
   let wroteStatus: boolean;

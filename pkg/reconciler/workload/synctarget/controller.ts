@@ -18,6 +18,7 @@ import type { SyncerDeployer } from './deployer.ts';
 import { reconcileSyncTarget } from './reconcile.ts';
 import { SECRET_SELECTOR } from './secrets.ts';
 import { CONTROLLER_NAME, type Deps } from './types.ts';
+import type { HeartbeatJudge } from '../heartbeat/judge.ts';
 
 /** Index of SyncTargets by the Secret their kubeconfigSecretRef names (`cluster|ns/name`). */
 export const BY_KUBECONFIG_SECRET = 'byKubeconfigSecret';
@@ -41,6 +42,8 @@ export interface SyncTargetControllerOptions {
   metrics?: ControllerMetrics;
   queueMetrics?: QueueMetricsProvider;
   maxUndeployAttempts?: number;
+  /** The heartbeat controller's judge when it runs beside this one (types.ts Deps.heartbeat). */
+  heartbeat?: HeartbeatJudge;
 }
 
 export class SyncTargetController {
@@ -68,6 +71,7 @@ export class SyncTargetController {
     });
 
     this.deps = {
+      ...(opts.heartbeat ? { heartbeat: opts.heartbeat } : {}),
       clusterClient: opts.clusterClient,
       listers: {
         syncTargets: syncTargets.lister,

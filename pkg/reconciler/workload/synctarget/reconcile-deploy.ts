@@ -2,7 +2,8 @@
 // syncer to the physical cluster itself (through the SyncerDeployer) and reports the
 // Deployment's availability; without it the admin applies the manifests by hand and
 // SyncerDeployed says whether a syncer has ever connected (AwaitingManualDeployment until then).
-import { falseCondition, setCondition, trueCondition } from '../../../conditions/conditions.ts';
+import { type ConditionInput, falseCondition, setCondition, trueCondition } from '../../../conditions/conditions.ts';
+import type { SyncTarget } from '../../../client/index.ts';
 import { complete, fail, retry, type StepResult, type Step } from '../../../controller/tasks.ts';
 import { DeployError } from '../../../syncer/deploy/errors.ts';
 import { COND_SYNCER_DEPLOYED, FORCE_DELETE_ANNOTATION, type StepContext } from './types.ts';
@@ -28,6 +29,18 @@ async function syncerToken(ctx: StepContext): Promise<string | undefined> {
   return b64 ? Buffer.from(b64, 'base64').toString('utf8') : undefined;
 }
 
+export const AWAITING_MANUAL_DEPLOYMENT = 'AwaitingManualDeployment';
+
+/**
+ * SyncerDeployed of a target deployed by hand (no kubeconfigSecretRef): True once a syncer has
+ * beaten. A pure function of the object, shared with the heartbeat controller, which writes
+ * it together with the first beat's verdict so that beat costs one status write, not two.
+ */
+export function manualDeployCondition(st: SyncTarget): ConditionInput {
+  if (st.status?.lastSyncerHeartbeatTime) return trueCondition(COND_SYNCER_DEPLOYED, 'SyncerConnected', 'A syncer has connected');
+  return falseCondition(COND_SYNCER_DEPLOYED, AWAITING_MANUAL_DEPLOYMENT, 'Info', `No syncer has connected yet: apply the manifests from "kplane workload sync ${st.metadata.name ?? ''}" to the physical cluster`);
+}
+
 /** The SyncerDeployer reports cluster trouble as DeployError (reasons from pkg/syncer/deploy); anything else failed before reaching the cluster. */
 function describeError(err: unknown): { reason: string; message: string } {
   if (err instanceof DeployError) return { reason: err.reason, message: err.message };
@@ -39,15 +52,7 @@ export const deploy: Step<StepContext> = {
   async run(ctx): Promise<StepResult> {
     const now = ctx.deps.now();
     if (!ctx.draft.spec?.kubeconfigSecretRef) {
-      if (ctx.draft.status?.lastSyncerHeartbeatTime) {
-        setCondition(ctx.conditions, trueCondition(COND_SYNCER_DEPLOYED, 'SyncerConnected', 'A syncer has connected'), now);
-      } else {
-        setCondition(
-          ctx.conditions,
-          falseCondition(COND_SYNCER_DEPLOYED, 'AwaitingManualDeployment', 'Info', `No syncer has connected yet: apply the manifests from "kplane workload sync ${ctx.name}" to the physical cluster`),
-          now,
-        );
-      }
+      setCondition(ctx.conditions, manualDeployCondition(ctx.draft), now);
       return complete();
     }
     const kubeconfig = await physicalKubeconfig(ctx);

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { SyncTarget } from '../../../client/index.ts';
 import { falseCondition, setCondition, trueCondition } from '../../../conditions/conditions.ts';
-import { commitStatus, computeStatus } from './status.ts';
+import { commitStatus, computeStatus, transitions } from './status.ts';
 import { fakeDeps, stepContext, syncTarget } from './testing.ts';
+import { HeartbeatTracker } from '../heartbeat/heartbeat-tracker.ts';
 
 function recordingClient(calls: SyncTarget[]) {
   return {
@@ -86,4 +87,38 @@ test('a new target with no beat gets its first HeartbeatHealthy from this status
   setCondition(healthy.conditions, trueCondition('HeartbeatHealthy'), clock.now);
   computeStatus(healthy);
   assert.equal(healthy.draft.status?.conditions?.find((c) => c.type === 'HeartbeatHealthy')?.status, 'True');
+});
+
+test('beside the heartbeat controller (shared judge), a beating target gets its current heartbeat verdict; without it HeartbeatHealthy is carried over', () => {
+  const clock = { now: Date.parse('2026-01-01T00:00:00Z') };
+  const beating = () => syncTarget({ status: { lastSyncerHeartbeatTime: '2026-01-01T00:00:00Z' } });
+  const noHeartbeatYet = () => [falseCondition('HeartbeatHealthy', 'ErrorHeartbeat', 'Error', 'No heartbeat yet seen')];
+
+  const alone = stepContext(beating(), fakeDeps(clock));
+  alone.conditions.push(...noHeartbeatYet().map((c) => ({ ...c, lastTransitionTime: '2026-01-01T00:00:00Z' })));
+  computeStatus(alone);
+  assert.equal(alone.draft.status?.conditions?.find((c) => c.type === 'HeartbeatHealthy')?.status, 'False', 'carried over as stored');
+
+  const heartbeats = new HeartbeatTracker();
+  const judged = stepContext(beating(), fakeDeps(clock, { heartbeat: { heartbeats, thresholdMs: 60_000 } }));
+  judged.conditions.push(...noHeartbeatYet().map((c) => ({ ...c, lastTransitionTime: '2026-01-01T00:00:00Z' })));
+  computeStatus(judged);
+  assert.equal(judged.draft.status?.conditions?.find((c) => c.type === 'HeartbeatHealthy')?.status, 'True', 'the fresh beat, judged');
+  assert.equal(heartbeats.size, 1, 'observed in the shared tracker');
+
+  // A threshold later with no new beat value, the same judge says stale.
+  clock.now += 60_000;
+  const later = stepContext(beating(), fakeDeps(clock, { heartbeat: { heartbeats, thresholdMs: 60_000 } }));
+  computeStatus(later);
+  assert.equal(later.draft.status?.conditions?.find((c) => c.type === 'HeartbeatHealthy')?.status, 'False');
+});
+
+test('transitions: turning False is news; turning True only as Ready recovering from a problem', () => {
+  const at = (c: ReturnType<typeof trueCondition>) => ({ ...c, lastTransitionTime: '2026-01-01T00:00:00Z' });
+  const waiting = [at(falseCondition('SyncerDeployed', 'AwaitingManualDeployment', 'Info', 'x')), at(falseCondition('HeartbeatHealthy', 'ErrorHeartbeat', 'Error', 'No heartbeat yet seen')), at(falseCondition('Ready', 'AwaitingManualDeployment', 'Info', 'x'))];
+  const up = [at(trueCondition('SyncerDeployed')), at(trueCondition('HeartbeatHealthy')), at(trueCondition('Ready'))];
+  assert.deepEqual(transitions(waiting, up), [], 'a target coming up (first beat) records nothing');
+  const stale = [at(trueCondition('SyncerDeployed')), at(falseCondition('HeartbeatHealthy', 'ErrorHeartbeat', 'Error', 'No heartbeat since t')), at(falseCondition('Ready', 'ErrorHeartbeat', 'Error', 'No heartbeat since t'))];
+  assert.deepEqual(transitions(up, stale).map((t) => `${t.type}=${t.to.status}`), ['Ready=False'], 'one Event for going stale (Ready says it for HeartbeatHealthy)');
+  assert.deepEqual(transitions(stale, up).map((t) => `${t.type}=${t.to.status}`), ['Ready=True'], 'recovery from the problem');
 });

@@ -2,12 +2,14 @@
 // observedGeneration — and the one guarded write: nothing is sent when the computed status
 // deep-equals what is stored; otherwise a PUT to /status carrying the resourceVersion we
 // read (a concurrent change is a 409 and a retry, never a lost update). An Event is recorded
-// for every condition whose status changed (none for a condition's first appearance).
+// for every condition that turned False, and for Ready recovering from a Warning or Error
+// (none for a condition's first appearance, none for a target coming up).
 import { isDeepStrictEqual } from 'node:util';
 import { type Condition, falseCondition, getCondition, setCondition, summary } from '../../../conditions/conditions.ts';
 import type { SyncTarget, SyncTargetStatus } from '../../../client/index.ts';
 import type { EventRecorder } from '../../../events/recorder.ts';
 import { assessHeartbeat } from '../heartbeat/assess.ts';
+import { judgeHeartbeat } from '../heartbeat/judge.ts';
 import { COND_HEARTBEAT, COND_READY, COND_SYNCER_DEPLOYED, COND_VALID, type StepContext } from './types.ts';
 
 export type Phase = NonNullable<SyncTargetStatus['phase']>;
@@ -39,12 +41,18 @@ export function summariseReady(st: SyncTarget, conditions: Condition[], now: num
  * Fill in Ready, phase and observedGeneration on the draft. A target no syncer has beaten for
  * yet also gets its first HeartbeatHealthy here (the heartbeat controller's own verdict for
  * "no beat", from the same function), so a new SyncTarget's status is written once, not once
- * by each controller racing the other into a conflict. From then on HeartbeatHealthy is the
- * heartbeat controller's alone: this only fills it in when it is absent.
+ * by each controller racing the other into a conflict. When the heartbeat controller runs in
+ * the same manager (deps.heartbeat), a target that beats gets that controller's current
+ * verdict from the shared tracker: a first beat turns SyncerDeployed (ours) and
+ * HeartbeatHealthy (its) True, and whichever controller writes first writes both, the other
+ * then finds nothing to change. Otherwise HeartbeatHealthy is carried over as stored.
  */
 export function computeStatus(ctx: StepContext): void {
-  if (!getCondition(ctx.conditions, COND_HEARTBEAT) && !ctx.draft.status?.lastSyncerHeartbeatTime) {
-    const now = ctx.deps.now();
+  const beat = ctx.draft.status?.lastSyncerHeartbeatTime;
+  const now = ctx.deps.now();
+  if (ctx.deps.heartbeat && beat && !ctx.draft.metadata.deletionTimestamp) {
+    setCondition(ctx.conditions, judgeHeartbeat(ctx.deps.heartbeat, ctx.key, ctx.draft, now).condition, now);
+  } else if (!getCondition(ctx.conditions, COND_HEARTBEAT) && !beat) {
     setCondition(ctx.conditions, assessHeartbeat(undefined, now, now, Number.POSITIVE_INFINITY).condition, now);
   }
   const phase = summariseReady(ctx.draft, ctx.conditions, ctx.deps.now(), ctx.deletingMessage);
@@ -62,7 +70,8 @@ export interface Transition {
 }
 
 /**
- * Conditions whose status changed. A condition appearing for the first time is no transition:
+ * Conditions whose status changed and that are news: turning False, or Ready turning True after
+ * a Warning or Error (see the loop). A condition appearing for the first time is no transition:
  * a new SyncTarget gets no Event (as in kcp, whose SyncTarget controllers record none), which
  * keeps a bulk creation at one status write per target; its status says where it stands.
  */
@@ -71,7 +80,13 @@ export function transitions(before: readonly Condition[] | undefined, after: rea
   for (const c of after) {
     const prev = before?.find((p) => p.type === c.type);
     if (!prev) continue;
-    if (prev?.status !== c.status) out.push({ type: c.type, from: prev?.status, to: c });
+    if (prev.status === c.status) continue;
+    // Turning True is news only as Ready recovering from a problem (a Warning or Error): a target
+    // coming up (from waiting for its syncer, Info) is not, and the other conditions' recovery
+    // is what Ready's says. Each Event is a write competing with status writes; a fleet's first
+    // beats would otherwise record two per target.
+    if (c.status === 'True' && !(c.type === COND_READY && (prev.severity === 'Error' || prev.severity === 'Warning'))) continue;
+    out.push({ type: c.type, from: prev.status, to: c });
   }
   // When Ready flips for the same reason as the condition that caused it (Ready=False because
   // HeartbeatHealthy=False), one Event says it all: keep Ready's, drop the duplicate. This

@@ -7,6 +7,7 @@ import type { EventRecorder } from '../../../events/recorder.ts';
 import type { Logger } from '../../../log/logger.ts';
 import type { Lister } from '../../../informer/lister.ts';
 import type { SyncerDeployer } from './deployer.ts';
+import type { HeartbeatTracker } from '../heartbeat/heartbeat-tracker.ts';
 
 export const CONTROLLER_NAME = 'kplane-synctarget';
 export const FINALIZER = 'workload.kcp.io/syncer';
@@ -19,6 +20,15 @@ export const COND_VALID = 'Valid';
 export const COND_SYNCER_DEPLOYED = 'SyncerDeployed';
 export const COND_HEARTBEAT = 'HeartbeatHealthy';
 export const COND_AUTHORIZED = 'SyncerAuthorized';
+
+/**
+ * What judges heartbeats (../heartbeat/judge.ts): the tracker of observed beats and the
+ * threshold. Declared here so this package's types need nothing else from the heartbeat one.
+ */
+export interface HeartbeatJudge {
+  heartbeats: HeartbeatTracker;
+  thresholdMs: number;
+}
 
 export interface Listers {
   syncTargets: Lister<SyncTarget>;
@@ -44,6 +54,12 @@ export interface Deps {
   maxUndeployAttempts: number;
   /** Failed clean-up attempts per key (kept in memory; a restart starts counting again). */
   undeployAttempts: Map<string, number>;
+  /**
+   * The heartbeat controller's judge when it runs in the same manager: the statuses this
+   * controller writes then carry the current heartbeat verdict (status.ts computeStatus).
+   * Without it HeartbeatHealthy is carried over as stored.
+   */
+  heartbeat?: HeartbeatJudge;
 }
 
 export interface StepContext {

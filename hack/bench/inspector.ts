@@ -1,0 +1,100 @@
+// The inspector of a kplane process the benchmark started (Chrome DevTools Protocol over
+// WebSocket on a loopback port passed as --inspect through NODE_OPTIONS): collect garbage,
+// read the live heap and the process's own memory breakdown. Exact figures with no code
+// inside the server for them.
+import { createServer as createNetServer } from 'node:net';
+
+/** A free loopback port for a child's inspector. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createNetServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
+    });
+  });
+}
+
+/** process.memoryUsage() of the inspected process, after a full collection. */
+export interface MemoryBreakdown {
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+  /** C++ objects bound to JS (Buffers' backing stores, SQLite handles, TLS). */
+  external: number;
+  arrayBuffers: number;
+}
+
+/**
+ * Run `start` with NODE_OPTIONS carrying --inspect on a free loopback port (for that child
+ * only; this process's environment is restored at once), then connect to it.
+ */
+export async function withInspector<T>(start: () => Promise<T>): Promise<{ started: T; inspector: Inspector }> {
+  const port = await freePort();
+  const saved = process.env['NODE_OPTIONS'];
+  process.env['NODE_OPTIONS'] = `${saved ?? ''} --inspect=127.0.0.1:${port}`.trim();
+  let started: T;
+  try {
+    started = await start();
+  } finally {
+    if (saved === undefined) delete process.env['NODE_OPTIONS'];
+    else process.env['NODE_OPTIONS'] = saved;
+  }
+  return { started, inspector: await Inspector.connect(port) };
+}
+
+export class Inspector {
+  private readonly ws: WebSocket;
+  private nextId = 1;
+  private readonly waiting = new Map<number, (result: Record<string, unknown>) => void>();
+
+  private constructor(ws: WebSocket) {
+    this.ws = ws;
+    ws.addEventListener('message', (ev) => {
+      const msg = JSON.parse(String(ev.data)) as { id?: number; result?: Record<string, unknown> };
+      if (msg.id !== undefined) this.waiting.get(msg.id)?.(msg.result ?? {});
+    });
+  }
+
+  static async connect(port: number): Promise<Inspector> {
+    const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
+    const ws = new WebSocket(targets[0]!.webSocketDebuggerUrl);
+    await new Promise((resolve, reject) => {
+      ws.addEventListener('open', resolve, { once: true });
+      ws.addEventListener('error', reject, { once: true });
+    });
+    return new Inspector(ws);
+  }
+
+  call(method: string, params: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      this.ws.send(JSON.stringify({ id, method, params }));
+    });
+  }
+
+  async collectGarbage(): Promise<void> {
+    await this.call('HeapProfiler.collectGarbage');
+    await this.call('HeapProfiler.collectGarbage');
+  }
+
+  async liveHeapBytes(): Promise<number> {
+    await this.collectGarbage();
+    return Number((await this.call('Runtime.getHeapUsage'))['usedSize']);
+  }
+
+  /** Full collection, then the process's memoryUsage() (what is left once garbage is gone). */
+  async memoryAfterGc(): Promise<MemoryBreakdown> {
+    await this.collectGarbage();
+    const res = await this.call('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true });
+    const value = (res['result'] as { value?: string } | undefined)?.value;
+    if (typeof value !== 'string') throw new Error(`inspector: memoryUsage() gave ${JSON.stringify(res)}`);
+    return JSON.parse(value) as MemoryBreakdown;
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
