@@ -16,6 +16,7 @@ export const SYNCER_FLAGS: Record<string, FlagSpec> = {
   'to-kubeconfig': { type: 'string', description: 'kubeconfig of the physical cluster: without --capacity, report the sum of its Nodes\' capacity and allocatable' },
   resources: { type: 'string', description: 'types to sync, as resource[.group] (e.g. deployments.apps,configmaps): checked against --to-kubeconfig\'s discovery and reported in status.syncedResources' },
   'capacity-refresh-period': { type: 'string', description: 'how often to re-read capacity from the physical cluster', default: '60s' },
+  'sync-mode': { type: 'string', description: 'how --resources are synced: view (through the SyncTarget\'s syncer view), none (plain /clusters paths, for a kplane without the view; the identity must list every workspace), off (only report status.syncedResources)', default: 'view' },
   'log-format': { type: 'string', description: 'json or text', default: 'json' },
   'log-level': { type: 'string', description: 'error, warn, info or debug', default: 'info' },
   help: { type: 'boolean', short: 'h', description: 'show this help' },
@@ -48,6 +49,7 @@ export const syncerOptionsSchema = z
       }
     }).optional(),
     'capacity-refresh-period': durationMs.default(60_000),
+    'sync-mode': z.enum(['view', 'none', 'off']).default('view'),
     'log-format': z.enum(['json', 'text']).default('json'),
     'log-level': z.enum(['error', 'warn', 'info', 'debug']).default('info'),
     help: z.boolean().optional(),
