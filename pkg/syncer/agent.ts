@@ -87,6 +87,7 @@ export async function runSyncer(cfg: SyncerConfig, signal: AbortSignal, deps: { 
     const physical = cfg.capacity ? undefined : physicalKubeconfig(cfg.physicalKubeconfigPath, logger);
     const stopCapacity = physical ? await watchPhysicalCapacity(physical, cfg.capacityRefreshMs ?? 60_000, loop, logger) : undefined;
     const forResources = cfg.resources && cfg.resources.length > 0 ? physicalKubeconfig(cfg.physicalKubeconfigPath, logger) : undefined;
+    if (cfg.resources && cfg.resources.length > 0 && !forResources) logger.warn('--resources needs the physical cluster (--to-kubeconfig, or running inside it): not syncing, only heartbeating');
     const stopResources = forResources ? await watchSyncedResources(forResources, cfg.resources!, cfg.capacityRefreshMs ?? 60_000, loop, logger) : undefined;
     const sync = forResources && (cfg.sync ?? 'view') !== 'off' ? startResourceSync(cfg, forResources, { cluster, name: cfg.syncTargetName, uid }, loop, clock, logger, signal) : undefined;
     try {
