@@ -3,6 +3,8 @@
 //   clusterClient.cluster('root:org').resource(SyncTargetGVR).get('edge-1')
 //   clusterClient.cluster('root:org').syncTargets().patchStatus(...)
 //   clusterClient.wildcard().resource(SyncTargetGVR).watch(...)    // privileged
+// With `pathPrefix` (or a kubeconfig server URL with a path before /clusters) every request
+// goes under that path, e.g. the syncer view: `<server>/services/syncer/<ws>/<st>/<uid>/clusters/*/…`.
 import { KubeConfig } from '@kubernetes/client-node';
 import { KPLANE_VERSION } from '../version/version.ts';
 import * as gvrs from './gvr.ts';
@@ -17,6 +19,12 @@ export interface ClusterClientOptions {
   /** Who is calling, for the user agent `kplane/<version> (<component>)` and as default field manager. */
   component: string;
   timeoutMs?: number;
+  /**
+   * Send every request under this path: `<server><pathPrefix>/clusters/<path>/…`. The syncer
+   * uses it to reach its SyncTarget's view (`syncerViewPath(…)` from
+   * apis/workload/v1alpha1/sync-contract.ts) with the same cluster-aware calls.
+   */
+  pathPrefix?: string;
 }
 
 export class ClusterClient {
@@ -28,11 +36,14 @@ export class ClusterClient {
   constructor(kubeconfig: KubeConfig | Transport, opts: ClusterClientOptions, signal?: AbortSignal) {
     this.component = opts.component;
     this.signal = signal;
+    // A ready Transport already has its base path; a prefix here would be silently lost.
+    if (kubeconfig instanceof Transport && opts.pathPrefix !== undefined) throw new Error('pathPrefix applies only when the client makes its own Transport');
     this.transport = kubeconfig instanceof Transport
       ? kubeconfig
       : new Transport(kubeconfig, {
           userAgent: `kplane/${KPLANE_VERSION} (${opts.component})`,
           ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+          ...(opts.pathPrefix !== undefined ? { pathPrefix: opts.pathPrefix } : {}),
         });
   }
 

@@ -34,12 +34,20 @@ export interface TransportOptions {
   userAgent: string;
   /** Default request timeout (not for watches); defaults to 30s. */
   timeoutMs?: number;
+  /**
+   * A path every request goes under, between the server and `/clusters/…`, e.g. a syncer
+   * view root (`syncerViewPath(…)`): requests then go to `<server><pathPrefix>/clusters/<path>/…`.
+   */
+  pathPrefix?: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 export class Transport {
-  /** Server base URL without any /clusters/... path, e.g. https://127.0.0.1:6443 */
+  /**
+   * Server base URL without any /clusters/... path, e.g. https://127.0.0.1:6443, followed by
+   * the kubeconfig's own path before /clusters (a proxy's) and then `pathPrefix`, if any.
+   */
   readonly baseURL: URL;
   private readonly kubeconfig: KubeConfig;
   private readonly userAgent: string;
@@ -54,7 +62,8 @@ export class Transport {
     // kcp-style kubeconfigs point at /clusters/<path>; the cluster-aware client addresses
     // clusters itself, so keep only the origin (and any path before /clusters).
     const idx = server.pathname.indexOf('/clusters/');
-    server.pathname = idx >= 0 ? server.pathname.slice(0, idx) : server.pathname.replace(/\/+$/, '');
+    const kept = idx >= 0 ? server.pathname.slice(0, idx) : server.pathname.replace(/\/+$/, '');
+    server.pathname = kept + normalisePathPrefix(opts.pathPrefix);
     this.baseURL = server;
     this.kubeconfig = kubeconfig;
     this.userAgent = opts.userAgent;
@@ -160,6 +169,14 @@ export class Transport {
       res.destroy();
     }
   }
+}
+
+/** '' or '/a/b' (leading slash, no trailing one); a prefix with a query or fragment is a caller bug. */
+export function normalisePathPrefix(prefix: string | undefined): string {
+  if (prefix === undefined || prefix === '' || prefix === '/') return '';
+  if (!prefix.startsWith('/')) throw new Error(`path prefix ${JSON.stringify(prefix)} must start with "/"`);
+  if (/[?#]/.test(prefix)) throw new Error(`path prefix ${JSON.stringify(prefix)} must be a path only`);
+  return prefix.replace(/\/+$/, '');
 }
 
 function abortedError(spec: RequestSpec, cause?: unknown): RequestAbortedError {

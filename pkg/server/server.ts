@@ -1,7 +1,9 @@
 // APIServer is kplane's Kubernetes-compatible API: the filter chain (filters/chain.ts:
 // request info, audit, metrics, recovery, timeout, authentication, in-flight limits,
 // impersonation, authorization) in front of the routing below (health, version, discovery,
-// OpenAPI, resources → the logical cluster must exist → handler).
+// OpenAPI, resources → the logical cluster must exist → handler). Requests under a syncer
+// view root (pkg/server/syncerview) take the same route, narrowed by the view's rules and its
+// ObjectView (handlers/view.ts).
 // Every failure becomes a metav1.Status; an unexpected exception is a logged 500, never a crash.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { newMethodNotAllowed, StatusError } from '../apierrors/errors.ts';
@@ -25,7 +27,13 @@ import { EMPTY_CRD_LIST, isCRDListRequest } from './handlers/no-crds.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import { type OpenAPIService, serveOpenAPIV2 } from './openapi/index.ts';
 import type { Registry } from './registry/registry.ts';
+import { SyncerViewAuthorizer, syncTargetFacts } from './syncerview/authorizer.ts';
+import { narrowDiscovery } from './syncerview/discovery.ts';
+import { checkSyncerViewRequest } from './syncerview/rules.ts';
+import { syncerObjectView } from './syncerview/view.ts';
 import { versionInfo } from './version.ts';
+import { toSyncTargetKey } from '../../apis/workload/v1alpha1/synctargetkey.ts';
+import { SyncTargetResource } from '../../apis/workload/v1alpha1/synctarget.ts';
 
 export interface APIServerDeps {
   registry: Registry;
@@ -66,6 +74,7 @@ export class APIServer {
       logger: deps.logger,
       authenticator: deps.authenticator,
       authorizer: deps.security.authorizer,
+      syncerView: syncerViewAuthorizer(deps.registry),
       inflight: deps.inflight,
       requestTimeoutMs: deps.requestTimeoutMs,
       metrics: deps.metrics,
@@ -92,8 +101,9 @@ export class APIServer {
   /** The innermost handler: route an authenticated, authorised request. */
   private readonly serve = async (c: AuthenticatedContext): Promise<void> => {
     const { req, res, url, info } = c;
+    if (info.view) checkSyncerViewRequest(info);
     if (!info.isResourceRequest) {
-      await this.serveNonResource(req, res, url, info.path, info.cluster, info.wildcard);
+      await this.serveNonResource(req, res, url, info.path, info.cluster, info.wildcard, info.view !== undefined);
       return;
     }
     if (!info.wildcard) await this.deps.lifecycle.requireCluster(info.cluster);
@@ -118,10 +128,12 @@ export class APIServer {
       signal: c.signal,
       shutdown: this.shutdownController.signal,
     };
+    if (info.view) ctx.view = syncerObjectView(toSyncTargetKey(info.view.workspace, info.view.syncTarget), { group: store.def.group, plural: store.def.plural });
     await dispatchResource(ctx);
   };
 
-  private async serveNonResource(req: IncomingMessage, res: ServerResponse, url: URL, path: string, cluster: string, wildcard: boolean): Promise<void> {
+  /** `inView`: under a syncer view (only discovery gets here then, narrowed to what the view serves). */
+  private async serveNonResource(req: IncomingMessage, res: ServerResponse, url: URL, path: string, cluster: string, wildcard: boolean, inView: boolean): Promise<void> {
     const method = req.method ?? 'GET';
     const p = path.replace(/\/+$/, '') || '/';
     const top = p.split('/')[1] ?? '';
@@ -136,16 +148,17 @@ export class APIServer {
     if (!wildcard && (top === 'api' || top === 'apis')) await this.deps.lifecycle.requireCluster(cluster);
     const { discovery } = this.deps;
     const form = acceptedForm(req.headers.accept);
+    const shown = inView ? narrowDiscovery : (doc: object) => doc;
     if (p === '/api' || p === '/apis') {
       if (form.aggregatedDiscovery) {
-        return writeJSON(res, 200, discovery.aggregated(p === '/api', form.aggregatedDiscovery), aggregatedContentType(form.aggregatedDiscovery));
+        return writeJSON(res, 200, shown(discovery.aggregated(p === '/api', form.aggregatedDiscovery)), aggregatedContentType(form.aggregatedDiscovery));
       }
       return writeJSON(res, 200, p === '/api' ? discovery.legacyAPIVersions(this.deps.serverAddress) : discovery.legacyGroupList());
     }
     const parts = p.split('/').filter(Boolean);
     if (parts[0] === 'api' && parts.length === 2) {
       const list = discovery.resourceList('', parts[1]!);
-      if (list) return writeJSON(res, 200, list);
+      if (list) return writeJSON(res, 200, shown(list));
     }
     if (parts[0] === 'apis' && parts.length === 2) {
       const g = discovery.legacyGroup(parts[1]!);
@@ -153,7 +166,7 @@ export class APIServer {
     }
     if (parts[0] === 'apis' && parts.length === 3) {
       const list = discovery.resourceList(parts[1]!, parts[2]!);
-      if (list) return writeJSON(res, 200, list);
+      if (list) return writeJSON(res, 200, shown(list));
     }
     if (parts[0] === 'openapi') return this.serveOpenAPI(req, res, url, parts);
     throw new StatusError('NotFound', 'the server could not find the requested resource', {});
@@ -193,4 +206,14 @@ function writeRaw(res: ServerResponse, body: string): void {
   res.setHeader('Content-Type', 'application/json');
   res.setHeader('Content-Length', Buffer.byteLength(body));
   res.end(body);
+}
+
+/** The syncer views' authorizer, reading SyncTargets from the registry; none if they are not served. */
+function syncerViewAuthorizer(registry: Registry): SyncerViewAuthorizer | undefined {
+  const store = registry.lookup(SyncTargetResource.group, SyncTargetResource.version, SyncTargetResource.plural);
+  if (!store) return undefined;
+  return new SyncerViewAuthorizer(async (workspace, name) => {
+    const st = await store.tryGet(workspace, '', name);
+    return st && syncTargetFacts(st);
+  });
 }

@@ -16,7 +16,6 @@ import { retryDelay } from './backoff.ts';
 import type { SyncContext, TypeInformers } from './shared/context.ts';
 import { SyncHealth } from './shared/health.ts';
 import { DOWNSTREAM_CLUSTER_LABEL, type SyncTargetIdentity } from './shared/locator.ts';
-import { kubeconfigWithPrefix } from './shared/upstream.ts';
 import { resolveSyncedTypes, type SyncedType } from './shared/types.ts';
 import { SpecController } from './spec/controller.ts';
 import { StatusController } from './status/controller.ts';
@@ -57,7 +56,7 @@ export async function runResourceSync(o: ResourceSyncOptions, signal: AbortSigna
   const health = new SyncHealth();
   health.onChange = () => o.onHealth(health);
   const prefix = o.upstreamView === 'view' ? syncerViewPath(me.cluster, me.name, me.uid) : '';
-  const upstream = new ClusterClient(kubeconfigWithPrefix(o.upstreamKubeconfig, prefix), { component: SYNCER_USER_AGENT });
+  const upstream = new ClusterClient(o.upstreamKubeconfig, { component: SYNCER_USER_AGENT, pathPrefix: prefix });
   const downClient = new ClusterClient(o.downstreamKubeconfig, { component: SYNCER_USER_AGENT });
   try {
     const types = await waitForTypes(o, downClient.transport, health, logger, signal);

@@ -11,6 +11,7 @@
 //   in-flight limit  429 + Retry-After beyond the global or the per-client bound
 //   impersonation    Impersonate-* headers, each authorised with the `impersonate` verb
 //   authorization    403 unless the (impersonated) user may do this in this logical cluster
+//                    (under a syncer view: unless it is the SyncTarget's syncer or a master)
 //   the API          routing: health, version, discovery, OpenAPI, resources
 //
 // Each filter's context type states what it may rely on (see context.ts), so the composition
@@ -19,6 +20,7 @@ import type { Logger } from '../../log/logger.ts';
 import type { AuthenticatorChain } from '../authn/authenticator.ts';
 import type { AuditSink } from '../audit/sink.ts';
 import type { Authorizer } from '../authz/authorizer.ts';
+import type { SyncerViewAuthorizer } from '../syncerview/authorizer.ts';
 import { withAudit } from './audit.ts';
 import { withAuthentication } from './authentication.ts';
 import { withAuthorization } from './authorization.ts';
@@ -35,6 +37,8 @@ export interface HandlerChainConfig {
   logger: Logger;
   authenticator: AuthenticatorChain;
   authorizer: Authorizer;
+  /** Who may use a syncer view (`/services/syncer/…`); absent: those paths are 404. */
+  syncerView?: SyncerViewAuthorizer | undefined;
   inflight: InflightLimits;
   /** The server's request timeout (and cap for ?timeout=); defaults to 60 s. */
   requestTimeoutMs?: number | undefined;
@@ -45,7 +49,7 @@ export interface HandlerChainConfig {
 
 export function buildHandlerChain(api: Handler<AuthenticatedContext>, c: HandlerChainConfig): Handler<RequestContext> {
   // Innermost first, as kube composes it.
-  const authorized = withAuthorization(c.authorizer)(api);
+  const authorized = withAuthorization(c.authorizer, c.syncerView)(api);
   const impersonated = withImpersonation(c.authorizer)(authorized);
   const limited = withInflightLimit(c.inflight)(impersonated);
   const authenticated = withAuthentication(c.authenticator)(limited);

@@ -3,7 +3,7 @@
 // Everything else — consistent reads (no resourceVersion), Exact, limit, continue — goes to
 // storage. undefined means "not from the cache" (not cacheable, no cache, or cache behind N).
 import type { HandlerContext } from './context.ts';
-import { buildFilter } from './filter.ts';
+import { requestFilter } from './filter.ts';
 import { type ListPage, scopeOf } from './list-page.ts';
 
 export function cacheableMinRevision(url: URL): number | undefined {
@@ -20,6 +20,6 @@ export async function listFromCache(ctx: HandlerContext): Promise<ListPage | und
   if (minRevision === undefined) return undefined;
   const cached = await ctx.store.listCached(scopeOf(ctx), minRevision);
   if (!cached) return undefined;
-  const filter = buildFilter(ctx.def, ctx.url.searchParams.get('labelSelector'), ctx.url.searchParams.get('fieldSelector'));
+  const filter = requestFilter(ctx);
   return { items: filter.empty ? cached.items : cached.items.filter((o) => filter.matches(o)), revision: cached.revision };
 }

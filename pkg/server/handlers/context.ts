@@ -11,6 +11,7 @@ import type { SecurityServices } from '../authz/services.ts';
 import { StatusError } from '../../apierrors/errors.ts';
 import type { UserInfo } from '../authn/user.ts';
 import { queryBool } from '../request/bool.ts';
+import type { ObjectView } from './object-view.ts';
 
 export interface HandlerContext {
   req: IncomingMessage;
@@ -30,6 +31,8 @@ export interface HandlerContext {
   signal: AbortSignal;
   /** Resolves when the server starts shutting down (watches end cleanly then). */
   shutdown: AbortSignal;
+  /** Set under a restricted view (the syncer view): only its objects exist, only its writes pass (view.ts). */
+  view?: ObjectView;
 }
 
 /** A boolean query parameter, parsed by the one shared parser (request/bool.ts). */

@@ -5,6 +5,7 @@ import { newBadRequest } from '../../apierrors/errors.ts';
 import { exactName, fieldsMatch, parseFieldSelector, requireSupported, type FieldSelector } from '../../fields/selector.ts';
 import { isEverything, labelsMatch, parseLabelSelector, type LabelSelector } from '../../labels/index.ts';
 import type { KObject } from '../registry/object.ts';
+import type { HandlerContext } from './context.ts';
 
 export interface ObjectFilter {
   matches(obj: KObject): boolean;
@@ -57,4 +58,15 @@ export function buildFilter(def: ResourceDefinition, labelSelector: string | nul
       return true;
     },
   };
+}
+
+/**
+ * The filter of a list or watch request: its selectors, ANDed with the request's view (an
+ * object outside the view never matches, whatever the client asked for).
+ */
+export function requestFilter(ctx: HandlerContext): ObjectFilter {
+  const filter = buildFilter(ctx.def, ctx.url.searchParams.get('labelSelector'), ctx.url.searchParams.get('fieldSelector'));
+  const view = ctx.view;
+  if (!view) return filter;
+  return { empty: false, name: filter.name, matches: (obj) => view.contains(obj) && filter.matches(obj) };
 }

@@ -14,6 +14,7 @@ import { type HandlerContext, fieldManager, isDryRun, queryFlag } from './contex
 import { unsupportedMediaType } from './decode.ts';
 import { recordManagedFields } from './managedfields.ts';
 import { respondObject } from './read.ts';
+import { confineMutator } from './view.ts';
 
 const JSON_PATCH = 'application/json-patch+json';
 const MERGE_PATCH = 'application/merge-patch+json';
@@ -49,7 +50,7 @@ export async function handlePatch(ctx: HandlerContext): Promise<void> {
     info.cluster,
     info.namespace,
     info.name,
-    (live) => {
+    confineMutator(ctx, (live) => {
       if (isApply) {
         const applied = asKObject(clone(patch as Record<string, unknown>));
         checkApplyIdentity(ctx, applied);
@@ -77,7 +78,7 @@ export async function handlePatch(ctx: HandlerContext): Promise<void> {
       // managedFields a patch rewrote (kubectl's client-side-apply upgrade) are honoured.
       admitted.metadata.managedFields = recordManagedFields(ctx, live, { ...admitted, metadata: { ...admitted.metadata, managedFields: obj.metadata.managedFields } }, manager, sub);
       return admitted;
-    },
+    }),
     { dryRun, subresource: sub, allowCreate: isApply && sub === '', requester: ctx.user },
   );
   respondObject(ctx, result.created ? 201 : 200, result.object);

@@ -7,7 +7,8 @@ import { acceptedForm } from '../httpx/negotiate.ts';
 import type { KObject } from '../registry/object.ts';
 import { toTable, type IncludeObject } from '../table/index.ts';
 import type { HandlerContext } from './context.ts';
-import { buildFilter } from './filter.ts';
+import { requestFilter } from './filter.ts';
+import { requireInView } from './view.ts';
 import { listFromCache } from './cached-list.ts';
 import { type ListPage, scopeOf } from './list-page.ts';
 
@@ -40,6 +41,7 @@ export async function handleGet(ctx: HandlerContext): Promise<void> {
     throw newBadRequest(`subresource "${info.subresource}" is not supported on ${def.plural}`);
   }
   const obj = await store.get(info.cluster, info.namespace, info.name);
+  requireInView(ctx, obj);
   respondObject(ctx, 200, obj);
 }
 
@@ -70,7 +72,7 @@ function listRevision(url: URL): number | undefined {
  * exactly as many as are still missing: the continue token then never skips a match.
  */
 export async function listMatching(ctx: HandlerContext, limit: number, cont: string | undefined, revision: number | undefined): Promise<ListPage> {
-  const filter = buildFilter(ctx.def, ctx.url.searchParams.get('labelSelector'), ctx.url.searchParams.get('fieldSelector'));
+  const filter = requestFilter(ctx);
   const scope = scopeOf(ctx);
   const items: KObject[] = [];
   let token = cont;

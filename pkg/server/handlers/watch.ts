@@ -14,7 +14,7 @@ import { toStatusError } from '../httpx/respond.ts';
 import { asKObject, type KObject } from '../registry/object.ts';
 import { toTable } from '../table/index.ts';
 import { type HandlerContext, queryFlag } from './context.ts';
-import { buildFilter } from './filter.ts';
+import { requestFilter } from './filter.ts';
 import { eventLine, SharedEventLines } from './watch-encoding.ts';
 import { listFromCache } from './cached-list.ts';
 import { endWatchFromFuture } from './watch-future.ts';
@@ -43,7 +43,7 @@ function parseStartRV(url: URL): number | undefined {
 
 export async function handleWatch(ctx: HandlerContext): Promise<void> {
   const { url, res, def } = ctx;
-  const filter = buildFilter(def, url.searchParams.get('labelSelector'), url.searchParams.get('fieldSelector'));
+  const filter = requestFilter(ctx);
   const timeoutMs = parseTimeout(url) * 1000;
   const startRV = parseStartRV(url);
   const bookmarks = queryFlag(url, 'allowWatchBookmarks');

@@ -7,6 +7,7 @@ import { admitObject, fieldValidationOf } from './admit.ts';
 import { type HandlerContext, fieldManager, isDryRun } from './context.ts';
 import { checkKind, checkName, checkNamespace, decodeObjectBody } from './decode.ts';
 import { respondObject } from './read.ts';
+import { confineMutator } from './view.ts';
 
 export async function handleCreate(ctx: HandlerContext): Promise<void> {
   const { info, def, store } = ctx;
@@ -41,14 +42,14 @@ export async function handleUpdate(ctx: HandlerContext): Promise<void> {
     info.cluster,
     info.namespace,
     info.name,
-    (live) => {
+    confineMutator(ctx, (live) => {
       const desired = desiredForSubresource(live!, input, sub);
       const admitted = admitObject(ctx, desired, live, validation);
       // The body's resourceVersion (if any) is the optimistic-concurrency precondition.
       admitted.metadata.resourceVersion = input.metadata.resourceVersion;
       admitted.metadata.managedFields = recordManagedFields(ctx, live, admitted, manager, sub);
       return admitted;
-    },
+    }),
     { dryRun, subresource: sub },
   );
   respondObject(ctx, 200, result.object);

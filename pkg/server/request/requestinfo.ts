@@ -20,8 +20,23 @@ export type Verb =
   | 'delete'
   | 'deletecollection';
 
+/**
+ * The syncer view a request came in under (`/services/syncer/<workspace>/<name>/<uid>/…`, see
+ * pkg/server/syncerview): the rest of the path was parsed as usual into the fields beside it.
+ */
+export interface SyncerViewRef {
+  /** Workspace path of the SyncTarget. */
+  workspace: string;
+  /** The SyncTarget's name. */
+  syncTarget: string;
+  /** The SyncTarget's uid, as the syncer knows it (a recreated SyncTarget is another view). */
+  uid: string;
+}
+
 export interface ResourceRequestInfo {
   isResourceRequest: true;
+  /** Set for requests under a syncer view root. */
+  view?: SyncerViewRef;
   cluster: string;
   /** True for `/clusters/*`: every logical cluster at once (list/watch only). */
   wildcard: boolean;
@@ -39,6 +54,8 @@ export interface ResourceRequestInfo {
 
 export interface NonResourceRequestInfo {
   isResourceRequest: false;
+  /** Set for requests under a syncer view root. */
+  view?: SyncerViewRef;
   cluster: string;
   wildcard: boolean;
   /** The path after the cluster prefix, e.g. `/apis` or `/openapi/v3`. */
