@@ -1,6 +1,6 @@
 // Resource sync benchmark (issue 12): Deployments in namespaces placed on SyncTargets, synced by
-// in-process kplane-syncer resource sync loops (one per SyncTarget, `--sync-mode none` with the
-// admin identity: the upstream reads are the same list+watch the syncer view serves) from one
+// in-process kplane-syncer resource sync loops (one per SyncTarget, each through its SyncTarget's
+// syncer view, with the admin identity, which the view admits as system:masters) from one
 // kplane to a second kplane standing in for the physical cluster. Measures
 //   1. create-to-downstream latency p50/p99 under an open-loop creator at 100 creates/s;
 //   2. downstream-status-to-upstream latency p50/p99 (status written downstream at 100/s);
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   const physicalKubeconfig = new KubeConfig();
   physicalKubeconfig.loadFromFile(phys.kubeconfig);
   const syncers = targets.map((t) => runResourceSync({
-    upstreamKubeconfig, upstreamView: 'none', downstreamKubeconfig: physicalKubeconfig,
+    upstreamKubeconfig, upstreamView: 'view', downstreamKubeconfig: physicalKubeconfig,
     syncTarget: { cluster: WS, name: t.name, uid: t.uid }, resources: [{ group: 'apps', resource: 'deployments' }],
     logger: silentLogger(), clock: realClock, onHealth: () => {},
   }, stop.signal));
@@ -227,7 +227,7 @@ async function main(): Promise<void> {
     ],
     data: { create, status, syncMs, bareMs, syncRate, bareRate, heapPerObject, createErrors, statusErrors, targets: TARGETS, namespaces: NAMESPACES, deployments: DEPLOYMENTS },
     notes: [
-      `${TARGETS} syncers run in this process (their informers on both sides are in the heap figure, with the bench's own watches); upstream reads go through plain /clusters/* with --sync-mode none, the same list+watch the syncer view answers.`,
+      `${TARGETS} syncers run in this process (their informers on both sides are in the heap figure, with the bench's own watches), each through its SyncTarget's syncer view.`,
       'the bare loop copies one namespace with one watch and no ownership checks, finalizer, server-side apply or status; the syncers do all of that.',
     ],
   });

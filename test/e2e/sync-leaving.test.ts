@@ -4,20 +4,22 @@
 // with `deletion.internal.workload.kcp.io/<key>` → the real syncer deletes the downstream
 // namespace and copies, then drops finalizer, label and annotation upstream. Also: only labelled
 // objects go down (an unlabelled Secret stays home), and a downstream namespace whose upstream
-// namespace is no longer placed is collected when the syncer starts.
+// namespace is no longer placed is collected when the syncer starts. The syncer uses its own token
+// through its SyncTarget's syncer view.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { deletionAnnotation, syncerFinalizer } from '../../apis/workload/v1alpha1/sync-contract.ts';
+import { deletionAnnotation, syncerFinalizer, syncerViewPath } from '../../apis/workload/v1alpha1/sync-contract.ts';
 import { stateLabelKey, toSyncTargetKey } from '../../apis/workload/v1alpha1/synctargetkey.ts';
 import { eventually } from '../framework/eventually.ts';
 import { startKplane } from '../framework/kplane.ts';
 import { Kubectl } from '../framework/kubectl.ts';
 import { createWorkspace, kjson, SLOW } from './support.ts';
 import { downstreamNamespace } from './sync-support.ts';
-import { kubeconfigForWorkspace, parseManifests, runKplane, startSyncer, syncerArgsFromManifests, type SyncerProcess } from './syncer-support.ts';
+import { kubeconfigForWorkspace, kubeconfigFromManifests, parseManifests, runKplane, startSyncer, syncerArgsFromManifests, type SyncerProcess, tokenOf } from './syncer-support.ts';
+import { TestClient } from '../framework/http.ts';
 
 const WS = 'root:team';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- API JSON
@@ -40,8 +42,11 @@ test('sync: objects and namespaces leave a SyncTarget through the deletion annot
   const out = join(dir, 'edge-1.yaml');
   const r = await runKplane(['workload', 'sync', 'edge-1', '--syncer-image', 'kplane-syncer:e2e', '--heartbeat-period', '1s', '-o', out], { KUBECONFIG: adminWs });
   assert.equal(r.code, 0, r.stderr);
-  // Until kplane serves the syncer view: an identity that may list every workspace, plain paths.
-  const args = [...syncerArgsFromManifests(parseManifests(readFileSync(out, 'utf8')), adminWs), '--to-kubeconfig', phys.kubeconfig, '--resources', 'configmaps,secrets', '--sync-mode', 'none'];
+  // The syncer's own identity, through its SyncTarget's syncer view (the default --sync-mode).
+  const manifests = parseManifests(readFileSync(out, 'utf8'));
+  const syncerKubeconfig = join(dir, 'edge-1.kubeconfig');
+  writeFileSync(syncerKubeconfig, kubeconfigFromManifests(manifests), { mode: 0o600 });
+  const args = [...syncerArgsFromManifests(manifests, syncerKubeconfig), '--to-kubeconfig', phys.kubeconfig, '--resources', 'configmaps,secrets'];
   let syncer: SyncerProcess = startSyncer(args);
   t.after(async () => {
     await syncer.stop('SIGKILL');
@@ -66,6 +71,12 @@ test('sync: objects and namespaces leave a SyncTarget through the deletion annot
     }, { ...SLOW, what: 'the labelled Secret downstream' });
     assert.equal(await down.ok(['-n', dns, 'get', 'configmap', 'cfg', '-o', 'jsonpath={.data.a}']), 'b');
     assert.ok(await gone(['-n', dns, 'get', 'secret', 'private']), 'the unlabelled Secret stays upstream');
+    // …because the syncer's identity cannot read it: 404 in its view, 403 outside it.
+    const asSyncer = new TestClient(kp.url, kp.caPem, tokenOf(readFileSync(syncerKubeconfig, 'utf8')));
+    const view = syncerViewPath(WS, 'edge-1', uid);
+    assert.equal((await asSyncer.do(`${view}/clusters/${WS}/api/v1/namespaces/web/secrets/private`)).status, 404);
+    assert.equal((await asSyncer.do(`${view}/clusters/${WS}/api/v1/namespaces/web/secrets/creds`)).status, 200);
+    assert.equal((await asSyncer.do(`/clusters/${WS}/api/v1/namespaces/web/secrets/private`)).status, 403);
     for (const kind of ['configmap/cfg', 'secret/creds']) {
       const o = await kjson(team, ['-n', 'web', 'get', kind]);
       assert.deepEqual(o.metadata.finalizers, [syncerFinalizer(key)], kind);

@@ -20,7 +20,7 @@ import { type Kplane, startKplane } from '../framework/kplane.ts';
 import { Kubectl } from '../framework/kubectl.ts';
 import { createWorkspace, kjson, SLOW } from './support.ts';
 import { downstreamNamespace, freePort, setDeploymentStatus, startPhysicalCluster } from './sync-support.ts';
-import { kubeconfigForWorkspace, parseManifests, runKplane, startSyncer, syncerArgsFromManifests, type SyncerProcess } from './syncer-support.ts';
+import { kubeconfigForWorkspace, kubeconfigFromManifests, parseManifests, runKplane, startSyncer, syncerArgsFromManifests, type SyncerProcess } from './syncer-support.ts';
 
 const WS = 'root:team';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- API JSON
@@ -60,15 +60,17 @@ test('sync: a Deployment placed upstream runs downstream and reports its status 
   const st = (): Promise<Obj> => kjson(team, ['get', 'synctarget', 'edge-1']);
   const resourcesSynced = async (): Promise<Obj> => ((await st()).status?.conditions ?? []).find((c: Obj) => c.type === 'ResourcesSynced');
 
-  await t.test('a real syncer with --to-kubeconfig and --resources makes edge-1 Ready', async () => {
+  await t.test('a real syncer with its own token, --to-kubeconfig and --resources makes edge-1 Ready', async () => {
     const adminWs = kubeconfigForWorkspace(kp.kubeconfig, kp.url, WS, dir);
     const out = join(dir, 'edge-1.yaml');
     const r = await runKplane(['workload', 'sync', 'edge-1', '--syncer-image', 'kplane-syncer:e2e', '--heartbeat-period', '1s', '-o', out], { KUBECONFIG: adminWs });
     assert.equal(r.code, 0, r.stderr);
     const manifests = parseManifests(readFileSync(out, 'utf8'));
-    // Until kplane serves the syncer view, the syncer reads upstream with an identity that may
-    // list every workspace, through plain /clusters paths and its own label selector.
-    syncer = startSyncer([...syncerArgsFromManifests(manifests, adminWs), '--to-kubeconfig', phys.kubeconfig, '--resources', 'deployments.apps,configmaps,secrets', '--sync-mode', 'none']);
+    // The syncer's own identity (the token in the rendered Secret): it reaches objects only
+    // through its SyncTarget's syncer view, the default --sync-mode.
+    const syncerKubeconfig = join(dir, 'edge-1.kubeconfig');
+    writeFileSync(syncerKubeconfig, kubeconfigFromManifests(manifests), { mode: 0o600 });
+    syncer = startSyncer([...syncerArgsFromManifests(manifests, syncerKubeconfig), '--to-kubeconfig', phys.kubeconfig, '--resources', 'deployments.apps,configmaps,secrets']);
     await team.ok(['wait', '--for=condition=Ready', 'synctarget/edge-1', '--timeout=120s']);
     uid = (await st()).metadata.uid;
     dns = downstreamNamespace({ cluster: WS, name: 'edge-1', uid }, WS, 'web');
