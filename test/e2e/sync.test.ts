@@ -114,6 +114,12 @@ test('sync: a Deployment placed upstream runs downstream and reports its status 
       const d = await kjson(down, ['-n', dns, 'get', 'deployment', 'web']);
       return [d.spec.replicas === 3, String(d.spec.replicas)];
     }, { ...SLOW, what: 'replicas 3 downstream' });
+    // A field the syncer set, changed downstream, is put back.
+    await down.ok(['-n', dns, 'patch', 'deployment', 'web', '--type=merge', '-p', '{"spec":{"replicas":7}}']);
+    await eventually(async () => {
+      const d = await kjson(down, ['-n', dns, 'get', 'deployment', 'web']);
+      return [d.spec.replicas === 3, String(d.spec.replicas)];
+    }, { ...SLOW, what: 'replicas put back to 3 downstream' });
   });
 
   await t.test('status up: what the physical cluster reports shows in kubectl get deploy upstream', async () => {

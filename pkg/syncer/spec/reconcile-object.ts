@@ -11,17 +11,17 @@ import { stateLabelKey } from '../../../apis/workload/v1alpha1/synctargetkey.ts'
 import type { KubeObject } from '../../client/object.ts';
 import type { Result } from '../../controller/result.ts';
 import type { SyncContext, TypeInformers } from '../shared/context.ts';
-import { DOWNSTREAM_CLUSTER_LABEL, downstreamNamespaceName, locatorFor, SYNCER_FIELD_MANAGER } from '../shared/locator.ts';
+import { downstreamNamespaceName, locatorFor, SYNCER_FIELD_MANAGER } from '../shared/locator.ts';
 import { deletionRequested, hasFinalizer, isLabelled, isPlaced } from '../shared/placement.ts';
 import { deleteDownstreamObject, down, ensureDownstreamNamespace, ownDownstreamObject } from './downstream.ts';
 import type { SpecKey } from './keys.ts';
-import { toDownstream } from './transform.ts';
+import { contains, toDownstream } from './transform.ts';
 
 /** Retry pause while a downstream copy is still being deleted (its delete event usually comes first). */
 const WAIT_FOR_DOWNSTREAM_DELETE_MS = 2_000;
 
 export interface ObjectReconcileState {
-  /** The last apply body sent per key: an unchanged object is not applied again. */
+  /** The last apply body sent per key: an unchanged object whose copy is intact is not applied again. */
   lastApplied: Map<string, string>;
 }
 
@@ -55,7 +55,9 @@ export async function reconcileObject(ctx: SyncContext, t: TypeInformers, k: Spe
   const body = toDownstream(current, { apiVersion: t.type.apiVersion, kind: t.type.gvr.kind }, dns, key);
   const text = JSON.stringify(body);
   const existing = await ownDownstreamObject(ctx, t, dns, k.name, signal);
-  if (existing && state.lastApplied.get(queueKey) === text && existing.metadata.labels?.[DOWNSTREAM_CLUSTER_LABEL] === key && !existing.metadata.deletionTimestamp) {
+  // Unchanged upstream and still intact downstream: nothing to send. A copy edited downstream
+  // (a field we set changed or gone) is applied again; fields others own are left alone.
+  if (existing && state.lastApplied.get(queueKey) === text && !existing.metadata.deletionTimestamp && contains(existing, { ...body, apiVersion: undefined, kind: undefined })) {
     ctx.health.resolved(queueKey);
     return;
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { toDownstream } from './transform.ts';
+import { contains, toDownstream } from './transform.ts';
 
 test('toDownstream keeps the spec and user metadata, drops upstream bookkeeping and status', () => {
   const upstream = {
@@ -27,4 +27,15 @@ test('toDownstream copies data-only types whole (ConfigMap, Secret) without empt
   assert.deepEqual(toDownstream(cm, { apiVersion: 'v1', kind: 'ConfigMap' }, 'kcp-1', 'k'), {
     apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'kcp-1', labels: { 'internal.workload.kcp.io/cluster': 'k' } }, data: { a: 'b' }, immutable: true,
   });
+});
+
+test('contains: defaults and foreign fields are fine, a changed or missing field is drift', () => {
+  const wanted = { metadata: { name: 'web', labels: { app: 'web' } }, spec: { replicas: 2, template: { spec: { containers: [{ name: 'c', image: 'nginx' }] } } } };
+  const defaulted = { metadata: { name: 'web', uid: 'x', labels: { app: 'web', extra: 'y' } }, spec: { replicas: 2, strategy: { type: 'RollingUpdate' }, template: { spec: { containers: [{ name: 'c', image: 'nginx', imagePullPolicy: 'Always' }] } } }, status: {} };
+  assert.equal(contains(defaulted, wanted), true);
+  assert.equal(contains({ ...defaulted, spec: { ...defaulted.spec, replicas: 7 } }, wanted), false);
+  assert.equal(contains({ ...defaulted, metadata: { name: 'web' } }, wanted), false, 'a label removed downstream');
+  assert.equal(contains({ ...defaulted, spec: { ...defaulted.spec, template: { spec: { containers: [] } } } }, wanted), false, 'array length differs');
+  assert.equal(contains(undefined, { a: 1 }), false);
+  assert.equal(contains([1], { 0: 1 }), false, 'an array is not an object');
 });

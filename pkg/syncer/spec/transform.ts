@@ -50,3 +50,22 @@ export function toDownstream(upstream: KubeObject, t: { apiVersion: string; kind
   for (const [k, v] of Object.entries(upstream)) if (!DROPPED_FIELDS.has(k)) out[k] = v;
   return out;
 }
+
+/**
+ * Whether `actual` still holds everything `wanted` says: every field of `wanted` present with the
+ * same value, recursively (arrays element by element, same length). Fields only in `actual` —
+ * server defaults, what others manage downstream — do not matter, as for server-side apply. A
+ * downstream copy that no longer contains what the syncer applied has drifted and is applied again.
+ */
+export function contains(actual: unknown, wanted: unknown): boolean {
+  if (Array.isArray(wanted)) {
+    return Array.isArray(actual) && actual.length === wanted.length && wanted.every((w, i) => contains(actual[i], w));
+  }
+  if (wanted !== null && typeof wanted === 'object') {
+    if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return false;
+    const a = actual as Record<string, unknown>;
+    return Object.entries(wanted as Record<string, unknown>).every(([k, v]) => contains(a[k], v));
+  }
+  // An undefined wanted field says nothing (e.g. apiVersion/kind, which list items may omit).
+  return wanted === undefined || actual === wanted;
+}
