@@ -46,6 +46,7 @@ export async function runControllers(argv: string[]): Promise<number> {
       kubeconfig,
       logger,
       heartbeatThresholdMs: parseDuration(o['heartbeat-threshold'])!,
+      evictionGraceMs: parseDuration(o['eviction-grace'])!,
       kplaneURL: server.origin,
       caPem,
       syncerImage: o['syncer-image'],

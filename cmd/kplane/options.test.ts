@@ -12,12 +12,14 @@ test('defaults', () => {
   assert.equal(o['secure-port'], 6443);
   assert.equal(o.storage, 'sqlite');
   assert.equal(o['heartbeat-threshold'], '60s');
+  assert.equal(o['eviction-grace'], '5m');
+  assert.equal(parse(['--eviction-grace', '5s'])['eviction-grace'], '5s');
   assert.equal(o.dashboard, true);
   assert.equal(parse(['--dashboard', 'false']).dashboard, false);
 });
 
 test('bad values are one-line usage errors', () => {
-  for (const argv of [['--secure-port', 'abc'], ['--secure-port', '70000'], ['--storage', 'mysql'], ['--heartbeat-threshold', '60'], ['--bogus'], ['--storage', 'etcd'], ['--bind-address', 'x'], ['--dashboard', 'no']]) {
+  for (const argv of [['--secure-port', 'abc'], ['--secure-port', '70000'], ['--storage', 'mysql'], ['--heartbeat-threshold', '60'], ['--eviction-grace', 'soon'], ['--bogus'], ['--storage', 'etcd'], ['--bind-address', 'x'], ['--dashboard', 'no']]) {
     assert.throws(() => parse(argv), (e) => e instanceof UsageError && !e.message.includes('\n'), argv.join(' '));
   }
 });

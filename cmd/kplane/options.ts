@@ -18,6 +18,7 @@ const duration = z.string().refine((s) => parseDuration(s) !== undefined, { mess
 export const SHARED_CONTROLLER_FLAGS: Record<string, FlagSpec> = {
   'leader-elect': { type: 'string', description: 'elect one leader (a coordination.k8s.io Lease) before running controllers: true or false', default: 'true' },
   'heartbeat-threshold': { type: 'string', description: 'a SyncTarget without a heartbeat for this long is not Ready', default: '60s' },
+  'eviction-grace': { type: 'string', description: 'a SyncTarget whose syncer has had no healthy heartbeat this long loses its namespaces to other Ready SyncTargets of their Location, and departures from it finish without its syncer', default: '5m' },
   'syncer-image': { type: 'string', description: 'syncer image for Deployments kplane applies to physical clusters', default: DEFAULT_SYNCER_IMAGE },
   'log-format': { type: 'string', description: 'json or text', default: 'json' },
   'log-level': { type: 'string', description: 'error, warn, info or debug', default: 'info' },
@@ -28,6 +29,7 @@ export const SHARED_CONTROLLER_FLAGS: Record<string, FlagSpec> = {
 export const sharedControllerOptions = {
   'leader-elect': z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   'heartbeat-threshold': duration.default('60s'),
+  'eviction-grace': duration.default('5m'),
   'syncer-image': z.string().min(1).default(DEFAULT_SYNCER_IMAGE),
   'log-format': z.enum(['json', 'text']).default('json'),
   'log-level': z.enum(['error', 'warn', 'info', 'debug']).default('info'),

@@ -58,6 +58,7 @@ function startControllers(
     kubeconfig,
     logger,
     heartbeatThresholdMs: parseDuration(o['heartbeat-threshold'])!,
+    evictionGraceMs: parseDuration(o['eviction-grace'])!,
     kplaneURL: url,
     caPem,
     syncerImage: o['syncer-image'],

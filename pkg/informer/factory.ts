@@ -4,7 +4,7 @@ import type { ClusterClient } from '../client/clusterclient.ts';
 import type { GVR } from '../client/gvr.ts';
 import type { KubeObject } from '../client/object.ts';
 import type { Logger } from '../log/logger.ts';
-import { SharedInformer } from './informer.ts';
+import { metadataOnly, SharedInformer } from './informer.ts';
 import type { InformerMetrics } from './metrics.ts';
 
 export interface FactoryOptions {
@@ -18,6 +18,11 @@ export interface FactoryOptions {
 export interface InformerSelection {
   /** Cache only objects matching this label selector (list and watch are filtered server-side). */
   labelSelector?: string;
+  /**
+   * Cache only apiVersion, kind and metadata (informer.ts metadataOnly): a separate cache from
+   * the whole-object one, shared by every consumer asking for metadata only.
+   */
+  metadataOnly?: boolean;
 }
 
 export class SharedInformerFactory {
@@ -35,7 +40,7 @@ export class SharedInformerFactory {
    * separate cache: consumers asking for the same selector share it).
    */
   forResource<T extends KubeObject = KubeObject>(gvr: GVR, selection: InformerSelection = {}): SharedInformer<T> {
-    const key = `${gvr.group}/${gvr.version}/${gvr.resource}${selection.labelSelector ? `?labelSelector=${selection.labelSelector}` : ''}`;
+    const key = `${gvr.group}/${gvr.version}/${gvr.resource}${selection.labelSelector ? `?labelSelector=${selection.labelSelector}` : ''}${selection.metadataOnly ? '#metadata' : ''}`;
     let inf = this.informers.get(key);
     if (!inf) {
       const scope = this.opts.cluster ? this.opts.clusterClient.cluster(this.opts.cluster) : this.opts.clusterClient.wildcard();
@@ -43,6 +48,7 @@ export class SharedInformerFactory {
         client: scope.resource(gvr),
         logger: this.opts.logger,
         ...(selection.labelSelector ? { labelSelector: selection.labelSelector } : {}),
+        ...(selection.metadataOnly ? { transform: metadataOnly } : {}),
         ...(this.opts.metrics ? { metrics: this.opts.metrics } : {}),
       });
       this.informers.set(key, inf);

@@ -37,6 +37,11 @@ export class Indexer<T extends KubeObject> {
     }
   }
 
+  /** Whether an index of this name exists (shared informers: the first consumer adds it). */
+  hasIndex(name: string): boolean {
+    return this.indexers.has(name);
+  }
+
   get(key: string): T | undefined {
     return this.items.get(key);
   }

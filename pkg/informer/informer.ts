@@ -46,6 +46,27 @@ export function stripManagedFields<T extends KubeObject>(obj: T): T {
   return { ...obj, metadata };
 }
 
+/**
+ * kubectl's copy of the whole object (Secret data included) in an annotation: a metadata-only
+ * cache that kept it would hold the object after all.
+ */
+export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * A transform keeping only apiVersion, kind and metadata (without managedFields and kubectl's
+ * last-applied copy): for controllers that read labels, annotations and finalizers of objects
+ * whose bodies (Secret data, Deployment specs) they never look at. The list and watch still
+ * carry whole objects; the cache does not keep them.
+ */
+export function metadataOnly<T extends KubeObject>(obj: T): T {
+  const { managedFields: _dropped, ...metadata } = obj.metadata;
+  if (metadata.annotations?.[LAST_APPLIED_ANNOTATION] !== undefined) {
+    const { [LAST_APPLIED_ANNOTATION]: _copy, ...annotations } = metadata.annotations;
+    metadata.annotations = annotations;
+  }
+  return { ...(obj.apiVersion ? { apiVersion: obj.apiVersion } : {}), ...(obj.kind ? { kind: obj.kind } : {}), metadata } as T;
+}
+
 export class SharedInformer<T extends KubeObject> {
   readonly indexer: Indexer<T>;
   readonly lister: Lister<T>;

@@ -31,12 +31,20 @@ import { CONTROLLER_NAME as SYNCTARGET_CONTROLLER } from './workload/synctarget/
 
 export const ALL_CONTROLLERS = [SYNCTARGET_CONTROLLER, HEARTBEAT_CONTROLLER, LOCATION_CONTROLLER, PLACEMENT_CONTROLLER, NAMESPACE_SCHEDULER, RESOURCE_LABELLER] as const;
 
+/** --eviction-grace's default: kcp's syncers were given five minutes too. */
+export const DEFAULT_EVICTION_GRACE_MS = 5 * 60_000;
+
 export interface ControllerManagerOptions {
   /** Prometheus hooks (pkg/metrics); no-ops when absent. */
   metrics?: { controller?: ControllerMetrics; queue?: QueueMetricsProvider; informer?: InformerMetrics };
   kubeconfig: KubeConfig;
   logger: Logger;
   heartbeatThresholdMs: number;
+  /**
+   * --eviction-grace: a SyncTarget whose syncer has been down this long loses its namespaces to
+   * other SyncTargets, and departures from it are finished without its syncer (default 5m).
+   */
+  evictionGraceMs?: number;
   /** kplane's URL and CA as syncers on physical clusters should use them. */
   kplaneURL: string;
   caPem: string;
@@ -112,8 +120,9 @@ export class ControllerManager {
     });
     this.locations = enabled.includes(LOCATION_CONTROLLER) ? new LocationController(scheduling(LOCATION_CONTROLLER)) : undefined;
     this.placements = enabled.includes(PLACEMENT_CONTROLLER) ? new PlacementController(scheduling(PLACEMENT_CONTROLLER)) : undefined;
-    this.namespaceScheduler = enabled.includes(NAMESPACE_SCHEDULER) ? new NamespaceScheduler(scheduling(NAMESPACE_SCHEDULER)) : undefined;
-    this.resourceLabeller = enabled.includes(RESOURCE_LABELLER) ? new ResourceLabeller(scheduling(RESOURCE_LABELLER)) : undefined;
+    const evictionGraceMs = opts.evictionGraceMs ?? DEFAULT_EVICTION_GRACE_MS;
+    this.namespaceScheduler = enabled.includes(NAMESPACE_SCHEDULER) ? new NamespaceScheduler({ ...scheduling(NAMESPACE_SCHEDULER), evictionGraceMs }) : undefined;
+    this.resourceLabeller = enabled.includes(RESOURCE_LABELLER) ? new ResourceLabeller({ ...scheduling(RESOURCE_LABELLER), evictionGraceMs }) : undefined;
   }
 
   hasSynced(): boolean {

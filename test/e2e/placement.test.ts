@@ -3,8 +3,8 @@
 // --resources as checked against a second kplane) → Location `default` appears
 // with 2/2 instances → a Placement is applied → labelled namespaces get
 // `state.workload.kcp.io/<key>: Sync`, spread over both SyncTargets → a second Placement
-// selecting the same namespace loses with a condition → ConfigMaps and Deployments in placed
-// namespaces carry the namespace's label → unlabelling and deleting Placements unschedule. Bad selectors are a 422 naming the field.
+// selecting the same namespace loses with a condition → ConfigMaps, Deployments and Secrets in
+// placed namespaces carry the namespace's label (every type the syncer reported Accepted) → unlabelling and deleting Placements unschedule. Bad selectors are a 422 naming the field.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,7 +93,7 @@ test('placement: default Location, Placement, namespace scheduling with kubectl'
       const manifests = parseManifests(readFileSync(out, 'utf8'));
       const syncerKubeconfig = join(dir, `${name}.kubeconfig`);
       writeFileSync(syncerKubeconfig, kubeconfigFromManifests(manifests));
-      const extra = ['--to-kubeconfig', phys.kubeconfig, '--resources', name === 'edge-1' ? 'deployments.apps,configmaps,widgets.example.com' : 'deployments.apps,configmaps'];
+      const extra = ['--to-kubeconfig', phys.kubeconfig, '--resources', name === 'edge-1' ? 'deployments.apps,configmaps,secrets,widgets.example.com' : 'deployments.apps,configmaps,secrets'];
       syncers.push(startSyncer([...syncerArgsFromManifests(manifests, syncerKubeconfig), ...extra]));
     }
     for (const name of ['edge-1', 'edge-2']) await team.ok(['wait', '--for=condition=Ready', `synctarget/${name}`, '--timeout=120s']);
@@ -107,11 +107,12 @@ test('placement: default Location, Placement, namespace scheduling with kubectl'
     // edge-1's syncer checked --resources against its physical cluster.
     await eventually(async () => {
       const st1 = await kjson(team, ['get', 'synctarget', 'edge-1', '-o', 'json']);
-      return [st1.status?.syncedResources?.length === 3, JSON.stringify(st1.status?.syncedResources)];
+      return [st1.status?.syncedResources?.length === 4, JSON.stringify(st1.status?.syncedResources)];
     }, { ...SLOW, what: 'edge-1 status.syncedResources' });
     assert.deepEqual((await kjson(team, ['get', 'synctarget', 'edge-1', '-o', 'json'])).status.syncedResources, [
       { group: 'apps', resource: 'deployments', versions: ['v1'], state: 'Accepted' },
       { resource: 'configmaps', versions: ['v1'], state: 'Accepted' },
+      { resource: 'secrets', versions: ['v1'], state: 'Accepted' },
       { group: 'example.com', resource: 'widgets', state: 'Incompatible', message: 'the physical cluster does not serve API group example.com' },
     ]);
     // The SyncTarget's internal key label is the same key the namespaces will carry.
@@ -152,12 +153,14 @@ test('placement: default Location, Placement, namespace scheduling with kubectl'
     // Objects of synced types in a placed namespace carry the namespace's state label.
     await team.ok(['-n', 'web', 'create', 'configmap', 'cfg', '--from-literal=a=b']);
     await team.ok(['-n', 'web', 'create', 'deployment', 'web', '--image=nginx', '--replicas=2']);
+    await team.ok(['-n', 'web', 'create', 'secret', 'generic', 'pw', '--from-literal=password=s3cret']);
     await eventually(async () => {
       const cm = await kjson(team, ['-n', 'web', 'get', 'configmap', 'cfg', '-o', 'json']);
       const dep = await kjson(team, ['-n', 'web', 'get', 'deployment', 'web', '-o', 'json']);
-      const ok = JSON.stringify(stateLabels(cm)) === JSON.stringify(a) && JSON.stringify(stateLabels(dep)) === JSON.stringify(a);
-      return [ok, JSON.stringify({ cm: stateLabels(cm), dep: stateLabels(dep), want: a })];
-    }, { ...SLOW, what: 'the ConfigMap and Deployment in web labelled like web' });
+      const sec = await kjson(team, ['-n', 'web', 'get', 'secret', 'pw', '-o', 'json']);
+      const ok = [cm, dep, sec].every((o) => JSON.stringify(stateLabels(o)) === JSON.stringify(a));
+      return [ok, JSON.stringify({ cm: stateLabels(cm), dep: stateLabels(dep), secret: stateLabels(sec), want: a })];
+    }, { ...SLOW, what: 'the ConfigMap, Deployment and Secret in web labelled like web' });
     const events = await team.ok(['get', 'events', '-n', 'default']);
     assert.match(events, /Scheduled/);
     assert.match(events, /NamespaceScheduled/);
@@ -214,7 +217,8 @@ test('placement: default Location, Placement, namespace scheduling with kubectl'
     await eventually(async () => {
       const cm = stateLabels(await kjson(team, ['-n', 'web', 'get', 'configmap', 'cfg', '-o', 'json']));
       const dep = stateLabels(await kjson(team, ['-n', 'web', 'get', 'deployment', 'web', '-o', 'json']));
-      return [Object.keys(cm).length === 0 && Object.keys(dep).length === 0, JSON.stringify({ cm, dep })];
+      const sec = stateLabels(await kjson(team, ['-n', 'web', 'get', 'secret', 'pw', '-o', 'json']));
+      return [[cm, dep, sec].every((l) => Object.keys(l).length === 0), JSON.stringify({ cm, dep, sec })];
     }, { ...SLOW, what: 'the objects in web unlabelled' });
     assert.match(await team.ok(['get', 'events', '-n', 'default']), /Unscheduled/);
   });

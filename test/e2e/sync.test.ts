@@ -6,7 +6,7 @@
 // object the syncer did not make is never overwritten (ResourcesSynced=False) → the physical
 // cluster stopped (condition, nothing upstream changes) and started again (converges) →
 // deleting upstream removes the copy and releases the finalizer → unscheduling removes the
-// downstream namespace.
+// downstream namespace and releases the upstream objects.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -197,6 +197,18 @@ test('sync: a Deployment placed upstream runs downstream and reports its status 
       const r = await down.run(['get', 'namespace', dns]);
       return [r.code !== 0, r.stdout + r.stderr];
     }, { ...SLOW, what: `${dns} gone from the physical cluster` });
+    // The scheduler asked with the deletion annotation; the syncer, after deleting downstream,
+    // released what it held upstream: no finalizer, state label or annotation is left.
+    await eventually(async () => {
+      const held = [];
+      for (const kind of ['configmap/cfg', 'configmap/marker', 'configmap/while-away']) {
+        const o = await kjson(team, ['-n', 'web', 'get', kind]);
+        if (o.metadata.finalizers?.length || Object.keys(o.metadata.labels ?? {}).some((l) => l.startsWith('state.workload.kcp.io/')) || Object.keys(o.metadata.annotations ?? {}).some((a) => a.startsWith('deletion.internal.workload.kcp.io/'))) held.push(`${kind} ${JSON.stringify(o.metadata)}`);
+      }
+      const ns = await kjson(team, ['get', 'namespace', 'web']);
+      if (Object.keys(ns.metadata.labels ?? {}).some((l) => l.startsWith('state.workload.kcp.io/'))) held.push(`namespace ${JSON.stringify(ns.metadata.labels)}`);
+      return [held.length === 0, held.join('\n')];
+    }, { ...SLOW, what: 'the upstream objects released' });
     assert.equal(syncer?.child.exitCode, null, 'the syncer is still running');
   });
 });

@@ -81,6 +81,7 @@ test('placementViews: namespaces resolved to SyncTargets by key label, per works
     obj('root:team', 'api', {}, { 'state.workload.kcp.io/K2': 'Sync' }),
     obj('root:team', 'gone', {}, { 'state.workload.kcp.io/K3': 'Sync' }),
     obj('root:team', 'leaving', {}, { 'state.workload.kcp.io/K1': '' }),
+    { metadata: { name: 'moving', labels: { 'state.workload.kcp.io/K1': 'Sync', 'state.workload.kcp.io/K2': 'Sync' }, annotations: { 'kcp.io/cluster': 'root:team', 'deletion.internal.workload.kcp.io/K2': '2026-06-01T00:00:00Z' } } },
     obj('root:team', 'plain'),
   ]);
   const views = placementViews([['root:team', placements, namespaces], ['root', src('root', 'forbidden', []), src('root', 'forbidden', [])]], targets);
@@ -93,8 +94,9 @@ test('placementViews: namespaces resolved to SyncTargets by key label, per works
   assert.deepEqual(team.placed, [
     { namespace: 'api', target: 'far', targetCluster: 'root:infra' },
     { namespace: 'gone', target: 'key K3', targetCluster: '' },
+    { namespace: 'moving', target: 'edge', targetCluster: 'root:team' },
     { namespace: 'web', target: 'edge', targetCluster: 'root:team' },
-  ], 'only Sync labels; a key of an invisible target is shown as the key');
+  ], 'only Sync labels, not those being left (deletion annotation); a key of an invisible target is shown as the key');
   // The wildcard (operator) source groups by each object's cluster.
   const wild = placementViews([['', src('', 'live', [...placements.items.values()]), src('', 'live', [obj('root:x', 'n', {}, { 'state.workload.kcp.io/K1': 'Sync' })])]], targets);
   assert.deepEqual(wild.map((v) => [v.cluster, v.items.length, v.placed.map((x) => x.target)]), [['root:team', 2, []], ['root:x', 0, ['edge']]]);

@@ -1,9 +1,11 @@
 // The Location controller (kcp's default-location and location-status controllers in one):
 // SyncTargets and Locations anywhere map to their workspace as the key, so a workspace's
-// Locations are recounted whenever one of its SyncTargets changes readiness or labels.
+// Locations are recounted whenever one of its SyncTargets changes readiness or labels, and at
+// the moment a SyncTarget's spec.evictAfter arrives (no event marks it).
 import { LocationGVR, SyncTargetGVR } from '../../../client/gvr.ts';
 import { clusterOf } from '../../../client/object.ts';
 import type { Location, SyncTarget } from '../../../client/index.ts';
+import type { Result } from '../../../controller/result.ts';
 import type { EventRecorder } from '../../../events/recorder.ts';
 import { SchedulingController, type SchedulingControllerOptions } from '../shared/controller-base.ts';
 import { reconcileWorkspaceLocations } from './reconcile.ts';
@@ -28,9 +30,10 @@ export class LocationController extends SchedulingController {
     this.wire({
       workers: opts.workers ?? 4,
       informers: [syncTargets, locations],
-      reconcile: async (cluster, rctx) => {
+      reconcile: async (cluster, rctx): Promise<Result> => {
         const outcome = await reconcileWorkspaceLocations(this.deps, cluster, rctx.signal);
         rctx.logger.debug('locations reconciled', { cluster, ...outcome });
+        return outcome.recheckAt !== undefined ? { requeueAfter: Math.max(1, outcome.recheckAt - this.deps.now()) } : {};
       },
     });
   }

@@ -4,7 +4,7 @@
 import { LOCATION_LABELS_ANNOTATION } from '../../../../apis/scheduling/v1alpha1/location.ts';
 import { SYNC_TARGETS } from '../../../../apis/scheduling/v1alpha1/common.ts';
 import { isAlreadyExists } from '../../../client/errors.ts';
-import type { Location } from '../../../client/index.ts';
+import type { Location, SyncTarget } from '../../../client/index.ts';
 import { instancesOf, isSchedulable } from '../shared/selection.ts';
 import { commitLocationStatus } from './status.ts';
 import { DEFAULT_LOCATION, type LocationDeps } from './types.ts';
@@ -12,6 +12,18 @@ import { DEFAULT_LOCATION, type LocationDeps } from './types.ts';
 export interface LocationOutcome {
   createdDefault: boolean;
   statusWrites: number;
+  /** Count again at this time (ms since the epoch): a SyncTarget's spec.evictAfter arrives. */
+  recheckAt?: number;
+}
+
+/** The earliest spec.evictAfter still in the future: availableInstances drops then, with no event to say so. */
+export function nextEviction(syncTargets: SyncTarget[], nowMs: number): number | undefined {
+  let next: number | undefined;
+  for (const st of syncTargets) {
+    const at = st.spec?.evictAfter ? Date.parse(st.spec.evictAfter) : NaN;
+    if (Number.isFinite(at) && at > nowMs && (next === undefined || at < next)) next = at;
+  }
+  return next;
 }
 
 export async function reconcileWorkspaceLocations(deps: LocationDeps, cluster: string, signal: AbortSignal): Promise<LocationOutcome> {
@@ -50,7 +62,8 @@ export async function reconcileWorkspaceLocations(deps: LocationDeps, cluster: s
     }
     if (await commitLocationStatus(deps, cluster, current, status, signal)) statusWrites++;
   }
-  return { createdDefault, statusWrites };
+  const recheckAt = nextEviction(syncTargets, now);
+  return { createdDefault, statusWrites, ...(recheckAt !== undefined ? { recheckAt } : {}) };
 }
 
 /** labels.FormatLabels without `<none>`: sorted `k=v` joined by commas. */

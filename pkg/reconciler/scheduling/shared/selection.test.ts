@@ -91,9 +91,12 @@ function nsDeps(namespaces: KubeObject[], syncTargets: SyncTarget[], placements 
     placements: listerOf(placements),
     locations: listerOf([location('default')]),
     syncTargets: listerOf(syncTargets),
+    synced: { types: () => [], hasSynced: () => true },
     recorder: undefined as never,
     now: () => Date.parse('2026-06-01T00:00:00Z'),
+    evictionGraceMs: 300_000,
     assumed: new Map(),
+    blocked: new Map(),
   };
 }
 

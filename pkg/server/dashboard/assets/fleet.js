@@ -25,6 +25,8 @@ const NS = '/api/v1/namespaces';
 /** The namespace label prefix that places it on a SyncTarget, and the target's key label. */
 export const STATE_LABEL_PREFIX = 'state.workload.kcp.io/';
 export const TARGET_KEY_LABEL = 'internal.workload.kcp.io/key';
+/** A namespace leaving a target carries this annotation for its key until the syncer has cleaned up. */
+export const DELETION_ANNOTATION_PREFIX = 'deletion.internal.workload.kcp.io/';
 /** Bound on the walk: a tenant with more workspaces sees the first ones and a note. */
 export const MAX_WORKSPACES = 100;
 /** How many Events of the selected target are shown. */
@@ -116,6 +118,8 @@ export function placementViews(sources, targets) {
       for (const [label, value] of Object.entries(o.metadata.labels ?? {})) {
         if (!label.startsWith(STATE_LABEL_PREFIX) || value !== 'Sync') continue;
         const key = label.slice(STATE_LABEL_PREFIX.length);
+        // Leaving that target (rescheduled, unscheduled): its syncer is cleaning up; it is not placed there.
+        if (o.metadata.annotations?.[DELETION_ANNOTATION_PREFIX + key] !== undefined) continue;
         const t = byKey.get(key);
         view(clusterOf(o) || path, pa, na).placed.push({ namespace: o.metadata.name, target: t?.name ?? `key ${key}`, targetCluster: t?.cluster ?? '' });
       }
