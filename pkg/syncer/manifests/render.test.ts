@@ -126,6 +126,9 @@ test('the syncer Deployment passes --resources (default, or given) and mounts it
   assert.ok(def.spec.template.spec.containers[0]!.args.includes(`--resources=${DEFAULT_SYNCED_RESOURCES.join(',')}`));
   assert.ok(!def.spec.template.spec.containers[0]!.args.some((a) => a.startsWith('--to-kubeconfig')), 'in-cluster config, no --to-kubeconfig');
   assert.equal(def.spec.template.spec.automountServiceAccountToken, true);
-  const given = dep(renderSyncerManifests({ ...base, resources: ['configmaps'] }));
-  assert.ok(given.spec.template.spec.containers[0]!.args.includes('--resources=configmaps'));
+  const given = renderSyncerManifests({ ...base, resources: ['configmaps', 'widgets.example.com'] });
+  assert.ok(dep(given).spec.template.spec.containers[0]!.args.includes('--resources=configmaps,widgets.example.com'));
+  // The downstream ClusterRole covers exactly the synced types (plus Nodes and namespaces).
+  const role = given.find((o) => o.kind === 'ClusterRole') as KubeObject & { rules: { apiGroups: string[]; resources: string[] }[] };
+  assert.deepEqual(role.rules.map((r) => [r.apiGroups[0], r.resources.join(',')]), [['', 'nodes'], ['', 'namespaces'], ['', 'configmaps'], ['example.com', 'widgets']]);
 });

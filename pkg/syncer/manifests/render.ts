@@ -78,17 +78,24 @@ export function renderSyncerManifests(input: RenderInput): KubeObject[] {
 
   const namespace: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: meta(false) };
   const serviceAccount: KubeObject = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(true) };
-  // Downstream RBAC: the cluster's size, its `kcp-<hash>` namespaces and the synced types'
-  // objects (and their status, which it reads). Kept explicit, never "*".
+  // Downstream RBAC: the cluster's size, its `kcp-<hash>` namespaces and the objects of exactly
+  // the types it syncs (read, and written by apply). Kept explicit, never "*".
+  const resources = input.resources ?? DEFAULT_SYNCED_RESOURCES;
+  const byGroup = new Map<string, string[]>();
+  for (const r of resources) {
+    const dot = r.indexOf('.');
+    const [resource, group] = dot < 0 ? [r, ''] : [r.slice(0, dot), r.slice(dot + 1)];
+    byGroup.set(group, [...(byGroup.get(group) ?? []), resource]);
+  }
+  const write = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
   const clusterRole: KubeObject = {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRole',
     metadata: meta(false),
     rules: [
       { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
-      { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
-      { apiGroups: [''], resources: ['configmaps', 'secrets', 'services', 'serviceaccounts'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
-      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
+      { apiGroups: [''], resources: ['namespaces'], verbs: write },
+      ...[...byGroup].map(([group, rs]) => ({ apiGroups: [group], resources: rs, verbs: write })),
     ],
   };
   const clusterRoleBinding: KubeObject = {
@@ -130,7 +137,7 @@ export function renderSyncerManifests(input: RenderInput): KubeObject[] {
               image: input.image,
               // kplane's image carries both binaries and defaults to `kplane`: name the syncer's.
               command: [...IMAGE_SYNCER_COMMAND],
-              args: syncerArgs({ kubeconfigPath: `${KUBECONFIG_MOUNT_DIR}/${KUBECONFIG_KEY}`, workspace: input.workspace, name, uid, heartbeatPeriod: input.heartbeatPeriod ?? '20s', capacity: input.capacity, resources: input.resources ?? DEFAULT_SYNCED_RESOURCES }),
+              args: syncerArgs({ kubeconfigPath: `${KUBECONFIG_MOUNT_DIR}/${KUBECONFIG_KEY}`, workspace: input.workspace, name, uid, heartbeatPeriod: input.heartbeatPeriod ?? '20s', capacity: input.capacity, resources }),
               resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
               securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
               volumeMounts: [{ name: 'kplane-kubeconfig', mountPath: KUBECONFIG_MOUNT_DIR, readOnly: true }],
