@@ -75,7 +75,9 @@ async function watchFrom(client: ReturnType<ClusterClient['plain']>, signal: Abo
 async function main(): Promise<void> {
   progress(`starting two kplanes (upstream, physical); ${DEPLOYMENTS} Deployments, ${NAMESPACES} namespaces, ${TARGETS} SyncTargets`);
   await using up = await startKplane({ args: ['--controllers', '-'] });
-  await using phys = await startKplane({ args: ['--controllers', '-'] });
+  // The baseline's @kubernetes/client-node (v2, undici fetch) keeps opening connections under a
+  // burst; the physical kplane's per-address cap (1,024) would cut them, so it is raised here.
+  await using phys = await startKplane({ args: ['--controllers', '-', '--max-connections-per-ip', '8192'] });
   const upClient = ClusterClient.fromFile(up.kubeconfig, { component: 'bench-sync-writer' });
   const downClient = ClusterClient.fromFile(phys.kubeconfig, { component: 'bench-sync-observer' });
   const upRoot = upClient.cluster(WS);
@@ -183,25 +185,50 @@ async function main(): Promise<void> {
   let copied = 0;
   const src = upRoot.resource(DeploymentGVR, 'bare-src');
   const first = await src.list();
-  const copies: Promise<unknown>[] = [];
+  // The watch hands objects to BURST_CONCURRENCY copiers (the same bound as the creators; an
+  // unbounded fan-out of creates gets connections cut by the server's connection caps).
+  const toCopy: KubeObject[] = [];
+  let wake: (() => void) | undefined;
   void (async () => {
     try {
       for await (const ev of src.watch({ resourceVersion: first.metadata.resourceVersion ?? '', signal: bareStop.signal })) {
         if (ev.type !== 'ADDED') continue;
-        const o = ev.object;
-        copies.push(apps.createNamespacedDeployment({ namespace: 'bare-dst', body: { metadata: { name: o.metadata.name!, labels: o.metadata.labels! }, spec: o.spec as never } }).then(() => copied++));
+        toCopy.push(ev.object);
+        wake?.();
       }
     } catch (err) {
       if (!bareStop.signal.aborted) throw err;
     }
   })();
+  const copiers = Array.from({ length: BURST_CONCURRENCY }, async () => {
+    while (!bareStop.signal.aborted) {
+      const o = toCopy.shift();
+      if (!o) {
+        await new Promise<void>((r) => {
+          wake = r;
+          setTimeout(r, 50);
+        });
+        continue;
+      }
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await apps.createNamespacedDeployment({ namespace: 'bare-dst', body: { metadata: { name: o.metadata.name!, labels: o.metadata.labels! }, spec: o.spec as never } });
+          copied++;
+          break;
+        } catch (err) {
+          if (attempt >= 5) throw err;
+          await sleep(100 * 2 ** attempt);
+        }
+      }
+    }
+  });
   await sleep(300);
   const t1 = performance.now();
   await pool(DEPLOYMENTS, BURST_CONCURRENCY, (i) => src.create(deployment(`b-${i}`, 'bare-src')));
   await waitFor('the bare copies', () => [copied >= DEPLOYMENTS, `${copied}/${DEPLOYMENTS}`], 300_000, 20);
   const bareMs = performance.now() - t1;
   bareStop.abort();
-  await Promise.allSettled(copies);
+  await Promise.allSettled(copiers);
   upClient.close();
   downClient.close();
 
