@@ -2,6 +2,7 @@
 // workspaces under root and wait for them to be Ready, create SyncTargets spread over them
 // through the API with bounded concurrency. Everything goes through the public API, exactly
 // as a tenant would, so the set-up itself exercises the same paths that are measured.
+import { readFileSync } from 'node:fs';
 import { ClusterClient, type SyncTarget } from '../../pkg/client/index.ts';
 import { startKplane, type Kplane } from '../../test/framework/kplane.ts';
 
@@ -92,3 +93,30 @@ export function numberArg(name: string, fallback: number, argv: readonly string[
   if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} needs a positive number, got ${raw}`);
   return n;
 }
+
+/**
+ * `--server-node-options "<opts>"`: Node options for the kplane process(es) a benchmark starts,
+ * e.g. `--server-node-options "--cpu-prof --cpu-prof-dir=/tmp/prof"` to profile the server
+ * under the benchmark's load (summarise with hack/profile/summarize.ts). Split on spaces.
+ */
+export function serverNodeArgs(argv: readonly string[] = process.argv.slice(2)): string[] {
+  const i = argv.findIndex((a) => a === '--server-node-options' || a.startsWith('--server-node-options='));
+  if (i < 0) return [];
+  const raw = argv[i]!.includes('=') ? argv[i]!.slice(argv[i]!.indexOf('=') + 1) : argv[i + 1];
+  if (!raw) throw new Error('--server-node-options needs a value');
+  return raw.split(/\s+/).filter(Boolean);
+}
+
+/** CPU time (user + system) the process has used so far: a per-request cost that CPU contention from other work inflates far less than wall time. */
+export function processCpuMs(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+/** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
+const CLOCK_TICKS = 100;

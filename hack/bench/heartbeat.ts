@@ -3,7 +3,10 @@
 // bare node:https server (separate process, same TLS certificate) answering the same PATCH
 // requests, under the same offered load. Periods are scaled down so that N loops offer a
 // load worth measuring (N / period beats per second).
-//   npx node hack/bench/heartbeat.ts [--quick] [--storage sqlite|both]
+//   npx node hack/bench/heartbeat.ts [--quick] [--storage sqlite|both] [--node-loops] [--server-node-options "--cpu-prof ..."]
+// With wrk on PATH (and neither --storage both nor --node-loops) it measures the issue-15 row
+// instead: wrk, 1 thread, 32 connections, status merge-patches rotating over 200 SyncTargets
+// (heartbeat-wrk.ts), kplane and the bare server one after the other in the same run.
 // `--storage both` (or `etcd`) measures, one after another so that only one server is busy:
 // kplane on SQLite, the bare server, kplane `--storage etcd` on a throwaway one-member etcd,
 // and raw etcd3 put loops (same N and period) on that etcd; one table compares them.
@@ -20,6 +23,9 @@ import { silentLogger } from '../../pkg/log/logger.ts';
 import { realClock } from '../../pkg/clock/clock.ts';
 import { HeartbeatLoop } from '../../pkg/syncer/heartbeat.ts';
 import { startKplane, type Kplane } from '../../test/framework/kplane.ts';
+import { processCpuMs, serverNodeArgs } from './fixture.ts';
+import { findWrk, runWrk, WRK_CONNECTIONS, WRK_TARGETS, writeScript, type WrkResult } from './heartbeat-wrk.ts';
+import { machineLine } from './report.ts';
 import { RawEtcdPuts, cleanupOnInterrupt, parseStorageArg, startBenchEtcd } from './etcd.ts';
 import { formatMs, formatRate, formatRatio, formatTable, parseBenchArgs, summarize } from './lib.ts';
 import { formatTime } from '../../apis/meta/v1/time.ts';
@@ -78,8 +84,71 @@ interface Result {
 
 async function main(): Promise<void> {
   const { quick } = parseBenchArgs();
-  if (parseStorageArg() === 'both') await sideBySide(quick);
-  else await sqliteOnly(quick);
+  const storage = parseStorageArg();
+  const wrk = findWrk();
+  if (storage === 'both') await sideBySide(quick);
+  else if (wrk && !process.argv.includes('--node-loops')) await wrkMode(wrk, quick);
+  else {
+    if (!wrk) process.stdout.write('wrk is not installed (apt-get install -y wrk): measuring with the node HeartbeatLoop load generator instead.\n');
+    await sqliteOnly(quick);
+  }
+}
+
+/**
+ * The issue's heartbeat row: wrk, 1 thread, 32 connections, status merge-patches over 200
+ * SyncTargets, against the default `kplane start` and then the bare node:https server.
+ */
+async function wrkMode(wrk: string, quick: boolean): Promise<void> {
+  const durationS = quick ? 5 : 15;
+  const names = Array.from({ length: WRK_TARGETS }, (_, i) => `bench-${i}`);
+  process.stderr.write(`wrk: ${WRK_CONNECTIONS} connections, 1 thread, ${durationS} s each (after 2 s unmeasured): default kplane, kplane --controllers -, bare\n`);
+  /** One kplane (flags), its targets created and the controllers idle, then wrk against it. */
+  const measureKplane = async (args: string[]): Promise<{ r: WrkResult; cpuPerRequest: number; rootDir: string; dispose: () => Promise<void> }> => {
+    const kp = await startManagedKplane(60, args);
+    try {
+      const client = ClusterClient.fromFile(kp.kubeconfig, { component: 'bench-heartbeat' });
+      await ensureSyncTargets(client, 0, WRK_TARGETS);
+      // The controllers first reconcile the new targets (identity objects, status): measuring
+      // during that would measure their start-up, not ingest. Wait until no revision moves.
+      await waitNoWrites(client, 3000);
+      client.close();
+      const script = writeScript(kp.rootDir, kp.adminToken, 'root', names);
+      await runWrk(wrk, kp.url, script, 2);
+      const cpu0 = processCpuMs(kp.process.pid!);
+      const r = await runWrk(wrk, kp.url, script, durationS);
+      return { r, cpuPerRequest: (processCpuMs(kp.process.pid!) - cpu0) / Math.max(1, r.requests), rootDir: kp.rootDir, dispose: kp.dispose };
+    } catch (err) {
+      await kp.dispose();
+      throw err;
+    }
+  };
+  const full = await measureKplane([]);
+  await full.dispose();
+  const apiOnly = await measureKplane(['--controllers', '-']);
+  let b: WrkResult;
+  const bare = await startBare(apiOnly.rootDir);
+  try {
+    const script = join(apiOnly.rootDir, 'heartbeat-wrk.lua');
+    await runWrk(wrk, `https://127.0.0.1:${bare.port}`, script, 2);
+    b = await runWrk(wrk, `https://127.0.0.1:${bare.port}`, script, durationS);
+  } finally {
+    await bare.stop();
+    await apiOnly.dispose();
+  }
+  const k = full.r;
+  const ratio = k.perSecond / b.perSecond;
+  const row = (name: string, r: WrkResult, cpu: string) => [name, formatRate(r.perSecond), formatMs(r.p50Ms), formatMs(r.p99Ms), r.errors, cpu, formatRatio(r.perSecond, b.perSecond)];
+  process.stdout.write(
+    formatTable(['wrk -t1 -c32, 200 SyncTargets', 'patches/s', 'p50 ms', 'p99 ms', 'errors', 'server CPU ms/request', 'vs bare'], [
+      row('kplane start (SQLite, controllers in-process)', k, full.cpuPerRequest.toFixed(3)),
+      row('kplane start --controllers - (API server alone)', apiOnly.r, apiOnly.cpuPerRequest.toFixed(3)),
+      row('bare node:https, same certificate and requests', b, '-'),
+    ]) + '\n',
+  );
+  process.stdout.write(
+    `§11 heartbeat ingest (default process): ≥ 0.25 of bare (${ratio.toFixed(3)}: ${ratio >= 0.25 ? 'met' : 'not met'}), p99 ≤ 20 ms (${formatMs(k.p99Ms)} ms: ${k.p99Ms <= 20 ? 'met' : 'not met'}), no errors (${k.errors})\n` +
+      `${machineLine()}\n`,
+  );
 }
 
 async function sqliteOnly(quick: boolean): Promise<void> {
@@ -261,7 +330,7 @@ interface ManagedKplane extends Kplane {
 }
 
 async function startManagedKplane(thresholdS: number, extraArgs: string[]): Promise<ManagedKplane> {
-  const kp = await startKplane({ args: ['--heartbeat-threshold', `${thresholdS}s`, ...extraArgs] });
+  const kp = await startKplane({ args: ['--heartbeat-threshold', `${thresholdS}s`, ...extraArgs], nodeArgs: serverNodeArgs() });
   let disposing: Promise<void> | undefined;
   const dispose = () => (disposing ??= (async () => await kp[Symbol.asyncDispose]())());
   const forget = cleanupOnInterrupt(dispose);
@@ -291,6 +360,23 @@ async function heartbeatKplane(kplane: ClusterClient, sc: Scenario, thresholdS: 
     falseStale = await countUnhealthy(kplane, targets, thresholdS * 1000);
   });
   return { result, targets, falseStale };
+}
+
+/** Resolve once the storage revision has not moved for quietMs (the controllers are idle). */
+async function waitNoWrites(client: ClusterClient, quietMs: number): Promise<void> {
+  const revision = async () => (await client.cluster('root').syncTargets().list({ limit: 1 })).metadata.resourceVersion;
+  let last = await revision();
+  let since = performance.now();
+  const deadline = since + 600_000;
+  while (performance.now() - since < quietMs) {
+    if (performance.now() > deadline) throw new Error('the controllers did not go idle within 10 minutes');
+    await realClock.sleep(250);
+    const now = await revision();
+    if (now !== last) {
+      last = now;
+      since = performance.now();
+    }
+  }
 }
 
 async function startBare(rootDir: string): Promise<{ child: ChildProcess; port: number; stop: () => Promise<void> }> {

@@ -15,13 +15,16 @@
 // dir: the same 16 clients create the same targets and write one status PATCH each (the least
 // any reconciler must write), then the same RSS and restart measurements.
 //   npm run bench -- scale [--quick] [--n 10000] [--workspaces 100] [--no-staleness]
+//                          [--floor-only] [--server-node-options "--cpu-prof --cpu-prof-dir=DIR"]
+// `--floor-only` measures only the floor (the API server's request path, no controllers) and
+// prints its figures; `--server-node-options` passes Node options to every kplane started.
 import { readFileSync, readdirSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterClient, type SyncTarget, type WatchEvent } from '../../pkg/client/index.ts';
 import { keyOf } from '../../pkg/informer/keys.ts';
-import { createWorkspaces, numberArg, pool, progress, startKplane, syncTargetObject, waitFor, workspaceNames, type CreatedTarget, type Kplane } from './fixture.ts';
-import { formatMs, formatRatio, parseBenchArgs } from './lib.ts';
+import { createWorkspaces, numberArg, pool, processCpuMs, progress, serverNodeArgs, startKplane, syncTargetObject, waitFor, workspaceNames, type CreatedTarget, type Kplane } from './fixture.ts';
+import { formatMs, formatRatio, formatTable, parseBenchArgs } from './lib.ts';
 import { checkTarget, finishReport, machineLine, type TargetCheck } from './report.ts';
 import { staleness, type Staleness } from './staleness.ts';
 
@@ -30,6 +33,8 @@ const TARGETS = numberArg('n', quick ? 1_000 : 10_000);
 const WORKSPACES = numberArg('workspaces', quick ? 10 : 100);
 const CLIENTS = 16;
 const STALENESS = !process.argv.includes('--no-staleness');
+const FLOOR_ONLY = process.argv.includes('--floor-only');
+const NODE_ARGS = serverNodeArgs();
 /**
  * The one non-default flag: with the default 60 s the staleness phase would wait a minute.
  * No target beats before that phase, so the threshold changes nothing the bulk phase does.
@@ -143,6 +148,8 @@ interface Bulk {
   rssBytes: number;
   /** Controller requeues after a failed reconcile (conflicts included): work done twice. */
   retries: number;
+  /** CPU time of the kplane process from the first create until all were observed done. */
+  cpuMs: number;
 }
 
 /** Create N targets with 16 clients (the floor also PATCHes status once each) and time until all are observed done. */
@@ -152,6 +159,7 @@ async function bulk(kp: Kplane, client: ClusterClient, clusters: readonly string
   const watch = observe(client, rev0, TARGETS, floor ? (st) => st.status?.phase === 'Pending' : reconciled);
   const targets: CreatedTarget[] = [];
   const report = setInterval(() => progress(`${floor ? 'floor' : 'kplane'}: ${targets.length}/${TARGETS} created, ${watch.count()} done`), 5_000);
+  const cpu0 = processCpuMs(kp.process.pid!);
   const t0 = performance.now();
   try {
     await pool(TARGETS, CLIENTS, async (i) => {
@@ -168,9 +176,10 @@ async function bulk(kp: Kplane, client: ClusterClient, clusters: readonly string
     clearTimeout(timer);
     if (Number.isNaN(end)) throw new Error(`not all reconciled within ${RECONCILE_TIMEOUT_MS / 1000} s: ${watch.count()}/${TARGETS}`);
     const reconciledMs = end - t0;
+    const cpuMs = processCpuMs(kp.process.pid!) - cpu0;
     const rev = await waitQuiet(client);
     const retries = (await metricSum(client, 'workqueue_retries_total')) - retries0;
-    return { bulk: { createMs, reconciledMs, writes: rev - rev0, rssBytes: treeRssBytes(kp.process.pid!), retries }, targets };
+    return { bulk: { createMs, reconciledMs, writes: rev - rev0, rssBytes: treeRssBytes(kp.process.pid!), retries, cpuMs }, targets };
   } finally {
     clearInterval(report);
     await watch.stop();
@@ -188,7 +197,7 @@ interface Restart {
 async function restart(kp: Kplane, args: string[], revBefore: number): Promise<{ kp: Kplane; restart: Restart }> {
   await kp.stop();
   const t0 = performance.now();
-  const again = await startKplane({ rootDir: kp.rootDir, keepRootDir: true, args });
+  const again = await startKplane({ rootDir: kp.rootDir, keepRootDir: true, args, nodeArgs: NODE_ARGS });
   const readyMs = performance.now() - t0;
   const client = ClusterClient.fromFile(again.kubeconfig, { component: 'bench-scale-restart' });
   const rev = await waitQuiet(client);
@@ -206,7 +215,7 @@ interface Run {
 async function measure(args: string[], floor: boolean): Promise<Run> {
   const rootDir = mkdtempSync(join(tmpdir(), 'kplane-bench-scale-'));
   try {
-    let kp = await startKplane({ rootDir, keepRootDir: true, args });
+    let kp = await startKplane({ rootDir, keepRootDir: true, args, nodeArgs: NODE_ARGS });
     let client = ClusterClient.fromFile(kp.kubeconfig, { component: 'bench-scale' });
     const clusters = await createWorkspaces(client, workspaceNames(WORKSPACES));
     await waitQuiet(client);
@@ -235,6 +244,25 @@ async function main(): Promise<void> {
   const n = TARGETS.toLocaleString('en-US');
   console.log(`scale benchmark (${quick ? 'quick' : 'full'}; ${n} SyncTargets over ${WORKSPACES} workspaces, ${CLIENTS} clients; heartbeat threshold ${THRESHOLD_MS / 1000}s; ${machineLine()})`);
   const floor = await measure(['--controllers', '-'], true);
+  if (FLOOR_ONLY) {
+    const rate = Math.round((2 * TARGETS * 1000) / floor.bulk.createMs);
+    console.log(
+      formatTable(
+        ['floor (--controllers -, 1 create + 1 status PATCH per target)', 'value'],
+        [
+          [`create + PATCH ${n} with ${CLIENTS} clients (s)`, secs(floor.bulk.createMs)],
+          ['requests per second', rate],
+          ['server CPU per request (ms)', (floor.bulk.cpuMs / (2 * TARGETS)).toFixed(3)],
+          ['first create to all seen on the watch (s)', secs(floor.bulk.reconciledMs)],
+          ['storage writes', floor.bulk.writes],
+          ['RSS after (MiB)', mib(floor.bulk.rssBytes)],
+          ['restart: ready (s)', secs(floor.restart.readyMs)],
+        ],
+      ),
+    );
+    console.log(`floor only: ${n} targets, ${secs(floor.bulk.createMs)} s, ${rate} requests/s, server CPU ${(floor.bulk.cpuMs / (2 * TARGETS)).toFixed(3)} ms/request; ${machineLine()}`);
+    return;
+  }
   const kp = await measure(['--heartbeat-threshold', `${THRESHOLD_MS / 1000}s`], false);
 
   const sizeNote = TARGETS < 10_000 ? `measured at N=${n}, not 10,000` : undefined;

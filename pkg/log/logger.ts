@@ -1,6 +1,7 @@
 // Package log builds kplane's winston loggers: JSON lines by default (one object per line,
 // easy to ship), a compact human format with --log-format text.
 import winston from 'winston';
+import { CoalescingStream } from './coalesce.ts';
 
 export type LogFormat = 'json' | 'text';
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
@@ -36,7 +37,9 @@ export function newLogger(opts: LoggerOptions = {}): Logger {
       winston.format.timestamp(),
       format === 'json' ? winston.format.json() : textFormat,
     ),
-    transports: [new winston.transports.Stream({ stream: opts.stream ?? process.stderr })],
+    // Lines of one event-loop turn go out in one write (coalesce.ts): a request line per request
+    // otherwise costs a blocking write system call each.
+    transports: [new winston.transports.Stream({ stream: opts.stream ?? new CoalescingStream(process.stderr) })],
   });
 }
 

@@ -93,6 +93,7 @@ export class ControllerManager {
           informers: this.informers,
           recorder: new ClientEventRecorder(this.clusterClient, SYNCTARGET_CONTROLLER, opts.logger),
           deployer: new ManifestDeployer({ kplaneURL: opts.kplaneURL, caPem: opts.caPem, defaultImage: opts.syncerImage }),
+          kplaneURL: opts.kplaneURL,
           logger: opts.logger,
           ...(opts.metrics?.controller ? { metrics: opts.metrics.controller } : {}),
           ...(opts.metrics?.queue ? { queueMetrics: opts.metrics.queue } : {}),

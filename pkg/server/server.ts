@@ -106,7 +106,9 @@ export class APIServer {
       await this.serveNonResource(req, res, url, info.path, info.cluster, info.wildcard, info.view !== undefined);
       return;
     }
-    if (!info.wildcard) await this.deps.lifecycle.requireCluster(info.cluster);
+    // Under a syncer view every workspace path is served and shows only what is placed there,
+    // so the view answers an unknown workspace like one with nothing placed: no existence oracle.
+    if (!info.wildcard && !info.view) await this.deps.lifecycle.requireCluster(info.cluster);
     const store = this.deps.registry.lookup(info.group, info.version, info.resource);
     if (!store && isCRDListRequest(info)) return writeJSON(res, 200, EMPTY_CRD_LIST);
     if (!store || (store.def.namespaced === false && info.namespace !== '')) {
@@ -145,7 +147,7 @@ export class APIServer {
     if (p === '/version') return writeJSON(res, 200, versionInfo());
     // Process-wide numbers: only through the root workspace's RBAC, never a tenant's.
     if (p === '/metrics' && this.deps.metrics && cluster === 'root' && !wildcard) return this.deps.metrics.serve(res);
-    if (!wildcard && (top === 'api' || top === 'apis')) await this.deps.lifecycle.requireCluster(cluster);
+    if (!wildcard && !inView && (top === 'api' || top === 'apis')) await this.deps.lifecycle.requireCluster(cluster);
     const { discovery } = this.deps;
     const form = acceptedForm(req.headers.accept);
     const shown = inView ? narrowDiscovery : (doc: object) => doc;

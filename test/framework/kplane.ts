@@ -18,6 +18,8 @@ export interface StartOptions {
   keepRootDir?: boolean;
   /** Extra environment variables for the process (e.g. test hooks). */
   env?: Record<string, string>;
+  /** Options for the server's Node itself (e.g. `--cpu-prof`), placed before the script. */
+  nodeArgs?: string[];
 }
 
 export interface Kplane extends AsyncDisposable {
@@ -36,7 +38,7 @@ export async function startKplane(opts: StartOptions = {}): Promise<Kplane> {
   const rootDir = opts.rootDir ?? mkdtempSync(join(tmpdir(), 'kplane-e2e-'));
   const child = spawn(
     process.execPath,
-    [join(REPO_ROOT, 'cmd', 'kplane', 'main.ts'), 'start', '--root-dir', rootDir, '--secure-port', '0', ...(opts.args ?? [])],
+    [...(opts.nodeArgs ?? []), join(REPO_ROOT, 'cmd', 'kplane', 'main.ts'), 'start', '--root-dir', rootDir, '--secure-port', '0', ...(opts.args ?? [])],
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: REPO_ROOT, ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}) },
   );
   const logs: Record<string, unknown>[] = [];

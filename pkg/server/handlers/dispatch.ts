@@ -9,10 +9,12 @@ import { handleScale } from './scale.ts';
 import { handleCreate, handleUpdate } from './write.ts';
 import { handleTokenRequest, isTokenRequest } from './tokenrequest.ts';
 import { withEscalationCheck } from './escalation.ts';
+import { withReservedMetadataCheck } from './reserved-metadata.ts';
 
 export async function dispatchResource(request: HandlerContext): Promise<void> {
   // Writes of Roles and bindings must not grant more than the writer holds (escalation.ts).
-  const ctx = withEscalationCheck(request);
+  // Placement labels, deletion annotations and syncer finalizers are kplane's own (reserved-metadata.ts).
+  const ctx = withReservedMetadataCheck(withEscalationCheck(request));
   // Subresources besides status: serviceaccounts/<name>/token (TokenRequest) and `scale`
   // where the resource declares one (deployments/<name>/scale).
   if (isTokenRequest(ctx)) return handleTokenRequest(ctx);

@@ -115,11 +115,22 @@ const GENERATORS: ((r: Rand, ctx: { alice: string }) => FuzzRequest)[] = [
   (r) => ({ what: 'no token', method: pick(r, ['GET', 'POST', 'DELETE']), path: `/clusters/root${pick(r, COLLECTIONS)}`, token: null, body: '{}' }),
   (r) => ({ what: 'garbage token', method: 'GET', path: `/clusters/root${pick(r, COLLECTIONS)}`, token: pick(r, ['x', 'eyJ.eyJ.x', 'eyJhbGciOiJub25lIn0.eyJleHAiOjk5OTk5OTk5OTl9.', junk(r, 30).replace(/[^A-Za-z0-9._-]/g, 'a')]) }),
   (r) => ({ what: 'bad scheme', method: 'GET', path: `/clusters/root${pick(r, COLLECTIONS)}`, token: null, headers: { Authorization: pick(r, ['Basic YTpi', 'Bearer', 'Bearer a b', 'Digest x', 'bearer']) } }),
+  // The syncer view: malformed roots, SyncTargets that do not exist, every verb, any caller.
+  (r, ctx) => {
+    const seg = () => encodeURIComponent(junk(r, 1 + int(r, 8)).replace(/[./\\]/g, 'x'));
+    const ws = pick(r, ['root', 'root:team', 'Root', 'root::a', '', seg()]);
+    const name = pick(r, ['edge-1', 'EDGE', 'a_b', '', seg()]);
+    const uid = pick(r, ['0b5d6c1e-2f3a-4b5c-8d9e-0123456789ab', '', '%zz', 'a'.repeat(200), seg()]);
+    const rest = pick(r, ['', '/', '/healthz', '/version', '/clusters/*/api/v1/configmaps', '/clusters/root/api/v1/namespaces/default/secrets/x', '/clusters/Root/api', '/api/v1/namespaces', '/clusters/root/apis/apps/v1/namespaces/default/deployments/d/scale']);
+    return { what: 'syncer view', method: pick(r, ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']), path: `/services/syncer/${ws}/${name}/${uid}${rest}`, token: pick(r, [ctx.alice, kpAdminToken(), null]), body: '{}', contentType: 'application/merge-patch+json' };
+  },
   (r, ctx) => ({ what: 'tenant in root', method: pick(r, ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']), path: `/clusters/root${pick(r, COLLECTIONS)}${pick(r, ['', '/x'])}`, token: ctx.alice, body: '{}', contentType: 'application/merge-patch+json' }),
 ];
 
 let kp: Kplane;
 let admin: TestClient;
+/** The admin token once kplane runs (generators are called after `before`). */
+const kpAdminToken = (): string => kp.adminToken;
 const ALICE = 'fuzz-alice-token-0123456789';
 
 before(async () => {

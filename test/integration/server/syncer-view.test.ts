@@ -112,6 +112,8 @@ describe('syncer view', () => {
       const id = st.status.syncerIdentity;
       const secret = await must(admin.get(`/clusters/${WS}/api/v1/namespaces/${id.namespace}/secrets/${id.tokenSecret}`), 200, 'token secret');
       const token = Buffer.from(secret.data.token, 'base64').toString('utf8');
+      // The SyncTarget records its view's URL (kcp's status.virtualWorkspaces[].syncerURL).
+      assert.equal(st.status.virtualWorkspaces?.[0]?.syncerURL, `${kp.url}${syncerViewPath(WS, name, st.metadata.uid)}`);
       targets[name] = { name, uid: st.metadata.uid, token, view: syncerViewPath(WS, name, st.metadata.uid) };
     }
     edge1 = clientFor(kp, targets['edge-1']!.token, targets['edge-1']!.view);
@@ -231,6 +233,12 @@ describe('syncer view', () => {
     try {
       assert.deepEqual((await edge3.wildcard().resource(ConfigMapGVR).list()).items, []);
       assert.deepEqual((await edge3.wildcard().resource(NamespaceGVR).list()).items, []);
+      // A workspace that does not exist looks like one with nothing placed: the view is no
+      // oracle for which workspaces exist.
+      assert.deepEqual((await edge3.cluster('root:does-not-exist').resource(ConfigMapGVR).list()).items, []);
+      assert.deepEqual((await edge3.cluster('root:ws-b').resource(ConfigMapGVR).list()).items, []);
+      await assert.rejects(edge3.cluster('root:does-not-exist').resource(ConfigMapGVR, 'web').get('placed'), isNotFound);
+      await assert.rejects(edge3.cluster('root:does-not-exist').resource(ConfigMapGVR, 'web').patch('placed', 'merge', {}), isNotFound);
     } finally {
       edge3.close();
     }

@@ -33,6 +33,8 @@ export interface SyncTargetControllerOptions {
   informers: SharedInformerFactory;
   recorder: EventRecorder;
   deployer: SyncerDeployer;
+  /** kplane's URL as syncers reach it, for status.virtualWorkspaces (the syncer view URL). */
+  kplaneURL: string;
   logger: Logger;
   workers?: number;
   now?: () => number;
@@ -78,6 +80,7 @@ export class SyncTargetController {
       logger: this.logger,
       now: opts.now ?? Date.now,
       deployer: opts.deployer,
+      kplaneURL: opts.kplaneURL,
       maxUndeployAttempts: opts.maxUndeployAttempts ?? 5,
       undeployAttempts: new Map(),
     };

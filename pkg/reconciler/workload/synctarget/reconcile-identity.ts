@@ -2,8 +2,11 @@
 // ClusterRole restricted by resourceNames to this SyncTarget, ClusterRoleBinding, and a
 // Secret holding a token minted through TokenRequest. Idempotent: objects are compared with
 // the informer caches and only missing or drifted ones are (re)applied, so an unchanged world
-// costs no writes. Recorded in status.syncerIdentity; condition SyncerAuthorized.
+// costs no writes. Recorded in status.syncerIdentity, with the URL of the SyncTarget's syncer
+// view (the only way that identity reaches workspace objects) in status.virtualWorkspaces;
+// condition SyncerAuthorized.
 import { isDeepStrictEqual } from 'node:util';
+import { syncerViewPath } from '../../../../apis/workload/v1alpha1/sync-contract.ts';
 import { falseCondition, setCondition, trueCondition } from '../../../conditions/conditions.ts';
 import { complete, fail, type Step, type StepResult } from '../../../controller/tasks.ts';
 import { isNotFound } from '../../../client/errors.ts';
@@ -67,6 +70,17 @@ async function ensureToken(ctx: StepContext, namespace: string, serviceAccount: 
   return name;
 }
 
+/**
+ * `<kplane URL><syncerViewPath>`: what a syncer puts before `/clusters/<path|*>/…`. A path in
+ * kplane's URL (a proxy's) is kept, a kcp-style `/clusters/<path>` is not.
+ */
+export function syncerViewURL(kplaneURL: string, workspace: string, name: string, uid: string): string {
+  const base = new URL(kplaneURL);
+  const at = base.pathname.indexOf('/clusters/');
+  const path = (at >= 0 ? base.pathname.slice(0, at) : base.pathname).replace(/\/+$/, '');
+  return `${base.origin}${path}${syncerViewPath(workspace, name, uid)}`;
+}
+
 export const ensureIdentity: Step<StepContext> = {
   name: 'identity',
   async run(ctx): Promise<StepResult> {
@@ -87,6 +101,7 @@ export const ensureIdentity: Step<StepContext> = {
       ctx.draft.status = {
         ...ctx.draft.status,
         syncerIdentity: { serviceAccount: names.serviceAccount, namespace: names.namespace, clusterRole: names.clusterRole, clusterRoleBinding: names.clusterRoleBinding, tokenSecret },
+        virtualWorkspaces: [{ syncerURL: syncerViewURL(ctx.deps.kplaneURL, ctx.cluster, ctx.name, uid) }],
       };
       setCondition(ctx.conditions, trueCondition(COND_AUTHORIZED), now);
       return complete(repaired > 0 ? `applied ${repaired} identity object(s)` : undefined);

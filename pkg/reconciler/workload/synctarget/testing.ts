@@ -75,6 +75,7 @@ export function fakeDeps(clock: TestTime, overrides: Partial<Deps> = {}, secrets
     logger: silentLogger(),
     now: () => clock.now,
     deployer: { deploy: async () => ({ available: true, reason: 'DeploymentAvailable', message: '' }), undeploy: async () => undefined },
+    kplaneURL: 'https://kplane.test:6443',
     maxUndeployAttempts: 3,
     undeployAttempts: new Map(),
     ...overrides,

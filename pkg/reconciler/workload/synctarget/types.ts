@@ -35,6 +35,11 @@ export interface Deps {
   logger: Logger;
   now: () => number;
   deployer: SyncerDeployer;
+  /**
+   * kplane's URL as syncers reach it (the one their kubeconfigs name): status.virtualWorkspaces
+   * records the SyncTarget's syncer view under it, as kcp records its syncer virtual workspace.
+   */
+  kplaneURL: string;
   /** How many failed physical-cluster clean-ups before the Deleting phase says so. */
   maxUndeployAttempts: number;
   /** Failed clean-up attempts per key (kept in memory; a restart starts counting again). */

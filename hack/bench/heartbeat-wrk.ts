@@ -1,0 +1,74 @@
+// The heartbeat row of issue 15 as the issue measured it: wrk (1 thread, 32 connections) sends
+// status merge-patches rotating over 200 SyncTargets (a Lua script), first to a default
+// `kplane start`, then to a bare node:https server (same certificate, same requests, the
+// reply a SyncTarget-sized object) in the same run. Used by heartbeat.ts when `wrk` is on PATH.
+import { execFileSync, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const WRK_TARGETS = 200;
+export const WRK_CONNECTIONS = 32;
+
+/** The wrk binary on PATH, or undefined. */
+export function findWrk(): string | undefined {
+  try {
+    return execFileSync('sh', ['-c', 'command -v wrk'], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface WrkResult {
+  requests: number;
+  durationS: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Non-2xx answers plus connect/read/write/timeout errors. */
+  errors: number;
+}
+
+/**
+ * The Lua script: each request PATCHes the status of the next of `names` (round robin) with
+ * a fresh lastSyncerHeartbeatTime, as a syncer does; done() prints one JSON line.
+ */
+export function wrkScript(token: string, cluster: string, names: readonly string[]): string {
+  return `
+local names = { ${names.map((n) => `"${n}"`).join(', ')} }
+local i = 0
+wrk.method = "PATCH"
+wrk.headers["Content-Type"] = "application/merge-patch+json"
+wrk.headers["Authorization"] = "Bearer ${token}"
+wrk.headers["Accept"] = "application/json"
+request = function()
+  i = (i % #names) + 1
+  local body = '{"status":{"lastSyncerHeartbeatTime":"' .. os.date("!%Y-%m-%dT%H:%M:%SZ") .. '"}}'
+  return wrk.format(nil, "/clusters/${cluster}/apis/workload.kcp.io/v1alpha1/synctargets/" .. names[i] .. "/status", nil, body)
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('WRK_RESULT {"requests":%d,"durationUs":%d,"p50Us":%d,"p99Us":%d,"errors":%d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.connect + e.read + e.write + e.timeout + e.status))
+end
+`;
+}
+
+/** Run wrk for durationS against url with the script; resolves to its JSON summary. */
+export async function runWrk(wrk: string, url: string, scriptFile: string, durationS: number): Promise<WrkResult> {
+  const child = spawn(wrk, ['-t1', `-c${WRK_CONNECTIONS}`, `-d${durationS}s`, '--latency', '-s', scriptFile, url], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+  const line = /WRK_RESULT (\{.*\})/.exec(out)?.[1];
+  if (code !== 0 || !line) throw new Error(`wrk exited ${code}:\n${out}`);
+  const j = JSON.parse(line) as { requests: number; durationUs: number; p50Us: number; p99Us: number; errors: number };
+  const measuredS = j.durationUs / 1e6;
+  return { requests: j.requests, durationS: measuredS, perSecond: j.requests / measuredS, p50Ms: j.p50Us / 1000, p99Ms: j.p99Us / 1000, errors: j.errors };
+}
+
+export function writeScript(dir: string, token: string, cluster: string, names: readonly string[]): string {
+  const file = join(dir, 'heartbeat-wrk.lua');
+  writeFileSync(file, wrkScript(token, cluster, names), { mode: 0o600 });
+  return file;
+}
