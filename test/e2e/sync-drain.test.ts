@@ -79,7 +79,10 @@ test('sync: drain moves a running Deployment to the other SyncTarget', { timeout
     const dep = await kjson(team, ['-n', 'web', 'get', 'deployment', 'web']);
     const labels = Object.keys(dep.metadata.labels ?? {}).filter((l) => l.startsWith('state.workload.kcp.io/'));
     const released = JSON.stringify(dep.metadata.finalizers ?? []) === JSON.stringify([syncerFinalizer(keyOf(to))]) && JSON.stringify(labels) === JSON.stringify([stateLabelKey(keyOf(to))]);
-    return [moved && left && released, JSON.stringify({ moved, left, finalizers: dep.metadata.finalizers, labels })];
-  }, { ...SLOW, what: `web moved from ${from} to ${to}, ${from}'s copy gone and released` });
-  assert.ok(!Object.keys((await kjson(team, ['get', 'namespace', 'web'])).metadata.annotations ?? {}).some((a) => a.startsWith('deletion.internal.workload.kcp.io/')), 'the departure finished');
+    // The namespace itself is released last (after its objects): only the new key, no annotation.
+    const ns = (await kjson(team, ['get', 'namespace', 'web'])).metadata;
+    const nsDone = ns.labels?.[stateLabelKey(keyOf(from))] === undefined && ns.labels?.[stateLabelKey(keyOf(to))] !== undefined
+      && !Object.keys(ns.annotations ?? {}).some((a) => a.startsWith('deletion.internal.workload.kcp.io/'));
+    return [moved && left && released && nsDone, JSON.stringify({ moved, left, finalizers: dep.metadata.finalizers, labels, ns: { labels: ns.labels, annotations: ns.annotations } })];
+  }, { ...SLOW, what: `web moved from ${from} to ${to}, ${from}'s copy gone and everything released` });
 });
