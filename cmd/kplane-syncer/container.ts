@@ -30,6 +30,7 @@ export function buildSyncerContainer(values: SyncerOptions, env: NodeJS.ProcessE
     capacity: values.capacity,
     physicalKubeconfigPath: values['to-kubeconfig'],
     resources: values.resources,
+    sync: values['sync-mode'],
     capacityRefreshMs: values['capacity-refresh-period'],
     clock: ctx.get(SYNCER_TYPES.Clock),
     logger: ctx.get(SYNCER_TYPES.Logger),

@@ -9,6 +9,7 @@ import { Transport } from '../../pkg/client/transport.ts';
 import { parseDuration } from '../../pkg/options/duration.ts';
 import { type FlagSpec, parseFlags, usage, UsageError } from '../../pkg/options/flags.ts';
 import { capacityFlag } from '../../pkg/syncer/capacity.ts';
+import { parseResources } from '../../pkg/syncer/synced-resources.ts';
 import { baseServerURL, renderSyncerKubeconfig } from '../../pkg/syncer/manifests/kubeconfig.ts';
 import { DEFAULT_SYNCER_IMAGE } from './options.ts';
 import { toMultiDocYAML } from '../../pkg/syncer/manifests/render.ts';
@@ -24,6 +25,7 @@ export const WORKLOAD_FLAGS: Record<string, FlagSpec> = {
   cells: { type: 'string', description: 'sync: spec.cells as key=value,... (a new SyncTarget defaults to cluster=<spec.cluster>)' },
   'heartbeat-period': { type: 'string', description: 'sync: the syncer heartbeat period', default: '20s' },
   capacity: { type: 'string', description: 'sync: capacity the syncer reports, e.g. cpu=8,memory=32Gi' },
+  resources: { type: 'string', description: 'sync: the types the syncer syncs, as resource[.group],… (default deployments.apps,services,configmaps,secrets)' },
   'service-account-key-file': {
     type: 'string',
     description: "sync: mint the syncer token locally with kplane's signing key (<root-dir>/sa.key, operators on the kplane host) instead of the TokenRequest API",
@@ -52,6 +54,15 @@ const schema = z.object({
   }),
   'heartbeat-period': z.string().refine((s) => (parseDuration(s) ?? 0) > 0, { message: 'must be a positive duration such as 20s' }).default('20s'),
   capacity: z.string().optional(),
+  resources: z.string().optional().transform((s, ctx) => {
+    if (s === undefined) return undefined;
+    try {
+      return parseResources(s).map((r) => (r.group ? `${r.resource}.${r.group}` : r.resource));
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+      return z.NEVER;
+    }
+  }),
   'service-account-key-file': z.string().min(1).optional(),
   help: z.boolean().optional(),
 });
@@ -123,6 +134,7 @@ export async function runWorkload(argv: string[]): Promise<number> {
       image: values['syncer-image'],
       heartbeatPeriod: values['heartbeat-period'],
       capacity,
+      resources: values.resources,
       kplaneURL: server,
       caPem,
       mintToken: values['service-account-key-file'] ? localMinter(values['service-account-key-file']) : undefined,

@@ -20,6 +20,7 @@ export const BENCHMARKS: Record<string, BenchEntry> = {
   watch: { file: 'watch.ts', what: 'watch fan-out: 1,000 watchers over 100 workspaces vs a bare node:http broadcaster' },
   scale: { file: 'scale.ts', what: '10,000 SyncTargets over 100 workspaces by 16 clients: time to reconciled, writes, RSS, restart, staleness vs a 1-write floor' },
   memory: { file: 'memory.ts', what: 'kplane server memory per SyncTarget' },
+  sync: { file: 'sync.ts', what: 'resource sync: 1,000 Deployments / 100 namespaces / 10 SyncTargets: create→downstream and status→upstream p50/p99 at 100/s, burst vs a bare copy loop, heap per object' },
   availability: { file: 'availability.ts', what: 'soak: tricklers, non-reading watchers, amplifying patches, 1,000 watches; ordinary p99 and peak RSS' },
 };
 

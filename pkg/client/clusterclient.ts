@@ -71,6 +71,14 @@ export class ClusterClient {
     return new ScopedClient(this.transport, undefined, this.component, this.signal);
   }
 
+  /**
+   * A server without logical clusters (a physical Kubernetes cluster): kube's own paths
+   * (`/api/v1/…`), no `/clusters/<path>` prefix. The syncer's downstream side.
+   */
+  plain(): ScopedClient {
+    return new ScopedClient(this.transport, '', this.component, this.signal);
+  }
+
   close(): void {
     this.transport.close();
   }

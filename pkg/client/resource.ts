@@ -75,7 +75,7 @@ function writeQuery(o: WriteOptions | undefined, defaultManager: string): Record
 
 export class ResourceClient<T extends KubeObject = KubeObject> {
   readonly gvr: GVR;
-  /** undefined = wildcard (every logical cluster). */
+  /** undefined = wildcard (every logical cluster); '' = a plain Kubernetes server (ClusterClient.plain). */
   readonly cluster: string | undefined;
   readonly namespace: string;
   private readonly transport: Transport;
@@ -105,7 +105,8 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
   }
 
   private collectionPath(): string {
-    const prefix = `/clusters/${this.cluster ?? '*'}${apiPath(this.gvr)}`;
+    // '' = a plain Kubernetes server (no logical clusters): kube's own paths.
+    const prefix = `${this.cluster === '' ? '' : `/clusters/${this.cluster ?? '*'}`}${apiPath(this.gvr)}`;
     return this.gvr.namespaced && this.namespace ? `${prefix}/namespaces/${encodeURIComponent(this.namespace)}/${this.gvr.resource}` : `${prefix}/${this.gvr.resource}`;
   }
 

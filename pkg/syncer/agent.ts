@@ -12,6 +12,7 @@ import { PhysicalCapacityReader } from './physical-capacity.ts';
 import { waitForSyncTarget } from './startup.ts';
 import { assessResources, discoveryFrom, type RequestedResource } from './synced-resources.ts';
 import type { SyncTargetAccess } from './synctarget-access.ts';
+import { runResourceSync } from './sync.ts';
 
 export const SYNCER_COMPONENT = 'kplane-syncer';
 
@@ -28,6 +29,13 @@ export interface SyncerConfig {
   physicalKubeconfigPath?: string | undefined;
   /** --resources: checked against the physical cluster and reported as status.syncedResources. */
   resources?: RequestedResource[] | undefined;
+  /**
+   * Sync the Accepted --resources (needs `resources` and the physical cluster): 'view' (the
+   * default) reads and writes kplane through the SyncTarget's syncer view; 'none' through plain
+   * /clusters paths (kplane without the view; the identity must be allowed to list every
+   * workspace); 'off' only reports status.syncedResources.
+   */
+  sync?: 'view' | 'none' | 'off' | undefined;
   /** How often to re-read the physical cluster's capacity; defaults to 60s. */
   capacityRefreshMs?: number | undefined;
   logger: Logger;
@@ -79,9 +87,12 @@ export async function runSyncer(cfg: SyncerConfig, signal: AbortSignal, deps: { 
     const physical = cfg.capacity ? undefined : physicalKubeconfig(cfg.physicalKubeconfigPath, logger);
     const stopCapacity = physical ? await watchPhysicalCapacity(physical, cfg.capacityRefreshMs ?? 60_000, loop, logger) : undefined;
     const forResources = cfg.resources && cfg.resources.length > 0 ? physicalKubeconfig(cfg.physicalKubeconfigPath, logger) : undefined;
+    if (cfg.resources && cfg.resources.length > 0 && !forResources) logger.warn('--resources needs the physical cluster (--to-kubeconfig, or running inside it): not syncing, only heartbeating');
     const stopResources = forResources ? await watchSyncedResources(forResources, cfg.resources!, cfg.capacityRefreshMs ?? 60_000, loop, logger) : undefined;
+    const sync = forResources && (cfg.sync ?? 'view') !== 'off' ? startResourceSync(cfg, forResources, { cluster, name: cfg.syncTargetName, uid }, loop, clock, logger, signal) : undefined;
     try {
       await loop.run(signal);
+      await sync;
     } finally {
       stopCapacity?.();
       stopResources?.();
@@ -90,6 +101,28 @@ export async function runSyncer(cfg: SyncerConfig, signal: AbortSignal, deps: { 
   } finally {
     clusterClient?.close();
   }
+}
+
+/**
+ * Resource sync beside the heartbeat: its health goes out with the beats as the
+ * ResourcesSynced condition. A crash of the sync is logged, never fatal to the heartbeat (the
+ * physical cluster is still alive even when syncing it fails).
+ */
+function startResourceSync(cfg: SyncerConfig, physical: KubeConfig, syncTarget: { cluster: string; name: string; uid: string }, loop: HeartbeatLoop, clock: Clock, logger: Logger, signal: AbortSignal): Promise<void> {
+  const upstreamKubeconfig = new KubeConfig();
+  upstreamKubeconfig.loadFromFile(cfg.kubeconfigPath);
+  return runResourceSync({
+    upstreamKubeconfig,
+    upstreamView: cfg.sync === 'none' ? 'none' : 'view',
+    downstreamKubeconfig: physical,
+    syncTarget,
+    resources: cfg.resources ?? [],
+    logger,
+    clock,
+    onHealth: (h) => loop.setSyncCondition(h.condition()),
+  }, signal).catch((err: unknown) => {
+    logger.error('resource sync stopped', { error: err instanceof Error ? err.message : String(err) });
+  });
 }
 
 /**

@@ -40,6 +40,8 @@ export class FakeSyncTargets implements SyncTargetAccess {
       const rec = parent as Record<string, unknown>;
       if (op.op === 'test') {
         if (JSON.stringify(rec[last]) !== JSON.stringify(op.value)) throw new StatusError('Invalid', `testing value ${op.path} failed`);
+      } else if (op.op === 'add' && Array.isArray(rec) && last === '-') {
+        rec.push(structuredClone(op.value));
       } else if (op.op === 'add' || op.op === 'replace') {
         if (op.op === 'replace' && !(last in rec)) throw new StatusError('Invalid', `replace: missing ${op.path}`);
         rec[last] = structuredClone(op.value);

@@ -160,3 +160,43 @@ describe('HeartbeatLoop', () => {
     assert.equal(fake.patches.length, 0);
   });
 });
+
+describe('HeartbeatLoop: the ResourcesSynced condition', () => {
+  const others = [{ type: 'Ready', status: 'True' as const, lastTransitionTime: '2026-01-01T00:00:00Z' }];
+
+  test('appended beside the reconciler\'s conditions, replaced in place, not resent when shown', async () => {
+    const fake = new FakeSyncTargets(syncTarget('edge-1', 'u1', { conditions: structuredClone(others) }));
+    const clock = virtualClock(Date.UTC(2026, 0, 1, 0, 0, 10));
+    const { hb } = loop(fake, clock);
+    hb.setSyncCondition({ type: 'ResourcesSynced', status: 'True', reason: 'Synced' });
+    assert.deepEqual(hb.buildPatch(new Date(clock.now())).at(-1), { op: 'add', path: '/status/conditions/-', value: { type: 'ResourcesSynced', status: 'True', reason: 'Synced', lastTransitionTime: '2026-01-01T00:00:10Z' } });
+    assert.equal((await hb.beat()).ok, true);
+    assert.deepEqual(fake.obj!.status?.conditions?.map((c) => c.type), ['Ready', 'ResourcesSynced']);
+    assert.ok(hb.buildPatch(new Date(clock.now())).every((op) => !op.path.startsWith('/status/conditions')), 'not resent');
+
+    clock.step(5_000);
+    hb.setSyncCondition({ type: 'ResourcesSynced', status: 'False', severity: 'Error', reason: 'PhysicalClusterUnreachable', message: 'down' });
+    assert.deepEqual(hb.buildPatch(new Date(clock.now())).slice(-2), [
+      { op: 'test', path: '/status/conditions/1/type', value: 'ResourcesSynced' },
+      { op: 'replace', path: '/status/conditions/1', value: { type: 'ResourcesSynced', status: 'False', severity: 'Error', reason: 'PhysicalClusterUnreachable', message: 'down', lastTransitionTime: '2026-01-01T00:00:15Z' } },
+    ]);
+    assert.equal((await hb.beat()).ok, true);
+    assert.equal(fake.obj!.status?.conditions?.[0]?.type, 'Ready', 'the other condition untouched');
+    assert.equal(fake.obj!.status?.conditions?.[1]?.reason, 'PhysicalClusterUnreachable');
+    // Same status, new message: the transition time stays.
+    clock.step(5_000);
+    hb.setSyncCondition({ type: 'ResourcesSynced', status: 'False', severity: 'Error', reason: 'PhysicalClusterUnreachable', message: 'still down' });
+    assert.equal((hb.buildPatch(new Date(clock.now())).at(-1)!.value as { lastTransitionTime: string }).lastTransitionTime, '2026-01-01T00:00:15Z');
+  });
+
+  test('a status without conditions gets the list, guarded by the resourceVersion', () => {
+    const fake = new FakeSyncTargets(syncTarget('edge-1', 'u1', {}));
+    const clock = virtualClock(Date.UTC(2026, 0, 1));
+    const { hb } = loop(fake, clock);
+    hb.setSyncCondition({ type: 'ResourcesSynced', status: 'True', reason: 'Synced' });
+    assert.deepEqual(hb.buildPatch(new Date(clock.now())).slice(-2), [
+      { op: 'test', path: '/metadata/resourceVersion', value: '1' },
+      { op: 'add', path: '/status/conditions', value: [{ type: 'ResourcesSynced', status: 'True', reason: 'Synced', lastTransitionTime: '2026-01-01T00:00:00Z' }] },
+    ]);
+  });
+});

@@ -13,6 +13,7 @@ import { isInvalid } from '../client/errors.ts';
 import type { Logger } from '../log/logger.ts';
 import { classifyBeatError, type FailureKind, retryDelay } from './backoff.ts';
 import type { SyncedResource } from './synced-resources.ts';
+import type { SyncCondition } from './shared/health.ts';
 import type { ResourceList } from './capacity.ts';
 import type { Clock } from '../clock/clock.ts';
 import { type SyncTargetAccess, UidMismatchError } from './synctarget-access.ts';
@@ -55,6 +56,8 @@ export class HeartbeatLoop {
   /** status.syncedResources to report (undefined: not managed by this syncer). */
   private syncedResources: SyncedResource[] | undefined;
   private syncedResourcesReported = true;
+  /** The condition resource sync reports (undefined: not syncing objects). */
+  private syncCondition: SyncCondition | undefined;
   private lastSeen: SyncTarget;
   private consecutiveFailures = 0;
   private lastFailureKind: string | undefined;
@@ -84,6 +87,11 @@ export class HeartbeatLoop {
     this.observe(this.lastSeen);
   }
 
+  /** Resource sync's condition (ResourcesSynced); sent with the next beat if it differs. */
+  setSyncCondition(c: SyncCondition): void {
+    this.syncCondition = c;
+  }
+
   private observe(st: SyncTarget): void {
     this.statusPresent = st.status !== undefined && st.status !== null;
     this.resourceVersion = st.metadata.resourceVersion ?? '';
@@ -108,7 +116,28 @@ export class HeartbeatLoop {
     if (this.syncedResources && !this.syncedResourcesReported) {
       ops.push({ op: 'add', path: '/status/syncedResources', value: this.syncedResources });
     }
+    ops.push(...this.conditionOps(now));
     return ops;
+  }
+
+  /**
+   * Our one condition, touching no other: replace it in place (guarded by a `test` of its
+   * type at that index, so a list reordered meanwhile fails the patch and we re-read), append
+   * it, or create the list (guarded by the resourceVersion, so a list created meanwhile is not
+   * overwritten). Nothing when kplane already shows it.
+   */
+  private conditionOps(now: Date): JsonPatchOp[] {
+    const c = this.syncCondition;
+    if (!c) return [];
+    const list = (this.lastSeen.status?.conditions ?? undefined) as { type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }[] | undefined;
+    const i = list?.findIndex((x) => x.type === c.type) ?? -1;
+    const old = i >= 0 ? list![i] : undefined;
+    if (old && old.status === c.status && ((old as { severity?: string }).severity ?? '') === (c.severity ?? '') && (old.reason ?? '') === (c.reason ?? '') && (old.message ?? '') === (c.message ?? '')) return [];
+    const value = { ...c, lastTransitionTime: old && old.status === c.status && old.lastTransitionTime ? old.lastTransitionTime : formatTime(now) };
+    if (i >= 0) return [{ op: 'test', path: `/status/conditions/${i}/type`, value: c.type }, { op: 'replace', path: `/status/conditions/${i}`, value }];
+    if (list) return [{ op: 'add', path: '/status/conditions/-', value }];
+    const guard: JsonPatchOp[] = this.statusPresent ? [{ op: 'test', path: '/metadata/resourceVersion', value: this.resourceVersion }] : [];
+    return [...guard, { op: 'add', path: '/status/conditions', value: [value] }];
   }
 
   /**

@@ -14,8 +14,9 @@ export const SYNCER_FLAGS: Record<string, FlagSpec> = {
   'heartbeat-period': { type: 'string', description: 'how often to report a heartbeat', default: '20s' },
   capacity: { type: 'string', description: 'capacity to report, e.g. cpu=8,memory=32Gi (status.capacity and status.allocatable)' },
   'to-kubeconfig': { type: 'string', description: 'kubeconfig of the physical cluster: without --capacity, report the sum of its Nodes\' capacity and allocatable' },
-  resources: { type: 'string', description: 'types to sync, as resource[.group] (e.g. deployments.apps,configmaps): checked against --to-kubeconfig\'s discovery and reported in status.syncedResources' },
+  resources: { type: 'string', description: 'types to sync, as resource[.group] (e.g. deployments.apps,configmaps): checked against the physical cluster\'s discovery (--to-kubeconfig, or in-cluster), reported in status.syncedResources, and the Accepted ones synced' },
   'capacity-refresh-period': { type: 'string', description: 'how often to re-read capacity from the physical cluster', default: '60s' },
+  'sync-mode': { type: 'string', description: 'how --resources are synced: view (through the SyncTarget\'s syncer view), none (plain /clusters paths, for a kplane without the view; the identity must list every workspace), off (only report status.syncedResources)', default: 'view' },
   'log-format': { type: 'string', description: 'json or text', default: 'json' },
   'log-level': { type: 'string', description: 'error, warn, info or debug', default: 'info' },
   help: { type: 'boolean', short: 'h', description: 'show this help' },
@@ -48,13 +49,16 @@ export const syncerOptionsSchema = z
       }
     }).optional(),
     'capacity-refresh-period': durationMs.default(60_000),
+    'sync-mode': z.enum(['view', 'none', 'off']).default('view'),
     'log-format': z.enum(['json', 'text']).default('json'),
     'log-level': z.enum(['error', 'warn', 'info', 'debug']).default('info'),
     help: z.boolean().optional(),
   })
   // Required flags are checked after parsing so that --help works without them.
   .refine((o) => o.help || o['from-kubeconfig'], { message: 'is required', path: ['from-kubeconfig'] })
-  .refine((o) => o.help || o['sync-target-name'], { message: 'is required', path: ['sync-target-name'] })
-  .refine((o) => o.help || !o.resources || o['to-kubeconfig'], { message: 'needs --to-kubeconfig (the physical cluster to check the types against)', path: ['resources'] });
+  .refine((o) => o.help || o['sync-target-name'], { message: 'is required', path: ['sync-target-name'] });
+// --resources without --to-kubeconfig is valid: inside the physical cluster (the rendered
+// Deployment) the in-cluster service account reaches it; elsewhere the agent warns and only
+// heartbeats.
 
 export type SyncerOptions = z.infer<typeof syncerOptionsSchema>;

@@ -24,6 +24,8 @@ export interface PrepareInput {
   image: string;
   heartbeatPeriod?: string | undefined;
   capacity?: ResourceList | undefined;
+  /** --resources of the rendered syncer; defaults to DEFAULT_SYNCED_RESOURCES. */
+  resources?: readonly string[] | undefined;
   /** kplane's URL as the syncer should reach it, and the CA that signs it. */
   kplaneURL: string;
   caPem: string;
@@ -125,6 +127,7 @@ export async function prepareSyncer(i: PrepareInput): Promise<Prepared> {
     image: i.image,
     heartbeatPeriod: i.heartbeatPeriod ?? syncTarget.spec?.syncer?.heartbeatPeriod,
     capacity: i.capacity,
+    resources: i.resources,
   });
   return { syncTarget, token, objects };
 }

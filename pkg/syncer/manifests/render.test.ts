@@ -6,7 +6,8 @@ import { parseFlags } from '../../options/flags.ts';
 import { SYNCER_FLAGS, syncerOptionsSchema } from '../options.ts';
 import { baseServerURL } from './kubeconfig.ts';
 import { syncerResourceName, uidHash8 } from './names.ts';
-import { KUBECONFIG_MOUNT_DIR, RenderError, renderSyncerManifests, toMultiDocYAML } from './render.ts';
+import { DEFAULT_SYNCED_RESOURCES, KUBECONFIG_MOUNT_DIR, RenderError, renderSyncerManifests, toMultiDocYAML } from './render.ts';
+import type { KubeObject } from '../../client/object.ts';
 
 const input = {
   syncTarget: { metadata: { name: 'edge-1', uid: '6c1b0a8e-0000-4000-8000-000000000001' } },
@@ -116,4 +117,18 @@ describe('renderSyncerIdentity', () => {
     assert.deepEqual(role.rules.map((r: { resources: string[] }) => r.resources[0]), ['synctargets', 'synctargets/status']);
     assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: id, namespace: 'default' }]);
   });
+});
+
+test('the syncer Deployment passes --resources (default, or given) and mounts its service account token', () => {
+  const base = { syncTarget: { metadata: { name: 'edge-1', uid: 'u-1' } }, workspace: 'root:org', kplaneURL: 'https://kplane:6443', caPem: 'CA', token: 'T', image: 'img' };
+  const dep = (objs: KubeObject[]) => objs.find((o) => o.kind === 'Deployment') as KubeObject & { spec: { template: { spec: { automountServiceAccountToken: boolean; containers: { args: string[] }[] } } } };
+  const def = dep(renderSyncerManifests(base));
+  assert.ok(def.spec.template.spec.containers[0]!.args.includes(`--resources=${DEFAULT_SYNCED_RESOURCES.join(',')}`));
+  assert.ok(!def.spec.template.spec.containers[0]!.args.some((a) => a.startsWith('--to-kubeconfig')), 'in-cluster config, no --to-kubeconfig');
+  assert.equal(def.spec.template.spec.automountServiceAccountToken, true);
+  const given = renderSyncerManifests({ ...base, resources: ['configmaps', 'widgets.example.com'] });
+  assert.ok(dep(given).spec.template.spec.containers[0]!.args.includes('--resources=configmaps,widgets.example.com'));
+  // The downstream ClusterRole covers exactly the synced types (plus Nodes and namespaces).
+  const role = given.find((o) => o.kind === 'ClusterRole') as KubeObject & { rules: { apiGroups: string[]; resources: string[] }[] };
+  assert.deepEqual(role.rules.map((r) => [r.apiGroups[0], r.resources.join(',')]), [['', 'nodes'], ['', 'namespaces'], ['', 'configmaps'], ['example.com', 'widgets']]);
 });

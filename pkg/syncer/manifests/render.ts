@@ -23,7 +23,17 @@ export interface RenderInput {
   heartbeatPeriod?: string | undefined;
   /** Passed as --capacity when set (e.g. cpu=8,memory=32Gi). */
   capacity?: Record<string, string> | undefined;
+  /** Passed as --resources; defaults to DEFAULT_SYNCED_RESOURCES. */
+  resources?: readonly string[] | undefined;
 }
+
+/**
+ * What a rendered syncer syncs unless told otherwise: the types of issue 12's walk (a
+ * Deployment with its Service, ConfigMaps and Secrets). `spec.supportedAPIExports` names
+ * APIExports, which kplane does not have, so it cannot say; `kplane workload sync --resources`
+ * can. Types the physical cluster does not serve are reported Incompatible, never fatal.
+ */
+export const DEFAULT_SYNCED_RESOURCES: readonly string[] = ['deployments.apps', 'services', 'configmaps', 'secrets'];
 
 /** Where the kubeconfig Secret is mounted in the syncer container. */
 export const KUBECONFIG_MOUNT_DIR = '/etc/kplane-syncer';
@@ -38,7 +48,7 @@ export class RenderError extends Error {
 }
 
 /** The syncer's command-line, shared with `kplane workload sync` and the fake cluster runner. */
-export function syncerArgs(o: { kubeconfigPath: string; workspace: string; name: string; uid: string; heartbeatPeriod: string; capacity?: Record<string, string> | undefined }): string[] {
+export function syncerArgs(o: { kubeconfigPath: string; workspace: string; name: string; uid: string; heartbeatPeriod: string; capacity?: Record<string, string> | undefined; resources?: readonly string[] | undefined }): string[] {
   const args = [
     `--from-kubeconfig=${o.kubeconfigPath}`,
     `--from-cluster=${o.workspace}`,
@@ -49,6 +59,8 @@ export function syncerArgs(o: { kubeconfigPath: string; workspace: string; name:
   if (o.capacity && Object.keys(o.capacity).length > 0) {
     args.push(`--capacity=${Object.entries(o.capacity).map(([k, v]) => `${k}=${v}`).join(',')}`);
   }
+  // No --to-kubeconfig: in the physical cluster the syncer reaches it with its service account.
+  if (o.resources && o.resources.length > 0) args.push(`--resources=${o.resources.join(',')}`);
   return args;
 }
 
@@ -66,17 +78,24 @@ export function renderSyncerManifests(input: RenderInput): KubeObject[] {
 
   const namespace: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: meta(false) };
   const serviceAccount: KubeObject = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(true) };
-  // Downstream RBAC: today the syncer only reads the cluster's size; resource sync (later)
-  // writes namespaced workloads. Kept explicit, never "*".
+  // Downstream RBAC: the cluster's size, its `kcp-<hash>` namespaces and the objects of exactly
+  // the types it syncs (read, and written by apply). Kept explicit, never "*".
+  const resources = input.resources ?? DEFAULT_SYNCED_RESOURCES;
+  const byGroup = new Map<string, string[]>();
+  for (const r of resources) {
+    const dot = r.indexOf('.');
+    const [resource, group] = dot < 0 ? [r, ''] : [r.slice(0, dot), r.slice(dot + 1)];
+    byGroup.set(group, [...(byGroup.get(group) ?? []), resource]);
+  }
+  const write = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
   const clusterRole: KubeObject = {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRole',
     metadata: meta(false),
     rules: [
       { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
-      { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
-      { apiGroups: [''], resources: ['configmaps', 'secrets', 'services', 'serviceaccounts'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
-      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
+      { apiGroups: [''], resources: ['namespaces'], verbs: write },
+      ...[...byGroup].map(([group, rs]) => ({ apiGroups: [group], resources: rs, verbs: write })),
     ],
   };
   const clusterRoleBinding: KubeObject = {
@@ -108,7 +127,9 @@ export function renderSyncerManifests(input: RenderInput): KubeObject[] {
         metadata: { labels: podLabels },
         spec: {
           serviceAccountName: id,
-          automountServiceAccountToken: false,
+          // The syncer talks to this cluster's API (Nodes for capacity, the synced objects) as its
+          // service account: in-cluster config reads the mounted token.
+          automountServiceAccountToken: true,
           securityContext: { runAsNonRoot: true, runAsUser: IMAGE_UID, runAsGroup: IMAGE_UID, seccompProfile: { type: 'RuntimeDefault' } },
           containers: [
             {
@@ -116,7 +137,7 @@ export function renderSyncerManifests(input: RenderInput): KubeObject[] {
               image: input.image,
               // kplane's image carries both binaries and defaults to `kplane`: name the syncer's.
               command: [...IMAGE_SYNCER_COMMAND],
-              args: syncerArgs({ kubeconfigPath: `${KUBECONFIG_MOUNT_DIR}/${KUBECONFIG_KEY}`, workspace: input.workspace, name, uid, heartbeatPeriod: input.heartbeatPeriod ?? '20s', capacity: input.capacity }),
+              args: syncerArgs({ kubeconfigPath: `${KUBECONFIG_MOUNT_DIR}/${KUBECONFIG_KEY}`, workspace: input.workspace, name, uid, heartbeatPeriod: input.heartbeatPeriod ?? '20s', capacity: input.capacity, resources }),
               resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
               securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
               volumeMounts: [{ name: 'kplane-kubeconfig', mountPath: KUBECONFIG_MOUNT_DIR, readOnly: true }],
