@@ -3,8 +3,8 @@
 // SyncTarget key label. The syncer view trusts them — an object carrying
 // `state.workload.kcp.io/<key>` is shown to that SyncTarget's syncer and copied to its physical
 // cluster — so a tenant who could set them could push objects onto another tenant's cluster,
-// or release a syncer's hold on an object before its downstream copy is gone.
-import { isDeepStrictEqual } from 'node:util';
+// or release a syncer's hold on an object before its downstream copy is gone. Like kube's
+// system-owned fields, what a client merely leaves out is kept as stored; what it sets is refused.
 import { DELETION_ANNOTATION_PREFIX, SYNCER_FINALIZER_PREFIX } from '../../../apis/workload/v1alpha1/sync-contract.ts';
 import { STATE_LABEL_PREFIX } from '../../../apis/workload/v1alpha1/synctargetkey.ts';
 
@@ -28,23 +28,42 @@ function reservedFinalizers(list: string[] | undefined): string[] {
   return (list ?? []).filter((f) => RESERVED_FINALIZER_PREFIXES.some((p) => f.startsWith(p))).sort();
 }
 
-function changedKeys(before: Record<string, string>, after: Record<string, string>): string[] {
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys].filter((k) => before[k] !== after[k]).sort();
+/**
+ * What a write would do to the reserved metadata, as field paths. `changed`: entries it adds or
+ * gives another value (refused); `dropped`: stored entries it leaves out — a PUT of an object read
+ * before a controller labelled it, a manifest re-applied without kplane's labels — which the
+ * write keeps as stored instead of failing (withStoredReservedMetadata). `live` is undefined for
+ * a create, where every reserved entry is a change.
+ */
+export function reservedMetadataEdits(live: MetadataLike | undefined, next: MetadataLike): { changed: string[]; dropped: string[] } {
+  const changed: string[] = [];
+  const dropped: string[] = [];
+  const maps: [string, Record<string, string> | undefined, Record<string, string> | undefined, string[]][] = [
+    ['labels', live?.labels, next.labels, RESERVED_LABEL_PREFIXES],
+    ['annotations', live?.annotations, next.annotations, RESERVED_ANNOTATION_PREFIXES],
+  ];
+  for (const [field, before, after, prefixes] of maps) {
+    const b = reservedEntries(before, prefixes);
+    const a = reservedEntries(after, prefixes);
+    for (const k of Object.keys(a).sort()) if (b[k] !== a[k]) changed.push(`metadata.${field}[${k}]`);
+    for (const k of Object.keys(b).sort()) if (!(k in a)) dropped.push(`metadata.${field}[${k}]`);
+  }
+  const fb = reservedFinalizers(live?.finalizers);
+  const fa = reservedFinalizers(next.finalizers);
+  for (const f of fa) if (!fb.includes(f)) changed.push(`metadata.finalizers[${f}]`);
+  for (const f of fb) if (!fa.includes(f)) dropped.push(`metadata.finalizers[${f}]`);
+  return { changed, dropped };
 }
 
-/**
- * What a write changes of the reserved metadata, as field paths (empty: nothing). `live` is
- * undefined for a create, where any reserved entry counts as a change.
- */
-export function reservedMetadataChanges(live: MetadataLike | undefined, next: MetadataLike): string[] {
-  const out: string[] = [];
-  for (const k of changedKeys(reservedEntries(live?.labels, RESERVED_LABEL_PREFIXES), reservedEntries(next.labels, RESERVED_LABEL_PREFIXES))) {
-    out.push(`metadata.labels[${k}]`);
-  }
-  for (const k of changedKeys(reservedEntries(live?.annotations, RESERVED_ANNOTATION_PREFIXES), reservedEntries(next.annotations, RESERVED_ANNOTATION_PREFIXES))) {
-    out.push(`metadata.annotations[${k}]`);
-  }
-  if (!isDeepStrictEqual(reservedFinalizers(live?.finalizers), reservedFinalizers(next.finalizers))) out.push('metadata.finalizers');
+/** `next`'s labels, annotations and finalizers with `live`'s reserved entries put back (fields neither has stay absent). */
+export function withStoredReservedMetadata(live: MetadataLike, next: MetadataLike): MetadataLike {
+  const out: MetadataLike = {};
+  const labels = { ...next.labels, ...reservedEntries(live.labels, RESERVED_LABEL_PREFIXES) };
+  if (next.labels || Object.keys(labels).length > 0) out.labels = labels;
+  const annotations = { ...next.annotations, ...reservedEntries(live.annotations, RESERVED_ANNOTATION_PREFIXES) };
+  if (next.annotations || Object.keys(annotations).length > 0) out.annotations = annotations;
+  const finalizers = [...(next.finalizers ?? [])];
+  for (const f of reservedFinalizers(live.finalizers)) if (!finalizers.includes(f)) finalizers.push(f);
+  if (next.finalizers || finalizers.length > 0) out.finalizers = finalizers;
   return out;
 }

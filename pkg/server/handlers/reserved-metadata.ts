@@ -3,11 +3,14 @@
 // syncer changes its own share only through its view, whose rules (syncerview/view.ts) govern
 // there. Wraps the store's two write entry points like escalation.ts does, so create, update,
 // patch and apply are all covered, and the check sees the object the write would store.
+// Anyone else setting a reserved entry gets 403; leaving one out keeps it as stored, with a
+// warning (a PUT of an object read before a controller labelled it must not fail or unplace it).
 import { StatusError } from '../../apierrors/errors.ts';
-import { reservedMetadataChanges } from '../admission/reserved-metadata.ts';
+import { reservedMetadataEdits, withStoredReservedMetadata } from '../admission/reserved-metadata.ts';
 import { MASTERS_GROUP } from '../authz/authorizer.ts';
 import type { KObject } from '../registry/object.ts';
 import type { ResourceStore } from '../registry/store.ts';
+import { addWarnings } from './admit.ts';
 import type { HandlerContext } from './context.ts';
 
 function forbidden(ctx: HandlerContext, name: string, changes: string[]): StatusError {
@@ -23,27 +26,33 @@ export function withReservedMetadataCheck(ctx: HandlerContext): HandlerContext {
   // Bare test servers run without authorization at all; views enforce their own write rules.
   if (!ctx.security || ctx.view || ctx.user.groups.includes(MASTERS_GROUP)) return ctx;
   const inner = ctx.store;
-  const check = (name: string, next: KObject, live: KObject | undefined) => {
-    const changes = reservedMetadataChanges(live?.metadata, next.metadata);
-    if (changes.length > 0) throw forbidden(ctx, name, changes);
-  };
   const guarded = Object.create(inner) as ResourceStore;
   guarded.create = (cluster, namespace, prepared, opts) => {
-    check(prepared.metadata.name ?? '', prepared, undefined);
+    const { changed } = reservedMetadataEdits(undefined, prepared.metadata);
+    if (changed.length > 0) throw forbidden(ctx, prepared.metadata.name ?? '', changed);
     return inner.create(cluster, namespace, prepared, opts);
   };
-  guarded.update = (cluster, namespace, name, mutate, opts) =>
-    inner.update(
+  guarded.update = async (cluster, namespace, name, mutate, opts) => {
+    // The mutator may run more than once (conflict retries): warn about the last run only.
+    let kept: string[] = [];
+    const result = await inner.update(
       cluster,
       namespace,
       name,
       async (live) => {
         const desired = await mutate(live);
         // /status keeps the stored metadata whatever the body says (store.prepareForUpdate).
-        if (opts?.subresource !== 'status') check(name, desired, live);
-        return desired;
+        if (opts?.subresource === 'status') return desired;
+        const { changed, dropped } = reservedMetadataEdits(live?.metadata, desired.metadata);
+        if (changed.length > 0) throw forbidden(ctx, name, changed);
+        kept = dropped;
+        if (!live || dropped.length === 0) return desired;
+        return { ...desired, metadata: { ...desired.metadata, ...withStoredReservedMetadata(live.metadata, desired.metadata) } } as KObject;
       },
       opts,
     );
+    if (kept.length > 0) addWarnings(ctx, [`${kept.join(', ')} ${kept.length === 1 ? 'is' : 'are'} reserved for kplane and kept as stored`]);
+    return result;
+  };
   return { ...ctx, store: guarded };
 }

@@ -1,7 +1,8 @@
 // Reserved metadata against a real kplane: a workspace admin (not system:masters) may not set,
 // change or drop placement labels, deletion annotations, syncer finalizers or the SyncTarget
 // key label — by create, PUT, merge/JSON patch or server-side apply — while every other edit of
-// the same objects still works. Without this, a tenant could label its own objects for another
+// the same objects still works, and what a write merely leaves out is kept as stored. Without
+// this, a tenant could label its own objects for another
 // tenant's SyncTarget and have that syncer copy them onto the other tenant's physical cluster.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -81,18 +82,28 @@ describe('reserved metadata', () => {
     expectStatus(await alice.get(`${CMS}/applied`), 404, 'nothing was stored by apply');
   });
 
-  test('a tenant cannot place, unplace or release an existing object by patch, PUT or apply', async () => {
+  test('a tenant cannot place an existing object, nor move it to another SyncTarget', async () => {
+    const before = (await admin.get(`${CMS}/placed`)).json;
     expectReserved(await alice.patch(`/clusters/${WS}/api/v1/namespaces/web`, { metadata: { labels: { [LABEL]: 'Sync' } } }, MERGE), 'label ns by merge patch');
-    expectReserved(await alice.patch(`${CMS}/placed`, { metadata: { labels: { [LABEL]: null } } }, MERGE), 'drop the placement label');
-    expectReserved(await alice.patch(`${CMS}/placed`, { metadata: { finalizers: null } }, MERGE), 'drop the syncer finalizer');
-    expectReserved(await alice.patch(`${CMS}/placed`, [{ op: 'remove', path: `/metadata/annotations/${deletionAnnotation(KEY).replace('/', '~1')}` }], 'application/json-patch+json'), 'drop the deletion annotation');
-    const live = (await alice.get(`${CMS}/placed`)).json;
-    expectReserved(await alice.put(`${CMS}/placed`, { ...live, metadata: { ...live.metadata, labels: { app: 'web' } } }), 'PUT without the label');
+    expectReserved(await alice.patch(`${CMS}/placed`, { metadata: { labels: { [LABEL]: 'Other' } } }, MERGE), 'change the placement label');
+    expectReserved(await alice.patch(`${CMS}/placed`, { metadata: { finalizers: [syncerFinalizer(KEY), syncerFinalizer('other')] } }, MERGE), 'add a syncer finalizer');
     expectReserved(await alice.patch(`${CMS}/placed?fieldManager=alice&force=true`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'placed', labels: { [LABEL]: 'Other' } } }, 'application/apply-patch+yaml'), 'apply changing the label');
+    assert.equal((await admin.get(`${CMS}/placed`)).json.metadata.resourceVersion, before.metadata.resourceVersion, 'no refused write changed the object');
+  });
+
+  test('what a tenant\'s write leaves out of the reserved metadata is kept as stored, with a warning', async () => {
+    const live = (await alice.get(`${CMS}/placed`)).json;
+    // A PUT of a manifest without kplane's labels (kubectl replace -f), a merge patch nulling
+    // them, a JSON patch removing the deletion annotation: accepted, reserved entries kept.
+    const put = await alice.put(`${CMS}/placed`, { ...live, metadata: { ...live.metadata, labels: { app: 'web' }, annotations: {}, finalizers: [] } });
+    expectStatus(put, 200, 'PUT without the reserved metadata');
+    assert.match(String(put.headers.warning), /reserved for kplane and kept as stored/);
+    expectStatus(await alice.patch(`${CMS}/placed`, { metadata: { labels: { [LABEL]: null }, finalizers: null } }, MERGE), 200, 'merge patch nulling them');
+    expectStatus(await alice.patch(`${CMS}/placed`, [{ op: 'remove', path: `/metadata/annotations/${deletionAnnotation(KEY).replace('/', '~1')}` }], 'application/json-patch+json'), 200, 'JSON patch removing the annotation');
     const after = (await admin.get(`${CMS}/placed`)).json;
     assert.equal(after.metadata.labels[LABEL], 'Sync');
+    assert.equal(after.metadata.annotations[deletionAnnotation(KEY)], '2026-12-01T00:00:00Z');
     assert.deepEqual(after.metadata.finalizers, [syncerFinalizer(KEY)]);
-    assert.equal(after.metadata.resourceVersion, live.metadata.resourceVersion, 'no refused write changed the object');
   });
 
   test('every other edit of a placed object still works for the tenant, and the reserved metadata stays', async () => {

@@ -5,6 +5,7 @@
 import { LocationGVR, SyncTargetGVR } from '../../../client/gvr.ts';
 import { clusterOf } from '../../../client/object.ts';
 import type { Location, SyncTarget } from '../../../client/index.ts';
+import { schedulingView } from '../shared/eviction.ts';
 import type { Result } from '../../../controller/result.ts';
 import type { EventRecorder } from '../../../events/recorder.ts';
 import { SchedulingController, type SchedulingControllerOptions } from '../shared/controller-base.ts';
@@ -25,7 +26,8 @@ export class LocationController extends SchedulingController {
     const syncTargets = opts.informers.forResource<SyncTarget>(SyncTargetGVR);
     const locations = opts.informers.forResource<Location>(LocationGVR);
     this.deps = { clusterClient: opts.clusterClient, locations: locations.lister, syncTargets: syncTargets.lister, recorder: opts.recorder, now: opts.now ?? Date.now };
-    syncTargets.addEventHandler(this.toWorkspace());
+    // A heartbeat rewrites the SyncTarget every period; only what counting reads re-runs the workspace.
+    syncTargets.addEventHandler(this.toWorkspace(schedulingView));
     locations.addEventHandler(this.toWorkspace());
     this.wire({
       workers: opts.workers ?? 4,

@@ -2,6 +2,7 @@
 // that turn one changed object into the keys it affects, and a runner that waits for the
 // informers the controller reads. Each controller keeps only what differs: its informers, how
 // an event maps to keys, its worker count and its reconcile step.
+import { isDeepStrictEqual } from 'node:util';
 import type { ClusterClient } from '../../../client/clusterclient.ts';
 import { clusterOf, type KubeObject } from '../../../client/object.ts';
 import type { ControllerMetrics } from '../../../controller/metrics-hooks.ts';
@@ -46,22 +47,28 @@ export abstract class SchedulingController {
   }
 
   /** Enqueues the keys an added, changed or deleted object affects; resyncs (same resourceVersion) are skipped. */
-  protected fanOut<T extends KubeObject>(keys: (o: T) => string[]): EventHandler<T> {
+  /**
+   * `view`, when given, is the part of the object the controller reads: an update that leaves it
+   * equal (e.g. a SyncTarget's heartbeat) enqueues nothing.
+   */
+  protected fanOut<T extends KubeObject>(keys: (o: T) => string[], view?: (o: T) => unknown): EventHandler<T> {
     const enqueue = (o: T) => {
       for (const k of keys(o)) this.queue.add(k);
     };
     return {
       onAdd: (o) => enqueue(o),
       onUpdate: (a, b) => {
-        if (a.metadata.resourceVersion !== b.metadata.resourceVersion) enqueue(b);
+        if (a.metadata.resourceVersion === b.metadata.resourceVersion) return;
+        if (view && isDeepStrictEqual(view(a), view(b))) return;
+        enqueue(b);
       },
       onDelete: (o) => enqueue(deletedObject(o)),
     };
   }
 
   /** fanOut keyed by the object's workspace. */
-  protected toWorkspace<T extends KubeObject>(): EventHandler<T> {
-    return this.fanOut((o) => [clusterOf(o)]);
+  protected toWorkspace<T extends KubeObject>(view?: (o: T) => unknown): EventHandler<T> {
+    return this.fanOut((o) => [clusterOf(o)], view);
   }
 
   /** Called once at the end of the subclass constructor, after its handlers are registered. */

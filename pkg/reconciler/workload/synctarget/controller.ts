@@ -19,6 +19,7 @@ import { reconcileSyncTarget } from './reconcile.ts';
 import { SECRET_SELECTOR } from './secrets.ts';
 import { CONTROLLER_NAME, type Deps } from './types.ts';
 import type { HeartbeatJudge } from '../heartbeat/judge.ts';
+import { beatOnlyChange } from './beat-only.ts';
 
 /** Index of SyncTargets by the Secret their kubeconfigSecretRef names (`cluster|ns/name`). */
 export const BY_KUBECONFIG_SECRET = 'byKubeconfigSecret';
@@ -126,6 +127,8 @@ export class SyncTargetController {
       onUpdate: (a, b) => {
         // Resyncs deliver the same object: nothing changed, nothing to do.
         if (a.metadata.resourceVersion === b.metadata.resourceVersion) return;
+        // A heartbeat alone changes nothing this controller decides (beat-only.ts).
+        if (beatOnlyChange(a, b)) return;
         this.queue.add(keyOf(b));
       },
       onDelete: (o) => this.queue.add(keyOf(deletedObject(o))),

@@ -1,0 +1,20 @@
+// Whether an update of a SyncTarget is nothing but another heartbeat. A syncer rewrites
+// status.lastSyncerHeartbeatTime every period; everything this controller derives from a beat
+// is decided elsewhere — the first beat (SyncerDeployed) passes this filter, and a beat that
+// changes the heartbeat verdict arrives as the heartbeat controller's condition write — so
+// re-running the whole reconcile for each beat would only spend the CPU the API server needs
+// to take the next beats (issue 15: in-process controllers cut heartbeat ingest several-fold).
+import { isDeepStrictEqual } from 'node:util';
+import type { SyncTarget } from '../../../client/index.ts';
+
+/** The object without what every beat changes: resourceVersion, managedFields, the beat time. */
+function withoutBeat(st: SyncTarget): unknown {
+  const { resourceVersion: _rv, managedFields: _mf, ...metadata } = st.metadata;
+  const { lastSyncerHeartbeatTime: _beat, ...status } = st.status ?? {};
+  return { ...st, metadata, status };
+}
+
+export function beatOnlyChange(before: SyncTarget, after: SyncTarget): boolean {
+  if (!before.status?.lastSyncerHeartbeatTime || !after.status?.lastSyncerHeartbeatTime) return false;
+  return isDeepStrictEqual(withoutBeat(before), withoutBeat(after));
+}
