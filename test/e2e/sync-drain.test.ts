@@ -3,7 +3,7 @@
 // syncer creates its own `kcp-<hash>` copy, the drained one deletes its copy and releases its
 // finalizer and label upstream, and the Deployment ends up held by the new SyncTarget only.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -13,16 +13,10 @@ import { eventually } from '../framework/eventually.ts';
 import { startKplane } from '../framework/kplane.ts';
 import { Kubectl } from '../framework/kubectl.ts';
 import { createWorkspace, kjson, SLOW } from './support.ts';
-import { downstreamNamespace } from './sync-support.ts';
-import { kubeconfigForWorkspace, kubeconfigFromManifests, parseManifests, runKplane, startSyncer, syncerArgsFromManifests, type SyncerProcess } from './syncer-support.ts';
+import { downstreamNamespace, syncerArgsFor, WEB_PLACEMENT } from './sync-support.ts';
+import { kubeconfigForWorkspace, runKplane, startSyncer, type SyncerProcess } from './syncer-support.ts';
 
 const WS = 'root:team';
-const PLACEMENT = [
-  'apiVersion: scheduling.kcp.io/v1alpha1', 'kind: Placement', 'metadata: {name: web}', 'spec:',
-  '  locationSelectors: [{}]',
-  '  locationResource: {group: workload.kcp.io, version: v1alpha1, resource: synctargets}',
-  '  namespaceSelector: {matchLabels: {app: web}}',
-].join('\n') + '\n';
 
 test('sync: drain moves a running Deployment to the other SyncTarget', { timeout: 600_000 }, async (t) => {
   await using kp = await startKplane();
@@ -41,13 +35,7 @@ test('sync: drain moves a running Deployment to the other SyncTarget', { timeout
   });
   const uids: Record<string, string> = {};
   for (const name of ['edge-1', 'edge-2']) {
-    const out = join(dir, `${name}.yaml`);
-    const r = await runKplane(['workload', 'sync', name, '--syncer-image', 'kplane-syncer:e2e', '--heartbeat-period', '1s', '-o', out], { KUBECONFIG: adminWs });
-    assert.equal(r.code, 0, r.stderr);
-    const manifests = parseManifests(readFileSync(out, 'utf8'));
-    const kubeconfig = join(dir, `${name}.kubeconfig`);
-    writeFileSync(kubeconfig, kubeconfigFromManifests(manifests), { mode: 0o600 });
-    syncers.push(startSyncer([...syncerArgsFromManifests(manifests, kubeconfig), '--to-kubeconfig', phys.kubeconfig, '--resources', 'deployments.apps,configmaps']));
+    syncers.push(startSyncer((await syncerArgsFor(adminWs, dir, name, ['--to-kubeconfig', phys.kubeconfig, '--resources', 'deployments.apps,configmaps'])).args));
   }
   for (const name of ['edge-1', 'edge-2']) {
     await team.ok(['wait', '--for=condition=Ready', `synctarget/${name}`, '--timeout=120s']);
@@ -58,7 +46,7 @@ test('sync: drain moves a running Deployment to the other SyncTarget', { timeout
 
   await team.ok(['create', 'namespace', 'web']);
   await team.ok(['label', 'namespace', 'web', 'app=web']);
-  writeFileSync(join(dir, 'placement.yaml'), PLACEMENT);
+  writeFileSync(join(dir, 'placement.yaml'), WEB_PLACEMENT);
   await team.ok(['apply', '-f', join(dir, 'placement.yaml')]);
   await team.ok(['-n', 'web', 'create', 'deployment', 'web', '--image=nginx']);
   let from = '';

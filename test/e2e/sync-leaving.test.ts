@@ -7,7 +7,7 @@
 // namespace is no longer placed is collected when the syncer starts. The syncer uses its own token
 // through its SyncTarget's syncer view.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -17,8 +17,8 @@ import { eventually } from '../framework/eventually.ts';
 import { startKplane } from '../framework/kplane.ts';
 import { Kubectl } from '../framework/kubectl.ts';
 import { createWorkspace, kjson, SLOW } from './support.ts';
-import { downstreamNamespace } from './sync-support.ts';
-import { kubeconfigForWorkspace, kubeconfigFromManifests, parseManifests, runKplane, startSyncer, syncerArgsFromManifests, type SyncerProcess, tokenOf } from './syncer-support.ts';
+import { downstreamNamespace, syncerArgsFor } from './sync-support.ts';
+import { kubeconfigForWorkspace, startSyncer, type SyncerProcess, tokenOf } from './syncer-support.ts';
 import { TestClient } from '../framework/http.ts';
 
 const WS = 'root:team';
@@ -39,14 +39,8 @@ test('sync: objects and namespaces leave a SyncTarget through the deletion annot
   const label = stateLabelKey(key);
   const annotation = deletionAnnotation(key);
   const adminWs = kubeconfigForWorkspace(kp.kubeconfig, kp.url, WS, dir);
-  const out = join(dir, 'edge-1.yaml');
-  const r = await runKplane(['workload', 'sync', 'edge-1', '--syncer-image', 'kplane-syncer:e2e', '--heartbeat-period', '1s', '-o', out], { KUBECONFIG: adminWs });
-  assert.equal(r.code, 0, r.stderr);
   // The syncer's own identity, through its SyncTarget's syncer view (the default --sync-mode).
-  const manifests = parseManifests(readFileSync(out, 'utf8'));
-  const syncerKubeconfig = join(dir, 'edge-1.kubeconfig');
-  writeFileSync(syncerKubeconfig, kubeconfigFromManifests(manifests), { mode: 0o600 });
-  const args = [...syncerArgsFromManifests(manifests, syncerKubeconfig), '--to-kubeconfig', phys.kubeconfig, '--resources', 'configmaps,secrets'];
+  const { args, kubeconfig: syncerKubeconfig } = await syncerArgsFor(adminWs, dir, 'edge-1', ['--to-kubeconfig', phys.kubeconfig, '--resources', 'configmaps,secrets']);
   let syncer: SyncerProcess = startSyncer(args);
   t.after(async () => {
     await syncer.stop('SIGKILL');

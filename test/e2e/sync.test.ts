@@ -8,7 +8,7 @@
 // deleting upstream removes the copy and releases the finalizer → unscheduling removes the
 // downstream namespace and releases the upstream objects.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -19,19 +19,13 @@ import { TestClient } from '../framework/http.ts';
 import { type Kplane, startKplane } from '../framework/kplane.ts';
 import { Kubectl } from '../framework/kubectl.ts';
 import { createWorkspace, kjson, SLOW } from './support.ts';
-import { downstreamNamespace, freePort, setDeploymentStatus, startPhysicalCluster } from './sync-support.ts';
-import { kubeconfigForWorkspace, kubeconfigFromManifests, parseManifests, runKplane, startSyncer, syncerArgsFromManifests, type SyncerProcess } from './syncer-support.ts';
+import { downstreamNamespace, freePort, setDeploymentStatus, startPhysicalCluster, syncerArgsFor, WEB_PLACEMENT } from './sync-support.ts';
+import { kubeconfigForWorkspace, startSyncer, type SyncerProcess } from './syncer-support.ts';
 
 const WS = 'root:team';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- API JSON
 type Obj = any;
 
-const PLACEMENT = [
-  'apiVersion: scheduling.kcp.io/v1alpha1', 'kind: Placement', 'metadata: {name: web}', 'spec:',
-  '  locationSelectors: [{}]',
-  '  locationResource: {group: workload.kcp.io, version: v1alpha1, resource: synctargets}',
-  '  namespaceSelector: {matchLabels: {app: web}}',
-].join('\n') + '\n';
 
 test('sync: a Deployment placed upstream runs downstream and reports its status back', { timeout: 900_000 }, async (t) => {
   await using kp = await startKplane();
@@ -62,15 +56,9 @@ test('sync: a Deployment placed upstream runs downstream and reports its status 
 
   await t.test('a real syncer with its own token, --to-kubeconfig and --resources makes edge-1 Ready', async () => {
     const adminWs = kubeconfigForWorkspace(kp.kubeconfig, kp.url, WS, dir);
-    const out = join(dir, 'edge-1.yaml');
-    const r = await runKplane(['workload', 'sync', 'edge-1', '--syncer-image', 'kplane-syncer:e2e', '--heartbeat-period', '1s', '-o', out], { KUBECONFIG: adminWs });
-    assert.equal(r.code, 0, r.stderr);
-    const manifests = parseManifests(readFileSync(out, 'utf8'));
     // The syncer's own identity (the token in the rendered Secret): it reaches objects only
     // through its SyncTarget's syncer view, the default --sync-mode.
-    const syncerKubeconfig = join(dir, 'edge-1.kubeconfig');
-    writeFileSync(syncerKubeconfig, kubeconfigFromManifests(manifests), { mode: 0o600 });
-    syncer = startSyncer([...syncerArgsFromManifests(manifests, syncerKubeconfig), '--to-kubeconfig', phys.kubeconfig, '--resources', 'deployments.apps,configmaps,secrets']);
+    syncer = startSyncer((await syncerArgsFor(adminWs, dir, 'edge-1', ['--to-kubeconfig', phys.kubeconfig, '--resources', 'deployments.apps,configmaps,secrets'])).args);
     await team.ok(['wait', '--for=condition=Ready', 'synctarget/edge-1', '--timeout=120s']);
     uid = (await st()).metadata.uid;
     dns = downstreamNamespace({ cluster: WS, name: 'edge-1', uid }, WS, 'web');
@@ -83,7 +71,7 @@ test('sync: a Deployment placed upstream runs downstream and reports its status 
   await t.test('the walk: namespace, Placement, Deployment → downstream in kcp-<hash> with the locator', async () => {
     await team.ok(['create', 'namespace', 'web']);
     await team.ok(['label', 'namespace', 'web', 'app=web']);
-    writeFileSync(join(dir, 'placement.yaml'), PLACEMENT);
+    writeFileSync(join(dir, 'placement.yaml'), WEB_PLACEMENT);
     await team.ok(['apply', '-f', join(dir, 'placement.yaml')]);
     await team.ok(['-n', 'web', 'create', 'deployment', 'web', '--image=nginx', '--replicas=2']);
     await team.ok(['-n', 'web', 'create', 'configmap', 'cfg', '--from-literal=greeting=hello']);
