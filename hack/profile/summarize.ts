@@ -1,7 +1,7 @@
 // Summarise a V8 .cpuprofile (as written by `node --cpu-prof`) into tables a person can read:
 // the top functions by self time and by inclusive time, and the same by file (or by repository
 // folder). Used to find where the request path spends its time (issue 15):
-//   node hack/profile/summarize.ts <file.cpuprofile> [--top 40] [--by-folder] [--callers <name>]
+//   node hack/profile/summarize.ts <file.cpuprofile> [--top 40] [--by-folder] [--callers <name>] [--callees <name>]
 // Inclusive time counts each function once per sample even when it recurses, so a function's
 // inclusive share is "the fraction of samples in which it was on the stack".
 import { readFileSync } from 'node:fs';
@@ -97,6 +97,38 @@ export function callersOf(profile: CpuProfile, needle: string): Row[] {
   return [...out.values()];
 }
 
+/**
+ * What the functions whose key contains `needle` spend their time in: the inclusive time under
+ * the outermost matching frame of each sample, split by the frame it called (or "(self)").
+ */
+export function calleesOf(profile: CpuProfile, needle: string): Row[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const out = new Map<string, Row>();
+  const mean = profile.timeDeltas.length ? (profile.endTime - profile.startTime) / profile.timeDeltas.length : 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const us = Math.max(0, profile.timeDeltas[i + 1] ?? mean);
+    // Walk up from the leaf; remember the frame just below the outermost match.
+    let match: number | undefined;
+    let below: number | undefined;
+    let prev: number | undefined;
+    for (let id: number | undefined = profile.samples[i]; id !== undefined; id = parent.get(id)) {
+      if (functionKey(byId.get(id)!.callFrame).includes(needle)) {
+        match = id;
+        below = prev;
+      }
+      prev = id;
+    }
+    if (match === undefined) continue;
+    const key = below === undefined ? '(self)' : functionKey(byId.get(below)!.callFrame);
+    let r = out.get(key);
+    if (!r) out.set(key, (r = { key, selfUs: 0, totalUs: 0 }));
+    r.totalUs += us;
+  }
+  return [...out.values()];
+}
+
 export function summarize(profile: CpuProfile, byFolder = false): Summary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
@@ -156,7 +188,7 @@ function table(title: string, rows: Row[], sortBy: 'selfUs' | 'totalUs', top: nu
 function main(argv: string[]): void {
   const fileArg = argv.find((a) => !a.startsWith('--') && !/^\d+$/.test(a));
   if (!fileArg) {
-    process.stderr.write('usage: node hack/profile/summarize.ts <file.cpuprofile> [--top N] [--by-folder] [--callers <name>]\n');
+    process.stderr.write('usage: node hack/profile/summarize.ts <file.cpuprofile> [--top N] [--by-folder] [--callers <name>] [--callees <name>]\n');
     process.exitCode = 2;
     return;
   }
@@ -169,6 +201,12 @@ function main(argv: string[]): void {
   if (callersIdx >= 0) {
     const needle = argv[callersIdx + 1] ?? '';
     process.stdout.write(table(`callers of functions matching "${needle}" (their inclusive time, by caller)`, callersOf(profile, needle), 'totalUs', top, s.totalUs - s.idleUs) + '\n');
+    return;
+  }
+  const calleesIdx = argv.indexOf('--callees');
+  if (calleesIdx >= 0) {
+    const needle = argv[calleesIdx + 1] ?? '';
+    process.stdout.write(table(`callees of functions matching "${needle}" (inclusive time under them, by callee)`, calleesOf(profile, needle), 'totalUs', top, s.totalUs - s.idleUs) + '\n');
     return;
   }
   const busy = s.totalUs - s.idleUs;

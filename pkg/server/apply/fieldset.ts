@@ -104,6 +104,30 @@ export class FieldSet {
     return out;
   }
 
+  /** True when some member path of `other` is a member here (intersection not empty, nothing built). */
+  intersects(other: FieldSet): boolean {
+    if (this.member && other.member) return true;
+    // Walk the smaller side: a write's changed set is a handful of paths, an owner's set many.
+    const [small, large] = this.children.size <= other.children.size ? [this, other] : [other, this];
+    for (const [pe, c] of small.children) {
+      const o = large.children.get(pe);
+      if (o !== undefined && c.intersects(o)) return true;
+    }
+    return false;
+  }
+
+  /** True when every member path of `other` is a member here (union would add nothing). */
+  contains(other: FieldSet): boolean {
+    if (other.member && !this.member) return false;
+    for (const [pe, c] of other.children) {
+      const mine = this.children.get(pe);
+      if (mine === undefined) {
+        if (!c.void) return false;
+      } else if (!mine.contains(c)) return false;
+    }
+    return true;
+  }
+
   /** Member paths, depth-first in FieldsV1 order. */
   paths(prefix: string[] = []): string[][] {
     const out: string[][] = [];

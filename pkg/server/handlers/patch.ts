@@ -62,8 +62,9 @@ export async function handlePatch(ctx: HandlerContext): Promise<void> {
       const base = live!;
       let patched: unknown;
       try {
-        if (type === JSON_PATCH) patched = applyJsonPatch(clone(base), patch);
-        else if (type === MERGE_PATCH) patched = applyMergePatch(clone(base), patch);
+        // Both copy their target: base, the live object, is left as it is.
+        if (type === JSON_PATCH) patched = applyJsonPatch(base, patch);
+        else if (type === MERGE_PATCH) patched = applyMergePatch(base, patch);
         else patched = applyStrategic(ctx, clone(base), patch as Record<string, unknown>);
       } catch (err) {
         throw patchErrorToStatus(ctx, err);

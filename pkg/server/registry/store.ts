@@ -252,18 +252,21 @@ export class ResourceStore {
    * status split: the main resource keeps the live status, /status keeps everything else.
    */
   prepareForUpdate(cluster: string, live: KObject, desired: KObject, subresource: string): KObject {
+    // Copy-on-write: `live` was decoded for this attempt and `desired` built by it, and below
+    // the metadata only whole values are replaced (strategies too), so a new top level and
+    // metadata are enough; deeper values are shared with them and never modified.
     let next: KObject;
     if (subresource === 'status') {
-      next = clone(live);
+      next = { ...live, metadata: { ...live.metadata } };
       if (desired.status === undefined) delete next.status;
-      else next.status = clone(desired.status);
+      else next.status = desired.status;
       // Ownership of a /status write is computed on the desired object (kube records it).
       next.metadata.managedFields = desired.metadata.managedFields;
     } else {
-      next = clone(desired);
+      next = { ...desired, metadata: { ...desired.metadata } };
       if (this.def.subresources.status) {
         if (live.status === undefined) delete next.status;
-        else next.status = clone(live.status);
+        else next.status = live.status;
       }
     }
     const meta = next.metadata;

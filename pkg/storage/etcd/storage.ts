@@ -111,7 +111,8 @@ export class EtcdStorage implements Storage {
         const desired = await tryUpdate(decodeKv(cur));
         if (desired === null) return { kind: 'keep' };
         const json = encodeObject(key, desired);
-        return sameStoredContent(cur.value.toString('utf8'), json) ? { kind: 'keep' } : { kind: 'put', json };
+        // As kube's GuaranteedUpdate: the update function judged the change; identical bytes only are a no-op.
+        return cur.value.toString('utf8') === json ? { kind: 'keep' } : { kind: 'put', json };
       }),
     );
   }
