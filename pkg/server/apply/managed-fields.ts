@@ -23,6 +23,12 @@ export interface Manager {
   time: string | undefined;
   subresource: string;
   set: FieldSet;
+  /**
+   * The FieldsV1 this manager's set was decoded from. Encoding reuses it while `set` is still
+   * that same instance (sets are replaced, never modified in place, except where noted), so an
+   * untouched entry costs no re-encoding: most writes change one manager's fields.
+   */
+  decoded?: { set: FieldSet; fieldsV1: Record<string, unknown> };
 }
 
 /**
@@ -66,8 +72,14 @@ export function decodeManagedFields(raw: unknown): Manager[] | undefined {
     };
     const key = managerKey(m);
     const dup = byKey.get(key);
-    if (dup) dup.set.addAll(set);
-    else byKey.set(key, m);
+    if (dup) {
+      // Merged in place: the first entry's FieldsV1 no longer describes it.
+      dup.set.addAll(set);
+      delete dup.decoded;
+    } else {
+      if (isObject(fieldsV1)) m.decoded = { set, fieldsV1 };
+      byKey.set(key, m);
+    }
   }
   return [...byKey.values()];
 }
@@ -96,7 +108,7 @@ export function encodeManagedFields(managers: readonly Manager[]): ManagedFields
       apiVersion: m.apiVersion,
       ...(m.time !== undefined ? { time: m.time } : {}),
       fieldsType: 'FieldsV1' as const,
-      fieldsV1: m.set.toFieldsV1(),
+      fieldsV1: m.decoded?.set === m.set ? m.decoded.fieldsV1 : m.set.toFieldsV1(),
       ...(m.subresource !== '' ? { subresource: m.subresource } : {}),
     }));
 }

@@ -39,9 +39,10 @@ export function restoreAnnotations(obj: JsonObject, removed: ReadonlyMap<string,
 }
 
 /** Drops ownership of `names` that entries written before they were untracked may still record. */
-export function forgetAnnotations(sets: readonly { set: FieldSet }[], names: readonly string[]): void {
+export function forgetAnnotations(sets: readonly { set: FieldSet; decoded?: unknown }[], names: readonly string[]): void {
   for (const m of sets) {
     const annotations = m.set.at(['f:metadata', 'f:annotations']);
-    for (const name of names) annotations?.children.delete(`f:${name}`);
+    // In place: an entry whose set changed here must be encoded afresh.
+    for (const name of names) if (annotations?.children.delete(`f:${name}`)) delete m.decoded;
   }
 }

@@ -5,11 +5,12 @@ import type { Status } from '../../../apis/meta/v1/status.ts';
 import { newInternal, StatusError } from '../../apierrors/errors.ts';
 
 export function writeJSON(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
-  const text = JSON.stringify(body);
+  // Encoded once: Content-Length from the bytes that are written, not a second UTF-8 pass.
+  const bytes = Buffer.from(JSON.stringify(body), 'utf8');
   res.statusCode = code;
   res.setHeader('Content-Type', contentType);
-  res.setHeader('Content-Length', Buffer.byteLength(text));
-  res.end(text);
+  res.setHeader('Content-Length', bytes.length);
+  res.end(bytes);
 }
 
 export function toStatusError(err: unknown): StatusError {
