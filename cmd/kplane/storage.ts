@@ -7,6 +7,7 @@ import { type EtcdStorageOptions, openEtcdStorage } from '../../pkg/storage/etcd
 import { openSqliteStorage } from '../../pkg/storage/sqlite/index.ts';
 import type { StartOptions } from './options.ts';
 import { CachingStorage, type CacherLogger } from '../../pkg/server/cacher/index.ts';
+import { verifySharedObjectsFromEnv } from './test-hooks.ts';
 
 /** Translate the --etcd-* flags into the etcd backend's options (files are read here). */
 export function etcdOptionsFrom(o: StartOptions): EtcdStorageOptions {
@@ -27,7 +28,7 @@ export function etcdOptionsFrom(o: StartOptions): EtcdStorageOptions {
 
 /** The storage the Registry sees: behind the watch cache unless --watch-cache=false. */
 export function withWatchCache(o: StartOptions, storage: Storage, logger: CacherLogger): Storage {
-  return o['watch-cache'] ? new CachingStorage(storage, { logger }) : storage;
+  return o['watch-cache'] ? new CachingStorage(storage, { logger, verifySharedObjects: verifySharedObjectsFromEnv(process.env) }) : storage;
 }
 
 export function openStorage(o: StartOptions): Promise<Storage> {

@@ -103,8 +103,8 @@ export class InstrumentedStorage implements Storage {
   update(key: string, obj: StoredObject, preconditions?: Preconditions): Promise<StoredObject> {
     return this.timed('update', () => this.inner.update(key, obj, preconditions));
   }
-  guaranteedUpdate(key: string, tryUpdate: UpdateFunc, preconditions?: Preconditions): Promise<StoredObject> {
-    return this.timed('guaranteed_update', () => this.inner.guaranteedUpdate(key, tryUpdate, preconditions));
+  guaranteedUpdate(key: string, tryUpdate: UpdateFunc, preconditions?: Preconditions, cachedExisting?: StoredObject): Promise<StoredObject> {
+    return this.timed('guaranteed_update', () => this.inner.guaranteedUpdate(key, tryUpdate, preconditions, cachedExisting));
   }
   delete(key: string, preconditions?: Preconditions): Promise<StoredObject> {
     return this.timed('delete', () => this.inner.delete(key, preconditions));

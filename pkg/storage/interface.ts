@@ -97,8 +97,13 @@ export interface Storage {
   /**
    * Read-modify-write with retry on concurrent modification (kube's GuaranteedUpdate).
    * Preconditions are checked against each freshly read object.
+   *
+   * `cachedExisting` (kube's cachedExistingObject) is a recent copy of the object, e.g. the
+   * watch cache's: when its resourceVersion is still the stored one, tryUpdate gets it instead
+   * of a fresh decode (or, on etcd, a read). tryUpdate must then not modify what it is given —
+   * the copy is shared — and neither may the caller modify what is returned.
    */
-  guaranteedUpdate(key: string, tryUpdate: UpdateFunc, preconditions?: Preconditions): Promise<StoredObject>;
+  guaranteedUpdate(key: string, tryUpdate: UpdateFunc, preconditions?: Preconditions, cachedExisting?: StoredObject): Promise<StoredObject>;
 
   /** Delete with preconditions; returns the last state. Fails with KeyNotFound / Conflict. */
   delete(key: string, preconditions?: Preconditions): Promise<StoredObject>;

@@ -21,17 +21,29 @@ export function resourcePrefixOf(prefix: string): string | undefined {
   return m?.[1];
 }
 
+export interface CachingStorageOptions extends ResourceCacherOptions {
+  /**
+   * Check after every guaranteedUpdate that the cached copy handed to it as a first guess is
+   * unchanged, and fail the update if it is not (tests: the copy is shared with every list and
+   * watch, so an update function that modifies its input would corrupt what others are served).
+   */
+  verifySharedObjects?: boolean;
+}
+
 export class CachingStorage implements Storage, CachedLister {
   readonly name: string;
   readonly inner: Storage;
   private readonly opts: ResourceCacherOptions;
+  private readonly verifyShared: boolean;
   private readonly cachers = new Map<string, ResourceCacher>();
   private closed = false;
 
-  constructor(inner: Storage, opts: ResourceCacherOptions = {}) {
+  constructor(inner: Storage, opts: CachingStorageOptions = {}) {
     this.inner = inner;
     this.name = inner.name;
-    this.opts = opts;
+    const { verifySharedObjects, ...cacherOpts } = opts;
+    this.opts = cacherOpts;
+    this.verifyShared = verifySharedObjects === true;
   }
 
   /** The cacher of a resource prefix (tests and metrics). */
@@ -71,8 +83,18 @@ export class CachingStorage implements Storage, CachedLister {
   update(key: string, obj: StoredObject, preconditions?: Preconditions): Promise<StoredObject> {
     return this.inner.update(key, obj, preconditions);
   }
-  guaranteedUpdate(key: string, tryUpdate: UpdateFunc, preconditions?: Preconditions): Promise<StoredObject> {
-    return this.inner.guaranteedUpdate(key, tryUpdate, preconditions);
+  /** The watch cache's copy of the object is the backend's first guess (kube's cachedExistingObject). */
+  guaranteedUpdate(key: string, tryUpdate: UpdateFunc, preconditions?: Preconditions, cachedExisting?: StoredObject): Promise<StoredObject> {
+    const guess = cachedExisting ?? (this.closed ? undefined : this.cachers.get(resourcePrefixOf(key) ?? '')?.peek(key));
+    if (!guess || !this.verifyShared) return this.inner.guaranteedUpdate(key, tryUpdate, preconditions, guess);
+    return this.verifiedUpdate(key, tryUpdate, preconditions, guess);
+  }
+
+  private async verifiedUpdate(key: string, tryUpdate: UpdateFunc, preconditions: Preconditions | undefined, guess: StoredObject): Promise<StoredObject> {
+    const before = JSON.stringify(guess);
+    const result = await this.inner.guaranteedUpdate(key, tryUpdate, preconditions, guess);
+    if (JSON.stringify(guess) !== before) throw new Error(`an update of ${key} modified the watch cache's shared copy of the object`);
+    return result;
   }
   delete(key: string, preconditions?: Preconditions): Promise<StoredObject> {
     return this.inner.delete(key, preconditions);

@@ -99,6 +99,15 @@ export class ResourceCacher {
     this.ring.dropOlderThan(this.now() - this.ringMaxAgeMs, this.ringMinEvents);
   }
 
+  /**
+   * The cached object at key, or undefined when the cache is not serving. Shared with every
+   * list and watch it serves: read it, never modify it. May be older than storage; a caller
+   * compares its resourceVersion with the stored one.
+   */
+  peek(key: string): StoredObject | undefined {
+    return this.state === 'ready' ? this.objects.get(key) : undefined;
+  }
+
   /** For tests and metrics: what the cache holds now. */
   stats(): { state: State; revision: number; windowStart: number; objects: number; events: number; eventBytes: number; watchers: number } {
     return {

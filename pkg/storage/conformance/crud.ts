@@ -196,6 +196,46 @@ export function describeCrud(factory: StorageFactory): void {
       );
     });
 
+    test('a current cached copy is used as given and left unmodified', async () => {
+      const a = await ctx.storage.create(ctx.key('a'), obj('a', { spec: { n: 1 } }));
+      const copy = structuredClone(a);
+      const frozen = JSON.stringify(copy);
+      const b = await ctx.storage.guaranteedUpdate(ctx.key('a'), (cur) => {
+        assert.deepEqual(cur, a);
+        return { ...cur, spec: { n: 2 } };
+      }, undefined, copy);
+      assert.deepEqual(b['spec'], { n: 2 });
+      assert.ok(rv(b) > rv(a));
+      assert.equal(JSON.stringify(copy), frozen);
+      assert.deepEqual((await ctx.storage.get(ctx.key('a')))['spec'], { n: 2 });
+    });
+
+    test('a stale cached copy never wins: the function runs again on the stored object', async () => {
+      const a = await ctx.storage.create(ctx.key('a'), obj('a', { spec: { n: 1 } }));
+      const stale = structuredClone(a);
+      const fresh = await ctx.storage.guaranteedUpdate(ctx.key('a'), (cur) => ({ ...cur, spec: { n: 10 } }));
+      const seen: number[] = [];
+      const b = await ctx.storage.guaranteedUpdate(ctx.key('a'), (cur) => {
+        seen.push(rv(cur));
+        return { ...cur, spec: { n: (cur['spec'] as { n: number }).n + 1 } };
+      }, undefined, stale);
+      assert.equal(seen[seen.length - 1], rv(fresh));
+      assert.deepEqual(b['spec'], { n: 11 });
+      assert.deepEqual((await ctx.storage.get(ctx.key('a')))['spec'], { n: 11 });
+    });
+
+    test('a stale cached copy neither fails a precondition the stored object meets nor makes "no change" final', async () => {
+      const a = await ctx.storage.create(ctx.key('a'), obj('a', { spec: { n: 1 } }));
+      const stale = structuredClone(a);
+      const fresh = await ctx.storage.guaranteedUpdate(ctx.key('a'), (cur) => ({ ...cur, spec: { n: 5 } }));
+      const b = await ctx.storage.guaranteedUpdate(ctx.key('a'), (cur) => ({ ...cur, spec: { n: 6 } }), { resourceVersion: String(rv(fresh)) }, stale);
+      assert.deepEqual(b['spec'], { n: 6 });
+      // Only the stale copy already has n: 1; on the stored object the function changes it.
+      const c = await ctx.storage.guaranteedUpdate(ctx.key('a'), (cur) => ((cur['spec'] as { n: number }).n === 1 ? null : { ...cur, spec: { n: 1 } }), undefined, stale);
+      assert.deepEqual(c['spec'], { n: 1 });
+      assert.ok(rv(c) > rv(b));
+    });
+
     test('retries with a fresh object when a concurrent write lands in between', async () => {
       await ctx.storage.create(ctx.key('a'), obj('a', { spec: { seen: [] as string[] } }));
       let calls = 0;

@@ -7,6 +7,7 @@ import { StorageError } from '../errors.ts';
 import type { ListOptions, ListResult, Preconditions, Storage, StoredObject, UpdateFunc, WatchOptions, Watcher } from '../interface.ts';
 import { decodeContinue, encodeContinue } from '../continue-token.ts';
 import { decodeObject, encodeObject, sameStoredContent, storedUid } from '../object-codec.ts';
+import { checkObjectPreconditions } from '../preconditions.ts';
 import { etcdCall } from './etcd-call.ts';
 import { keyAfter, type KeySpace } from './key-space.ts';
 import { Revisions } from './revisions.ts';
@@ -105,16 +106,50 @@ export class EtcdStorage implements Storage {
     });
   }
 
-  guaranteedUpdate(key: string, tryUpdate: UpdateFunc, preconditions?: Preconditions): Promise<StoredObject> {
-    return this.#op(key, () =>
-      this.#readModifyWrite(key, preconditions, async (cur) => {
-        const desired = await tryUpdate(decodeKv(cur));
-        if (desired === null) return { kind: 'keep' };
-        const json = encodeObject(key, desired);
-        // As kube's GuaranteedUpdate: the update function judged the change; identical bytes only are a no-op.
-        return cur.value.toString('utf8') === json ? { kind: 'keep' } : { kind: 'put', json };
+  guaranteedUpdate(key: string, tryUpdate: UpdateFunc, preconditions?: Preconditions, cachedExisting?: StoredObject): Promise<StoredObject> {
+    const decide = async (cur: IKeyValue): Promise<Decision> => {
+      const desired = await tryUpdate(decodeKv(cur));
+      if (desired === null) return { kind: 'keep' };
+      const json = encodeObject(key, desired);
+      // As kube's GuaranteedUpdate: the update function judged the change; identical bytes only are a no-op.
+      return cur.value.toString('utf8') === json ? { kind: 'keep' } : { kind: 'put', json };
+    };
+    return this.#op(key, async () => {
+      if (cachedExisting === undefined) return this.#readModifyWrite(key, preconditions, decide);
+      const first = await this.#writeFromGuess(key, tryUpdate, preconditions, cachedExisting);
+      return 'written' in first ? first.written : this.#readModifyWrite(key, preconditions, decide, first.fresh);
+    });
+  }
+
+  /**
+   * The first attempt of a guaranteedUpdate from the caller's cached copy, without reading:
+   * the txn's mod_revision compare is what verifies the guess. Anything the guess cannot
+   * decide alone (preconditions failing, no change: either may be the copy's staleness) falls
+   * back to the ordinary loop with a fresh read, as kube's GuaranteedUpdate does with
+   * cachedExistingObject. A lost compare hands over the fresh value the txn returned.
+   */
+  async #writeFromGuess(key: string, tryUpdate: UpdateFunc, pre: Preconditions | undefined, guess: StoredObject): Promise<{ written: StoredObject } | { fresh: IKeyValue | undefined }> {
+    const rev = guess.metadata?.resourceVersion;
+    if (typeof rev !== 'string' || rev === '') return { fresh: await this.#read(key) };
+    try {
+      checkObjectPreconditions(key, guess, pre);
+    } catch {
+      return { fresh: await this.#read(key) };
+    }
+    const desired = await tryUpdate(guess);
+    if (desired === null) return { fresh: await this.#read(key) };
+    const json = encodeObject(key, desired);
+    if (json === encodeObject(key, guess)) return { fresh: await this.#read(key) };
+    const ek = this.#keys.key(key);
+    const res = await etcdCall(key, 'update', () =>
+      this.#client.kv.txn({
+        compare: [{ key: ek, target: 'Mod', result: 'Equal', mod_revision: rev }],
+        success: [{ request_put: { key: ek, value: Buffer.from(json, 'utf8') } }],
+        failure: [{ request_range: { key: ek } }],
       }),
     );
+    if (res.succeeded) return { written: decodeObject(json, Number(res.header.revision)) };
+    return { fresh: res.responses[0]?.response_range?.kvs[0] };
   }
 
   delete(key: string, preconditions?: Preconditions): Promise<StoredObject> {
@@ -199,9 +234,9 @@ export class EtcdStorage implements Storage {
    * decide, then write only if mod_revision is still what we read. On a lost race the txn's
    * failure branch hands back the fresh value, so a retry costs one round trip.
    */
-  async #readModifyWrite(key: string, pre: Preconditions | undefined, decide: (cur: IKeyValue) => Promise<Decision>): Promise<StoredObject> {
+  async #readModifyWrite(key: string, pre: Preconditions | undefined, decide: (cur: IKeyValue) => Promise<Decision>, initial?: IKeyValue): Promise<StoredObject> {
     const ek = this.#keys.key(key);
-    let cur = await this.#read(key);
+    let cur = initial ?? (await this.#read(key));
     for (let attempt = 0; attempt < this.#tuning.maxUpdateAttempts; attempt++) {
       if (!cur) throw new StorageError('KeyNotFound', key);
       checkPreconditions(key, cur, pre);

@@ -34,6 +34,7 @@ const LATEST_AT = 'kv.id = (SELECT max(k2.id) FROM kv k2 WHERE k2.name = kv.name
 
 export class Statements {
   readonly getCurrent: StatementSync;
+  readonly getCurrentId: StatementSync;
   readonly insertRow: StatementSync;
   readonly upsertCurrent: StatementSync;
   readonly deleteCurrent: StatementSync;
@@ -56,6 +57,8 @@ export class Statements {
     this.getCurrent = db.prepare(
       'SELECT kv.id, kv.create_revision, kv.value FROM current JOIN kv ON kv.id = current.id WHERE current.name = ?',
     );
+    // The revision alone: enough to tell whether a cached copy is current (no value to fetch).
+    this.getCurrentId = db.prepare('SELECT id FROM current WHERE name = ?');
     this.insertRow = db.prepare(
       'INSERT INTO kv (id, name, created, deleted, create_revision, prev_revision, value) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
