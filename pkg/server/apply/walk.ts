@@ -110,18 +110,28 @@ function graft(target: FieldSet, prefix: readonly string[], sub: FieldSet): void
   node.addAll(sub);
 }
 
+/** An object or array: a value whose change diff must look into (scalars compare with ===). */
+const isComposite = (v: unknown): v is object => typeof v === 'object' && v !== null;
+
 function diff(a: unknown, b: unknown, schema: ApplySchema, path: string, at: string[], c: Comparison, depth: number): void {
   checkDepth(depth);
   const t = typeAt(schema, path);
   if (isObject(a) && isObject(b) && t?.type !== 'atomic') {
-    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      const inA = Object.hasOwn(a, key);
-      const inB = Object.hasOwn(b, key);
-      const sub = [...at, field(key)];
-      const subPath = childPath(path, key);
-      if (inA && !inB) graft(c.removed, sub, addedSubtree(a[key], schema, subPath, depth + 1));
-      else if (!inA && inB) graft(c.added, sub, addedSubtree(b[key], schema, subPath, depth + 1));
-      else diff(a[key], b[key], schema, subPath, sub, c, depth + 1);
+    // Every write walks the whole object, and most of it is unchanged: equal scalars are
+    // skipped before any path is built.
+    for (const key of Object.keys(a)) {
+      const av = a[key];
+      if (!Object.hasOwn(b, key)) {
+        graft(c.removed, [...at, field(key)], addedSubtree(av, schema, childPath(path, key), depth + 1));
+        continue;
+      }
+      const bv = b[key];
+      if (av === bv) continue;
+      if (!isComposite(av) || !isComposite(bv)) c.modified.insert([...at, field(key)]);
+      else diff(av, bv, schema, childPath(path, key), [...at, field(key)], c, depth + 1);
+    }
+    for (const key of Object.keys(b)) {
+      if (!Object.hasOwn(a, key)) graft(c.added, [...at, field(key)], addedSubtree(b[key], schema, childPath(path, key), depth + 1));
     }
     return;
   }
