@@ -251,7 +251,10 @@ interface Restart {
 async function restart(kp: Kplane, args: string[], controllersArgs: string[] | undefined, revBefore: number): Promise<{ kp: Kplane; inspector: Inspector; restart: Restart }> {
   await kp.stop();
   const t0 = performance.now();
-  const { started: again, inspector } = await startLayout(() => startKplane({ rootDir: kp.rootDir, keepRootDir: true, args, nodeArgs: NODE_ARGS }), controllersArgs);
+  // Same port as before, as a real restart: the SyncTargets' syncer view URL names it, and a
+  // new random port would be a legitimate change the controllers must write to every target.
+  const samePort = ['--secure-port', new URL(kp.url).port];
+  const { started: again, inspector } = await startLayout(() => startKplane({ rootDir: kp.rootDir, keepRootDir: true, args: [...args, ...samePort], nodeArgs: NODE_ARGS }), controllersArgs);
   const readyMs = performance.now() - t0;
   const client = ClusterClient.fromFile(again.kubeconfig, { component: 'bench-scale-restart' });
   const rev = await waitQuiet(client);
