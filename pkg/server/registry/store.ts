@@ -195,7 +195,9 @@ export class ResourceStore {
 
   /** Fill in system metadata for a new object; returns the object to store. */
   prepareForCreate(cluster: string, namespace: string, input: KObject, requester?: Requester): KObject {
-    const obj = clone(input);
+    // Copy-on-write, as in prepareForUpdate: only top-level and metadata values are replaced
+    // below (strategies included), so deeper values may stay shared with the input.
+    const obj: KObject = { ...input, metadata: { ...input.metadata } };
     const meta = obj.metadata;
     if (!meta.name) {
       if (!meta.generateName) {

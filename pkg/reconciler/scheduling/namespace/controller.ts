@@ -78,12 +78,14 @@ export class NamespaceScheduler extends SchedulingController {
     locations.addEventHandler(this.fanOut((l) => usersOf(clusterOf(l))));
     syncTargets.addEventHandler({
       onAdd: (st) => {
-        synced.ensure(syncTargets.lister.list());
+        // Types are only ever added, and every SyncTarget passes through here: the one that
+        // changed is all there is to look at (listing them all was quadratic in a fleet).
+        synced.ensure([st]);
         for (const k of affected(st)) this.queue.add(k);
       },
       onUpdate: (a, b) => {
         if (isDeepStrictEqual(schedulingView(a), schedulingView(b))) return;
-        synced.ensure(syncTargets.lister.list());
+        synced.ensure([b]);
         for (const k of affected(b)) this.queue.add(k);
       },
       onDelete: (o) => {

@@ -55,12 +55,14 @@ export class ResourceLabeller extends SchedulingController {
     };
     syncTargets.addEventHandler({
       onAdd: (st) => {
-        this.synced.ensure(syncTargets.lister.list());
+        // Types are only ever added, and every SyncTarget passes through here: looking at the
+        // one that changed is enough (listing them all made a fleet's first reconcile quadratic).
+        this.synced.ensure([st]);
         for (const k of concerning(st)) this.queue.add(k);
       },
       onUpdate: (a, b) => {
         if (isDeepStrictEqual(schedulingView(a), schedulingView(b))) return;
-        this.synced.ensure(syncTargets.lister.list());
+        this.synced.ensure([b]);
         for (const k of concerning(b)) this.queue.add(k);
       },
       onDelete: (o) => {
