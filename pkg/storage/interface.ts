@@ -101,7 +101,8 @@ export interface Storage {
    * `cachedExisting` (kube's cachedExistingObject) is a recent copy of the object, e.g. the
    * watch cache's: when its resourceVersion is still the stored one, tryUpdate gets it instead
    * of a fresh decode (or, on etcd, a read). tryUpdate must then not modify what it is given —
-   * the copy is shared — and neither may the caller modify what is returned.
+   * the copy is shared — and neither may the caller modify what is returned (when nothing
+   * changed, that is the copy itself).
    */
   guaranteedUpdate(key: string, tryUpdate: UpdateFunc, preconditions?: Preconditions, cachedExisting?: StoredObject): Promise<StoredObject>;
 

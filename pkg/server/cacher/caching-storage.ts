@@ -94,7 +94,8 @@ export class CachingStorage implements Storage, CachedLister {
     const before = JSON.stringify(guess);
     const result = await this.inner.guaranteedUpdate(key, tryUpdate, preconditions, guess);
     if (JSON.stringify(guess) !== before) throw new Error(`an update of ${key} modified the watch cache's shared copy of the object`);
-    return result;
+    // A no-op hands back the shared copy itself: frozen here, a caller modifying it fails loudly.
+    return result === guess ? deepFreeze(structuredClone(result)) : result;
   }
   delete(key: string, preconditions?: Preconditions): Promise<StoredObject> {
     return this.inner.delete(key, preconditions);
@@ -120,4 +121,12 @@ export class CachingStorage implements Storage, CachedLister {
     this.closed = true;
     await Promise.all([...this.cachers.values()].map((c) => c.stop()));
   }
+}
+
+function deepFreeze<T>(v: T): T {
+  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const child of Object.values(v)) deepFreeze(child);
+  }
+  return v;
 }
