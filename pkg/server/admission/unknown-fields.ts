@@ -59,12 +59,14 @@ function walk(schema: z.ZodType, value: unknown, path: PropertyKey[], out: strin
       return;
     case 'array':
       if (Array.isArray(value) && def.element) {
-        value.forEach((item, i) => walk(def.element as z.ZodType, item, [...path, i], out));
+        value.forEach((item, i) => {
+          if (typeof item === 'object' && item !== null) walk(def.element as z.ZodType, item, [...path, i], out);
+        });
       }
       return;
     case 'record':
       if (isPlainObject(value) && def.valueType) {
-        for (const [k, v] of Object.entries(value)) walk(def.valueType, v, [...path, k], out);
+        for (const [k, v] of Object.entries(value)) if (typeof v === 'object' && v !== null) walk(def.valueType, v, [...path, k], out);
       }
       return;
     case 'union':
@@ -86,7 +88,8 @@ function walkObject(def: ZodDefLike, value: unknown, path: PropertyKey[], out: s
   for (const [key, child] of Object.entries(value)) {
     const field = Object.hasOwn(shape, key) ? shape[key] : undefined;
     if (field) {
-      walk(field, child, [...path, key], out);
+      // Nothing below a scalar can be undeclared: most of an object's fields end here.
+      if (typeof child === 'object' && child !== null) walk(field, child, [...path, key], out);
     } else if (catchall === undefined || catchall === 'never') {
       out.push(formatFieldPath([...path, key]));
     } else if (def.catchall && catchall !== 'unknown' && catchall !== 'any') {
