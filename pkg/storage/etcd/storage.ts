@@ -7,7 +7,7 @@ import { StorageError } from '../errors.ts';
 import type { ListOptions, ListResult, Preconditions, Storage, StoredObject, UpdateFunc, WatchOptions, Watcher } from '../interface.ts';
 import { decodeContinue, encodeContinue } from '../continue-token.ts';
 import { decodeObject, encodeObject, sameStoredContent, storedUid } from '../object-codec.ts';
-import { checkObjectPreconditions } from '../preconditions.ts';
+import { meetsPreconditions } from '../preconditions.ts';
 import { etcdCall } from './etcd-call.ts';
 import { keyAfter, type KeySpace } from './key-space.ts';
 import { Revisions } from './revisions.ts';
@@ -131,11 +131,7 @@ export class EtcdStorage implements Storage {
   async #writeFromGuess(key: string, tryUpdate: UpdateFunc, pre: Preconditions | undefined, guess: StoredObject): Promise<{ written: StoredObject } | { fresh: IKeyValue | undefined }> {
     const rev = guess.metadata?.resourceVersion;
     if (typeof rev !== 'string' || rev === '') return { fresh: await this.#read(key) };
-    try {
-      checkObjectPreconditions(key, guess, pre);
-    } catch {
-      return { fresh: await this.#read(key) };
-    }
+    if (!meetsPreconditions(guess, pre)) return { fresh: await this.#read(key) };
     const desired = await tryUpdate(guess);
     if (desired === null) return { fresh: await this.#read(key) };
     const json = encodeObject(key, desired);

@@ -7,7 +7,7 @@ import type { ListOptions, ListResult, Preconditions, Storage, StoredObject, Upd
 import { prefixEnd } from '../keys.ts';
 import { decodeContinue, encodeContinue } from '../continue-token.ts';
 import { decodeObject, encodeObject, sameStoredContent, storedUid } from '../object-codec.ts';
-import { checkObjectPreconditions } from '../preconditions.ts';
+import { meetsPreconditions } from '../preconditions.ts';
 import { GroupCommitter } from './group-commit.ts';
 import type { CountRow, CurrentRow, HistoryRow, ListRow, Statements } from './statements.ts';
 import { WatchHub } from './watch-hub.ts';
@@ -149,15 +149,16 @@ export class SqliteStorage implements Storage {
   async guaranteedUpdate(key: string, tryUpdate: UpdateFunc, preconditions?: Preconditions, cachedExisting?: StoredObject): Promise<StoredObject> {
     for (let attempt = 0; attempt < this.#tuning.maxUpdateAttempts; attempt++) {
       this.#checkOpen(key);
-      // First attempt: the caller's cached copy when it is still current, which spares reading
-      // and decoding the stored value (most of a small update's storage cost). A retry reads.
-      const guessed = attempt === 0 && cachedExisting !== undefined && this.#isCurrent(key, cachedExisting);
+      // First attempt: the caller's cached copy, which spares reading and decoding the stored
+      // value (most of a small update's storage cost). The write's revision check inside the
+      // batch (#applyUpdate) is what verifies it; a stale guess costs one more attempt, which
+      // reads. A precondition the copy misses is decided on the stored object.
+      const guessed = attempt === 0 && cachedExisting !== undefined && meetsPreconditions(cachedExisting, preconditions);
       let live: StoredObject;
       let readRevision: number;
       if (guessed) {
         live = cachedExisting;
         readRevision = Number(cachedExisting.metadata?.resourceVersion);
-        checkObjectPreconditions(key, live, preconditions);
       } else {
         const cur = this.#current(key);
         if (!cur) throw new StorageError('KeyNotFound', key);
@@ -166,9 +167,13 @@ export class SqliteStorage implements Storage {
         readRevision = cur.id;
       }
       const desired = await tryUpdate(live);
-      // No change: the object as read, the cached copy itself when that was current (callers
-      // do not modify what they get back; a copy here was 7 % of a no-op heartbeat's CPU).
-      if (desired === null) return live;
+      if (desired === null) {
+        // "No change" judged on a stale copy proves nothing: judge the stored object.
+        if (guessed && !this.#isCurrent(key, live)) continue;
+        // The object as read, the cached copy itself when that was current (callers do not
+        // modify what they get back; a copy here was 7 % of a no-op heartbeat's CPU).
+        return live;
+      }
       this.#checkOpen(key);
       const json = encodeObject(key, desired);
       try {
