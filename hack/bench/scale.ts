@@ -21,12 +21,13 @@
 // is then the sum of both process trees.
 //   npm run bench -- scale [--quick] [--n 10000] [--workspaces 100] [--no-staleness] [--split-controllers]
 //                          [--floor-only] [--server-node-options "--cpu-prof --cpu-prof-dir=DIR"]
-//                          [--heap-snapshot DIR] [--no-floor]
+//                          [--heap-snapshot DIR] [--no-floor] [--settle SECONDS]
 // `--floor-only` measures only the floor (the API server's request path, no controllers) and
 // prints its figures; `--server-node-options` passes Node options to every kplane started.
 // `--heap-snapshot DIR` writes a heap snapshot of each kplane server after the full GC (bulk and
 // restart), for `node hack/profile/heap.ts`; `--no-floor` skips the floor (a paired memory run of
-// two kplane versions does not need it).
+// two kplane versions does not need it); `--settle S` reads the memory once more S seconds after
+// the bulk run (idle: what the server holds once short-lived caches have aged out).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,6 +50,7 @@ const FLOOR_ONLY = process.argv.includes('--floor-only');
 const NODE_ARGS = serverNodeArgs();
 const SPLIT = process.argv.includes('--split-controllers');
 const NO_FLOOR = process.argv.includes('--no-floor');
+const SETTLE_S = numberArg('settle', 0);
 const SNAPSHOT_DIR = (() => {
   const i = process.argv.indexOf('--heap-snapshot');
   return i < 0 ? undefined : process.argv[i + 1];
@@ -291,6 +293,11 @@ async function measure(args: string[], floor: boolean, controllersArgs?: string[
     const clusters = await createWorkspaces(client, workspaceNames(WORKSPACES));
     await waitQuiet(client);
     const b = await bulk(kp, first.inspector, client, clusters, floor);
+    if (SETTLE_S > 0) {
+      await new Promise((r) => setTimeout(r, SETTLE_S * 1000));
+      const rss = layoutRss(kp);
+      progress(`${floor ? 'floor' : 'kplane'}: settled ${SETTLE_S} s: RSS ${mib(rss)} MiB (${gcLine(await afterGc(kp, first.inspector, floor ? 'floor-settled' : 'settled'))})`);
+    }
     first.inspector.close();
     progress(`${floor ? 'floor' : 'kplane'}: created in ${secs(b.bulk.createMs)} s, all done at ${secs(b.bulk.reconciledMs)} s (server CPU ${secs(b.bulk.cpuMs)} s), ${b.bulk.writes} writes, RSS ${mib(b.bulk.rssBytes)} MiB (${gcLine(b.bulk.afterGc)})`);
     const revBefore = await storageRevision(client);
