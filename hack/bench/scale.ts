@@ -27,7 +27,8 @@
 // `--heap-snapshot DIR` writes a heap snapshot of each kplane server after the full GC (bulk and
 // restart), for `node hack/profile/heap.ts`; `--no-floor` skips the floor (a paired memory run of
 // two kplane versions does not need it); `--settle S` reads the memory once more S seconds after
-// the bulk run (idle: what the server holds once short-lived caches have aged out).
+// the bulk run (idle: what the server holds once short-lived caches have aged out); the bulk
+// run's heap snapshot is then taken at that reading (taking one grows the process's RSS).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -197,10 +198,10 @@ interface AfterGc {
 }
 
 /** Collect the kplane process's garbage, then read its breakdown and the tree's RSS. */
-async function afterGc(kp: Kplane, inspector: Inspector, snapshot: string): Promise<AfterGc> {
+async function afterGc(kp: Kplane, inspector: Inspector, snapshot: string | undefined): Promise<AfterGc> {
   const server = await inspector.memoryAfterGc();
   const tree = layoutRss(kp);
-  if (SNAPSHOT_DIR) {
+  if (SNAPSHOT_DIR && snapshot) {
     const file = join(SNAPSHOT_DIR, `scale-${snapshot}-${kp.process.pid}.heapsnapshot`);
     await inspector.heapSnapshot(file);
     progress(`heap snapshot: ${file}`);
@@ -249,7 +250,7 @@ async function bulk(kp: Kplane, inspector: Inspector, client: ClusterClient, clu
     const rev = await waitQuiet(client);
     const retries = (await metricSum(client, 'workqueue_retries_total')) - retries0;
     const rssBytes = layoutRss(kp);
-    return { bulk: { createMs, reconciledMs, writes: rev - rev0, rssBytes, afterGc: await afterGc(kp, inspector, floor ? 'floor-bulk' : 'bulk'), retries, cpuMs }, targets };
+    return { bulk: { createMs, reconciledMs, writes: rev - rev0, rssBytes, afterGc: await afterGc(kp, inspector, SETTLE_S > 0 ? undefined : floor ? 'floor-bulk' : 'bulk'), retries, cpuMs }, targets };
   } finally {
     clearInterval(report);
     await watch.stop();
