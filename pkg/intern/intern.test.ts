@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { StringPool } from './intern.ts';
+import { StringPool, TreePool } from './intern.ts';
 
 test('equal values become one string; objects keep their content and key order', () => {
   const pool = new StringPool();
@@ -24,4 +24,17 @@ test('bounded: two generations, the hot strings survive a turnover, long strings
   pool.intern('toolong');
   assert.equal(pool.intern('hot'), hot);
   assert.ok(pool.size <= 4);
+});
+
+test('TreePool: equal trees become one frozen object; different ones stay apart', () => {
+  const pool = new TreePool();
+  const a = pool.intern({ 'f:status': { 'f:conditions': {} } });
+  const b = pool.intern(JSON.parse('{"f:status":{"f:conditions":{}}}') as object);
+  assert.equal(a, b);
+  assert.ok(Object.isFrozen(a) && Object.isFrozen((a as Record<string, object>)['f:status']));
+  assert.throws(() => {
+    (a as Record<string, unknown>)['f:spec'] = {};
+  }, TypeError);
+  assert.notEqual(pool.intern({ 'f:spec': {} }), a);
+  assert.equal(pool.size, 2);
 });

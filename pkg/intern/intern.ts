@@ -68,3 +68,49 @@ export class StringPool {
 
 /** The process's pool: the watch cache and the informers share their strings through it. */
 export const sharedStrings = new StringPool();
+
+/**
+ * A pool of JSON trees by their encoding: equal trees become one shared, deeply frozen object.
+ * For subtrees that many cached objects repeat verbatim — a field manager's managedFields
+ * `fieldsV1` is the same set of fields on every SyncTarget it reconciled — where a string pool
+ * still leaves one tree of objects per copy. Frozen because sharing widens what a mutation of
+ * one cached object would corrupt: it throws instead (module code is strict).
+ * Bounded like StringPool: two generations of `maxEntries` trees (few: a tree seen once, such as
+ * one naming an ownerReference's uid, costs its encoding as the key until it ages out, while the
+ * repeated ones are hit again long before); larger trees than `maxBytes` (encoded) are left alone.
+ */
+export class TreePool {
+  private readonly maxEntries: number;
+  private readonly maxBytes: number;
+  private young = new Map<string, object>();
+  private old = new Map<string, object>();
+
+  constructor(opts: { maxEntries?: number; maxBytes?: number } = {}) {
+    this.maxEntries = opts.maxEntries ?? 1024;
+    this.maxBytes = opts.maxBytes ?? 64 * 1024;
+  }
+
+  /** The pooled tree equal to `tree` (`tree` itself, frozen, the first time). */
+  intern<T extends object>(tree: T): T {
+    const key = JSON.stringify(tree);
+    if (key.length > this.maxBytes) return tree;
+    const hit = this.young.get(key);
+    if (hit !== undefined) return hit as T;
+    const kept = this.old.get(key) ?? deepFreeze(tree);
+    if (this.young.size >= this.maxEntries) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    this.young.set(key, kept);
+    return kept as T;
+  }
+
+  get size(): number {
+    return this.young.size + this.old.size;
+  }
+}
+
+function deepFreeze<T extends object>(tree: T): T {
+  for (const v of Object.values(tree)) if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) deepFreeze(v as object);
+  return Object.freeze(tree);
+}
