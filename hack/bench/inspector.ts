@@ -92,6 +92,11 @@ export class Inspector {
   /** Full collection, then the process's memoryUsage() (what is left once garbage is gone). */
   async memoryAfterGc(): Promise<MemoryBreakdown> {
     await this.collectGarbage();
+    return this.memoryNow();
+  }
+
+  /** The process's memoryUsage() as it is (garbage included: how much of the RSS is V8's heap). */
+  async memoryNow(): Promise<MemoryBreakdown> {
     const res = await this.call('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true });
     const value = (res['result'] as { value?: string } | undefined)?.value;
     if (typeof value !== 'string') throw new Error(`inspector: memoryUsage() gave ${JSON.stringify(res)}`);

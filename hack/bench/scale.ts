@@ -64,8 +64,8 @@ const THRESHOLD_MS = 10_000;
 const RECONCILE_TIMEOUT_MS = 1_800_000;
 
 const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
-const gcLine = (g: { treeRssBytes: number; server: MemoryBreakdown }) =>
-  `after GC: tree RSS ${mib(g.treeRssBytes)} MiB; server heap used ${mib(g.server.heapUsed)} / total ${mib(g.server.heapTotal)} MiB, external ${mib(g.server.external)} MiB`;
+const gcLine = (g: { treeRssBytes: number; server: MemoryBreakdown; beforeGc: MemoryBreakdown }) =>
+  `before GC: server RSS ${mib(g.beforeGc.rss)}, heap used ${mib(g.beforeGc.heapUsed)} / total ${mib(g.beforeGc.heapTotal)} MiB; after GC: tree RSS ${mib(g.treeRssBytes)} MiB; server heap used ${mib(g.server.heapUsed)} / total ${mib(g.server.heapTotal)} MiB, external ${mib(g.server.external)} MiB`;
 const secs = (ms: number) => (ms / 1000).toFixed(2);
 
 /** VmRSS of a process and all its descendants (the default tree may hold more than one process). */
@@ -195,10 +195,13 @@ function observe(client: ClusterClient, fromRevision: number, want: number, done
 interface AfterGc {
   treeRssBytes: number;
   server: MemoryBreakdown;
+  /** The server's memoryUsage() just before the collection (heapTotal: V8's share of the RSS before). */
+  beforeGc: MemoryBreakdown;
 }
 
 /** Collect the kplane process's garbage, then read its breakdown and the tree's RSS. */
 async function afterGc(kp: Kplane, inspector: Inspector, snapshot: string | undefined): Promise<AfterGc> {
+  const beforeGc = await inspector.memoryNow();
   const server = await inspector.memoryAfterGc();
   const tree = layoutRss(kp);
   if (SNAPSHOT_DIR && snapshot) {
@@ -206,7 +209,7 @@ async function afterGc(kp: Kplane, inspector: Inspector, snapshot: string | unde
     await inspector.heapSnapshot(file);
     progress(`heap snapshot: ${file}`);
   }
-  return { treeRssBytes: tree, server };
+  return { treeRssBytes: tree, server, beforeGc };
 }
 
 interface Bulk {
