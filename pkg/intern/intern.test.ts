@@ -38,3 +38,17 @@ test('TreePool: equal trees become one frozen object; different ones stay apart'
   assert.notEqual(pool.intern({ 'f:spec': {} }), a);
   assert.equal(pool.size, 2);
 });
+
+test('TreePool.internDeep: trees that differ in one leaf share every other subtree', () => {
+  const pool = new TreePool();
+  const set = (uid: string) => JSON.parse(`{"f:metadata":{"f:labels":{"f:a":{},"f:b":{}},"f:ownerReferences":{"k:{\\"uid\\":\\"${uid}\\"}":{".":{},"f:kind":{}}}},"f:rules":{}}`) as Record<string, Record<string, Record<string, unknown>>>;
+  const a = pool.internDeep(set('u1'));
+  const b = pool.internDeep(set('u2'));
+  assert.notEqual(a, b);
+  assert.equal(a['f:metadata']!['f:labels'], b['f:metadata']!['f:labels'], 'the labels subtree is one object');
+  assert.equal(a['f:rules'], b['f:rules']);
+  assert.deepEqual(Object.keys(a['f:metadata']!['f:ownerReferences']!), ['k:{"uid":"u1"}']);
+  assert.ok(Object.isFrozen(a) && Object.isFrozen(a['f:metadata']));
+  assert.equal(pool.internDeep(set('u1')), a, 'an equal whole tree is the same object');
+  assert.equal(JSON.stringify(pool.internDeep([{ x: 1 }, 'y', null] as object)), '[{"x":1},"y",null]');
+});

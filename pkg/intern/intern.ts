@@ -105,6 +105,48 @@ export class TreePool {
     return kept as T;
   }
 
+  /**
+   * Like intern, bottom-up: every subtree is pooled, so trees that differ in one leaf share the
+   * rest (a field set naming an ownerReference's uid is unique, its other fields are not). Each
+   * subtree's key is built from its children's keys, not encoded again at every level.
+   */
+  internDeep<T extends object>(tree: T): T {
+    return this.deep(tree).node as T;
+  }
+
+  private deep(node: object): { node: object; key: string } {
+    const rec = node as Record<string, unknown>;
+    // A frozen node is already pooled (its children too): nothing to replace in it.
+    const fresh = !Object.isFrozen(node);
+    const open = Array.isArray(node) ? '[' : '{';
+    let key = open;
+    for (const k in rec) {
+      const v = rec[k];
+      let vk: string;
+      if (typeof v === 'object' && v !== null) {
+        const child = this.deep(v);
+        if (fresh && child.node !== v) rec[k] = child.node;
+        vk = child.key;
+      } else {
+        // undefined (never in decoded JSON) must not collide with null.
+        vk = JSON.stringify(v) ?? 'undefined';
+      }
+      if (key.length > 1) key += ',';
+      key += open === '[' ? vk : `${JSON.stringify(k)}:${vk}`;
+    }
+    key += open === '[' ? ']' : '}';
+    if (key.length > this.maxBytes) return { node, key };
+    const hit = this.young.get(key);
+    if (hit !== undefined) return { node: hit, key };
+    const kept = this.old.get(key) ?? Object.freeze(node);
+    if (this.young.size >= this.maxEntries) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    this.young.set(key, kept);
+    return { node: kept, key };
+  }
+
   get size(): number {
     return this.young.size + this.old.size;
   }
