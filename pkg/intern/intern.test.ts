@@ -36,19 +36,19 @@ test('TreePool: equal trees become one frozen object; different ones stay apart'
     (a as Record<string, unknown>)['f:spec'] = {};
   }, TypeError);
   assert.notEqual(pool.intern({ 'f:spec': {} }), a);
-  assert.equal(pool.size, 2);
+  assert.equal(pool.size, 4, '{}, the two trees, and f:conditions below the first');
 });
 
-test('TreePool.internDeep: trees that differ in one leaf share every other subtree', () => {
+test('TreePool.intern: trees that differ in one leaf share every other subtree', () => {
   const pool = new TreePool();
   const set = (uid: string) => JSON.parse(`{"f:metadata":{"f:labels":{"f:a":{},"f:b":{}},"f:ownerReferences":{"k:{\\"uid\\":\\"${uid}\\"}":{".":{},"f:kind":{}}}},"f:rules":{}}`) as Record<string, Record<string, Record<string, unknown>>>;
-  const a = pool.internDeep(set('u1'));
-  const b = pool.internDeep(set('u2'));
+  const a = pool.intern(set('u1'));
+  const b = pool.intern(set('u2'));
   assert.notEqual(a, b);
   assert.equal(a['f:metadata']!['f:labels'], b['f:metadata']!['f:labels'], 'the labels subtree is one object');
   assert.equal(a['f:rules'], b['f:rules']);
   assert.deepEqual(Object.keys(a['f:metadata']!['f:ownerReferences']!), ['k:{"uid":"u1"}']);
   assert.ok(Object.isFrozen(a) && Object.isFrozen(a['f:metadata']));
-  assert.equal(pool.internDeep(set('u1')), a, 'an equal whole tree is the same object');
-  assert.equal(JSON.stringify(pool.internDeep([{ x: 1 }, 'y', null] as object)), '[{"x":1},"y",null]');
+  assert.equal(pool.intern(set('u1')), a, 'an equal whole tree is the same object');
+  assert.equal(JSON.stringify(pool.intern([{ x: 1 }, 'y', null] as object)), '[{"x":1},"y",null]');
 });

@@ -90,27 +90,13 @@ export class TreePool {
     this.maxBytes = opts.maxBytes ?? 64 * 1024;
   }
 
-  /** The pooled tree equal to `tree` (`tree` itself, frozen, the first time). */
-  intern<T extends object>(tree: T): T {
-    const key = JSON.stringify(tree);
-    if (key.length > this.maxBytes) return tree;
-    const hit = this.young.get(key);
-    if (hit !== undefined) return hit as T;
-    const kept = this.old.get(key) ?? deepFreeze(tree);
-    if (this.young.size >= this.maxEntries) {
-      this.old = this.young;
-      this.young = new Map();
-    }
-    this.young.set(key, kept);
-    return kept as T;
-  }
-
   /**
-   * Like intern, bottom-up: every subtree is pooled, so trees that differ in one leaf share the
-   * rest (a field set naming an ownerReference's uid is unique, its other fields are not). Each
-   * subtree's key is built from its children's keys, not encoded again at every level.
+   * The pooled tree equal to `tree`, built bottom-up: every subtree is pooled, so trees that
+   * differ in one leaf share the rest (a field set naming an ownerReference's uid is unique, its
+   * other fields are not). A subtree's key is made of its children's keys, not encoded again at
+   * every level. Fresh nodes are frozen as they enter the pool.
    */
-  internDeep<T extends object>(tree: T): T {
+  intern<T extends object>(tree: T): T {
     return this.deep(tree).node as T;
   }
 
@@ -150,9 +136,4 @@ export class TreePool {
   get size(): number {
     return this.young.size + this.old.size;
   }
-}
-
-function deepFreeze<T extends object>(tree: T): T {
-  for (const v of Object.values(tree)) if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) deepFreeze(v as object);
-  return Object.freeze(tree);
 }

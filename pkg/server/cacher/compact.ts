@@ -18,6 +18,6 @@ export function compactForCache(obj: StoredObject): void {
   for (const e of entries as unknown[]) {
     if (typeof e !== 'object' || e === null) continue;
     const entry = e as { fieldsV1?: unknown };
-    if (typeof entry.fieldsV1 === 'object' && entry.fieldsV1 !== null) entry.fieldsV1 = fieldSets.internDeep(entry.fieldsV1);
+    if (typeof entry.fieldsV1 === 'object' && entry.fieldsV1 !== null) entry.fieldsV1 = fieldSets.intern(entry.fieldsV1);
   }
 }
