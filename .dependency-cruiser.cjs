@@ -41,8 +41,8 @@ module.exports = {
     {
       name: 'leaf-libraries',
       severity: 'error',
-      comment: 'Selector grammar, workspace paths, the version and the shared sleep are leaves: they import nothing else of the repo, so anything may use them.',
-      from: { path: '^pkg/(labels|fields|logicalcluster|version|clock)/' },
+      comment: 'Selector grammar, workspace paths, the version, the shared sleep and the string pool are leaves: they import nothing else of the repo, so anything may use them.',
+      from: { path: '^pkg/(labels|fields|logicalcluster|version|clock|intern)/' },
       to: { path: '^(apis|pkg)/', pathNot: '^pkg/$1/' },
     },
     {

@@ -3,13 +3,12 @@
 // root|default/kplane-controller-manager; only the leader runs controllers. SQLite (one process by construction) and --leader-elect=false run them
 // unelected. /readyz does not depend on leadership (docs/etcd.md).
 import type { Container } from 'inversify';
-import { KubeConfig } from '@kubernetes/client-node';
-import { renderKubeconfig } from '../../pkg/bootstrap/admin.ts';
 import type { ServingMaterial } from '../../pkg/certs/certs.ts';
 import { ClusterClient } from '../../pkg/client/clusterclient.ts';
+import { BearerTokenConfig } from '../../pkg/client/token-config.ts';
+import type { TransportConfig } from '../../pkg/client/transport.ts';
 import { ClientLeaseLock, LeaderElector, newIdentity } from '../../pkg/leaderelection/index.ts';
 import type { Logger } from '../../pkg/log/logger.ts';
-import { LOOPBACK_USER } from '../../pkg/server/authn/loopback.ts';
 import { type ServiceId, serviceId } from '../internal/service-id.ts';
 
 export const LEADER_ELECTION = {
@@ -68,17 +67,12 @@ export class ControllerLeaderElection {
 /** Bind LEADER_ELECTION.Elector (a ControllerLeaderElection talking to this replica). */
 export function bindLeaderElection(c: Container, deps: LeaderElectionDeps): void {
   c.bind(LEADER_ELECTION.Elector).toDynamicValue((ctx) => {
-    const kubeconfig = new KubeConfig();
-    kubeconfig.loadFromString(
-      renderKubeconfig({
-        server: ctx.get(deps.externalURL),
-        caPem: ctx.get(deps.servingMaterial).ca.certPem,
-        token: ctx.get(deps.loopbackToken),
-        user: LOOPBACK_USER,
-        contexts: { base: '' },
-        currentContext: 'base',
-      }),
-    );
+    // The loopback identity (LOOPBACK_USER) by its token.
+    const kubeconfig = new BearerTokenConfig({
+      server: ctx.get(deps.externalURL),
+      caPem: ctx.get(deps.servingMaterial).ca.certPem,
+      token: ctx.get(deps.loopbackToken),
+    });
     return newControllerLeaderElection(kubeconfig, ctx.get(deps.logger));
   });
 }
@@ -87,7 +81,7 @@ export function bindLeaderElection(c: Container, deps: LeaderElectionDeps): void
  * A candidate for the controller-manager Lease, reaching kplane with `kubeconfig`: the
  * replica's loopback identity in `kplane start`, the given kubeconfig in `kplane controllers`.
  */
-export function newControllerLeaderElection(kubeconfig: KubeConfig, parentLogger: Logger): ControllerLeaderElection {
+export function newControllerLeaderElection(kubeconfig: TransportConfig, parentLogger: Logger): ControllerLeaderElection {
   // Requests shorter than the renew deadline, so one slow request cannot eat all of it.
   const clusterClient = new ClusterClient(kubeconfig, { component: 'leader-election', timeoutMs: 5000 });
   const { cluster, namespace, name } = CONTROLLER_MANAGER_LEASE;

@@ -8,10 +8,8 @@ import { startCompactor } from '../../pkg/storage/compaction/index.ts';
 import { buildContainer, TYPES } from './container.ts';
 import { ensureBootstrapRoles } from '../../pkg/server/authz/bootstrap.ts';
 import type { StartOptions } from './options.ts';
-import { KubeConfig } from '@kubernetes/client-node';
-import { renderKubeconfig } from '../../pkg/bootstrap/admin.ts';
+import { BearerTokenConfig } from '../../pkg/client/token-config.ts';
 import { parseDuration } from '../../pkg/options/duration.ts';
-import { LOOPBACK_USER } from '../../pkg/server/authn/loopback.ts';
 import { ControllerManager, enabledControllers } from '../../pkg/reconciler/manager.ts';
 import { type KplaneMetrics, registerSyncTargetMetrics } from '../../pkg/metrics/index.ts';
 import type { HealthCheck } from '../../pkg/server/health.ts';
@@ -52,8 +50,8 @@ function startControllers(
   ops: { metrics: KplaneMetrics; readyChecks: HealthCheck[]; term: ControllerTerm },
 ): Promise<void> {
   if (enabledControllers(o.controllers).length === 0) return Promise.resolve();
-  const kubeconfig = new KubeConfig();
-  kubeconfig.loadFromString(renderKubeconfig({ server: url, caPem, token, user: LOOPBACK_USER, contexts: { base: '' }, currentContext: 'base' }));
+  // The loopback identity's token (LOOPBACK_USER), as a kubeconfig with only a token would give it.
+  const kubeconfig = new BearerTokenConfig({ server: url, caPem, token });
   const manager = new ControllerManager({
     kubeconfig,
     logger,

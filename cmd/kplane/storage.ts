@@ -3,7 +3,9 @@
 // share one --root-dir (CA, sa.key, admin token) and one etcd key prefix.
 import { readFileSync } from 'node:fs';
 import type { Storage } from '../../pkg/storage/interface.ts';
-import { type EtcdStorageOptions, openEtcdStorage } from '../../pkg/storage/etcd/index.ts';
+// Types only: the etcd backend (and the etcd3 client with gRPC under it, ~35 MiB of RSS once
+// loaded) is imported when --storage etcd asks for it, not by every SQLite server.
+import type { EtcdStorageOptions } from '../../pkg/storage/etcd/index.ts';
 import { openSqliteStorage } from '../../pkg/storage/sqlite/index.ts';
 import type { StartOptions } from './options.ts';
 import { CachingStorage, type CacherLogger } from '../../pkg/server/cacher/index.ts';
@@ -31,7 +33,10 @@ export function withWatchCache(o: StartOptions, storage: Storage, logger: Cacher
   return o['watch-cache'] ? new CachingStorage(storage, { logger, verifySharedObjects: verifySharedObjectsFromEnv(process.env) }) : storage;
 }
 
-export function openStorage(o: StartOptions): Promise<Storage> {
-  if (o.storage === 'etcd') return openEtcdStorage(etcdOptionsFrom(o));
+export async function openStorage(o: StartOptions): Promise<Storage> {
+  if (o.storage === 'etcd') {
+    const { openEtcdStorage } = await import('../../pkg/storage/etcd/index.ts');
+    return openEtcdStorage(etcdOptionsFrom(o));
+  }
   return openSqliteStorage({ dir: o['root-dir'] });
 }

@@ -2,6 +2,7 @@
 // WebSocket on a loopback port passed as --inspect through NODE_OPTIONS): collect garbage,
 // read the live heap and the process's own memory breakdown. Exact figures with no code
 // inside the server for them.
+import { createWriteStream } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 
 /** A free loopback port for a child's inspector. */
@@ -48,12 +49,15 @@ export class Inspector {
   private readonly ws: WebSocket;
   private nextId = 1;
   private readonly waiting = new Map<number, (result: Record<string, unknown>) => void>();
+  /** Receives HeapProfiler.addHeapSnapshotChunk while a snapshot is being taken. */
+  private onChunk: ((chunk: string) => void) | undefined;
 
   private constructor(ws: WebSocket) {
     this.ws = ws;
     ws.addEventListener('message', (ev) => {
-      const msg = JSON.parse(String(ev.data)) as { id?: number; result?: Record<string, unknown> };
+      const msg = JSON.parse(String(ev.data)) as { id?: number; method?: string; params?: { chunk?: string }; result?: Record<string, unknown> };
       if (msg.id !== undefined) this.waiting.get(msg.id)?.(msg.result ?? {});
+      else if (msg.method === 'HeapProfiler.addHeapSnapshotChunk' && msg.params?.chunk !== undefined) this.onChunk?.(msg.params.chunk);
     });
   }
 
@@ -88,10 +92,30 @@ export class Inspector {
   /** Full collection, then the process's memoryUsage() (what is left once garbage is gone). */
   async memoryAfterGc(): Promise<MemoryBreakdown> {
     await this.collectGarbage();
+    return this.memoryNow();
+  }
+
+  /** The process's memoryUsage() as it is (garbage included: how much of the RSS is V8's heap). */
+  async memoryNow(): Promise<MemoryBreakdown> {
     const res = await this.call('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true });
     const value = (res['result'] as { value?: string } | undefined)?.value;
     if (typeof value !== 'string') throw new Error(`inspector: memoryUsage() gave ${JSON.stringify(res)}`);
     return JSON.parse(value) as MemoryBreakdown;
+  }
+
+  /**
+   * Write a heap snapshot of the inspected process to `file` (readable by Chrome DevTools and
+   * hack/profile/heap.ts). The snapshot itself collects garbage first, so it holds what is live.
+   */
+  async heapSnapshot(file: string): Promise<void> {
+    const out = createWriteStream(file);
+    this.onChunk = (chunk) => out.write(chunk);
+    try {
+      await this.call('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+    } finally {
+      this.onChunk = undefined;
+      await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    }
   }
 
   close(): void {

@@ -21,8 +21,14 @@
 // is then the sum of both process trees.
 //   npm run bench -- scale [--quick] [--n 10000] [--workspaces 100] [--no-staleness] [--split-controllers]
 //                          [--floor-only] [--server-node-options "--cpu-prof --cpu-prof-dir=DIR"]
+//                          [--heap-snapshot DIR] [--no-floor] [--settle SECONDS]
 // `--floor-only` measures only the floor (the API server's request path, no controllers) and
 // prints its figures; `--server-node-options` passes Node options to every kplane started.
+// `--heap-snapshot DIR` writes a heap snapshot of each kplane server after the full GC (bulk and
+// restart), for `node hack/profile/heap.ts`; `--no-floor` skips the floor (a paired memory run of
+// two kplane versions does not need it); `--settle S` reads the memory once more S seconds after
+// the bulk run (idle: what the server holds once short-lived caches have aged out); the bulk
+// run's heap snapshot is then taken at that reading (taking one grows the process's RSS).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,6 +50,12 @@ const STALENESS = !process.argv.includes('--no-staleness');
 const FLOOR_ONLY = process.argv.includes('--floor-only');
 const NODE_ARGS = serverNodeArgs();
 const SPLIT = process.argv.includes('--split-controllers');
+const NO_FLOOR = process.argv.includes('--no-floor');
+const SETTLE_S = numberArg('settle', 0);
+const SNAPSHOT_DIR = (() => {
+  const i = process.argv.indexOf('--heap-snapshot');
+  return i < 0 ? undefined : process.argv[i + 1];
+})();
 /**
  * The one non-default flag: with the default 60 s the staleness phase would wait a minute.
  * No target beats before that phase, so the threshold changes nothing the bulk phase does.
@@ -52,8 +64,8 @@ const THRESHOLD_MS = 10_000;
 const RECONCILE_TIMEOUT_MS = 1_800_000;
 
 const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
-const gcLine = (g: { treeRssBytes: number; server: MemoryBreakdown }) =>
-  `after GC: tree RSS ${mib(g.treeRssBytes)} MiB; server heap used ${mib(g.server.heapUsed)} / total ${mib(g.server.heapTotal)} MiB, external ${mib(g.server.external)} MiB`;
+const gcLine = (g: { treeRssBytes: number; server: MemoryBreakdown; beforeGc: MemoryBreakdown }) =>
+  `before GC: server RSS ${mib(g.beforeGc.rss)}, heap used ${mib(g.beforeGc.heapUsed)} / total ${mib(g.beforeGc.heapTotal)} MiB; after GC: tree RSS ${mib(g.treeRssBytes)} MiB; server heap used ${mib(g.server.heapUsed)} / total ${mib(g.server.heapTotal)} MiB, external ${mib(g.server.external)} MiB`;
 const secs = (ms: number) => (ms / 1000).toFixed(2);
 
 /** VmRSS of a process and all its descendants (the default tree may hold more than one process). */
@@ -183,12 +195,21 @@ function observe(client: ClusterClient, fromRevision: number, want: number, done
 interface AfterGc {
   treeRssBytes: number;
   server: MemoryBreakdown;
+  /** The server's memoryUsage() just before the collection (heapTotal: V8's share of the RSS before). */
+  beforeGc: MemoryBreakdown;
 }
 
 /** Collect the kplane process's garbage, then read its breakdown and the tree's RSS. */
-async function afterGc(kp: Kplane, inspector: Inspector): Promise<AfterGc> {
+async function afterGc(kp: Kplane, inspector: Inspector, snapshot: string | undefined): Promise<AfterGc> {
+  const beforeGc = await inspector.memoryNow();
   const server = await inspector.memoryAfterGc();
-  return { treeRssBytes: layoutRss(kp), server };
+  const tree = layoutRss(kp);
+  if (SNAPSHOT_DIR && snapshot) {
+    const file = join(SNAPSHOT_DIR, `scale-${snapshot}-${kp.process.pid}.heapsnapshot`);
+    await inspector.heapSnapshot(file);
+    progress(`heap snapshot: ${file}`);
+  }
+  return { treeRssBytes: tree, server, beforeGc };
 }
 
 interface Bulk {
@@ -232,7 +253,7 @@ async function bulk(kp: Kplane, inspector: Inspector, client: ClusterClient, clu
     const rev = await waitQuiet(client);
     const retries = (await metricSum(client, 'workqueue_retries_total')) - retries0;
     const rssBytes = layoutRss(kp);
-    return { bulk: { createMs, reconciledMs, writes: rev - rev0, rssBytes, afterGc: await afterGc(kp, inspector), retries, cpuMs }, targets };
+    return { bulk: { createMs, reconciledMs, writes: rev - rev0, rssBytes, afterGc: await afterGc(kp, inspector, SETTLE_S > 0 ? undefined : floor ? 'floor-bulk' : 'bulk'), retries, cpuMs }, targets };
   } finally {
     clearInterval(report);
     await watch.stop();
@@ -261,7 +282,7 @@ async function restart(kp: Kplane, args: string[], controllersArgs: string[] | u
   const idleMs = performance.now() - t0;
   client.close();
   const rssBytes = layoutRss(again);
-  return { kp: again, inspector, restart: { readyMs, idleMs, writes: rev - revBefore, rssBytes, afterGc: await afterGc(again, inspector) } };
+  return { kp: again, inspector, restart: { readyMs, idleMs, writes: rev - revBefore, rssBytes, afterGc: await afterGc(again, inspector, 'restart') } };
 }
 
 interface Run {
@@ -279,8 +300,13 @@ async function measure(args: string[], floor: boolean, controllersArgs?: string[
     const clusters = await createWorkspaces(client, workspaceNames(WORKSPACES));
     await waitQuiet(client);
     const b = await bulk(kp, first.inspector, client, clusters, floor);
+    if (SETTLE_S > 0) {
+      await new Promise((r) => setTimeout(r, SETTLE_S * 1000));
+      const rss = layoutRss(kp);
+      progress(`${floor ? 'floor' : 'kplane'}: settled ${SETTLE_S} s: RSS ${mib(rss)} MiB (${gcLine(await afterGc(kp, first.inspector, floor ? 'floor-settled' : 'settled'))})`);
+    }
     first.inspector.close();
-    progress(`${floor ? 'floor' : 'kplane'}: created in ${secs(b.bulk.createMs)} s, all done at ${secs(b.bulk.reconciledMs)} s, ${b.bulk.writes} writes, RSS ${mib(b.bulk.rssBytes)} MiB (${gcLine(b.bulk.afterGc)})`);
+    progress(`${floor ? 'floor' : 'kplane'}: created in ${secs(b.bulk.createMs)} s, all done at ${secs(b.bulk.reconciledMs)} s (server CPU ${secs(b.bulk.cpuMs)} s), ${b.bulk.writes} writes, RSS ${mib(b.bulk.rssBytes)} MiB (${gcLine(b.bulk.afterGc)})`);
     const revBefore = await storageRevision(client);
     client.close();
     const r = await restart(kp, args, controllersArgs, revBefore);
@@ -304,6 +330,12 @@ async function measure(args: string[], floor: boolean, controllersArgs?: string[
 async function main(): Promise<void> {
   const n = TARGETS.toLocaleString('en-US');
   console.log(`scale benchmark (${quick ? 'quick' : 'full'}; ${n} SyncTargets over ${WORKSPACES} workspaces, ${CLIENTS} clients; heartbeat threshold ${THRESHOLD_MS / 1000}s; ${machineLine()})`);
+  if (NO_FLOOR) {
+    const threshold = ['--heartbeat-threshold', `${THRESHOLD_MS / 1000}s`];
+    await (SPLIT ? measure(['--controllers', '-'], false, threshold) : measure(threshold, false));
+    console.log(`kplane only (--no-floor): figures in the progress lines above; ${machineLine()}`);
+    return;
+  }
   const floor = await measure(['--controllers', '-'], true);
   if (FLOOR_ONLY) {
     const rate = Math.round((2 * TARGETS * 1000) / floor.bulk.createMs);

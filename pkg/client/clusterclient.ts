@@ -5,14 +5,14 @@
 //   clusterClient.wildcard().resource(SyncTargetGVR).watch(...)    // privileged
 // With `pathPrefix` (or a kubeconfig server URL with a path before /clusters) every request
 // goes under that path, e.g. the syncer view: `<server>/services/syncer/<ws>/<st>/<uid>/clusters/*/…`.
-import { KubeConfig } from '@kubernetes/client-node';
 import { KPLANE_VERSION } from '../version/version.ts';
+import { kubeConfigClass } from './kubeconfig.ts';
 import * as gvrs from './gvr.ts';
 import type { GVR } from './gvr.ts';
 import type { KubeObject } from './object.ts';
 import { ResourceClient, type CallOptions } from './resource.ts';
 import { anySignal } from './signal.ts';
-import { Transport } from './transport.ts';
+import { Transport, type TransportConfig } from './transport.ts';
 import type { Location, Placement, SyncTarget, Workspace } from './types.ts';
 
 export interface ClusterClientOptions {
@@ -33,7 +33,7 @@ export class ClusterClient {
   /** Aborts every call made through this client (see withSignal). */
   readonly signal: AbortSignal | undefined;
 
-  constructor(kubeconfig: KubeConfig | Transport, opts: ClusterClientOptions, signal?: AbortSignal) {
+  constructor(kubeconfig: TransportConfig | Transport, opts: ClusterClientOptions, signal?: AbortSignal) {
     this.component = opts.component;
     this.signal = signal;
     // A ready Transport already has its base path; a prefix here would be silently lost.
@@ -57,7 +57,7 @@ export class ClusterClient {
   }
 
   static fromFile(path: string, opts: ClusterClientOptions): ClusterClient {
-    const kc = new KubeConfig();
+    const kc = new (kubeConfigClass())();
     kc.loadFromFile(path);
     return new ClusterClient(kc, opts);
   }
@@ -188,3 +188,4 @@ export interface ResourceAttributes {
   name?: string;
   namespace?: string;
 }
+

@@ -6,7 +6,6 @@ import { Agent, request, type RequestOptions } from 'node:https';
 import { request as httpRequest, Agent as HttpAgent } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { createInterface } from 'node:readline';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { reasonForCode, StatusError } from '../apierrors/errors.ts';
 import { RequestAbortedError } from './errors.ts';
 
@@ -43,19 +42,29 @@ export interface TransportOptions {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
+/**
+ * What a Transport needs of a kubeconfig: the current cluster's server and the TLS options and
+ * headers of its credentials. @kubernetes/client-node's KubeConfig is one (any kubeconfig, exec
+ * plugins included); BearerTokenConfig (token-config.ts) is the server's own, lighter one.
+ */
+export interface TransportConfig {
+  getCurrentCluster(): { server: string } | null;
+  applyToHTTPSOptions(opts: RequestOptions): Promise<void>;
+}
+
 export class Transport {
   /**
    * Server base URL without any /clusters/... path, e.g. https://127.0.0.1:6443, followed by
    * the kubeconfig's own path before /clusters (a proxy's) and then `pathPrefix`, if any.
    */
   readonly baseURL: URL;
-  private readonly kubeconfig: KubeConfig;
+  private readonly kubeconfig: TransportConfig;
   private readonly userAgent: string;
   private readonly timeoutMs: number;
   private readonly agent: Agent | HttpAgent;
   private tlsOptions: Promise<RequestOptions> | undefined;
 
-  constructor(kubeconfig: KubeConfig, opts: TransportOptions) {
+  constructor(kubeconfig: TransportConfig, opts: TransportOptions) {
     const cluster = kubeconfig.getCurrentCluster();
     if (!cluster) throw new Error('kubeconfig has no current cluster');
     const server = new URL(cluster.server);
@@ -72,7 +81,7 @@ export class Transport {
   }
 
   /** The logical cluster path named by the kubeconfig's server URL (default "root"). */
-  static clusterFromKubeconfig(kubeconfig: KubeConfig): string | undefined {
+  static clusterFromKubeconfig(kubeconfig: TransportConfig): string | undefined {
     const server = kubeconfig.getCurrentCluster()?.server;
     if (!server) return undefined;
     const m = /\/clusters\/([^/]+)/.exec(new URL(server).pathname);

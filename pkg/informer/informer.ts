@@ -8,6 +8,7 @@ import type { ResourceClient } from '../client/resource.ts';
 import type { KubeObject, WatchEvent } from '../client/object.ts';
 import { isExpired, StatusError } from '../client/errors.ts';
 import type { Logger } from '../log/logger.ts';
+import { sharedStrings } from '../intern/intern.ts';
 import { sleep } from '../clock/sleep.ts';
 import { errorFields } from '../log/errors.ts';
 import { DeletedFinalStateUnknown, type EventHandler } from './handlers.ts';
@@ -158,7 +159,7 @@ export class SharedInformer<T extends KubeObject> {
     const seen = new Set<string>();
     const initial = !this.synced;
     for (const item of list.items) {
-      const obj = this.transform(item);
+      const obj = this.toCached(item);
       const key = keyOf(obj);
       seen.add(key);
       const old = this.indexer.get(key);
@@ -210,7 +211,7 @@ export class SharedInformer<T extends KubeObject> {
       if (rv) this.lastRV = rv;
       return;
     }
-    const obj = this.transform(ev.object);
+    const obj = this.toCached(ev.object);
     const key = keyOf(obj);
     this.metrics.event(this.resource, ev.type);
     if (ev.type === 'DELETED') {
@@ -225,6 +226,13 @@ export class SharedInformer<T extends KubeObject> {
       }
     }
     if (rv) this.lastRV = rv;
+  }
+
+  /** The form the cache keeps: transformed, its repeated strings shared with the rest of the process (pkg/intern). */
+  private toCached(obj: T): T {
+    const kept = this.transform(obj);
+    sharedStrings.internValues(kept);
+    return kept;
   }
 
   private dispatch(fn: (h: EventHandler<T>) => void): void {

@@ -3,7 +3,7 @@
 // loopback identity) and as `kplane controllers --kubeconfig …` in a separate process.
 // Housekeeping runs on node-cron: a periodic full resync as a safety net, and expiry of old
 // Events (kube's --event-ttl, 1h).
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { TransportConfig } from '../client/transport.ts';
 import cron from 'node-cron';
 import { ClusterClient } from '../client/clusterclient.ts';
 import { EventGVR } from '../client/gvr.ts';
@@ -38,7 +38,8 @@ export const DEFAULT_EVICTION_GRACE_MS = 5 * 60_000;
 export interface ControllerManagerOptions {
   /** Prometheus hooks (pkg/metrics); no-ops when absent. */
   metrics?: { controller?: ControllerMetrics; queue?: QueueMetricsProvider; informer?: InformerMetrics };
-  kubeconfig: KubeConfig;
+  /** How the controllers reach kplane: a KubeConfig (`kplane controllers`) or the server's own BearerTokenConfig. */
+  kubeconfig: TransportConfig;
   logger: Logger;
   heartbeatThresholdMs: number;
   /**

@@ -12,6 +12,7 @@
 import { isStorageError } from '../../storage/errors.ts';
 import type { ListResult, Storage, StoredObject, WatchEvent, WatchOptions, Watcher } from '../../storage/interface.ts';
 import { CacheWatcher } from './cache-watcher.ts';
+import { compactForCache } from './compact.ts';
 import { EventRing } from './event-ring.ts';
 
 export interface CacherLogger {
@@ -205,6 +206,8 @@ export class ResourceCacher {
       const page = await this.storage.list(this.resourcePrefix, { limit: 1000, ...(cont ? { continue: cont } : {}) });
       revision = page.revision;
       for (const obj of page.items) {
+        // Kept for as long as they are current: in the compact form (compact.ts).
+        compactForCache(obj);
         items.push(obj);
         keys.push(keyOf(this.resourcePrefix, obj));
       }
@@ -287,6 +290,9 @@ export class ResourceCacher {
     // keep one copy, so every event in the ring costs one object, not two.
     const held = ev.prevObject ? this.objects.get(ev.key) : undefined;
     if (held && held.metadata?.resourceVersion === ev.prevObject?.metadata?.resourceVersion) ev.prevObject = held;
+    else if (ev.prevObject) compactForCache(ev.prevObject);
+    // Kept in the map and the ring: in the compact form (compact.ts).
+    compactForCache(ev.object);
     if (ev.type === 'DELETED') this.objects.delete(ev.key);
     else this.objects.set(ev.key, ev.object);
     this.ring.push(ev, this.now());

@@ -36,3 +36,25 @@ test('a cached line owns its bytes: no shared slab behind a small line stays ali
   assert.equal(wide.length, 5);
   assert.equal(wide.toString(), 'é✓');
 });
+
+test('lines expire by age: a quiet server holds none of a past burst', () => {
+  let now = 0;
+  const cache = new SharedEventLines(1024 * 1024, { maxAgeMs: 1000, now: () => now });
+  let encodings = 0;
+  const wire = (o: object) => () => (encodings++, o);
+  const a = { v: 'a' };
+  const b = { v: 'b' };
+  cache.get('ADDED', a, wire(a));
+  now = 600;
+  cache.get('ADDED', b, wire(b));
+  now = 1000;
+  cache.sweep();
+  assert.equal(encodings, 2);
+  cache.get('ADDED', b, wire(b));
+  assert.equal(encodings, 2, 'b is younger than the age bound: still shared');
+  cache.get('ADDED', a, wire(a));
+  assert.equal(encodings, 3, 'a was past the age bound: encoded again');
+  now = 5000;
+  cache.sweep();
+  assert.equal(cache.byteSize, 0);
+});

@@ -3,6 +3,9 @@
 // watchers of a large object can share one Buffer instead of making N strings and N copies.
 // The cache is bounded in bytes and keeps recent events only (watchers send an event within
 // moments of each other); it never doubles the memory of the objects the watch cache holds.
+// Lines also expire by age: a cache that stayed full after a burst held its 16 MiB (and ~20 MiB
+// with its Map) for as long as the server stayed quiet, for no watcher (heap snapshot at 2,000
+// SyncTargets, docs/design.md §11 memory). A watcher slower than that re-encodes: same bytes.
 
 /**
  * The string's UTF-8 bytes in a Buffer of its own. Buffer.from() cuts small strings out of a
@@ -21,32 +24,63 @@ export function eventLine(type: string, objectJSON: string): string {
   return `{"type":"${type}","object":${objectJSON}}\n`;
 }
 
+interface Entry {
+  /** When the object's first line was encoded (the entry's place in the insertion order). */
+  at: number;
+  byType: Map<string, Buffer>;
+}
+
+export interface SharedEventLinesOptions {
+  /** Lines older than this are dropped, by a timer that runs only while lines are held. Defaults to 10 s. */
+  maxAgeMs?: number;
+  /** Clock (tests). Defaults to Date.now. */
+  now?: () => number;
+}
+
 export class SharedEventLines {
   private readonly maxBytes: number;
+  private readonly maxAgeMs: number;
+  private readonly now: () => number;
   /** Insertion-ordered: the first entry is the oldest. */
-  private readonly lines = new Map<object, Map<string, Buffer>>();
+  private readonly lines = new Map<object, Entry>();
   private bytes = 0;
+  private sweeper: NodeJS.Timeout | undefined;
 
-  constructor(maxBytes: number) {
+  constructor(maxBytes: number, opts: SharedEventLinesOptions = {}) {
     this.maxBytes = maxBytes;
+    this.maxAgeMs = opts.maxAgeMs ?? 10_000;
+    this.now = opts.now ?? Date.now;
   }
 
   /** The line for (type, obj), encoded with `wire(obj)` the first time it is asked for. */
   get(type: string, obj: object, wire: () => unknown): Buffer {
-    let byType = this.lines.get(obj);
-    const hit = byType?.get(type);
+    let entry = this.lines.get(obj);
+    const hit = entry?.byType.get(type);
     if (hit) return hit;
     const line = ownedBuffer(eventLine(type, JSON.stringify(wire())));
     // An event larger than the whole cache is not worth keeping.
     if (line.length > this.maxBytes) return line;
-    if (!byType) {
-      byType = new Map();
-      this.lines.set(obj, byType);
+    if (!entry) {
+      entry = { at: this.now(), byType: new Map() };
+      this.lines.set(obj, entry);
     }
-    byType.set(type, line);
+    entry.byType.set(type, line);
     this.bytes += line.length;
     while (this.bytes > this.maxBytes) this.evictOldest();
+    this.sweeper ??= setTimeout(() => this.sweep(), this.maxAgeMs).unref();
     return line;
+  }
+
+  /** Drop lines older than maxAgeMs; run again while any are left. */
+  sweep(): void {
+    clearTimeout(this.sweeper);
+    this.sweeper = undefined;
+    const cutoff = this.now() - this.maxAgeMs;
+    for (const [, entry] of this.lines) {
+      if (entry.at > cutoff) break;
+      this.evictOldest();
+    }
+    if (this.lines.size > 0) this.sweeper = setTimeout(() => this.sweep(), this.maxAgeMs).unref();
   }
 
   get byteSize(): number {
@@ -56,8 +90,8 @@ export class SharedEventLines {
   private evictOldest(): void {
     const first = this.lines.entries().next();
     if (first.done) return;
-    const [obj, byType] = first.value;
-    for (const b of byType.values()) this.bytes -= b.length;
+    const [obj, entry] = first.value;
+    for (const b of entry.byType.values()) this.bytes -= b.length;
     this.lines.delete(obj);
   }
 }

@@ -2,7 +2,7 @@
 // built from a kubeconfig's text. Unlike kplane's cluster-aware client it does not assume
 // /clusters/<path> URLs: a real cluster is addressed at the server root, and a kplane
 // standing in for one (tests) through the /clusters/<path> its kubeconfig names.
-import { KubeConfig } from '@kubernetes/client-node';
+import { kubeConfigClass } from '../../client/kubeconfig.ts';
 import type { KubeObject } from '../../client/object.ts';
 import { apiPath, ClusterRoleBindingGVR, ClusterRoleGVR, ConfigMapGVR, DeploymentGVR, type GVR, NamespaceGVR, SecretGVR, ServiceAccountGVR } from '../../client/gvr.ts';
 import { Transport } from '../../client/transport.ts';
@@ -33,6 +33,8 @@ export class PhysicalClusterClient {
 
   constructor(kubeconfigText: string, o: PhysicalClientOptions = {}) {
     this.call = o.signal ? { signal: o.signal } : {};
+    // Loaded on the first deploy to a physical cluster, not with the controllers (client/kubeconfig.ts).
+    const KubeConfig = kubeConfigClass();
     const kc = new KubeConfig();
     try {
       kc.loadFromString(kubeconfigText);

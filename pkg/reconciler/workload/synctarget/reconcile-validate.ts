@@ -2,10 +2,10 @@
 // the step waits (no requeue) until the object or the Secret it names changes. A kubeconfig
 // Secret that does not exist yet is looked for again every SECRET_POLL_MS (see secrets.ts:
 // the informer sees only labelled Secrets, so an unlabelled one created later sends no event).
-import { KubeConfig } from '@kubernetes/client-node';
 import { tryParseQuantity } from '../../../../apis/meta/v1/quantity.ts';
 import { falseCondition, setCondition, trueCondition } from '../../../conditions/conditions.ts';
 import { complete, retry, type Step, type StepResult, wait } from '../../../controller/tasks.ts';
+import { kubeConfigClass } from '../../../client/kubeconfig.ts';
 import type { KubeObject } from '../../../client/object.ts';
 import { getSecret, SECRET_POLL_MS } from './secrets.ts';
 import { COND_VALID, type StepContext } from './types.ts';
@@ -49,6 +49,8 @@ export function kubeconfigFromSecret(secret: KubeObject): string | undefined {
 
 function kubeconfigProblem(text: string): string | undefined {
   try {
+    // Loaded here, on the first kubeconfig Secret, not with the controllers (client/kubeconfig.ts).
+    const KubeConfig = kubeConfigClass();
     const kc = new KubeConfig();
     kc.loadFromString(text);
     const cluster = kc.getCurrentCluster();

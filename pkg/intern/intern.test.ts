@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { StringPool, TreePool } from './intern.ts';
+
+test('equal values become one string; objects keep their content and key order', () => {
+  const pool = new StringPool();
+  const a = JSON.parse('{"kind":"SyncTarget","spec":{"cells":["x","y"]},"n":1,"z":null}') as Record<string, unknown>;
+  const b = JSON.parse('{"kind":"SyncTarget","spec":{"cells":["x","y"]},"n":1,"z":null}') as Record<string, unknown>;
+  pool.internValues(a);
+  pool.internValues(b);
+  assert.deepEqual(a, b);
+  assert.deepEqual(Object.keys(a), ['kind', 'spec', 'n', 'z']);
+  assert.equal(pool.size, 3, 'SyncTarget, x, y');
+});
+
+test('bounded: two generations, the hot strings survive a turnover, long strings are not kept', () => {
+  const pool = new StringPool({ maxEntries: 2, maxLength: 4 });
+  const hot = pool.intern('hot');
+  pool.intern('a');
+  pool.intern('b'); // young full: {hot, a} becomes old
+  assert.equal(pool.intern('hot'), hot, 'found in the old generation, moved to the young one');
+  pool.intern('c'); // turnover: old {hot, a} dropped, young {b, hot} becomes old
+  assert.ok(pool.size <= 4);
+  pool.intern('toolong');
+  assert.equal(pool.intern('hot'), hot);
+  assert.ok(pool.size <= 4);
+});
+
+test('TreePool: equal trees become one frozen object; different ones stay apart', () => {
+  const pool = new TreePool();
+  const a = pool.intern({ 'f:status': { 'f:conditions': {} } });
+  const b = pool.intern(JSON.parse('{"f:status":{"f:conditions":{}}}') as object);
+  assert.equal(a, b);
+  assert.ok(Object.isFrozen(a) && Object.isFrozen((a as Record<string, object>)['f:status']));
+  assert.throws(() => {
+    (a as Record<string, unknown>)['f:spec'] = {};
+  }, TypeError);
+  assert.notEqual(pool.intern({ 'f:spec': {} }), a);
+  assert.equal(pool.size, 4, '{}, the two trees, and f:conditions below the first');
+});
+
+test('TreePool.intern: trees that differ in one leaf share every other subtree', () => {
+  const pool = new TreePool();
+  const set = (uid: string) => JSON.parse(`{"f:metadata":{"f:labels":{"f:a":{},"f:b":{}},"f:ownerReferences":{"k:{\\"uid\\":\\"${uid}\\"}":{".":{},"f:kind":{}}}},"f:rules":{}}`) as Record<string, Record<string, Record<string, unknown>>>;
+  const a = pool.intern(set('u1'));
+  const b = pool.intern(set('u2'));
+  assert.notEqual(a, b);
+  assert.equal(a['f:metadata']!['f:labels'], b['f:metadata']!['f:labels'], 'the labels subtree is one object');
+  assert.equal(a['f:rules'], b['f:rules']);
+  assert.deepEqual(Object.keys(a['f:metadata']!['f:ownerReferences']!), ['k:{"uid":"u1"}']);
+  assert.ok(Object.isFrozen(a) && Object.isFrozen(a['f:metadata']));
+  assert.equal(pool.intern(set('u1')), a, 'an equal whole tree is the same object');
+  assert.equal(JSON.stringify(pool.intern([{ x: 1 }, 'y', null] as object)), '[{"x":1},"y",null]');
+});
