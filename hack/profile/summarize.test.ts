@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { callersOf, type CpuProfile, folderOf, summarize } from './summarize.ts';
+import { calleesOf, callersOf, type CpuProfile, folderOf, summarize } from './summarize.ts';
 
 // root → main → (a → leaf, b → leaf); plus idle. Each sample weighs its next time delta.
 const frame = (functionName: string, url = 'file:///x/pkg/server/f.ts', lineNumber = 0) => ({ functionName, url, lineNumber, columnNumber: 0 });
@@ -36,6 +36,16 @@ test('callers split a function by who called it', () => {
   const rows = callersOf(profile, 'leaf');
   const by = new Map(rows.map((r) => [r.key.split(' ')[0], r.totalUs]));
   assert.deepEqual([...by.entries()].sort(), [
+    ['a', 20],
+    ['b', 10],
+  ]);
+});
+
+test('callees split a function by what it called, its own time as (self)', () => {
+  const rows = calleesOf(profile, 'main');
+  const by = new Map(rows.map((r) => [r.key.split(' ')[0], r.totalUs]));
+  assert.deepEqual([...by.entries()].sort(), [
+    ['(self)', 10],
     ['a', 20],
     ['b', 10],
   ]);

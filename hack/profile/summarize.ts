@@ -71,10 +71,11 @@ function functionKey(f: CallFrame): string {
 }
 
 /**
- * Who calls the functions whose key contains `needle`: inclusive time of each matching
- * function split by its caller (the nearest frame above it that does not match).
+ * Time of the samples in which a function whose key contains `needle` is on the stack, split
+ * by `group`: given the outermost matching frame and the frame it called (undefined when the
+ * match is the leaf), the row key, or a frame id to name the row by.
  */
-export function callersOf(profile: CpuProfile, needle: string): Row[] {
+function splitOutermostMatch(profile: CpuProfile, needle: string, group: (match: number, below: number | undefined, parent: ReadonlyMap<number, number>) => number | string): Row[] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -82,34 +83,7 @@ export function callersOf(profile: CpuProfile, needle: string): Row[] {
   const mean = profile.timeDeltas.length ? (profile.endTime - profile.startTime) / profile.timeDeltas.length : 0;
   for (let i = 0; i < profile.samples.length; i++) {
     const us = Math.max(0, profile.timeDeltas[i + 1] ?? mean);
-    // The outermost matching frame of this sample, and the frame that called it.
-    let match: number | undefined;
-    for (let id: number | undefined = profile.samples[i]; id !== undefined; id = parent.get(id)) {
-      if (functionKey(byId.get(id)!.callFrame).includes(needle)) match = id;
-    }
-    if (match === undefined) continue;
-    const caller = parent.get(match);
-    const key = caller === undefined ? '(top)' : functionKey(byId.get(caller)!.callFrame);
-    let r = out.get(key);
-    if (!r) out.set(key, (r = { key, selfUs: 0, totalUs: 0 }));
-    r.totalUs += us;
-  }
-  return [...out.values()];
-}
-
-/**
- * What the functions whose key contains `needle` spend their time in: the inclusive time under
- * the outermost matching frame of each sample, split by the frame it called (or "(self)").
- */
-export function calleesOf(profile: CpuProfile, needle: string): Row[] {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const out = new Map<string, Row>();
-  const mean = profile.timeDeltas.length ? (profile.endTime - profile.startTime) / profile.timeDeltas.length : 0;
-  for (let i = 0; i < profile.samples.length; i++) {
-    const us = Math.max(0, profile.timeDeltas[i + 1] ?? mean);
-    // Walk up from the leaf; remember the frame just below the outermost match.
+    // Walk up from the leaf; remember the outermost match and the frame just below it.
     let match: number | undefined;
     let below: number | undefined;
     let prev: number | undefined;
@@ -121,12 +95,29 @@ export function calleesOf(profile: CpuProfile, needle: string): Row[] {
       prev = id;
     }
     if (match === undefined) continue;
-    const key = below === undefined ? '(self)' : functionKey(byId.get(below)!.callFrame);
+    const g = group(match, below, parent);
+    const key = typeof g === 'number' ? functionKey(byId.get(g)!.callFrame) : g;
     let r = out.get(key);
     if (!r) out.set(key, (r = { key, selfUs: 0, totalUs: 0 }));
     r.totalUs += us;
   }
   return [...out.values()];
+}
+
+/**
+ * Who calls the functions whose key contains `needle`: inclusive time of each matching
+ * function split by its caller (the nearest frame above it that does not match).
+ */
+export function callersOf(profile: CpuProfile, needle: string): Row[] {
+  return splitOutermostMatch(profile, needle, (match, _below, parent) => parent.get(match) ?? '(top)');
+}
+
+/**
+ * What the functions whose key contains `needle` spend their time in: the inclusive time under
+ * the outermost matching frame of each sample, split by the frame it called (or "(self)").
+ */
+export function calleesOf(profile: CpuProfile, needle: string): Row[] {
+  return splitOutermostMatch(profile, needle, (_match, below) => below ?? '(self)');
 }
 
 export function summarize(profile: CpuProfile, byFolder = false): Summary {
