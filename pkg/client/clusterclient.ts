@@ -188,4 +188,3 @@ export interface ResourceAttributes {
   name?: string;
   namespace?: string;
 }
-
