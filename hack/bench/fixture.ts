@@ -4,9 +4,22 @@
 // as a tenant would, so the set-up itself exercises the same paths that are measured.
 import { readFileSync } from 'node:fs';
 import { ClusterClient, type SyncTarget } from '../../pkg/client/index.ts';
-import { startKplane, type Kplane } from '../../test/framework/kplane.ts';
+import { binaryMain, startKplane as startKplaneEntry, type Kplane, type StartOptions } from '../../test/framework/kplane.ts';
 
-export { startKplane, type Kplane };
+export type { Kplane };
+
+/**
+ * A kplane as `npm start` runs it: the compiled dist/ (`npm run bench` builds it first), so
+ * memory and start-up figures are those of the default process, not of type stripping.
+ */
+export function startKplane(opts: StartOptions = {}): Promise<Kplane> {
+  return startKplaneEntry({ entry: 'dist', ...opts });
+}
+
+/** The compiled main module of a binary in cmd/ (see startKplane). */
+export function distMain(binary: string): string {
+  return binaryMain(binary, 'dist');
+}
 
 /** Run fn(i) for i in [0, n) with at most `concurrency` in flight; rejects on the first failure. */
 export async function pool(n: number, concurrency: number, fn: (i: number) => Promise<unknown>): Promise<void> {

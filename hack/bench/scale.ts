@@ -35,8 +35,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterClient, type SyncTarget, type WatchEvent } from '../../pkg/client/index.ts';
 import { keyOf } from '../../pkg/informer/keys.ts';
-import { REPO_ROOT } from '../../test/framework/kplane.ts';
-import { createWorkspaces, numberArg, pool, processCpuMs, progress, serverNodeArgs, startKplane, syncTargetObject, waitFor, workspaceNames, type CreatedTarget, type Kplane } from './fixture.ts';
+import { createWorkspaces, distMain, numberArg, pool, processCpuMs, progress, serverNodeArgs, startKplane, syncTargetObject, waitFor, workspaceNames, type CreatedTarget, type Kplane } from './fixture.ts';
 import { formatMs, formatRatio, formatTable, parseBenchArgs } from './lib.ts';
 import { checkTarget, finishReport, machineLine, type TargetCheck } from './report.ts';
 import { staleness, type Staleness } from './staleness.ts';
@@ -101,7 +100,7 @@ function layoutRss(kp: Kplane): number {
 async function startLayout(start: () => Promise<Kplane>, controllersArgs: string[] | undefined): Promise<{ started: Kplane; inspector: Inspector }> {
   const { started, inspector } = await withInspector(start);
   if (!controllersArgs) return { started, inspector };
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'cmd', 'kplane', 'main.ts'), 'controllers', '--kubeconfig', started.kubeconfig, ...controllersArgs], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [distMain('kplane'), 'controllers', '--kubeconfig', started.kubeconfig, ...controllersArgs], { stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const stopServer = started.stop;
   const kp: Kplane = {

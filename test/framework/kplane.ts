@@ -20,6 +20,18 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Options for the server's Node itself (e.g. `--cpu-prof`), placed before the script. */
   nodeArgs?: string[];
+  /**
+   * What to run: the TypeScript sources (default, what tests exercise) or the compiled dist/
+   * that `npm start` and the binaries run (benchmarks; built by hack/build.mjs beforehand).
+   */
+  entry?: Entry;
+}
+
+export type Entry = 'sources' | 'dist';
+
+/** The main module of a binary in cmd/, as sources or as compiled by hack/build.mjs. */
+export function binaryMain(binary: string, entry: Entry = 'sources'): string {
+  return entry === 'dist' ? join(REPO_ROOT, 'dist', 'cmd', binary, 'main.js') : join(REPO_ROOT, 'cmd', binary, 'main.ts');
 }
 
 export interface Kplane extends AsyncDisposable {
@@ -38,7 +50,7 @@ export async function startKplane(opts: StartOptions = {}): Promise<Kplane> {
   const rootDir = opts.rootDir ?? mkdtempSync(join(tmpdir(), 'kplane-e2e-'));
   const child = spawn(
     process.execPath,
-    [...(opts.nodeArgs ?? []), join(REPO_ROOT, 'cmd', 'kplane', 'main.ts'), 'start', '--root-dir', rootDir, '--secure-port', '0', ...(opts.args ?? [])],
+    [...(opts.nodeArgs ?? []), binaryMain('kplane', opts.entry), 'start', '--root-dir', rootDir, '--secure-port', '0', ...(opts.args ?? [])],
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: REPO_ROOT, ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}) },
   );
   const logs: Record<string, unknown>[] = [];
