@@ -6,6 +6,7 @@ import type { Logger } from '../../pkg/log/logger.ts';
 import { errorFields } from '../../pkg/log/errors.ts';
 import { startCompactor } from '../../pkg/storage/compaction/index.ts';
 import { buildContainer, TYPES } from './container.ts';
+import { effectiveLogLevel } from '../../pkg/options/verbosity.ts';
 import { ensureBootstrapRoles } from '../../pkg/server/authz/bootstrap.ts';
 import type { StartOptions } from './options.ts';
 import { BearerTokenConfig } from '../../pkg/client/token-config.ts';
@@ -15,10 +16,14 @@ import { type KplaneMetrics, registerSyncTargetMetrics } from '../../pkg/metrics
 import type { HealthCheck } from '../../pkg/server/health.ts';
 import { shutDownGracefully, waitForTermination } from './shutdown.ts';
 import { LEADER_ELECTION } from './leader-election.ts';
+import { ControllersThread } from './controllers-thread.ts';
 
 /** The controllers of the current leadership term, and whether their checks are registered. */
 interface ControllerTerm {
+  /** In-process controllers (--controllers-thread=false). */
   manager?: ControllerManager | undefined;
+  /** Controllers on a worker thread (the default). */
+  thread?: ControllersThread | undefined;
   registered?: boolean;
 }
 
@@ -39,7 +44,10 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-/** Run the in-process controllers over the loopback identity (resolves when they stop). */
+/**
+ * Run the controllers over the loopback identity (resolves when they stop): on a worker thread
+ * by default, or on the server's own event loop with --controllers-thread=false.
+ */
 function startControllers(
   o: StartOptions,
   url: string,
@@ -50,6 +58,35 @@ function startControllers(
   ops: { metrics: KplaneMetrics; readyChecks: HealthCheck[]; term: ControllerTerm },
 ): Promise<void> {
   if (enabledControllers(o.controllers).length === 0) return Promise.resolve();
+  // With leader election this runs once per leadership term: checks and metrics are
+  // registered once and read whichever controllers lead now (none on a follower).
+  if (!ops.term.registered) {
+    ops.term.registered = true;
+    // /readyz waits for the controllers' caches; /metrics reads SyncTargets from the same cache.
+    ops.readyChecks.push({ name: 'informers-synced', check: () => {
+      const synced = ops.term.thread?.hasSynced() ?? ops.term.manager?.hasSynced() ?? true;
+      if (!synced) throw new Error('controller informers have not synced yet');
+    } });
+    if (o['controllers-thread']) ops.metrics.apiserver.sources.push(() => ops.term.thread?.metrics() ?? Promise.resolve([]));
+    else registerSyncTargetMetrics(ops.metrics.registry, () => ops.term.manager?.syncTargets?.deps.listers.syncTargets);
+  }
+  if (o['controllers-thread']) {
+    const thread = new ControllersThread({
+      url,
+      caPem,
+      token,
+      controllers: o.controllers,
+      heartbeatThresholdMs: parseDuration(o['heartbeat-threshold'])!,
+      evictionGraceMs: parseDuration(o['eviction-grace'])!,
+      syncerImage: o['syncer-image'],
+      logFormat: o['log-format'],
+      logLevel: effectiveLogLevel(o),
+    }, logger);
+    ops.term.thread = thread;
+    return thread.run(signal).finally(() => {
+      if (ops.term.thread === thread) ops.term.thread = undefined;
+    });
+  }
   // The loopback identity's token (LOOPBACK_USER), as a kubeconfig with only a token would give it.
   const kubeconfig = new BearerTokenConfig({ server: url, caPem, token });
   const manager = new ControllerManager({
@@ -63,17 +100,7 @@ function startControllers(
     controllers: o.controllers,
     metrics: { controller: ops.metrics.controller, queue: ops.metrics.queue, informer: ops.metrics.informer },
   });
-  // With leader election this runs once per leadership term: checks and metrics are
-  // registered once and read whichever manager leads now (none on a follower).
   ops.term.manager = manager;
-  if (!ops.term.registered) {
-    ops.term.registered = true;
-    // /readyz waits for the controllers' caches; /metrics reads SyncTargets from the same cache.
-    ops.readyChecks.push({ name: 'informers-synced', check: () => {
-      if (ops.term.manager && !ops.term.manager.hasSynced()) throw new Error('controller informers have not synced yet');
-    } });
-    registerSyncTargetMetrics(ops.metrics.registry, () => ops.term.manager?.syncTargets?.deps.listers.syncTargets);
-  }
   return manager.run(signal).catch((err: unknown) => {
     logger.error('controllers stopped with an error', errorFields(err));
   }).finally(() => {

@@ -25,6 +25,8 @@ export interface MemoryBreakdown {
   /** C++ objects bound to JS (Buffers' backing stores, SQLite handles, TLS). */
   external: number;
   arrayBuffers: number;
+  /** Heap used by the process's worker threads (the controllers' worker), not in heapUsed. */
+  workersHeapUsed?: number;
 }
 
 /**
@@ -51,13 +53,22 @@ export class Inspector {
   private readonly waiting = new Map<number, (result: Record<string, unknown>) => void>();
   /** Receives HeapProfiler.addHeapSnapshotChunk while a snapshot is being taken. */
   private onChunk: ((chunk: string) => void) | undefined;
+  /** Inspector sessions of the process's worker threads (NodeWorker domain), by session id. */
+  private readonly workers = new Set<string>();
 
   private constructor(ws: WebSocket) {
     this.ws = ws;
     ws.addEventListener('message', (ev) => {
-      const msg = JSON.parse(String(ev.data)) as { id?: number; method?: string; params?: { chunk?: string }; result?: Record<string, unknown> };
+      const msg = JSON.parse(String(ev.data)) as { id?: number; method?: string; params?: { chunk?: string; sessionId?: string; message?: string }; result?: Record<string, unknown> };
       if (msg.id !== undefined) this.waiting.get(msg.id)?.(msg.result ?? {});
       else if (msg.method === 'HeapProfiler.addHeapSnapshotChunk' && msg.params?.chunk !== undefined) this.onChunk?.(msg.params.chunk);
+      else if (msg.method === 'NodeWorker.attachedToWorker' && msg.params?.sessionId) this.workers.add(msg.params.sessionId);
+      else if (msg.method === 'NodeWorker.detachedFromWorker' && msg.params?.sessionId) this.workers.delete(msg.params.sessionId);
+      else if (msg.method === 'NodeWorker.receivedMessageFromWorker' && msg.params?.message) {
+        // A worker's answer: ids are drawn from the same counter, so they never collide.
+        const inner = JSON.parse(msg.params.message) as { id?: number; result?: Record<string, unknown> };
+        if (inner.id !== undefined) this.waiting.get(inner.id)?.(inner.result ?? {});
+      }
     });
   }
 
@@ -68,7 +79,20 @@ export class Inspector {
       ws.addEventListener('open', resolve, { once: true });
       ws.addEventListener('error', reject, { once: true });
     });
-    return new Inspector(ws);
+    const inspector = new Inspector(ws);
+    // Attach to worker threads too (the controllers' worker), so that a full collection and
+    // the heap figures cover every isolate of the process.
+    await inspector.call('NodeWorker.enable', { waitForDebuggerOnStart: false });
+    return inspector;
+  }
+
+  /** Call a method in one worker thread's isolate. */
+  private callWorker(sessionId: string, method: string, params: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      this.ws.send(JSON.stringify({ id: this.nextId++, method: 'NodeWorker.sendMessageToWorker', params: { sessionId, message: JSON.stringify({ id, method, params }) } }));
+    });
   }
 
   call(method: string, params: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
@@ -80,8 +104,10 @@ export class Inspector {
   }
 
   async collectGarbage(): Promise<void> {
-    await this.call('HeapProfiler.collectGarbage');
-    await this.call('HeapProfiler.collectGarbage');
+    for (let i = 0; i < 2; i++) {
+      await this.call('HeapProfiler.collectGarbage');
+      for (const w of this.workers) await this.callWorker(w, 'HeapProfiler.collectGarbage');
+    }
   }
 
   async liveHeapBytes(): Promise<number> {
@@ -100,7 +126,11 @@ export class Inspector {
     const res = await this.call('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true });
     const value = (res['result'] as { value?: string } | undefined)?.value;
     if (typeof value !== 'string') throw new Error(`inspector: memoryUsage() gave ${JSON.stringify(res)}`);
-    return JSON.parse(value) as MemoryBreakdown;
+    const usage = JSON.parse(value) as MemoryBreakdown;
+    if (this.workers.size === 0) return usage;
+    let workersHeapUsed = 0;
+    for (const w of this.workers) workersHeapUsed += Number((await this.callWorker(w, 'Runtime.getHeapUsage'))['usedSize'] ?? 0);
+    return { ...usage, workersHeapUsed };
   }
 
   /**

@@ -21,14 +21,15 @@
 // is then the sum of both process trees.
 //   npm run bench -- scale [--quick] [--n 10000] [--workspaces 100] [--no-staleness] [--split-controllers]
 //                          [--floor-only] [--server-node-options "--cpu-prof --cpu-prof-dir=DIR"]
-//                          [--heap-snapshot DIR] [--no-floor] [--settle SECONDS]
+//                          [--heap-snapshot DIR] [--no-floor] [--settle SECONDS] [--kplane-args "FLAGS"]
 // `--floor-only` measures only the floor (the API server's request path, no controllers) and
 // prints its figures; `--server-node-options` passes Node options to every kplane started.
 // `--heap-snapshot DIR` writes a heap snapshot of each kplane server after the full GC (bulk and
 // restart), for `node hack/profile/heap.ts`; `--no-floor` skips the floor (a paired memory run of
-// two kplane versions does not need it); `--settle S` reads the memory once more S seconds after
-// the bulk run (idle: what the server holds once short-lived caches have aged out); the bulk
-// run's heap snapshot is then taken at that reading (taking one grows the process's RSS).
+// two kplane versions does not need it); `--settle S` leaves the server alone for S seconds
+// after the bulk run and reads its RSS with no forced GC before (what an idle server gives back
+// by itself), and only then collects garbage for the "after a full GC" figures and the bulk
+// run's heap snapshot. The full GC reaches every isolate, the controllers' worker thread too.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,11 +61,17 @@ const SNAPSHOT_DIR = (() => {
  * No target beats before that phase, so the threshold changes nothing the bulk phase does.
  */
 const THRESHOLD_MS = 10_000;
+/** --kplane-args "…": more flags for kplane (not the floor), e.g. to pair two process layouts. */
+const KPLANE_ARGS = (() => {
+  const i = process.argv.indexOf('--kplane-args');
+  return i < 0 ? [] : (process.argv[i + 1] ?? '').split(/\s+/).filter(Boolean);
+})();
 const RECONCILE_TIMEOUT_MS = 1_800_000;
 
 const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
 const gcLine = (g: { treeRssBytes: number; server: MemoryBreakdown; beforeGc: MemoryBreakdown }) =>
-  `before GC: server RSS ${mib(g.beforeGc.rss)}, heap used ${mib(g.beforeGc.heapUsed)} / total ${mib(g.beforeGc.heapTotal)} MiB; after GC: tree RSS ${mib(g.treeRssBytes)} MiB; server heap used ${mib(g.server.heapUsed)} / total ${mib(g.server.heapTotal)} MiB, external ${mib(g.server.external)} MiB`;
+  `before GC: server RSS ${mib(g.beforeGc.rss)}, heap used ${mib(g.beforeGc.heapUsed)} / total ${mib(g.beforeGc.heapTotal)} MiB; after GC: tree RSS ${mib(g.treeRssBytes)} MiB; server heap used ${mib(g.server.heapUsed)} / total ${mib(g.server.heapTotal)} MiB, external ${mib(g.server.external)} MiB${workersLine(g.server)}`;
+const workersLine = (m: MemoryBreakdown) => (m.workersHeapUsed === undefined ? '' : `, controllers' worker heap used ${mib(m.workersHeapUsed)} MiB`);
 const secs = (ms: number) => (ms / 1000).toFixed(2);
 
 /** VmRSS of a process and all its descendants (the default tree may hold more than one process). */
@@ -225,7 +232,7 @@ interface Bulk {
 }
 
 /** Create N targets with 16 clients (the floor also PATCHes status once each) and time until all are observed done. */
-async function bulk(kp: Kplane, inspector: Inspector, client: ClusterClient, clusters: readonly string[], floor: boolean): Promise<{ bulk: Bulk; targets: CreatedTarget[] }> {
+async function bulk(kp: Kplane, client: ClusterClient, clusters: readonly string[], floor: boolean): Promise<{ bulk: Omit<Bulk, 'afterGc'>; targets: CreatedTarget[] }> {
   const rev0 = await storageRevision(client);
   const retries0 = await metricSum(client, 'workqueue_retries_total');
   const watch = observe(client, rev0, TARGETS, floor ? (st) => st.status?.phase === 'Pending' : reconciled);
@@ -252,7 +259,7 @@ async function bulk(kp: Kplane, inspector: Inspector, client: ClusterClient, clu
     const rev = await waitQuiet(client);
     const retries = (await metricSum(client, 'workqueue_retries_total')) - retries0;
     const rssBytes = layoutRss(kp);
-    return { bulk: { createMs, reconciledMs, writes: rev - rev0, rssBytes, afterGc: await afterGc(kp, inspector, SETTLE_S > 0 ? undefined : floor ? 'floor-bulk' : 'bulk'), retries, cpuMs }, targets };
+    return { bulk: { createMs, reconciledMs, writes: rev - rev0, rssBytes, retries, cpuMs }, targets };
   } finally {
     clearInterval(report);
     await watch.stop();
@@ -298,12 +305,17 @@ async function measure(args: string[], floor: boolean, controllersArgs?: string[
     let client = ClusterClient.fromFile(kp.kubeconfig, { component: 'bench-scale' });
     const clusters = await createWorkspaces(client, workspaceNames(WORKSPACES));
     await waitQuiet(client);
-    const b = await bulk(kp, first.inspector, client, clusters, floor);
+    const measured = await bulk(kp, client, clusters, floor);
+    // With --settle the server is left alone (no forced GC) for S seconds first: what an idle
+    // server gives back by itself; the full collection comes after that reading.
+    let settledRss: number | undefined;
     if (SETTLE_S > 0) {
       await new Promise((r) => setTimeout(r, SETTLE_S * 1000));
-      const rss = layoutRss(kp);
-      progress(`${floor ? 'floor' : 'kplane'}: settled ${SETTLE_S} s: RSS ${mib(rss)} MiB (${gcLine(await afterGc(kp, first.inspector, floor ? 'floor-settled' : 'settled'))})`);
+      settledRss = layoutRss(kp);
     }
+    const gc = await afterGc(kp, first.inspector, SETTLE_S > 0 ? (floor ? 'floor-settled' : 'settled') : floor ? 'floor-bulk' : 'bulk');
+    const b = { bulk: { ...measured.bulk, afterGc: gc }, targets: measured.targets };
+    if (settledRss !== undefined) progress(`${floor ? 'floor' : 'kplane'}: settled ${SETTLE_S} s with no forced GC: RSS ${mib(settledRss)} MiB; then ${gcLine(gc)}`);
     first.inspector.close();
     progress(`${floor ? 'floor' : 'kplane'}: created in ${secs(b.bulk.createMs)} s, all done at ${secs(b.bulk.reconciledMs)} s (server CPU ${secs(b.bulk.cpuMs)} s), ${b.bulk.writes} writes, RSS ${mib(b.bulk.rssBytes)} MiB (${gcLine(b.bulk.afterGc)})`);
     const revBefore = await storageRevision(client);
@@ -330,7 +342,7 @@ async function main(): Promise<void> {
   const n = TARGETS.toLocaleString('en-US');
   console.log(`scale benchmark (${quick ? 'quick' : 'full'}; ${n} SyncTargets over ${WORKSPACES} workspaces, ${CLIENTS} clients; heartbeat threshold ${THRESHOLD_MS / 1000}s; ${machineLine()})`);
   if (NO_FLOOR) {
-    const threshold = ['--heartbeat-threshold', `${THRESHOLD_MS / 1000}s`];
+    const threshold = ['--heartbeat-threshold', `${THRESHOLD_MS / 1000}s`, ...KPLANE_ARGS];
     await (SPLIT ? measure(['--controllers', '-'], false, threshold) : measure(threshold, false));
     console.log(`kplane only (--no-floor): figures in the progress lines above; ${machineLine()}`);
     return;
@@ -355,7 +367,7 @@ async function main(): Promise<void> {
     console.log(`floor only: ${n} targets, ${secs(floor.bulk.createMs)} s, ${rate} requests/s, server CPU ${(floor.bulk.cpuMs / (2 * TARGETS)).toFixed(3)} ms/request; ${machineLine()}`);
     return;
   }
-  const threshold = ['--heartbeat-threshold', `${THRESHOLD_MS / 1000}s`];
+  const threshold = ['--heartbeat-threshold', `${THRESHOLD_MS / 1000}s`, ...KPLANE_ARGS];
   const kp = SPLIT ? await measure(['--controllers', '-'], false, threshold) : await measure(threshold, false);
 
   const sizeNote = TARGETS < 10_000 ? `measured at N=${n}, not 10,000` : undefined;

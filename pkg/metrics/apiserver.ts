@@ -7,7 +7,7 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import type { RequestMetrics } from '../server/filters/metrics.ts';
 import type { AvailabilityMetrics, ConnectionCloseReason } from '../server/httpx/availability-metrics.ts';
 import type { RequestInfo } from '../server/request/requestinfo.ts';
-import { exposition, type MetricsRegistry } from './registry.ts';
+import { exposition, type MetricsRegistry, type MetricsSource } from './registry.ts';
 
 /** kube-apiserver's apiserver_request_duration_seconds buckets (5ms … 60s). */
 const REQUEST_BUCKETS = [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60];
@@ -36,6 +36,8 @@ type RequestLabels = 'verb' | 'group' | 'resource' | 'subresource' | 'code';
 
 export class APIServerMetrics implements RequestMetrics, AvailabilityMetrics {
   private readonly registry: MetricsRegistry;
+  /** Other threads' metrics, merged into /metrics at each scrape (the controllers' worker). */
+  readonly sources: MetricsSource[] = [];
   private readonly served: Set<string>;
   private readonly total: Counter<RequestLabels>;
   private readonly duration: Histogram<'verb' | 'group' | 'resource' | 'subresource'>;
@@ -117,7 +119,7 @@ export class APIServerMetrics implements RequestMetrics, AvailabilityMetrics {
   }
 
   async serve(res: ServerResponse): Promise<void> {
-    const { contentType, body } = await exposition(this.registry);
+    const { contentType, body } = await exposition(this.registry, this.sources);
     res.statusCode = 200;
     res.setHeader('Content-Type', contentType);
     res.setHeader('Cache-Control', 'no-cache, private');

@@ -12,7 +12,7 @@ import { PromQueueMetricsProvider } from './workqueue.ts';
 export { APIServerMetrics } from './apiserver.ts';
 export { PromControllerMetrics } from './controller.ts';
 export { PromInformerMetrics } from './informer.ts';
-export { exposition, newMetricsRegistry, type MetricsRegistry } from './registry.ts';
+export { exposition, newMetricsRegistry, type MetricsRegistry, type MetricsSource } from './registry.ts';
 export { InstrumentedStorage, StorageMetrics } from './storage.ts';
 export { registerSyncTargetMetrics, type SyncTargetSource } from './synctargets.ts';
 export { PromQueueMetricsProvider } from './workqueue.ts';

@@ -1,0 +1,24 @@
+// Messages between `kplane start`'s main thread and its controllers' worker thread
+// (controllers-thread.ts ↔ controllers-worker.ts). Only data crosses: the worker reaches the
+// API server over HTTPS like any client.
+import type { MetricObjectWithValues, MetricValue } from 'prom-client';
+import type { LogFormat, LogLevel } from '../../pkg/log/logger.ts';
+
+/** What the worker needs to build its ControllerManager (workerData). */
+export interface ControllersWorkerData {
+  url: string;
+  caPem: string;
+  token: string;
+  controllers: string;
+  heartbeatThresholdMs: number;
+  evictionGraceMs: number;
+  syncerImage: string;
+  logFormat: LogFormat;
+  logLevel: LogLevel;
+}
+
+export type WorkerMetrics = MetricObjectWithValues<MetricValue<string>>[];
+
+export type ToWorker = { type: 'stop' } | { type: 'metrics'; id: number };
+
+export type FromWorker = { type: 'synced' } | { type: 'metrics'; id: number; metrics: WorkerMetrics; error?: string };
