@@ -421,7 +421,7 @@ async function main(): Promise<void> {
       'reconciled = seen on a wildcard watch with status.syncerIdentity.tokenSecret and the conditions Valid, SyncerDeployed, Ready and HeartbeatHealthy',
       SPLIT
         ? `kplane ran \`kplane start --controllers -\` and beside it \`kplane controllers --kubeconfig admin.kubeconfig --heartbeat-threshold ${THRESHOLD_MS / 1000}s\` (two processes; RSS is their sum); the floor`
-        : `kplane ran \`kplane start --heartbeat-threshold ${THRESHOLD_MS / 1000}s\` (otherwise default: SQLite, controllers in-process); the floor ran \`--controllers -\` and PATCHed status once per target right after its create`,
+        : `kplane ran \`kplane start --heartbeat-threshold ${THRESHOLD_MS / 1000}s\` (otherwise default: SQLite, controllers on their worker thread); the floor ran \`--controllers -\` and PATCHed status once per target right after its create`,
       'writes = storage revision after the controllers went idle minus before the first create; RSS = VmRSS of the kplane process and its descendants',
       `load average at the end: ${machineLine()}`,
       'restart: SIGTERM, then start on the same root dir; ready = spawn to the "kplane is ready" log line, idle = every workqueue empty and no revision change for 2 s',
