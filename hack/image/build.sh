@@ -4,7 +4,8 @@
 # `ldd` lists them, with the loader), the app sources and the production-only node_modules
 # (hack/image/rootfs.sh lays them out; Containerfile does the same from an official Node image).
 # One image, two entrypoints: `kplane` (default) and `kplane-syncer`
-# (/usr/local/bin/node /app/cmd/kplane-syncer/main.ts; see pkg/syncer/manifests/image.ts).
+# (/usr/local/bin/node /app/cmd/kplane-syncer/main.js; see pkg/syncer/manifests/image.ts).
+# The app goes in as hack/build.mjs compiles it (dist/), rebuilt first when a source changed.
 #
 # Output: the image in local containers-storage as localhost/kplane:<version> and an
 # oci-archive at dist/kplane-<version>.oci.tar that `podman load`, `docker load` and
@@ -47,6 +48,9 @@ trap cleanup EXIT
 buildah() { command buildah --log-level=error "$@"; }
 rootfs="$work/rootfs"
 mkdir -p "$work/state"
+
+# The compiled app (rootfs.sh copies dist/): rebuilt here when a source is newer than it.
+"$node" "$root/hack/build.mjs" --if-stale
 
 # Production node_modules: a copy of the installed tree pruned of devDependencies (no registry
 # needed; the lockfile fixes the versions). The `node` devDependency goes too: rootfs.sh copies

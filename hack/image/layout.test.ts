@@ -23,7 +23,7 @@ function execForm(instruction: string): unknown {
 test('the syncer entrypoint sits beside kplane\'s in the app directory', () => {
   assert.equal(IMAGE_SYNCER_COMMAND[0], IMAGE_NODE);
   assert.equal(IMAGE_KPLANE_COMMAND[0], IMAGE_NODE);
-  assert.equal(IMAGE_SYNCER_COMMAND[1], `${IMAGE_APP_DIR}/cmd/kplane-syncer/main.ts`);
+  assert.equal(IMAGE_SYNCER_COMMAND[1], `${IMAGE_APP_DIR}/cmd/kplane-syncer/main.js`);
   assert.notEqual(IMAGE_UID, 0);
 });
 

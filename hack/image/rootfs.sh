@@ -3,7 +3,8 @@
 # (hack/image/build.sh offline, Containerfile from an official Node image):
 #   /usr/local/bin/node + the shared objects `ldd` lists for it + its dynamic loader,
 #   /etc/passwd and /etc/group naming the numeric non-root user,
-#   /app/{apis,pkg,cmd,package.json,package-lock.json} without tests,
+#   /app/{apis,pkg,cmd} compiled to JavaScript (SRC/dist, hack/build.mjs: no TypeScript stripping
+#   at run time, ~30 MiB less RSS per process), /app/{package.json,package-lock.json},
 #   /app/node_modules from NODE_MODULES (production-only: the caller prunes or installs it),
 #   /tmp (1777); and STATE_OUT, an empty directory to copy to /var/lib/kplane owned by the user.
 # No shell, no package manager: nothing in the image but what the two binaries load.
@@ -35,9 +36,9 @@ done
 printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:%s:%s:nonroot:/home/nonroot:/sbin/nologin\n' "$uid" "$uid" >"$out/etc/passwd"
 printf 'root:x:0:\nnonroot:x:%s:\n' "$uid" >"$out/etc/group"
 
-# App sources, without tests.
-cp -a "$src/apis" "$src/pkg" "$src/cmd" "$src/package.json" "$src/package-lock.json" "$out$app/"
-find "$out$app" \( -name '*.test.ts' -o -name '*.test-helper.ts' \) -delete
+# The app as compiled by hack/build.mjs (it leaves tests out), and package.json (ESM modules).
+[ -f "$src/dist/cmd/kplane/main.js" ] || { echo "error: $src/dist is not built (node hack/build.mjs)" >&2; exit 1; }
+cp -a "$src/dist/apis" "$src/dist/pkg" "$src/dist/cmd" "$src/package.json" "$src/package-lock.json" "$out$app/"
 
 # Production node_modules, without files Node never loads at run time.
 cp -a "$modules" "$out$app/node_modules"

@@ -53,7 +53,7 @@ function inputFiles(): string[] {
     }
   };
   for (const dir of ['apis', 'pkg', 'cmd', 'hack/image']) walk(join(REPO_ROOT, dir));
-  files.push(join(REPO_ROOT, 'package.json'), join(REPO_ROOT, 'package-lock.json'));
+  files.push(join(REPO_ROOT, 'package.json'), join(REPO_ROOT, 'package-lock.json'), join(REPO_ROOT, 'hack', 'build.mjs'), join(REPO_ROOT, 'tsconfig.json'), join(REPO_ROOT, 'tsconfig.build.json'));
   return files;
 }
 

@@ -68,7 +68,7 @@ describe('renderSyncerManifests', () => {
     assert.deepEqual(spec.selector.matchLabels, spec.template.metadata.labels);
     assert.equal(spec.template.spec.volumes[0].secret.secretName, id);
     // The image's syncer entrypoint (the image defaults to `kplane`), then only syncer flags.
-    assert.deepEqual(c.command, ['/usr/local/bin/node', '/app/cmd/kplane-syncer/main.ts']);
+    assert.deepEqual(c.command, ['/usr/local/bin/node', '/app/cmd/kplane-syncer/main.js']);
     assert.equal(spec.template.spec.securityContext.runAsUser, 65532);
     const { values } = parseFlags(c.args, SYNCER_FLAGS, syncerOptionsSchema);
     assert.equal(values['from-kubeconfig'], `${KUBECONFIG_MOUNT_DIR}/kubeconfig`);
