@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import type { Storage, StoredObject, Watcher, WatchEvent } from '../storage/interface.ts';
 import { StorageError } from '../storage/errors.ts';
 import type { RequestInfo } from '../server/request/requestinfo.ts';
-import { newKplaneMetrics, registerSyncTargetMetrics } from './index.ts';
+import { exposition, newKplaneMetrics, newMetricsRegistry, PromQueueMetricsProvider, registerSyncTargetMetrics } from './index.ts';
 import { promtoolCheckMetrics } from './testing.ts';
 
 const resourceInfo = (over: Partial<RequestInfo & { isResourceRequest: true }>): RequestInfo => ({
@@ -168,5 +168,23 @@ describe('kplane metrics', () => {
     m.storage.wrap({ ...fakeStorage(), currentRevision: () => Promise.reject(new StorageError('Closed', '')) });
     const text = await scrape(m);
     assert.match(text, /# TYPE kplane_storage_revision gauge/);
+  });
+
+  test('another thread\'s registry merges into the exposition: one family per name, passes promtool', async () => {
+    // The server's registry has the workqueue families too (unused while the controllers run on
+    // their worker thread); the worker's snapshot carries the values.
+    const m = newKplaneMetrics([{ group: 'workload.kcp.io', plural: 'synctargets' }], { processMetrics: false });
+    const worker = newMetricsRegistry({ processMetrics: false });
+    const queue = new PromQueueMetricsProvider(worker).newDepthMetric('kplane-synctarget');
+    queue.inc();
+    queue.inc();
+    registerSyncTargetMetrics(worker, () => ({ list: () => [{ apiVersion: 'workload.kcp.io/v1alpha1', kind: 'SyncTarget', metadata: { name: 'a' }, status: { phase: 'Ready' } }] }));
+    const { body } = await exposition(m.registry, [() => worker.getMetricsAsJSON()]);
+    assert.equal(body.match(/^# TYPE workqueue_depth /gm)?.length, 1, 'one TYPE line per family');
+    assert.match(body, /^workqueue_depth\{name="kplane-synctarget"\} 2$/m);
+    assert.match(body, /^kplane_synctargets\{phase="Ready"\} 1$/m);
+    assert.match(body, /^# TYPE apiserver_request_total counter$/m, 'the server\'s own families stay');
+    const lint = promtoolCheckMetrics(body);
+    assert.ok(lint.ok, lint.output);
   });
 });

@@ -1,5 +1,7 @@
 // /metrics after a scripted workload: every promised family is there, labels stay bounded,
 // promtool's lint passes, only privileged identities may scrape, and request logs carry no token.
+// Twice: with the controllers on their worker thread (the default: their families come from the
+// worker's registry, merged at each scrape) and on the server's event loop.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +16,7 @@ import { tmpdir } from 'node:os';
 
 const VIEWER_TOKEN = 'viewer-token-0123456789abcdef';
 
-describe('metrics', () => {
+for (const thread of ['true', 'false']) describe(`metrics (--controllers-thread=${thread})`, () => {
   let kp: Kplane;
   let text: string;
 
@@ -22,7 +24,7 @@ describe('metrics', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kplane-ops-'));
     const tokenFile = join(dir, 'tokens.csv');
     writeFileSync(tokenFile, `${VIEWER_TOKEN},viewer,viewer-uid,"system:authenticated"\n`);
-    kp = await startKplane({ args: ['--token-auth-file', tokenFile] });
+    kp = await startKplane({ args: ['--token-auth-file', tokenFile, `--controllers-thread=${thread}`] });
     const admin = adminClient(kp);
 
     // The scripted workload: SyncTargets, a watch, reads, writes and a few errors.
