@@ -12,7 +12,8 @@
 //   3. restart on the same root dir (SIGTERM, then `kplane start` again): time to "ready",
 //      time until the controllers are idle again, and the writes the restart made (must be 0);
 //   4. staleness detection at N: one heartbeat per target, then silence; latency from each
-//      beat's acknowledgement + threshold to HeartbeatHealthy=False on a watch.
+//      beat's acknowledgement + threshold to HeartbeatHealthy=False on a watch, and the write
+//      requests the server answered meanwhile (apiserver_request_total by verb, resource, code).
 // Baseline in the same run, on a separate `kplane start --controllers -` with its own root
 // dir: the same 16 clients create the same targets and write one status PATCH each (the least
 // any reconciler must write), then the same RSS and restart measurements.
@@ -139,6 +140,26 @@ async function metricSum(client: ClusterClient, family: string): Promise<number>
 }
 
 const queueDepth = (client: ClusterClient) => metricSum(client, 'workqueue_depth');
+
+/** Requests that write (not GET, LIST or WATCH) by "VERB resource/subresource code", from /metrics. */
+async function writeRequests(client: ClusterClient): Promise<Map<string, number>> {
+  const res = await client.transport.do({ method: 'GET', path: '/metrics' });
+  if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
+  const counts = new Map<string, number>();
+  for (const line of res.body.split('\n')) {
+    if (!line.startsWith('apiserver_request_total{')) continue;
+    const label = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(line)?.[1] ?? '';
+    if (['GET', 'LIST', 'WATCH'].includes(label('verb'))) continue;
+    const key = `${label('verb')} ${label('resource')}${label('subresource') ? '/' + label('subresource') : ''} ${label('code')}`;
+    counts.set(key, (counts.get(key) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  return counts;
+}
+
+/** "PUT synctargets/status 200: 4000, …" for what grew between two writeRequests readings. */
+function writesBetween(before: Map<string, number>, after: Map<string, number>): string {
+  return [...after].map(([k, v]) => [k, v - (before.get(k) ?? 0)] as const).filter(([, d]) => d > 0).map(([k, d]) => `${k}: ${d}`).join(', ');
+}
 
 /**
  * Idle = every queue empty and the storage revision unchanged for `quietMs`. Requeues after a
@@ -327,8 +348,9 @@ async function measure(args: string[], floor: boolean, controllersArgs?: string[
     let stale: Staleness | undefined;
     if (!floor && STALENESS) {
       client = ClusterClient.fromFile(kp.kubeconfig, { component: 'bench-scale-staleness' });
+      const writes0 = await writeRequests(client);
       stale = await staleness(client, b.targets, THRESHOLD_MS);
-      progress(`kplane: staleness p50 ${formatMs(stale.stats.p50Ms)} ms, p99 ${formatMs(stale.stats.p99Ms)} ms, ${stale.missed} missed`);
+      progress(`kplane: staleness p50 ${formatMs(stale.stats.p50Ms)} ms, p99 ${formatMs(stale.stats.p99Ms)} ms, ${stale.missed} missed; write requests meanwhile: ${writesBetween(writes0, await writeRequests(client))}`);
       client.close();
     }
     await kp.stop();

@@ -24,10 +24,12 @@ test('another beat alone is beat-only', () => {
   assert.equal(beatOnlyChange(base, next(() => {})), true);
 });
 
-test('the first beat, and a beat with anything else, is not', () => {
+test('the first beat (unless the heartbeat controller writes it), and a beat with anything else, is not', () => {
   const noBeat = structuredClone(base);
   delete noBeat.status!.lastSyncerHeartbeatTime;
   assert.equal(beatOnlyChange(noBeat, next(() => {})), false, 'first beat: SyncerDeployed turns True');
+  assert.equal(beatOnlyChange(noBeat, next(() => {}), { firstBeat: true }), true, 'first beat, written by the heartbeat controller beside this one');
+  assert.equal(beatOnlyChange(base, noBeat, { firstBeat: true }), false, 'a beat removed is no beat');
   assert.equal(beatOnlyChange(base, next((st) => { st.status!.conditions![0]!.status = 'False'; })), false, 'a condition changed');
   assert.equal(beatOnlyChange(base, next((st) => { st.status!.capacity = { cpu: '8' }; })), false, 'capacity reported');
   assert.equal(beatOnlyChange(base, next((st) => { st.spec!.unschedulable = true; })), false, 'spec changed');

@@ -127,8 +127,9 @@ export class SyncTargetController {
       onUpdate: (a, b) => {
         // Resyncs deliver the same object: nothing changed, nothing to do.
         if (a.metadata.resourceVersion === b.metadata.resourceVersion) return;
-        // A heartbeat alone changes nothing this controller decides (beat-only.ts).
-        if (beatOnlyChange(a, b)) return;
+        // A heartbeat alone changes nothing this controller decides (beat-only.ts); nor does
+        // the first one while the heartbeat controller runs beside it.
+        if (beatOnlyChange(a, b, { firstBeat: this.deps.heartbeat !== undefined })) return;
         this.queue.add(keyOf(b));
       },
       onDelete: (o) => this.queue.add(keyOf(deletedObject(o))),
