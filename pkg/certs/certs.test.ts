@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ensureServingMaterial, issueCertificate } from './certs.ts';
+import { ensureServingMaterial, issueCertificate, serialNumber } from './certs.ts';
 
 test('serving material is created once and reused', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kplane-certs-'));
@@ -35,4 +35,13 @@ test('client certificates carry the user and groups', () => {
   const cert = new X509Certificate(client.certPem);
   assert.match(cert.subject, /CN=alice/);
   assert.match(cert.subject, /O=team-a/);
+});
+
+test('serial numbers are positive and DER-minimal whatever the random first byte', () => {
+  for (const first of [0x00, 0x01, 0x7f, 0x80, 0xfe, 0xff]) {
+    const serial = serialNumber((n) => Buffer.alloc(n, first));
+    const lead = Number.parseInt(serial.slice(0, 2), 16);
+    assert.ok(lead >= 0x01 && lead <= 0x7f, `first byte ${first.toString(16)} gave ${serial}`);
+    assert.equal(serial.length, 32);
+  }
 });

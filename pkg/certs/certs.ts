@@ -22,10 +22,14 @@ function newRsaKeyPem(): string {
   return privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 }
 
-function serialNumber(): string {
-  // Positive 128-bit serial: clear the top bit so DER does not read it as negative.
-  const bytes = randomBytes(16);
-  bytes[0] = (bytes[0] ?? 0) & 0x7f;
+/**
+ * A positive 128-bit serial whose first byte is 0x01–0x7f: the top bit clear, or DER reads it as
+ * negative, and never 0x00, which forge would encode as a redundant leading zero that OpenSSL
+ * refuses ("asn1 encoding routines::illegal padding"): one fresh start in ~128 failed that way.
+ */
+export function serialNumber(random: (n: number) => Buffer = randomBytes): string {
+  const bytes = random(16);
+  bytes[0] = ((bytes[0] ?? 0) % 0x7f) + 1;
   return bytes.toString('hex');
 }
 

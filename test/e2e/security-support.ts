@@ -66,6 +66,31 @@ export async function seed(admin: TestClient, cluster: string): Promise<void> {
   await mustStatus(admin.do(`${c}/apis/tenancy.kcp.io/v1alpha1/workspaces`, { method: 'POST', body: workspace('w') }), 201, `seed ws in ${cluster}`);
 }
 
+/** How long the seeded SyncTarget's resourceVersion must hold still to count as settled. */
+const SETTLED_MS = 1_000;
+
+/**
+ * Wait until the controllers are done with what seed() made in `cluster`: the SyncTarget has
+ * a status and its resourceVersion has held for SETTLED_MS (an idle reconcile writes
+ * nothing), and the Workspace is Ready.
+ */
+async function waitSeedSettled(admin: TestClient, cluster: string): Promise<void> {
+  const st = `/clusters/${cluster}/apis/workload.kcp.io/v1alpha1/synctargets/st`;
+  let seen = { rv: '', since: 0 };
+  await eventually(
+    async () => {
+      const r = await admin.do(st);
+      const rv = String(r.json?.metadata?.resourceVersion ?? '');
+      if (rv !== seen.rv) seen = { rv, since: Date.now() };
+      const conditions = (r.json?.status?.conditions ?? []).length;
+      const heldMs = Date.now() - seen.since;
+      return [conditions > 0 && heldMs >= SETTLED_MS, `SyncTarget st in ${cluster}: ${conditions} conditions, resourceVersion ${rv} unchanged for ${heldMs} ms`];
+    },
+    { ...SLOW, what: `seeded SyncTarget in ${cluster} settled` },
+  );
+  await waitWorkspaceReady(admin, cluster, 'w');
+}
+
 /** `args`: extra flags for `kplane start`. */
 export async function startSecurityEnv(args: string[] = []): Promise<SecurityEnv> {
   const dir = mkdtempSync(join(tmpdir(), 'kplane-sec-'));
@@ -95,6 +120,10 @@ export async function startSecurityEnv(args: string[] = []): Promise<SecurityEnv
     await mustStatus(admin.do('/clusters/root:ws-a/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', { method: 'POST', body: clusterRoleBinding('tenant-a-admin', 'admin', [{ kind: 'User', apiGroup: RBAC, name: 'alice' }]) }), 201, 'bind alice');
     await mustStatus(admin.do('/clusters/root:ws-b/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', { method: 'POST', body: clusterRoleBinding('tenant-b-admin', 'admin', [{ kind: 'Group', apiGroup: RBAC, name: 'tenant-b' }]) }), 201, 'bind tenant-b');
     for (const c of ['root', 'root:ws-a', 'root:ws-b']) await seed(admin, c);
+    // The controllers write the seeded objects (SyncTarget finalizer and status, Workspace
+    // phase) on their own schedule: tests that compare resourceVersions before and after an
+    // attack start once those writes are done.
+    for (const c of ['root', 'root:ws-a', 'root:ws-b']) await waitSeedSettled(admin, c);
   } catch (err) {
     await env[Symbol.asyncDispose]();
     throw err;
