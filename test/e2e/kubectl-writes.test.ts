@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { chmodSync } from 'node:fs';
 import { test } from 'node:test';
+import { eventually } from '../framework/eventually.ts';
 import { kjson, startE2E, syncTargetYAML } from './support.ts';
 
 test('kubectl: writes', { timeout: 600_000 }, async (t) => {
@@ -132,14 +133,19 @@ test('kubectl: writes', { timeout: 600_000 }, async (t) => {
   });
 
   await t.test('create --dry-run=server stores nothing', async () => {
-    const listBefore = await kjson(teamA, ['get', 'st']);
-    const out = await teamA.ok(['create', '--dry-run=server', '-f', env.file('dry.yaml', syncTargetYAML('dry', 'phys-dry'))]);
-    assert.match(out, /synctarget.workload.kcp.io\/dry created \(server dry run\)/);
-    const r = await teamA.run(['get', 'st', 'dry']);
-    assert.notEqual(r.code, 0);
-    assert.match(r.stderr, /NotFound/);
-    const listAfter = await kjson(teamA, ['get', 'st']);
-    assert.equal(listAfter.metadata.resourceVersion, listBefore.metadata.resourceVersion, 'a dry run must not move the revision');
+    // The controllers may still be writing after the replace above, which moves the revision
+    // too: the check is repeated until a window without their writes shows it unmoved (a dry
+    // run that wrote would move it every time).
+    await eventually(async () => {
+      const listBefore = await kjson(teamA, ['get', 'st']);
+      const out = await teamA.ok(['create', '--dry-run=server', '-f', env.file('dry.yaml', syncTargetYAML('dry', 'phys-dry'))]);
+      assert.match(out, /synctarget.workload.kcp.io\/dry created \(server dry run\)/);
+      const r = await teamA.run(['get', 'st', 'dry']);
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, /NotFound/);
+      const listAfter = await kjson(teamA, ['get', 'st']);
+      return [listAfter.metadata.resourceVersion === listBefore.metadata.resourceVersion, `a dry run must not move the revision: ${listBefore.metadata.resourceVersion} → ${listAfter.metadata.resourceVersion}`];
+    }, { timeoutMs: 30_000, intervalMs: 500, what: 'a create --dry-run=server that leaves the revision where it was' });
     // Also dry-run patches and deletes.
     await teamA.ok(['patch', 'st', 'created', '--dry-run=server', '--type=merge', '-p', '{"spec":{"cluster":"dry-patched"}}']);
     await teamA.ok(['delete', 'st', 'created', '--dry-run=server']);
