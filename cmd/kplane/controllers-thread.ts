@@ -23,7 +23,8 @@ const RESTART_BACKOFF_MS = { first: 1_000, max: 30_000 };
  * The worker's young generation. The controllers' garbage is short-lived (decoded watch events,
  * request bodies) and their live data old (informer caches), yet with V8's default young
  * generation the worker's heap grew to 190 MiB at 2,000 SyncTargets (78 MiB used) and never
- * shrank when idle; at 6 MiB it stayed near 74 MiB at the same speed (docs/design.md §11).
+ * shrank when idle; at 6 MiB it stayed near 74 MiB at the same speed. 8 MiB, a little more
+ * room, is what the 10,000-target runs of docs/design.md §11 (fifth round) used.
  */
 const WORKER_YOUNG_GENERATION_MB = 8;
 /** A worker that ran this long without dying starts the backoff afresh. */
