@@ -107,17 +107,22 @@ export function numberArg(name: string, fallback: number, argv: readonly string[
   return n;
 }
 
+/** A `--name "<a b c>"` (or `--name=<…>`) list of flags from argv, split on spaces; [] when absent. */
+export function flagListArg(name: string, argv: readonly string[] = process.argv.slice(2)): string[] {
+  const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i < 0) return [];
+  const raw = argv[i]!.includes('=') ? argv[i]!.slice(argv[i]!.indexOf('=') + 1) : argv[i + 1];
+  if (!raw) throw new Error(`--${name} needs a value`);
+  return raw.split(/\s+/).filter(Boolean);
+}
+
 /**
  * `--server-node-options "<opts>"`: Node options for the kplane process(es) a benchmark starts,
  * e.g. `--server-node-options "--cpu-prof --cpu-prof-dir=/tmp/prof"` to profile the server
  * under the benchmark's load (summarise with hack/profile/summarize.ts). Split on spaces.
  */
 export function serverNodeArgs(argv: readonly string[] = process.argv.slice(2)): string[] {
-  const i = argv.findIndex((a) => a === '--server-node-options' || a.startsWith('--server-node-options='));
-  if (i < 0) return [];
-  const raw = argv[i]!.includes('=') ? argv[i]!.slice(argv[i]!.indexOf('=') + 1) : argv[i + 1];
-  if (!raw) throw new Error('--server-node-options needs a value');
-  return raw.split(/\s+/).filter(Boolean);
+  return flagListArg('server-node-options', argv);
 }
 
 /** CPU time (user + system) the process has used so far: a per-request cost that CPU contention from other work inflates far less than wall time. */

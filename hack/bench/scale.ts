@@ -37,7 +37,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterClient, type SyncTarget, type WatchEvent } from '../../pkg/client/index.ts';
 import { keyOf } from '../../pkg/informer/keys.ts';
-import { createWorkspaces, distMain, numberArg, pool, processCpuMs, progress, serverNodeArgs, startKplane, syncTargetObject, waitFor, workspaceNames, type CreatedTarget, type Kplane } from './fixture.ts';
+import { createWorkspaces, distMain, flagListArg, numberArg, pool, processCpuMs, progress, serverNodeArgs, startKplane, syncTargetObject, waitFor, workspaceNames, type CreatedTarget, type Kplane } from './fixture.ts';
 import { formatMs, formatRatio, formatTable, parseBenchArgs } from './lib.ts';
 import { checkTarget, finishReport, machineLine, type TargetCheck } from './report.ts';
 import { staleness, type Staleness } from './staleness.ts';
@@ -63,10 +63,7 @@ const SNAPSHOT_DIR = (() => {
  */
 const THRESHOLD_MS = 10_000;
 /** --kplane-args "…": more flags for kplane (not the floor), e.g. to pair two process layouts. */
-const KPLANE_ARGS = (() => {
-  const i = process.argv.indexOf('--kplane-args');
-  return i < 0 ? [] : (process.argv[i + 1] ?? '').split(/\s+/).filter(Boolean);
-})();
+const KPLANE_ARGS = flagListArg('kplane-args');
 const RECONCILE_TIMEOUT_MS = 1_800_000;
 
 const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
@@ -128,30 +125,31 @@ async function storageRevision(client: ClusterClient): Promise<number> {
   return Number(list.metadata.resourceVersion);
 }
 
-/** Sum of a metric family over every label set (e.g. every controller queue), from the server's /metrics. */
-async function metricSum(client: ClusterClient, family: string): Promise<number> {
+/** The samples of one metric family on the server's /metrics: each line's text and value. */
+async function metricSamples(client: ClusterClient, family: string): Promise<{ line: string; value: number }[]> {
   const res = await client.transport.do({ method: 'GET', path: '/metrics' });
   if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
-  let sum = 0;
-  for (const line of res.body.split('\n')) {
-    if (line.startsWith(`${family}{`) || line.startsWith(`${family} `)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return sum;
+  return res.body
+    .split('\n')
+    .filter((line) => line.startsWith(`${family}{`) || line.startsWith(`${family} `))
+    .map((line) => ({ line, value: Number(line.slice(line.lastIndexOf(' ') + 1)) }));
+}
+
+/** Sum of a metric family over every label set (e.g. every controller queue), from the server's /metrics. */
+async function metricSum(client: ClusterClient, family: string): Promise<number> {
+  return (await metricSamples(client, family)).reduce((sum, s) => sum + s.value, 0);
 }
 
 const queueDepth = (client: ClusterClient) => metricSum(client, 'workqueue_depth');
 
 /** Requests that write (not GET, LIST or WATCH) by "VERB resource/subresource code", from /metrics. */
 async function writeRequests(client: ClusterClient): Promise<Map<string, number>> {
-  const res = await client.transport.do({ method: 'GET', path: '/metrics' });
-  if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
   const counts = new Map<string, number>();
-  for (const line of res.body.split('\n')) {
-    if (!line.startsWith('apiserver_request_total{')) continue;
+  for (const { line, value } of await metricSamples(client, 'apiserver_request_total')) {
     const label = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(line)?.[1] ?? '';
     if (['GET', 'LIST', 'WATCH'].includes(label('verb'))) continue;
     const key = `${label('verb')} ${label('resource')}${label('subresource') ? '/' + label('subresource') : ''} ${label('code')}`;
-    counts.set(key, (counts.get(key) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+    counts.set(key, (counts.get(key) ?? 0) + value);
   }
   return counts;
 }
@@ -443,7 +441,7 @@ async function main(): Promise<void> {
       'reconciled = seen on a wildcard watch with status.syncerIdentity.tokenSecret and the conditions Valid, SyncerDeployed, Ready and HeartbeatHealthy',
       SPLIT
         ? `kplane ran \`kplane start --controllers -\` and beside it \`kplane controllers --kubeconfig admin.kubeconfig --heartbeat-threshold ${THRESHOLD_MS / 1000}s\` (two processes; RSS is their sum); the floor`
-        : `kplane ran \`kplane start --heartbeat-threshold ${THRESHOLD_MS / 1000}s\` (otherwise default: SQLite, controllers on their worker thread); the floor ran \`--controllers -\` and PATCHed status once per target right after its create`,
+        : `kplane ran \`kplane start --heartbeat-threshold ${THRESHOLD_MS / 1000}s${KPLANE_ARGS.map((a) => ` ${a}`).join('')}\` (otherwise default: SQLite, controllers on their worker thread); the floor ran \`--controllers -\` and PATCHed status once per target right after its create`,
       'writes = storage revision after the controllers went idle minus before the first create; RSS = VmRSS of the kplane process and its descendants',
       `load average at the end: ${machineLine()}`,
       'restart: SIGTERM, then start on the same root dir; ready = spawn to the "kplane is ready" log line, idle = every workqueue empty and no revision change for 2 s',
