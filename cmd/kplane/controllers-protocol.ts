@@ -15,6 +15,8 @@ export interface ControllersWorkerData {
   syncerImage: string;
   logFormat: LogFormat;
   logLevel: LogLevel;
+  /** Run pkg/memory's IdleMemoryReducer on the worker's own heap (--reduce-idle-heap). */
+  reduceIdleHeap: boolean;
 }
 
 export type WorkerMetrics = MetricObjectWithValues<MetricValue<string>>[];

@@ -15,6 +15,7 @@ const DATA: ControllersWorkerData = {
   syncerImage: 'img',
   logFormat: 'json',
   logLevel: 'info',
+  reduceIdleHeap: false,
 };
 
 function capturingLogger(): { logger: ReturnType<typeof newLogger>; lines: () => Record<string, unknown>[] } {

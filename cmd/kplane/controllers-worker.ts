@@ -7,8 +7,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { BearerTokenConfig } from '../../pkg/client/token-config.ts';
 import { errorFields } from '../../pkg/log/errors.ts';
 import { newLogger } from '../../pkg/log/logger.ts';
-import { newMetricsRegistry, PromControllerMetrics, PromInformerMetrics, PromQueueMetricsProvider, registerSyncTargetMetrics } from '../../pkg/metrics/index.ts';
+import { newMetricsRegistry, PromControllerMetrics, PromInformerMetrics, PromQueueMetricsProvider, PromReducerMetrics, registerSyncTargetMetrics } from '../../pkg/metrics/index.ts';
 import { ControllerManager } from '../../pkg/reconciler/manager.ts';
+import { IdleMemoryReducer } from '../../pkg/memory/idle-reducer.ts';
 import type { ControllersWorkerData, FromWorker, ToWorker } from './controllers-protocol.ts';
 
 /** How often the worker looks whether its informers have synced, until they have. */
@@ -36,6 +37,11 @@ async function main(): Promise<void> {
   });
   registerSyncTargetMetrics(registry, () => manager.syncTargets?.deps.listers.syncTargets);
 
+  const reducer = data.reduceIdleHeap
+    ? new IdleMemoryReducer({ logger, isolate: 'controllers', metrics: new PromReducerMetrics(registry, 'controllers') })
+    : undefined;
+  reducer?.start();
+
   const stop = new AbortController();
   port.on('message', (m: ToWorker) => {
     if (m.type === 'stop') stop.abort();
@@ -58,6 +64,7 @@ async function main(): Promise<void> {
     throw err;
   } finally {
     clearInterval(poll);
+    reducer?.stop();
     // The port keeps the thread alive: closing it lets the worker end once the manager is done.
     port.close();
   }

@@ -17,6 +17,8 @@ import type { HealthCheck } from '../../pkg/server/health.ts';
 import { shutDownGracefully, waitForTermination } from './shutdown.ts';
 import { LEADER_ELECTION } from './leader-election.ts';
 import { ControllersThread } from './controllers-thread.ts';
+import { IdleMemoryReducer } from '../../pkg/memory/idle-reducer.ts';
+import { PromReducerMetrics } from '../../pkg/metrics/index.ts';
 
 /** The controllers of the current leadership term, and whether their checks are registered. */
 interface ControllerTerm {
@@ -81,6 +83,7 @@ function startControllers(
       syncerImage: o['syncer-image'],
       logFormat: o['log-format'],
       logLevel: effectiveLogLevel(o),
+      reduceIdleHeap: o['reduce-idle-heap'],
     }, logger);
     ops.term.thread = thread;
     return thread.run(signal).finally(() => {
@@ -148,9 +151,15 @@ export async function runStart(opts: StartOptions): Promise<void> {
     : o['leader-elect'] && o.storage === 'etcd'
       ? election().run(controllersStop.signal, runControllers)
       : election().runUnelected(controllersStop.signal, runControllers);
+  // The API server's heap (the controllers' thread reduces its own).
+  const reducer = o['reduce-idle-heap']
+    ? new IdleMemoryReducer({ logger, isolate: 'api-server', metrics: new PromReducerMetrics(ops.metrics.registry, 'api-server') })
+    : undefined;
+  reducer?.start();
   logger.info('kplane is ready', { url: externalURL, storage: storage.name, rootDir: o['root-dir'] });
 
   const signal = await waitForTermination();
+  reducer?.stop();
   const graceMs = parseDuration(o['shutdown-grace-period'])!;
   await shutDownGracefully({
     signal,

@@ -15,6 +15,7 @@ export { PromInformerMetrics } from './informer.ts';
 export { exposition, newMetricsRegistry, type MetricsRegistry, type MetricsSource } from './registry.ts';
 export { InstrumentedStorage, StorageMetrics } from './storage.ts';
 export { registerSyncTargetMetrics, type SyncTargetSource } from './synctargets.ts';
+export { PromReducerMetrics } from './memory.ts';
 export { PromQueueMetricsProvider } from './workqueue.ts';
 
 export interface KplaneMetrics {
