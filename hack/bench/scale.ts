@@ -237,16 +237,20 @@ async function afterGc(kp: Kplane, inspector: Inspector, snapshot: string | unde
   return { treeRssBytes: tree, server, beforeGc };
 }
 
-/** The server's "reduced an idle heap" log lines (pkg/memory, --reduce-idle-heap), both threads. */
+/** The server's idle heap reduction log lines (pkg/memory, --reduce-idle-heap), both threads. */
 function reductionsOf(kp: Kplane): Record<string, unknown>[] {
-  return kp.logs.filter((l) => l['message'] === 'reduced an idle heap');
+  return kp.logs.filter((l) => String(l['message']).includes('idle heap') || String(l['message']).includes('memory reducer'));
 }
 
-/** "idle heap reductions: 2 (api-server 120 ms, controllers 60 ms)" since the `from`-th one. */
+/** "idle heap: api-server nudged, api-server by v8 700 → 150 MiB, controllers forced 410 ms" since the `from`-th line. */
 function reductionsLine(kp: Kplane, from = 0): string {
-  const seen = reductionsOf(kp).slice(from);
-  const each = seen.map((l) => `${String(l['isolate'])} ${String(l['pauseMs'])} ms`);
-  return `idle heap reductions: ${seen.length}${each.length ? ` (${each.join(', ')})` : ''}`;
+  const each = reductionsOf(kp).slice(from).map((l) => {
+    const who = String(l['isolate']);
+    if (l['by'] === 'forced') return `${who} forced ${String(l['committedMiB'])} → ${String(l['afterMiB'])} MiB in ${String(l['pauseMs'])} ms`;
+    if (l['by'] === 'v8') return `${who} reduced by V8 ${String(l['committedMiB'])} → ${String(l['afterMiB'])} MiB`;
+    return `${who} nudged (${String(l['pauseMs'])} ms)`;
+  });
+  return `idle heap: ${each.length ? each.join(', ') : 'nothing done'}`;
 }
 
 interface Bulk {

@@ -9,14 +9,19 @@
 // Node 24 with --trace-memory-reducer: "high alloc" every 8 s, forever). A server that served
 // one burst would hold its peak resident memory until the next one.
 //
-// This does what V8's reducer would: every interval it samples the event loop's utilisation and
-// the committed heap; after `idleWindows` quiet windows in a row, if the heap has grown by more
-// than a threshold since the last reduction, it runs V8's memory-reducing full collection
-// (`gc({ flavor: 'last-resort' })`: mark-compact twice, shrink the young generation, release
-// pooled pages). At 10,000 targets that takes the process from ~700 MiB to ~400 MiB (README,
-// Performance). The collection pauses this isolate's event loop (~50–250 ms at the heaps kplane
-// reaches), which is why it waits for quiet and at most once per `minIntervalMs`, like Go's
-// runtime forcing a collection after two idle minutes.
+// So each thread samples itself every interval: the event loop's utilisation and the committed
+// heap. Once it has been quiet for `idleWindows` samples in a row with a heap grown by more than
+// a threshold since the last reduction, it runs one minor collection (a scavenge: a few ms on a
+// quiet young generation). That collection gives V8's tracer a fresh, low allocation-rate
+// sample, and V8's own memory reducer then starts an incremental, memory-reducing mark-compact
+// at its next timer (8 s): marking in small steps, young generation shrunk, pooled pages
+// released. If the heap is still grown `settleMs` after the first nudge, the thread forces V8's
+// memory-reducing full collection itself (`gc({ flavor: 'last-resort' })`: mark-compact until
+// nothing more is freed, pooled pages released). V8's reducer alone compacts only the most
+// fragmented pages and gave back far less RSS at 10,000 SyncTargets (531 MiB settled against
+// 374–386 MiB with the forced collection). The forced one pauses the thread's event loop for the
+// whole collection (~0.35–0.5 s there), which is why it comes only after V8 had its chance, only
+// while quiet, and at most once per `minForcedIntervalMs`.
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -38,10 +43,12 @@ export interface ReducerPolicy {
   idleWindows: number;
   /** Committed heap growth since the last reduction that is worth one: at least this… */
   minGrowthBytes: number;
-  /** …and at least this fraction of what the last reduction left. */
+  /** …and at least this fraction of the baseline. */
   minGrowthRatio: number;
-  /** Reductions at most this often. */
-  minIntervalMs: number;
+  /** How long V8's memory reducer is given after the first nudge before the full reduction is forced. */
+  settleMs: number;
+  /** Forced collections at most this often. */
+  minForcedIntervalMs: number;
 }
 
 export const DEFAULT_POLICY: ReducerPolicy = {
@@ -49,7 +56,8 @@ export const DEFAULT_POLICY: ReducerPolicy = {
   idleWindows: 2,
   minGrowthBytes: 32 * 2 ** 20,
   minGrowthRatio: 0.25,
-  minIntervalMs: 30_000,
+  settleMs: 20_000,
+  minForcedIntervalMs: 300_000,
 };
 
 /** What the reducer remembers between ticks. */
@@ -57,40 +65,68 @@ export interface ReducerState {
   quietWindows: number;
   /** Committed heap after the last reduction (or at start, or the lowest seen since). */
   baselineBytes: number;
-  lastReductionMs: number;
+  /** When the current attempt's first nudge ran; undefined: no attempt under way. */
+  reducingSinceMs: number | undefined;
+  /** Committed heap at the attempt's first nudge (for the log line of V8's reduction). */
+  attemptFromBytes: number;
+  lastForcedMs: number;
 }
 
-export function initialState(sample: Pick<MemorySample, 'committedBytes' | 'nowMs'>): ReducerState {
-  return { quietWindows: 0, baselineBytes: sample.committedBytes, lastReductionMs: sample.nowMs };
-}
+export type ReducerAction = 'none' | 'nudge' | 'force';
 
-/** One tick of the policy: the next state, and whether to reduce now. Pure, for tests. */
-export function decide(policy: ReducerPolicy, state: ReducerState, sample: MemorySample): { reduce: boolean; state: ReducerState } {
-  const quietWindows = sample.utilization < policy.idleUtilization ? state.quietWindows + 1 : 0;
-  // V8 shrinking the heap by itself lowers the bar, so growth is counted from the lowest point.
-  const baselineBytes = Math.min(state.baselineBytes, sample.committedBytes);
-  const growth = sample.committedBytes - baselineBytes;
-  const next = { quietWindows, baselineBytes, lastReductionMs: state.lastReductionMs };
-  const reduce = quietWindows >= policy.idleWindows
-    && growth >= Math.max(policy.minGrowthBytes, baselineBytes * policy.minGrowthRatio)
-    && sample.nowMs - state.lastReductionMs >= policy.minIntervalMs;
-  return { reduce, state: next };
-}
-
-/** Counts and pauses of the reductions (pkg/metrics implements it for Prometheus). */
-export interface ReducerMetrics {
-  reduced(pauseSeconds: number, releasedBytes: number): void;
+export function initialState(sample: Pick<MemorySample, 'committedBytes'>): ReducerState {
+  return { quietWindows: 0, baselineBytes: sample.committedBytes, reducingSinceMs: undefined, attemptFromBytes: sample.committedBytes, lastForcedMs: -Infinity };
 }
 
 /**
- * This isolate's memory-reducing full collection. Node exposes V8's `gc` only with
- * --expose-gc, which kplane's launchers, tests and image would each have to pass; setting the
- * flag at run time and reading `gc` from a fresh context gives the same function without it,
- * and the flag is switched off again so that later contexts (worker threads) get no global `gc`.
+ * One tick of the policy: the next state, and what to do now. Pure, for tests. An attempt is
+ * nudges at every quiet tick for `settleMs`; it ends as soon as the heap is back within the
+ * growth threshold (V8's reducer did it). If it is not by then, the full reduction is forced:
+ * V8's reducer compacts only the most fragmented pages and keeps freed ones, and at 10,000
+ * SyncTargets the API server's thread still held ~170 MiB more RSS after it than after a forced
+ * collection (docs/design.md §11, sixth round).
  */
-export function memoryReducingCollection(): () => void {
-  const existing = (globalThis as { gc?: NodeJS.GCFunction }).gc;
-  let gc = existing;
+export function decide(policy: ReducerPolicy, state: ReducerState, sample: MemorySample): { action: ReducerAction; state: ReducerState } {
+  const quiet = sample.utilization < policy.idleUtilization;
+  const quietWindows = quiet ? state.quietWindows + 1 : 0;
+  // Growth counts from the lowest point V8 reached, by itself or with help.
+  const baselineBytes = Math.min(state.baselineBytes, sample.committedBytes);
+  const growth = sample.committedBytes - baselineBytes;
+  const next: ReducerState = { ...state, quietWindows, baselineBytes };
+  if (!quiet || growth < Math.max(policy.minGrowthBytes, baselineBytes * policy.minGrowthRatio)) return { action: 'none', state: { ...next, reducingSinceMs: undefined } };
+  if (quietWindows < policy.idleWindows) return { action: 'none', state: next };
+  if (state.reducingSinceMs === undefined) return { action: 'nudge', state: { ...next, reducingSinceMs: sample.nowMs, attemptFromBytes: sample.committedBytes } };
+  if (sample.nowMs - state.reducingSinceMs < policy.settleMs) return { action: 'nudge', state: next };
+  if (sample.nowMs - state.lastForcedMs >= policy.minForcedIntervalMs) {
+    return { action: 'force', state: { ...next, quietWindows: 0, reducingSinceMs: undefined, lastForcedMs: sample.nowMs } };
+  }
+  // A forced collection ran recently: the heap as it is now is the bar for the next attempt.
+  return { action: 'none', state: { ...next, baselineBytes: sample.committedBytes, reducingSinceMs: undefined } };
+}
+
+/** The collections run and how long each paused the thread (pkg/metrics implements it for Prometheus). */
+export interface ReducerMetrics {
+  collected(kind: 'minor' | 'forced', pauseSeconds: number): void;
+  /** The committed heap fell by this much since the previous tick, while nudging or after forcing. */
+  released(bytes: number): void;
+}
+
+/** The two collections the reducer runs. */
+export interface Collections {
+  /** A scavenge: refreshes V8's allocation-rate sample so that its memory reducer starts. */
+  minor: () => void;
+  /** V8's memory-reducing full collection, run to completion (the fallback). */
+  forced: () => void;
+}
+
+/**
+ * This isolate's collections. Node exposes V8's `gc` only with --expose-gc, which kplane's
+ * launchers, tests and image would each have to pass; setting the flag at run time and reading
+ * `gc` from a fresh context gives the same function without it, and the flag is switched off
+ * again so that later contexts (worker threads) get no global `gc`.
+ */
+export function isolateCollections(): Collections {
+  let gc = (globalThis as { gc?: NodeJS.GCFunction }).gc;
   if (!gc) {
     v8.setFlagsFromString('--expose-gc');
     try {
@@ -100,7 +136,10 @@ export function memoryReducingCollection(): () => void {
     }
   }
   const collect = gc;
-  return () => collect({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+  return {
+    minor: () => collect({ type: 'minor', execution: 'sync' }),
+    forced: () => collect({ type: 'major', execution: 'sync', flavor: 'last-resort' }),
+  };
 }
 
 export interface IdleMemoryReducerOptions {
@@ -110,25 +149,27 @@ export interface IdleMemoryReducerOptions {
   intervalMs?: number;
   policy?: Partial<ReducerPolicy>;
   metrics?: ReducerMetrics;
-  /** The collection to run; memoryReducingCollection() unless a test replaces it. */
-  collect?: () => void;
+  /** The collections to run; isolateCollections() unless a test replaces them. */
+  collections?: Collections;
 }
 
 export class IdleMemoryReducer {
   private readonly opts: IdleMemoryReducerOptions;
   private readonly policy: ReducerPolicy;
-  private readonly collect: () => void;
+  private readonly collections: Collections;
   private state: ReducerState;
   private elu = performance.eventLoopUtilization();
   private timer: NodeJS.Timeout | undefined;
-  /** Reductions run so far (tests, benchmarks). */
-  reductions = 0;
+  /** Whether V8's reduction in the current attempt has been logged. */
+  private loggedV8 = false;
+  /** Nudges and forced collections run so far (tests, benchmarks). */
+  readonly actions = { nudge: 0, force: 0 };
 
   constructor(opts: IdleMemoryReducerOptions) {
     this.opts = opts;
     this.policy = { ...DEFAULT_POLICY, ...opts.policy };
-    this.collect = opts.collect ?? memoryReducingCollection();
-    this.state = initialState({ committedBytes: committedHeapBytes(), nowMs: performance.now() });
+    this.collections = opts.collections ?? isolateCollections();
+    this.state = initialState({ committedBytes: committedHeapBytes() });
   }
 
   /** Tick every interval until stop(); the timer never keeps a stopping process alive. */
@@ -143,29 +184,42 @@ export class IdleMemoryReducer {
     this.timer = undefined;
   }
 
-  /** Sample, decide, and reduce if due. Returns whether it reduced. */
-  tick(): boolean {
+  /** Sample, decide, and act. Returns what it did. */
+  tick(): ReducerAction {
     const elu = performance.eventLoopUtilization(this.elu);
     this.elu = performance.eventLoopUtilization();
     const sample = { utilization: elu.utilization, committedBytes: committedHeapBytes(), nowMs: performance.now() };
-    const { reduce, state } = decide(this.policy, this.state, sample);
+    const before = this.state;
+    const { action, state } = decide(this.policy, before, sample);
     this.state = state;
-    if (!reduce) return false;
+    // V8's own reduction, seen at the first tick after it: counted and logged once per attempt.
+    if (before.reducingSinceMs !== undefined && !this.loggedV8 && before.attemptFromBytes - sample.committedBytes >= this.policy.minGrowthBytes) {
+      this.loggedV8 = true;
+      this.opts.metrics?.released(before.attemptFromBytes - sample.committedBytes);
+      this.opts.logger.info('reduced an idle heap', { isolate: this.opts.isolate, by: 'v8', committedMiB: mib(before.attemptFromBytes), afterMiB: mib(sample.committedBytes) });
+    }
+    if (action === 'none') return action;
+    const kind = action === 'nudge' ? 'minor' : 'forced';
     const started = performance.now();
-    this.collect();
-    const after = committedHeapBytes();
+    this.collections[kind]();
     const pauseSeconds = (performance.now() - started) / 1000;
-    this.state = { quietWindows: 0, baselineBytes: after, lastReductionMs: performance.now() };
-    this.reductions++;
-    this.opts.metrics?.reduced(pauseSeconds, Math.max(0, sample.committedBytes - after));
-    this.opts.logger.info('reduced an idle heap', {
-      isolate: this.opts.isolate,
-      committedMiB: Math.round(sample.committedBytes / 2 ** 20),
-      afterMiB: Math.round(after / 2 ** 20),
-      pauseMs: Math.round(pauseSeconds * 1000),
-    });
-    return true;
+    this.opts.metrics?.collected(kind, pauseSeconds);
+    if (action === 'force') {
+      const after = committedHeapBytes();
+      this.state = { ...this.state, baselineBytes: after };
+      this.opts.metrics?.released(Math.max(0, sample.committedBytes - after));
+      this.opts.logger.info('reduced an idle heap', { isolate: this.opts.isolate, by: 'forced', committedMiB: mib(sample.committedBytes), afterMiB: mib(after), pauseMs: Math.round(pauseSeconds * 1000) });
+    } else if (before.reducingSinceMs === undefined) {
+      this.loggedV8 = false;
+      this.opts.logger.info('idle with a grown heap: nudged V8\'s memory reducer', { isolate: this.opts.isolate, committedMiB: mib(sample.committedBytes), pauseMs: Math.round(pauseSeconds * 1000) });
+    }
+    this.actions[action]++;
+    return action;
   }
+}
+
+function mib(bytes: number): number {
+  return Math.round(bytes / 2 ** 20);
 }
 
 function committedHeapBytes(): number {

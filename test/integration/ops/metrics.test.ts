@@ -85,8 +85,8 @@ for (const thread of ['true', 'false']) describe(`metrics (--controllers-thread=
       'kplane_synctargets',
       'kplane_synctargets_without_heartbeat',
       'kplane_synctarget_heartbeat_age_seconds',
-      'kplane_idle_heap_reductions_total',
-      'kplane_idle_heap_reduction_pause_seconds',
+      'kplane_idle_heap_collections_total',
+      'kplane_idle_heap_collection_pause_seconds',
       'kplane_idle_heap_released_bytes_total',
       'process_cpu_seconds_total',
       'process_resident_memory_bytes',
@@ -110,8 +110,8 @@ for (const thread of ['true', 'false']) describe(`metrics (--controllers-thread=
     assert.ok(familySum(text, 'controller_runtime_reconcile_total') >= 3);
     assert.ok((sample(text, 'kplane_informer_relists_total{resource="synctargets.workload.kcp.io"}') ?? 0) >= 1);
     // Each thread reduces its own idle heap: the controllers' series comes from their worker.
-    assert.notEqual(sample(text, 'kplane_idle_heap_reductions_total{isolate="api-server"}'), undefined);
-    if (thread === 'true') assert.notEqual(sample(text, 'kplane_idle_heap_reductions_total{isolate="controllers"}'), undefined);
+    assert.notEqual(sample(text, 'kplane_idle_heap_collections_total{isolate="api-server",kind="minor"}'), undefined);
+    if (thread === 'true') assert.notEqual(sample(text, 'kplane_idle_heap_collections_total{isolate="controllers",kind="minor"}'), undefined);
   });
 
   test('labels are bounded: no cluster, name, namespace or user labels anywhere', () => {
