@@ -120,21 +120,20 @@ export interface Collections {
 }
 
 /**
- * This isolate's collections. Node exposes V8's `gc` only with --expose-gc, which kplane's
- * launchers, tests and image would each have to pass; setting the flag at run time and reading
- * `gc` from a fresh context gives the same function without it, and the flag is switched off
- * again so that later contexts (worker threads) get no global `gc`.
+ * This isolate's collections, or undefined if V8 will not hand them out. Node exposes V8's `gc`
+ * only with --expose-gc, which kplane's launchers, tests and image would each have to pass;
+ * setting the flag at run time and reading `gc` from a fresh context gives the same function
+ * without it. The flag is process-wide and stays on: switching it off again would race with
+ * another thread (the controllers' worker) reading its own `gc` at the same moment. Contexts
+ * created later get a global `gc`, which nothing in kplane calls.
  */
-export function isolateCollections(): Collections {
+export function isolateCollections(): Collections | undefined {
   let gc = (globalThis as { gc?: NodeJS.GCFunction }).gc;
-  if (!gc) {
+  if (typeof gc !== 'function') {
     v8.setFlagsFromString('--expose-gc');
-    try {
-      gc = vm.runInNewContext('gc') as NodeJS.GCFunction;
-    } finally {
-      v8.setFlagsFromString('--no-expose-gc');
-    }
+    gc = vm.runInNewContext('gc') as NodeJS.GCFunction | undefined;
   }
+  if (typeof gc !== 'function') return undefined;
   const collect = gc;
   return {
     minor: () => collect({ type: 'minor', execution: 'sync' }),
@@ -156,7 +155,7 @@ export interface IdleMemoryReducerOptions {
 export class IdleMemoryReducer {
   private readonly opts: IdleMemoryReducerOptions;
   private readonly policy: ReducerPolicy;
-  private readonly collections: Collections;
+  private readonly collections: Collections | undefined;
   private state: ReducerState;
   private elu = performance.eventLoopUtilization();
   private timer: NodeJS.Timeout | undefined;
@@ -175,6 +174,10 @@ export class IdleMemoryReducer {
   /** Tick every interval until stop(); the timer never keeps a stopping process alive. */
   start(): void {
     if (this.timer) return;
+    if (!this.collections) {
+      this.opts.logger.warn('idle heap reduction is off: V8 did not provide its gc function', { isolate: this.opts.isolate });
+      return;
+    }
     this.timer = setInterval(() => this.tick(), this.opts.intervalMs ?? 5_000);
     this.timer.unref();
   }
@@ -198,7 +201,7 @@ export class IdleMemoryReducer {
       this.opts.metrics?.released(before.attemptFromBytes - sample.committedBytes);
       this.opts.logger.info('reduced an idle heap', { isolate: this.opts.isolate, by: 'v8', committedMiB: mib(before.attemptFromBytes), afterMiB: mib(sample.committedBytes) });
     }
-    if (action === 'none') return action;
+    if (action === 'none' || !this.collections) return action;
     const kind = action === 'nudge' ? 'minor' : 'forced';
     const started = performance.now();
     this.collections[kind]();
