@@ -5,6 +5,7 @@ import { MissingClusterError, runSyncer } from '../../pkg/syncer/agent.ts';
 import { UidMismatchError } from '../../pkg/syncer/synctarget-access.ts';
 import { SYNCER_FLAGS, syncerOptionsSchema } from '../../pkg/syncer/options.ts';
 import { buildSyncerContainer, SYNCER_TYPES } from './container.ts';
+import { IdleMemoryReducer } from '../../pkg/memory/idle-reducer.ts';
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, SYNCER_FLAGS, syncerOptionsSchema);
@@ -21,6 +22,10 @@ async function main(argv: string[]): Promise<number> {
       stop.abort();
     });
   }
+  // A syncer runs on the physical cluster, often with a tight memory limit: the memory of its
+  // initial sync goes back once it is quiet.
+  const reducer = values['reduce-idle-heap'] ? new IdleMemoryReducer({ logger, isolate: 'syncer' }) : undefined;
+  reducer?.start();
   try {
     await runSyncer(
       container.get(SYNCER_TYPES.Config),
@@ -35,6 +40,8 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
     throw err;
+  } finally {
+    reducer?.stop();
   }
 }
 

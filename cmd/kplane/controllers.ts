@@ -8,6 +8,7 @@ import { newLogger } from '../../pkg/log/logger.ts';
 import { parseDuration } from '../../pkg/options/duration.ts';
 import { type FlagSpec, parseFlags, usage } from '../../pkg/options/flags.ts';
 import { ControllerManager, enabledControllers } from '../../pkg/reconciler/manager.ts';
+import { IdleMemoryReducer } from '../../pkg/memory/idle-reducer.ts';
 import { SHARED_CONTROLLER_FLAGS, sharedControllerOptions } from './options.ts';
 import { newControllerLeaderElection } from './leader-election.ts';
 
@@ -58,7 +59,10 @@ export async function runControllers(argv: string[]): Promise<number> {
   // The same candidate over the same Lease as `kplane start` (leader-election.ts), so in-process
   // and separate controllers never run at once against one etcd-backed kplane.
   const election = newControllerLeaderElection(kubeconfig, logger);
+  const reducer = o['reduce-idle-heap'] ? new IdleMemoryReducer({ logger, isolate: 'controllers' }) : undefined;
+  reducer?.start();
   await (o['leader-elect'] ? election.run(stop.signal, runManager) : election.runUnelected(stop.signal, runManager));
+  reducer?.stop();
   logger.info('controllers stopped');
   return 0;
 }
