@@ -20,8 +20,8 @@
 // nothing more is freed, pooled pages released). V8's reducer alone compacts only the most
 // fragmented pages and gave back far less RSS at 10,000 SyncTargets (531 MiB settled against
 // 374–386 MiB with the forced collection). The forced one pauses the thread's event loop for the
-// whole collection (~0.35–0.5 s there), which is why it comes only after V8 had its chance, only
-// while quiet, and at most once per `minForcedIntervalMs`.
+// whole collection (0.24–0.32 s there after V8's own pass, 0.4–0.5 s without it), which is why it
+// comes only after V8 had its chance, only while quiet, and at most once per `minForcedIntervalMs`.
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -83,7 +83,7 @@ export function initialState(sample: Pick<MemorySample, 'committedBytes'>): Redu
  * nudges at every quiet tick for `settleMs`; it ends as soon as the heap is back within the
  * growth threshold (V8's reducer did it). If it is not by then, the full reduction is forced:
  * V8's reducer compacts only the most fragmented pages and keeps freed ones, and at 10,000
- * SyncTargets the API server's thread still held ~170 MiB more RSS after it than after a forced
+ * SyncTargets the process still held ~150 MiB more RSS after it than after a forced
  * collection (docs/design.md §11, sixth round).
  */
 export function decide(policy: ReducerPolicy, state: ReducerState, sample: MemorySample): { action: ReducerAction; state: ReducerState } {
@@ -107,7 +107,7 @@ export function decide(policy: ReducerPolicy, state: ReducerState, sample: Memor
 /** The collections run and how long each paused the thread (pkg/metrics implements it for Prometheus). */
 export interface ReducerMetrics {
   collected(kind: 'minor' | 'forced', pauseSeconds: number): void;
-  /** The committed heap fell by this much since the previous tick, while nudging or after forcing. */
+  /** Committed heap given back: by V8's reducer during an attempt, or by a forced collection. */
   released(bytes: number): void;
 }
 
