@@ -39,6 +39,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterClient, type SyncTarget, type WatchEvent } from '../../pkg/client/index.ts';
 import { keyOf } from '../../pkg/informer/keys.ts';
+import { REDUCER_LOG } from '../../pkg/memory/idle-reducer.ts';
 import { createWorkspaces, distMain, flagListArg, numberArg, pool, processCpuMs, progress, serverNodeArgs, startKplane, syncTargetObject, waitFor, workspaceNames, type CreatedTarget, type Kplane } from './fixture.ts';
 import { formatMs, formatRatio, formatTable, parseBenchArgs } from './lib.ts';
 import { checkTarget, finishReport, machineLine, type TargetCheck } from './report.ts';
@@ -241,7 +242,8 @@ async function afterGc(kp: Kplane, inspector: Inspector, snapshot: string | unde
 
 /** The server's idle heap reduction log lines (pkg/memory, --reduce-idle-heap), both threads. */
 function reductionsOf(kp: Kplane): Record<string, unknown>[] {
-  return kp.logs.filter((l) => String(l['message']).includes('idle heap') || String(l['message']).includes('memory reducer'));
+  const messages: unknown[] = [REDUCER_LOG.nudged, REDUCER_LOG.reduced];
+  return kp.logs.filter((l) => messages.includes(l['message']));
 }
 
 /** "idle heap: api-server nudged (5 ms), api-server reduced by V8 292 → 163 MiB, controllers forced 155 → 111 MiB in 351 ms", from the `from`-th line on. */

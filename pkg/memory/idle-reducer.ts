@@ -27,6 +27,12 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { Logger } from '../log/logger.ts';
 
+/** The messages of the reducer's log lines (the scale benchmark reads them from kplane's log). */
+export const REDUCER_LOG = {
+  nudged: 'idle with a grown heap: nudged V8\'s memory reducer',
+  reduced: 'reduced an idle heap',
+} as const;
+
 /** The isolate's state at one tick. */
 export interface MemorySample {
   /** Event-loop utilisation (0–1) since the previous tick. */
@@ -199,7 +205,7 @@ export class IdleMemoryReducer {
     if (before.reducingSinceMs !== undefined && !this.loggedV8 && before.attemptFromBytes - sample.committedBytes >= this.policy.minGrowthBytes) {
       this.loggedV8 = true;
       this.opts.metrics?.released(before.attemptFromBytes - sample.committedBytes);
-      this.opts.logger.info('reduced an idle heap', { isolate: this.opts.isolate, by: 'v8', committedMiB: mib(before.attemptFromBytes), afterMiB: mib(sample.committedBytes) });
+      this.opts.logger.info(REDUCER_LOG.reduced, { isolate: this.opts.isolate, by: 'v8', committedMiB: mib(before.attemptFromBytes), afterMiB: mib(sample.committedBytes) });
     }
     if (action === 'none' || !this.collections) return action;
     const kind = action === 'nudge' ? 'minor' : 'forced';
@@ -211,10 +217,10 @@ export class IdleMemoryReducer {
       const after = committedHeapBytes();
       this.state = { ...this.state, baselineBytes: after };
       this.opts.metrics?.released(Math.max(0, sample.committedBytes - after));
-      this.opts.logger.info('reduced an idle heap', { isolate: this.opts.isolate, by: 'forced', committedMiB: mib(sample.committedBytes), afterMiB: mib(after), pauseMs: Math.round(pauseSeconds * 1000) });
+      this.opts.logger.info(REDUCER_LOG.reduced, { isolate: this.opts.isolate, by: 'forced', committedMiB: mib(sample.committedBytes), afterMiB: mib(after), pauseMs: Math.round(pauseSeconds * 1000) });
     } else if (before.reducingSinceMs === undefined) {
       this.loggedV8 = false;
-      this.opts.logger.info('idle with a grown heap: nudged V8\'s memory reducer', { isolate: this.opts.isolate, committedMiB: mib(sample.committedBytes), pauseMs: Math.round(pauseSeconds * 1000) });
+      this.opts.logger.info(REDUCER_LOG.nudged, { isolate: this.opts.isolate, committedMiB: mib(sample.committedBytes), pauseMs: Math.round(pauseSeconds * 1000) });
     }
     this.actions[action]++;
     return action;
