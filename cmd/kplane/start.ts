@@ -18,6 +18,7 @@ import { shutDownGracefully, waitForTermination } from './shutdown.ts';
 import { LEADER_ELECTION } from './leader-election.ts';
 import { ControllersThread } from './controllers-thread.ts';
 import { IdleMemoryReducer } from '../../pkg/memory/idle-reducer.ts';
+import { detectAllocator } from '../../pkg/memory/allocator.ts';
 import { PromReducerMetrics } from '../../pkg/metrics/index.ts';
 
 /** The controllers of the current leadership term, and whether their checks are registered. */
@@ -156,7 +157,7 @@ export async function runStart(opts: StartOptions): Promise<void> {
     ? new IdleMemoryReducer({ logger, isolate: 'api-server', metrics: new PromReducerMetrics(ops.metrics.registry, 'api-server') })
     : undefined;
   reducer?.start();
-  logger.info('kplane is ready', { url: externalURL, storage: storage.name, rootDir: o['root-dir'] });
+  logger.info('kplane is ready', { url: externalURL, storage: storage.name, rootDir: o['root-dir'], allocator: detectAllocator() });
 
   const signal = await waitForTermination();
   reducer?.stop();

@@ -9,11 +9,12 @@ import { binaryMain, startKplane as startKplaneEntry, type Kplane, type StartOpt
 export type { Kplane };
 
 /**
- * A kplane as `npm start` runs it: the compiled dist/ (`npm run bench` builds it first), so
- * memory and start-up figures are those of the default process, not of type stripping.
+ * A kplane as `npm start` runs it: through the bin launcher, so the compiled dist/ (`npm run
+ * bench` builds it first) on the allocator the launcher picks (jemalloc when the system has
+ * it): memory and start-up figures are those of the default process, not of type stripping.
  */
 export function startKplane(opts: StartOptions = {}): Promise<Kplane> {
-  return startKplaneEntry({ entry: 'dist', ...opts });
+  return startKplaneEntry({ entry: 'launcher', ...opts });
 }
 
 /** The compiled main module of a binary in cmd/ (see startKplane). */

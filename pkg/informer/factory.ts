@@ -23,6 +23,17 @@ export interface InformerSelection {
    * the whole-object one, shared by every consumer asking for metadata only.
    */
   metadataOnly?: boolean;
+  /**
+   * The form this consumer's cache keeps (client-go's SetTransform), named: consumers asking
+   * for the same name share one cache. It replaces the default transform, so it should drop
+   * managedFields too (informer.ts stripManagedFields).
+   */
+  transform?: NamedTransform;
+}
+
+export interface NamedTransform {
+  name: string;
+  apply: <T extends KubeObject>(obj: T) => T;
 }
 
 export class SharedInformerFactory {
@@ -40,7 +51,9 @@ export class SharedInformerFactory {
    * separate cache: consumers asking for the same selector share it).
    */
   forResource<T extends KubeObject = KubeObject>(gvr: GVR, selection: InformerSelection = {}): SharedInformer<T> {
-    const key = `${gvr.group}/${gvr.version}/${gvr.resource}${selection.labelSelector ? `?labelSelector=${selection.labelSelector}` : ''}${selection.metadataOnly ? '#metadata' : ''}`;
+    if (selection.metadataOnly && selection.transform) throw new Error('an informer selection takes metadataOnly or a transform, not both');
+    const form = selection.metadataOnly ? '#metadata' : selection.transform ? `#${selection.transform.name}` : '';
+    const key = `${gvr.group}/${gvr.version}/${gvr.resource}${selection.labelSelector ? `?labelSelector=${selection.labelSelector}` : ''}${form}`;
     let inf = this.informers.get(key);
     if (!inf) {
       const scope = this.opts.cluster ? this.opts.clusterClient.cluster(this.opts.cluster) : this.opts.clusterClient.wildcard();
@@ -48,7 +61,7 @@ export class SharedInformerFactory {
         client: scope.resource(gvr),
         logger: this.opts.logger,
         ...(selection.labelSelector ? { labelSelector: selection.labelSelector } : {}),
-        ...(selection.metadataOnly ? { transform: metadataOnly } : {}),
+        ...(selection.metadataOnly ? { transform: metadataOnly } : selection.transform ? { transform: selection.transform.apply } : {}),
         ...(this.opts.metrics ? { metrics: this.opts.metrics } : {}),
       });
       this.informers.set(key, inf);

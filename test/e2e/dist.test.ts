@@ -1,21 +1,22 @@
-// The compiled build that `npm start` and the `kplane` binaries run (hack/build.mjs → dist/):
-// it starts, serves the API to the real kubectl, reconciles a SyncTarget with its in-process
-// controllers and serves the dashboard's assets (copied next to the compiled modules); the
-// bin launcher picks it while it is fresh.
+// The compiled build that `npm start` and the `kplane` binaries run (hack/build.mjs → dist/),
+// started through the bin launcher as `npm start` does: it starts, serves the API to the real
+// kubectl, reconciles a SyncTarget with its in-process controllers and serves the dashboard's
+// assets (copied next to the compiled modules); the launcher picks it while it is fresh, and
+// preloads jemalloc when the system has it (KPLANE_MALLOC=system opts out).
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually } from '../framework/eventually.ts';
 import { TestClient } from '../framework/http.ts';
 import { Kubectl } from '../framework/kubectl.ts';
-import { REPO_ROOT, startKplane } from '../framework/kplane.ts';
+import { LAUNCHER, REPO_ROOT, startKplane } from '../framework/kplane.ts';
 import { syncTargetYAML } from './support.ts';
 
 test('the compiled build (dist/) runs as npm start does', { timeout: 300_000 }, async (t) => {
   execFileSync(process.execPath, [join(REPO_ROOT, 'hack', 'build.mjs'), '--if-stale'], { stdio: 'inherit' });
-  await using kp = await startKplane({ entry: 'dist' });
+  await using kp = await startKplane({ entry: 'launcher' });
   const kubectl = new Kubectl(kp.kubeconfig);
 
   await t.test('kubectl creates a SyncTarget and the controllers reconcile it', async () => {
@@ -37,9 +38,40 @@ test('the compiled build (dist/) runs as npm start does', { timeout: 300_000 }, 
   });
 
   await t.test('the bin launcher runs dist/ while it is at least as new as the sources', () => {
-    const r = spawnSync('sh', ['-x', join(REPO_ROOT, 'hack', 'bin', 'launch.sh'), 'kplane', '--help'], { encoding: 'utf8' });
+    const r = spawnSync('sh', ['-x', LAUNCHER, 'kplane', '--help'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /Usage: kplane/);
     assert.match(r.stderr, /exec \S+ \S+\/dist\/cmd\/kplane\/main\.js --help/);
+  });
+
+  await t.test('the server reports the allocator it runs on, and it is the one mapped into it', () => {
+    const ready = kp.logs.find((l) => l.message === 'kplane is ready');
+    const mapped = readFileSync(`/proc/${kp.process.pid}/maps`, 'utf8').includes('libjemalloc') ? 'jemalloc' : 'system';
+    assert.equal(ready?.allocator, mapped);
+  });
+
+  await t.test('the launcher preloads jemalloc when the system has it', (st) => {
+    if (!JEMALLOC_CANDIDATES.some((f) => existsSync(f))) return st.skip('libjemalloc2 is not installed (apt-get install libjemalloc2; .ci/run does)');
+    const ready = kp.logs.find((l) => l.message === 'kplane is ready');
+    assert.equal(ready?.allocator, 'jemalloc');
+    // Its background thread is what gives pages back while the server is idle.
+    const environ = readFileSync(`/proc/${kp.process.pid}/environ`, 'utf8').split('\0');
+    assert.ok(environ.includes('MALLOC_CONF=background_thread:true'), environ.filter((e) => e.startsWith('MALLOC_CONF') || e.startsWith('LD_PRELOAD')).join(' '));
+  });
+});
+
+/** Where Debian, Ubuntu and Fedora put libjemalloc (the launcher looks in the same places). */
+const JEMALLOC_CANDIDATES = ['/usr/lib/x86_64-linux-gnu/libjemalloc.so.2', '/usr/lib/aarch64-linux-gnu/libjemalloc.so.2', '/usr/lib64/libjemalloc.so.2', '/usr/lib/libjemalloc.so.2', '/usr/local/lib/libjemalloc.so.2'];
+
+test('the launcher: KPLANE_MALLOC=system runs on the system allocator, anything else is refused', async (t) => {
+  await t.test('system', async () => {
+    await using kp = await startKplane({ entry: 'launcher', env: { KPLANE_MALLOC: 'system', LD_PRELOAD: '' }, args: ['--controllers', '-'] });
+    const ready = kp.logs.find((l) => l.message === 'kplane is ready');
+    assert.equal(ready?.allocator, 'system');
+  });
+  await t.test('an unknown value', () => {
+    const r = spawnSync('sh', [LAUNCHER, 'kplane', '--help'], { encoding: 'utf8', env: { ...process.env, KPLANE_MALLOC: 'tcmalloc' } });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /KPLANE_MALLOC must be jemalloc or system, not "tcmalloc"/);
   });
 });

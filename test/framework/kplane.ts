@@ -21,16 +21,21 @@ export interface StartOptions {
   /** Options for the server's Node itself (e.g. `--cpu-prof`), placed before the script. */
   nodeArgs?: string[];
   /**
-   * What to run: the TypeScript sources (default, what tests exercise) or the compiled dist/
-   * that `npm start` and the binaries run (benchmarks; built by hack/build.mjs beforehand).
+   * What to run: the TypeScript sources (default, what tests exercise), the compiled dist/, or
+   * `launcher`: the bin launcher `npm start` and the `kplane` binary go through
+   * (hack/bin/launch.sh: dist/ while fresh, jemalloc when the system has it; benchmarks, built
+   * by hack/build.mjs beforehand). With the launcher, nodeArgs reach Node as NODE_OPTIONS.
    */
   entry?: Entry;
 }
 
-export type Entry = 'sources' | 'dist';
+export type Entry = 'sources' | 'dist' | 'launcher';
+
+/** The bin launcher the `kplane`, `kplane-syncer` and `kubectl-ws` shims exec. */
+export const LAUNCHER = join(REPO_ROOT, 'hack', 'bin', 'launch.sh');
 
 /** The main module of a binary in cmd/, as sources or as compiled by hack/build.mjs. */
-export function binaryMain(binary: string, entry: Entry = 'sources'): string {
+export function binaryMain(binary: string, entry: 'sources' | 'dist' = 'sources'): string {
   return entry === 'dist' ? join(REPO_ROOT, 'dist', 'cmd', binary, 'main.js') : join(REPO_ROOT, 'cmd', binary, 'main.ts');
 }
 
@@ -48,11 +53,13 @@ export interface Kplane extends AsyncDisposable {
 
 export async function startKplane(opts: StartOptions = {}): Promise<Kplane> {
   const rootDir = opts.rootDir ?? mkdtempSync(join(tmpdir(), 'kplane-e2e-'));
-  const child = spawn(
-    process.execPath,
-    [...(opts.nodeArgs ?? []), binaryMain('kplane', opts.entry), 'start', '--root-dir', rootDir, '--secure-port', '0', ...(opts.args ?? [])],
-    { stdio: ['ignore', 'pipe', 'pipe'], cwd: REPO_ROOT, ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}) },
-  );
+  const startArgs = ['start', '--root-dir', rootDir, '--secure-port', '0', ...(opts.args ?? [])];
+  const env = { ...process.env, ...opts.env };
+  if (opts.entry === 'launcher' && opts.nodeArgs?.length) env['NODE_OPTIONS'] = [env['NODE_OPTIONS'], ...opts.nodeArgs].filter(Boolean).join(' ');
+  // `sh launch.sh` execs Node, so the child's pid is the server's.
+  const child = opts.entry === 'launcher'
+    ? spawn('sh', [LAUNCHER, 'kplane', ...startArgs], { stdio: ['ignore', 'pipe', 'pipe'], cwd: REPO_ROOT, env })
+    : spawn(process.execPath, [...(opts.nodeArgs ?? []), binaryMain('kplane', opts.entry), ...startArgs], { stdio: ['ignore', 'pipe', 'pipe'], cwd: REPO_ROOT, env });
   const logs: Record<string, unknown>[] = [];
   const rl = createInterface({ input: child.stderr! });
   let stderrTail = '';

@@ -16,7 +16,7 @@ import { RateLimitingQueue } from '../../../workqueue/rate-limiting-queue.ts';
 import type { QueueMetricsProvider } from '../../../workqueue/metrics-hooks.ts';
 import type { SyncerDeployer } from './deployer.ts';
 import { reconcileSyncTarget } from './reconcile.ts';
-import { SECRET_SELECTOR } from './secrets.ts';
+import { SECRET_SELECTOR, tokenSecretForm } from './secrets.ts';
 import { CONTROLLER_NAME, type Deps } from './types.ts';
 import type { HeartbeatJudge } from '../heartbeat/judge.ts';
 import { beatOnlyChange } from './beat-only.ts';
@@ -59,8 +59,9 @@ export class SyncTargetController {
     this.logger = opts.logger.child({ controller: CONTROLLER_NAME });
     this.queue = new RateLimitingQueue<string>({ name: CONTROLLER_NAME, ...(opts.queueMetrics ? { metricsProvider: opts.queueMetrics } : {}) });
     const syncTargets = opts.informers.forResource<SyncTarget>(SyncTargetGVR);
-    // Only the Secrets this controller reads (secrets.ts), not every tenant's.
-    const secrets = opts.informers.forResource(SecretGVR, { labelSelector: SECRET_SELECTOR });
+    // Only the Secrets this controller reads (secrets.ts), not every tenant's, and of the
+    // token Secrets not the tokens.
+    const secrets = opts.informers.forResource(SecretGVR, { labelSelector: SECRET_SELECTOR, transform: tokenSecretForm });
     const serviceAccounts = opts.informers.forResource(ServiceAccountGVR);
     const clusterRoles = opts.informers.forResource(ClusterRoleGVR);
     const clusterRoleBindings = opts.informers.forResource(ClusterRoleBindingGVR);

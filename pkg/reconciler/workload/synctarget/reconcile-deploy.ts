@@ -9,7 +9,7 @@ import { DeployError } from '../../../syncer/deploy/errors.ts';
 import { COND_SYNCER_DEPLOYED, FORCE_DELETE_ANNOTATION, type StepContext } from './types.ts';
 import { kubeconfigFromSecret } from './reconcile-validate.ts';
 import { TOKEN_KEY } from './reconcile-identity.ts';
-import { getSecret } from './secrets.ts';
+import { getSecret, getSecretValue } from './secrets.ts';
 
 /** Availability of a Deployment on another cluster is polled: we have no watch there. */
 export const AVAILABILITY_POLL_MS = 5_000;
@@ -24,9 +24,8 @@ async function physicalKubeconfig(ctx: StepContext): Promise<string | undefined>
 async function syncerToken(ctx: StepContext): Promise<string | undefined> {
   const id = ctx.draft.status?.syncerIdentity;
   if (!id?.tokenSecret) return undefined;
-  const secret = await getSecret(ctx, id.namespace ?? 'default', id.tokenSecret);
-  const b64 = (secret?.data as Record<string, string> | undefined)?.[TOKEN_KEY];
-  return b64 ? Buffer.from(b64, 'base64').toString('utf8') : undefined;
+  // The cache keeps no token values (secrets.ts tokenSecretForm): read from the server.
+  return getSecretValue(ctx, id.namespace ?? 'default', id.tokenSecret, TOKEN_KEY);
 }
 
 export const AWAITING_MANUAL_DEPLOYMENT = 'AwaitingManualDeployment';

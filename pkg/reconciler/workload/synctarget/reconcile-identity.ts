@@ -14,12 +14,10 @@ import type { KubeObject } from '../../../client/object.ts';
 import type { ResourceClient } from '../../../client/resource.ts';
 import { syncerIdentityNames } from '../../../syncer/manifests/identity.ts';
 import { applySyncerIdentity, syncTargetOwnerRef } from '../../../syncer/manifests/identity-apply.ts';
-import { getSecret, SECRET_LABEL } from './secrets.ts';
+import { getSecret, SECRET_LABEL, TOKEN_SA_UID_ANNOTATION } from './secrets.ts';
 import { COND_AUTHORIZED, CONTROLLER_NAME, type StepContext } from './types.ts';
 
 export const TOKEN_KEY = 'token';
-/** The ServiceAccount uid a token Secret was minted for; a recreated SA needs a new token. */
-export const TOKEN_SA_UID_ANNOTATION = 'workload.kcp.io/service-account-uid';
 /** Syncer tokens are long-lived (one year) and re-minted when the ServiceAccount changes. */
 export const TOKEN_EXPIRATION_SECONDS = 365 * 24 * 3600;
 
