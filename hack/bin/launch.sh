@@ -25,15 +25,12 @@ if [ -f "$root/dist/.stamp" ] && [ -f "$root/dist/cmd/$binary/main.js" ] &&
 fi
 case "${KPLANE_MALLOC:-jemalloc}" in
   jemalloc)
-    for lib in ${KPLANE_JEMALLOC:-} /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 /usr/lib/aarch64-linux-gnu/libjemalloc.so.2 \
-      /usr/lib64/libjemalloc.so.2 /usr/lib/libjemalloc.so.2 /usr/local/lib/libjemalloc.so.2; do
-      if [ -f "$lib" ]; then
-        export LD_PRELOAD="$lib${LD_PRELOAD:+:$LD_PRELOAD}"
-        # An operator's own MALLOC_CONF wins.
-        export MALLOC_CONF="${MALLOC_CONF:-background_thread:true}"
-        break
-      fi
-    done
+    . "$root/hack/bin/jemalloc.sh"
+    if lib=$(find_jemalloc); then
+      export LD_PRELOAD="$lib${LD_PRELOAD:+:$LD_PRELOAD}"
+      # An operator's own MALLOC_CONF wins.
+      export MALLOC_CONF="${MALLOC_CONF:-$KPLANE_MALLOC_CONF}"
+    fi
     ;;
   system) ;;
   *)

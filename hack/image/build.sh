@@ -59,13 +59,20 @@ mkdir -p "$work/deps"
 cp "$root/package.json" "$root/package-lock.json" "$work/deps/"
 cp -a "$root/node_modules" "$work/deps/"
 (cd "$work/deps" && npm prune --omit=dev --ignore-scripts --offline --no-audit --no-fund --loglevel=error >/dev/null)
-"$root/hack/image/rootfs.sh" "$node" "$root" "$work/deps/node_modules" "$rootfs"
+# jemalloc from this machine when it has one (apt-get install libjemalloc2), as the launcher
+# would use it here; without it the image runs on glibc's malloc.
+. "$root/hack/bin/jemalloc.sh"
+jemalloc=$(find_jemalloc || true)
+"$root/hack/image/rootfs.sh" "$node" "$root" "$work/deps/node_modules" "$rootfs" "$jemalloc"
 rm -rf "$work/deps"
 
 ctr=$(buildah from scratch)
 buildah copy --quiet "$ctr" "$rootfs/" / >/dev/null
 buildah copy --quiet --chown "$image_uid:$image_uid" "$ctr" "$work/state/" "$image_state" >/dev/null
+allocator_env=()
+[ -z "$jemalloc" ] || allocator_env=(--env "LD_PRELOAD=$image_jemalloc" --env "MALLOC_CONF=$KPLANE_MALLOC_CONF")
 buildah config \
+  "${allocator_env[@]}" \
   --user "$image_uid:$image_uid" \
   --workingdir "$image_app" \
   --env NODE_ENV=production \
@@ -98,3 +105,4 @@ echo "image:        $tag"
 echo "archive:      $output"
 echo "uncompressed: $(mib "$uncompressed") ($uncompressed bytes: node $(mib "$(stat -c %s "$rootfs/usr/local/bin/node")"), node_modules $(mib "$(du -sb "$rootfs$image_app/node_modules" | cut -f1)"))"
 echo "compressed:   $(mib "$compressed") ($compressed bytes, the oci-archive)"
+if [ -n "$jemalloc" ]; then echo "allocator:    jemalloc (from $jemalloc)"; else echo "allocator:    the system malloc (no libjemalloc2 on this machine)"; fi

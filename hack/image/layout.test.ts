@@ -7,11 +7,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { IMAGE_APP_DIR, IMAGE_KPLANE_COMMAND, IMAGE_NODE, IMAGE_ROOT_DIR, IMAGE_SYNCER_COMMAND, IMAGE_UID } from '../../pkg/syncer/manifests/image.ts';
-import { IMAGE_DEFAULT_ARGS, layoutAssignments } from './layout.ts';
+import { IMAGE_DEFAULT_ARGS, IMAGE_JEMALLOC, layoutAssignments } from './layout.ts';
 
 const here = import.meta.dirname;
 const containerfile = readFileSync(join(here, '..', '..', 'Containerfile'), 'utf8');
 const rootfs = readFileSync(join(here, 'rootfs.sh'), 'utf8');
+/** The jemalloc settings the launcher uses (hack/bin/jemalloc.sh). */
+const launcherMallocConf = execFileSync('sh', ['-c', `. '${join(here, '..', 'bin', 'jemalloc.sh')}' && printf %s "$KPLANE_MALLOC_CONF"`], { encoding: 'utf8' });
 
 /** The JSON-array argument of a Containerfile instruction (exec form). */
 function execForm(instruction: string): unknown {
@@ -37,6 +39,14 @@ test('Containerfile: same entrypoint, default args, user, workdir and volume', (
   // Its base image keeps Node where the entrypoint expects it; rootfs.sh is given that path.
   assert.match(containerfile, new RegExp(`rootfs\\.sh ${IMAGE_NODE} `));
   assert.match(containerfile, /^FROM scratch$/m);
+});
+
+test('Containerfile: jemalloc where rootfs.sh puts it, preloaded with the launcher\'s settings', () => {
+  assert.match(containerfile, /apt-get install -y --no-install-recommends libjemalloc2/);
+  const env = containerfile.split('\n').find((l) => l.startsWith('ENV '));
+  assert.ok(env?.split(/\s+/).includes(`LD_PRELOAD=${IMAGE_JEMALLOC}`), env);
+  assert.ok(env?.split(/\s+/).includes(`MALLOC_CONF=${launcherMallocConf}`), env);
+  assert.ok(rootfs.includes(`"$out${IMAGE_JEMALLOC}"`), 'rootfs.sh copies jemalloc to IMAGE_JEMALLOC');
 });
 
 test('rootfs.sh lays out the same paths and user', () => {

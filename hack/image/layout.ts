@@ -3,6 +3,13 @@
 //   eval "$(node hack/image/layout.ts)"
 import { IMAGE_APP_DIR, IMAGE_KPLANE_COMMAND, IMAGE_NODE, IMAGE_ROOT_DIR, IMAGE_SYNCER_COMMAND, IMAGE_UID } from '../../pkg/syncer/manifests/image.ts';
 
+/**
+ * Where the image carries jemalloc (when the build had it: always from the Containerfile, from
+ * the host for the offline build), named by the image's LD_PRELOAD: one path whatever the
+ * architecture. Why kplane runs on it: hack/bin/launch.sh.
+ */
+export const IMAGE_JEMALLOC = '/usr/local/lib/libjemalloc.so.2';
+
 /** The OCI config's default arguments: serve on all interfaces from the state volume. */
 export const IMAGE_DEFAULT_ARGS: readonly string[] = ['start', `--root-dir=${IMAGE_ROOT_DIR}`, '--bind-address=0.0.0.0'];
 
@@ -17,6 +24,7 @@ export function layoutAssignments(): string {
     image_entrypoint: JSON.stringify(IMAGE_KPLANE_COMMAND),
     image_cmd: JSON.stringify(IMAGE_DEFAULT_ARGS),
     image_syncer_command: IMAGE_SYNCER_COMMAND.join(' '),
+    image_jemalloc: IMAGE_JEMALLOC,
   };
   return Object.entries(vars).map(([k, v]) => `${k}=${quote(v)}`).join('\n') + '\n';
 }

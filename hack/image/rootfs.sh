@@ -10,10 +10,14 @@
 # No shell, no package manager: nothing in the image but what the two binaries load.
 # The layout must match pkg/syncer/manifests/image.ts (hack/image/layout.test.ts checks).
 #
-# Usage: hack/image/rootfs.sh NODE SRC NODE_MODULES OUT
+# With JEMALLOC (a path to libjemalloc.so.2) the library goes to /usr/local/lib/libjemalloc.so.2
+# (layout.ts IMAGE_JEMALLOC, which the image's LD_PRELOAD names; its own shared objects are
+# Node's). Empty or absent: no jemalloc in the image.
+#
+# Usage: hack/image/rootfs.sh NODE SRC NODE_MODULES OUT [JEMALLOC]
 set -euo pipefail
-[ $# -eq 4 ] || { echo "usage: $0 NODE SRC NODE_MODULES OUT" >&2; exit 2; }
-node=$1 src=$2 modules=$3 out=$4
+[ $# -eq 4 ] || [ $# -eq 5 ] || { echo "usage: $0 NODE SRC NODE_MODULES OUT [JEMALLOC]" >&2; exit 2; }
+node=$1 src=$2 modules=$3 out=$4 jemalloc=${5:-}
 uid=65532
 app=/app
 
@@ -31,6 +35,11 @@ ldd "$node" | awk '/=> \// { print $3 } /^[[:space:]]*\/[^ ]+ \(/ { print $1 }' 
 done
 # Without its loader the binary "does not exist" inside the image: fail here, not at run time.
 [ -n "$(find "$out" -name 'ld-linux*.so*' -print -quit)" ] || { echo "error: ldd listed no dynamic loader for $node" >&2; exit 1; }
+
+if [ -n "$jemalloc" ]; then
+  mkdir -p "$out/usr/local/lib"
+  cp -L "$jemalloc" "$out/usr/local/lib/libjemalloc.so.2"
+fi
 
 # A user database so tools and Node's os.userInfo() see a name for the numeric user.
 printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:%s:%s:nonroot:/home/nonroot:/sbin/nologin\n' "$uid" "$uid" >"$out/etc/passwd"

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually } from '../framework/eventually.ts';
 import { TestClient } from '../framework/http.ts';
@@ -51,7 +51,7 @@ test('the compiled build (dist/) runs as npm start does', { timeout: 300_000 }, 
   });
 
   await t.test('the launcher preloads jemalloc when the system has it', (st) => {
-    if (!JEMALLOC_CANDIDATES.some((f) => existsSync(f))) return st.skip('libjemalloc2 is not installed (apt-get install libjemalloc2; .ci/run does)');
+    if (!systemJemalloc()) return st.skip('libjemalloc2 is not installed (apt-get install libjemalloc2; .ci/run does)');
     const ready = kp.logs.find((l) => l.message === 'kplane is ready');
     assert.equal(ready?.allocator, 'jemalloc');
     // Its background thread is what gives pages back while the server is idle.
@@ -60,8 +60,11 @@ test('the compiled build (dist/) runs as npm start does', { timeout: 300_000 }, 
   });
 });
 
-/** Where Debian, Ubuntu and Fedora put libjemalloc (the launcher looks in the same places). */
-const JEMALLOC_CANDIDATES = ['/usr/lib/x86_64-linux-gnu/libjemalloc.so.2', '/usr/lib/aarch64-linux-gnu/libjemalloc.so.2', '/usr/lib64/libjemalloc.so.2', '/usr/lib/libjemalloc.so.2', '/usr/local/lib/libjemalloc.so.2'];
+/** The system's jemalloc as the launcher finds it (hack/bin/jemalloc.sh), or undefined. */
+function systemJemalloc(): string | undefined {
+  const r = spawnSync('sh', ['-c', `. '${join(REPO_ROOT, 'hack', 'bin', 'jemalloc.sh')}' && find_jemalloc`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
 
 test('the launcher: KPLANE_MALLOC=system runs on the system allocator, anything else is refused', async (t) => {
   await t.test('system', async () => {

@@ -3,7 +3,7 @@
 // `buildah run --isolation chroot`, which shares the host's network, so a process in the image
 // reaches a kplane on 127.0.0.1 and the test reaches one served from the image.
 // (`podman run` cannot run on the CI machines: no setrlimit, no hybrid cgroups.)
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -53,8 +53,17 @@ function inputFiles(): string[] {
     }
   };
   for (const dir of ['apis', 'pkg', 'cmd', 'hack/image']) walk(join(REPO_ROOT, dir));
-  files.push(join(REPO_ROOT, 'package.json'), join(REPO_ROOT, 'package-lock.json'), join(REPO_ROOT, 'hack', 'build.mjs'), join(REPO_ROOT, 'tsconfig.json'), join(REPO_ROOT, 'tsconfig.build.json'));
+  files.push(join(REPO_ROOT, 'package.json'), join(REPO_ROOT, 'package-lock.json'), join(REPO_ROOT, 'hack', 'build.mjs'), join(REPO_ROOT, 'tsconfig.json'), join(REPO_ROOT, 'tsconfig.build.json'), join(REPO_ROOT, 'hack', 'bin', 'jemalloc.sh'));
+  // The build copies the machine's jemalloc when there is one: installing it changes the image.
+  const jemalloc = hostJemalloc();
+  if (jemalloc) files.push(jemalloc);
   return files;
+}
+
+/** The jemalloc hack/image/build.sh finds on this machine (hack/bin/jemalloc.sh), if any. */
+export function hostJemalloc(): string | undefined {
+  const r = spawnSync('sh', ['-c', `. '${join(REPO_ROOT, 'hack', 'bin', 'jemalloc.sh')}' && find_jemalloc`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
 function inputHash(): string {
@@ -100,10 +109,18 @@ export async function buildTestImage(): Promise<Built> {
   return { tag, archive, buildOutput: stdout };
 }
 
+interface ImageConfig {
+  User?: string;
+  Entrypoint?: string[];
+  Cmd?: string[];
+  WorkingDir?: string;
+  Env?: string[];
+}
+
 /** The OCI config of an archive, as `skopeo inspect --config` reads it. */
-export async function inspectConfig(archive: string): Promise<{ config: { User?: string; Entrypoint?: string[]; Cmd?: string[]; WorkingDir?: string } }> {
+export async function inspectConfig(archive: string): Promise<{ config: ImageConfig }> {
   const { stdout } = await run('skopeo', ['inspect', '--config', `oci-archive:${archive}`], { maxBuffer: 16 << 20 });
-  return JSON.parse(stdout) as { config: { User?: string; Entrypoint?: string[]; Cmd?: string[]; WorkingDir?: string } };
+  return JSON.parse(stdout) as { config: ImageConfig };
 }
 
 export interface InImage extends AsyncDisposable {

@@ -18,7 +18,8 @@ import { Kubectl } from '../framework/kubectl.ts';
 import { IMAGE_APP_DIR, IMAGE_KPLANE_COMMAND, IMAGE_ROOT_DIR, IMAGE_UID } from '../../pkg/syncer/manifests/image.ts';
 import { KUBECONFIG_KEY, KUBECONFIG_MOUNT_DIR } from '../../pkg/syncer/manifests/render.ts';
 import { IMAGE_DEFAULT_ARGS } from '../../hack/image/layout.ts';
-import { buildTestImage, type Built, containerToolsProblem, execInImage, freePort, inspectConfig, runInImage } from './image-support.ts';
+import { buildTestImage, type Built, containerToolsProblem, execInImage, freePort, hostJemalloc, inspectConfig, runInImage } from './image-support.ts';
+import { IMAGE_JEMALLOC } from '../../hack/image/layout.ts';
 import { createWorkspace, SLOW } from './support.ts';
 import { kubeconfigForWorkspace, kubeconfigFromManifests, type Manifest, parseManifests, runKplane } from './syncer-support.ts';
 
@@ -57,6 +58,19 @@ test('container image', { timeout: 900_000 }, async (t) => {
     assert.match(who.output, new RegExp(`${IMAGE_UID}$`));
     const shell = await execInImage(image.tag, ['/bin/sh', '-c', 'true']);
     assert.notEqual(shell.code, 0, 'the image has no shell');
+    // jemalloc when the build machine has it (hack/image/build.sh), preloaded by the image's
+    // environment and really mapped into Node; the system malloc otherwise.
+    const preload = config.Env?.find((e) => e.startsWith('LD_PRELOAD='));
+    const maps = await execInImage(image.tag, [IMAGE_KPLANE_COMMAND[0]!, '-e', `process.stdout.write(require('fs').readFileSync('/proc/self/maps', 'utf8').includes('${IMAGE_JEMALLOC}') ? 'jemalloc' : 'system')`]);
+    assert.equal(maps.code, 0, maps.output);
+    if (hostJemalloc()) {
+      assert.equal(preload, `LD_PRELOAD=${IMAGE_JEMALLOC}`);
+      assert.ok(config.Env?.includes('MALLOC_CONF=background_thread:true'), String(config.Env));
+      assert.match(maps.output, /jemalloc$/);
+    } else {
+      assert.equal(preload, undefined);
+      assert.match(maps.output, /system$/);
+    }
     // Production dependencies only: no dev tools in node_modules.
     const dev = await execInImage(image.tag, [IMAGE_KPLANE_COMMAND[0]!, '-e', `process.exit(require('fs').existsSync('${IMAGE_APP_DIR}/node_modules/typescript') ? 1 : 0)`]);
     assert.equal(dev.code, 0, `typescript is in the image's node_modules: ${dev.output}`);
