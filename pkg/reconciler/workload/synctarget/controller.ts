@@ -19,7 +19,7 @@ import { reconcileSyncTarget } from './reconcile.ts';
 import { SECRET_SELECTOR, tokenSecretForm } from './secrets.ts';
 import { CONTROLLER_NAME, type Deps } from './types.ts';
 import type { HeartbeatJudge } from '../heartbeat/judge.ts';
-import { beatOnlyChange } from './beat-only.ts';
+import { beatOnlyChange, verdictOnlyChange } from './beat-only.ts';
 
 /** Index of SyncTargets by the Secret their kubeconfigSecretRef names (`cluster|ns/name`). */
 export const BY_KUBECONFIG_SECRET = 'byKubeconfigSecret';
@@ -131,6 +131,8 @@ export class SyncTargetController {
         // A heartbeat alone changes nothing this controller decides (beat-only.ts); nor does
         // the first one while the heartbeat controller runs beside it.
         if (beatOnlyChange(a, b, { firstBeat: this.deps.heartbeat !== undefined })) return;
+        // Nor does the heartbeat controller's own verdict write (beat-only.ts verdictOnlyChange).
+        if (this.deps.heartbeat !== undefined && verdictOnlyChange(a, b)) return;
         this.queue.add(keyOf(b));
       },
       onDelete: (o) => this.queue.add(keyOf(deletedObject(o))),
