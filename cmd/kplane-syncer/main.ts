@@ -6,6 +6,7 @@ import { UidMismatchError } from '../../pkg/syncer/synctarget-access.ts';
 import { SYNCER_FLAGS, syncerOptionsSchema } from '../../pkg/syncer/options.ts';
 import { buildSyncerContainer, SYNCER_TYPES } from './container.ts';
 import { IdleMemoryReducer } from '../../pkg/memory/idle-reducer.ts';
+import { detectAllocator } from '../../pkg/memory/allocator.ts';
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, SYNCER_FLAGS, syncerOptionsSchema);
@@ -26,6 +27,8 @@ async function main(argv: string[]): Promise<number> {
   // initial sync goes back once it is quiet.
   const reducer = values['reduce-idle-heap'] ? new IdleMemoryReducer({ logger, isolate: 'syncer' }) : undefined;
   reducer?.start();
+  // Which malloc the process runs on (the image and the launcher preload jemalloc): RSS reads differently.
+  logger.info('kplane-syncer starting', { allocator: detectAllocator() });
   try {
     await runSyncer(
       container.get(SYNCER_TYPES.Config),

@@ -9,6 +9,7 @@ import { parseDuration } from '../../pkg/options/duration.ts';
 import { type FlagSpec, parseFlags, usage } from '../../pkg/options/flags.ts';
 import { ControllerManager, enabledControllers } from '../../pkg/reconciler/manager.ts';
 import { IdleMemoryReducer } from '../../pkg/memory/idle-reducer.ts';
+import { detectAllocator } from '../../pkg/memory/allocator.ts';
 import { SHARED_CONTROLLER_FLAGS, sharedControllerOptions } from './options.ts';
 import { newControllerLeaderElection } from './leader-election.ts';
 
@@ -55,7 +56,7 @@ export async function runControllers(argv: string[]): Promise<number> {
     }).run(signal);
   const stop = new AbortController();
   for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => stop.abort());
-  logger.info('controllers starting', { server: server.origin, controllers: enabledControllers(o.controllers), leaderElect: o['leader-elect'] });
+  logger.info('controllers starting', { server: server.origin, controllers: enabledControllers(o.controllers), leaderElect: o['leader-elect'], allocator: detectAllocator() });
   // The same candidate over the same Lease as `kplane start` (leader-election.ts), so in-process
   // and separate controllers never run at once against one etcd-backed kplane.
   const election = newControllerLeaderElection(kubeconfig, logger);
