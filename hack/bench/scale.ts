@@ -163,6 +163,43 @@ function writesBetween(before: Map<string, number>, after: Map<string, number>):
 }
 
 /**
+ * The API server's thread as prom-client's default metrics see it: its garbage collections by
+ * kind (count, seconds) and its event loop's largest delay since the last /metrics read (the
+ * histogram is reset at every read). For telling a phase's tail apart: a long pause or a loop
+ * that is simply full.
+ */
+async function serverThread(client: ClusterClient): Promise<{ gc: Map<string, { count: number; seconds: number }>; lagMaxMs: number; statusPut: Map<string, number> }> {
+  const statusPut = new Map<string, number>();
+  for (const { line, value } of await metricSamples(client, 'apiserver_request_duration_seconds_bucket')) {
+    if (line.includes('verb="PUT"') && line.includes('resource="synctargets"') && line.includes('subresource="status"')) statusPut.set(/le="([^"]*)"/.exec(line)?.[1] ?? '', value);
+  }
+  const gc = new Map<string, { count: number; seconds: number }>();
+  const kind = (line: string) => /kind="([^"]*)"/.exec(line)?.[1] ?? '';
+  for (const { line, value } of await metricSamples(client, 'nodejs_gc_duration_seconds_count')) gc.set(kind(line), { count: value, seconds: gc.get(kind(line))?.seconds ?? 0 });
+  for (const { line, value } of await metricSamples(client, 'nodejs_gc_duration_seconds_sum')) gc.set(kind(line), { count: gc.get(kind(line))?.count ?? 0, seconds: value });
+  const lag = await metricSamples(client, 'nodejs_eventloop_lag_max_seconds');
+  return { gc, lagMaxMs: (lag[0]?.value ?? Number.NaN) * 1000, statusPut };
+}
+
+/** The bucket bound under which a quantile of the requests between two readings finished ("≤ 0.1 s"). */
+function bucketQuantile(before: Map<string, number>, after: Map<string, number>, q: number): string {
+  const total = (after.get('+Inf') ?? 0) - (before.get('+Inf') ?? 0);
+  if (total <= 0) return '-';
+  for (const [le, v] of after) if (v - (before.get(le) ?? 0) >= q * total) return `≤ ${le} s`;
+  return '-';
+}
+
+/** "GC major 2 (0.41 s), minor 310 (1.20 s); event loop delay max 512 ms; server-side PUT …" between two readings. */
+function serverThreadBetween(before: Awaited<ReturnType<typeof serverThread>>, after: Awaited<ReturnType<typeof serverThread>>): string {
+  const gcs = [...after.gc]
+    .map(([k, v]) => [k, v.count - (before.gc.get(k)?.count ?? 0), v.seconds - (before.gc.get(k)?.seconds ?? 0)] as const)
+    .filter(([, n]) => n > 0)
+    .map(([k, n, secsSpent]) => `${k} ${n} (${secsSpent.toFixed(2)} s)`);
+  const put = `server-side PUT synctargets/status p50 ${bucketQuantile(before.statusPut, after.statusPut, 0.5)}, p99 ${bucketQuantile(before.statusPut, after.statusPut, 0.99)}`;
+  return `API server's thread: GC ${gcs.join(', ') || 'none'}; event loop delay max ${formatMs(after.lagMaxMs)} ms; ${put}`;
+}
+
+/**
  * Idle = every queue empty and the storage revision unchanged for `quietMs`. Requeues after a
  * delay (heartbeat rechecks) are not in the depth, but no target beats here, so none are due.
  */
@@ -369,9 +406,12 @@ async function measure(args: string[], floor: boolean, controllersArgs?: string[
     if (!floor && STALENESS) {
       client = ClusterClient.fromFile(kp.kubeconfig, { component: 'bench-scale-staleness' });
       const writes0 = await writeRequests(client);
+      const thread0 = await serverThread(client);
       const reductions0 = reductionsOf(kp).length;
       stale = await staleness(client, b.targets, THRESHOLD_MS);
-      progress(`kplane: staleness p50 ${formatMs(stale.stats.p50Ms)} ms, p99 ${formatMs(stale.stats.p99Ms)} ms, ${stale.missed} missed; write requests meanwhile: ${writesBetween(writes0, await writeRequests(client))}; ${reductionsLine(kp, reductions0)}`);
+      const thread1 = await serverThread(client);
+      const late = stale.late.count ? `${stale.late.count} more than 1 s late, their deadlines ${stale.late.deadlineFromS.toFixed(1)}–${stale.late.deadlineToS.toFixed(1)} s after the first` : 'none more than 1 s late';
+      progress(`kplane: staleness p50 ${formatMs(stale.stats.p50Ms)} ms, p99 ${formatMs(stale.stats.p99Ms)} ms, ${stale.missed} missed, ${late}; write requests meanwhile: ${writesBetween(writes0, await writeRequests(client))}; ${serverThreadBetween(thread0, thread1)}; ${reductionsLine(kp, reductions0)}`);
       client.close();
     }
     await kp.stop();

@@ -18,6 +18,11 @@ export interface Staleness {
   missed: number;
   beatErrors: number;
   beatMs: number;
+  /**
+   * Targets detected more than 1 s late, and when their deadlines fell, in seconds after the
+   * first beat's (a tail from one pause bunches; a saturated server spreads it).
+   */
+  late: { count: number; deadlineFromS: number; deadlineToS: number };
 }
 
 export async function staleness(client: ClusterClient, targets: readonly CreatedTarget[], thresholdMs: number): Promise<Staleness> {
@@ -25,6 +30,7 @@ export async function staleness(client: ClusterClient, targets: readonly Created
   const beatDone = new Map<string, number>();
   const sawHealthy = new Set<string>();
   const latencies: number[] = [];
+  const lateDeadlines: number[] = [];
   const detected = new Set<string>();
   const rv = String(await storageRevision(client));
   const watch = (async () => {
@@ -42,7 +48,9 @@ export async function staleness(client: ClusterClient, targets: readonly Created
         // lateness is exactly what is measured.
         else if (cond.status === 'False' && cond.message?.startsWith('No heartbeat since') && beat !== undefined && !detected.has(key)) {
           detected.add(key);
-          latencies.push(performance.now() - (beat + thresholdMs));
+          const late = performance.now() - (beat + thresholdMs);
+          latencies.push(late);
+          if (late > 1_000) lateDeadlines.push(beat + thresholdMs);
         }
       }
     } catch (err) {
@@ -71,6 +79,9 @@ export async function staleness(client: ClusterClient, targets: readonly Created
   }
   stop.abort();
   await watch;
-  return { stats: summarize(latencies, performance.now() - t0), missed: beatDone.size - detected.size, beatErrors, beatMs };
+  const firstDeadline = t0 + thresholdMs;
+  const offsets = lateDeadlines.map((d) => (d - firstDeadline) / 1000);
+  const late = { count: offsets.length, deadlineFromS: offsets.length ? Math.min(...offsets) : 0, deadlineToS: offsets.length ? Math.max(...offsets) : 0 };
+  return { stats: summarize(latencies, performance.now() - t0), missed: beatDone.size - detected.size, beatErrors, beatMs, late };
 }
 
