@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { BearerTokenConfig } from '../../pkg/client/token-config.ts';
 import { errorFields } from '../../pkg/log/errors.ts';
 import { newLogger } from '../../pkg/log/logger.ts';
-import { newMetricsRegistry, PromControllerMetrics, PromInformerMetrics, PromQueueMetricsProvider, PromReducerMetrics, registerSyncTargetMetrics } from '../../pkg/metrics/index.ts';
+import { newMetricsRegistry, PromControllerMetrics, PromInformerMetrics, PromQueueMetricsProvider, PromReducerMetrics, registerSyncTargetMetrics, registerThreadBusyMetric } from '../../pkg/metrics/index.ts';
 import { ControllerManager } from '../../pkg/reconciler/manager.ts';
 import { IdleMemoryReducer } from '../../pkg/memory/idle-reducer.ts';
 import type { ControllersWorkerData, FromWorker, ToWorker } from './controllers-protocol.ts';
@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     metrics: { controller: new PromControllerMetrics(registry), queue: new PromQueueMetricsProvider(registry), informer: new PromInformerMetrics(registry) },
   });
   registerSyncTargetMetrics(registry, () => manager.syncTargets?.deps.listers.syncTargets);
+  registerThreadBusyMetric(registry, 'controllers');
 
   const reducer = data.reduceIdleHeap
     ? new IdleMemoryReducer({ logger, isolate: 'controllers', metrics: new PromReducerMetrics(registry, 'controllers') })

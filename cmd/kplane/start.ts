@@ -19,7 +19,7 @@ import { LEADER_ELECTION } from './leader-election.ts';
 import { ControllersThread } from './controllers-thread.ts';
 import { IdleMemoryReducer } from '../../pkg/memory/idle-reducer.ts';
 import { detectAllocator } from '../../pkg/memory/allocator.ts';
-import { PromReducerMetrics } from '../../pkg/metrics/index.ts';
+import { PromReducerMetrics, registerThreadBusyMetric } from '../../pkg/metrics/index.ts';
 
 /** The controllers of the current leadership term, and whether their checks are registered. */
 interface ControllerTerm {
@@ -142,6 +142,8 @@ export async function runStart(opts: StartOptions): Promise<void> {
   }
   const controllersStop = new AbortController();
   const ops = { metrics: container.get(TYPES.Metrics), readyChecks: container.get(TYPES.ReadyChecks), term: {} };
+  // The API server's thread (with --controllers-thread=false, the controllers' too).
+  registerThreadBusyMetric(ops.metrics.registry, 'api-server');
   const runControllers = (signal: AbortSignal) =>
     startControllers(o, externalURL, material.ca.certPem, container.get(TYPES.LoopbackToken), logger, signal, ops);
   // Only the elected leader among etcd replicas runs controllers (docs/etcd.md); SQLite's

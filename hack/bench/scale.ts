@@ -163,12 +163,16 @@ function writesBetween(before: Map<string, number>, after: Map<string, number>):
 }
 
 /**
- * The API server's thread as prom-client's default metrics see it: its garbage collections by
- * kind (count, seconds) and its event loop's largest delay since the last /metrics read (the
- * histogram is reset at every read). For telling a phase's tail apart: a long pause or a loop
- * that is simply full.
+ * The server's threads over a phase: how busy each one's event loop was
+ * (kplane_thread_busy_seconds_total), and the API server's thread as prom-client's default
+ * metrics see it: its garbage collections by kind (count, seconds) and its event loop's largest
+ * delay since the last /metrics read (the histogram is reset at every read). For telling a
+ * phase's tail apart: a long pause, or which loop is simply full.
  */
-async function serverThread(client: ClusterClient): Promise<{ gc: Map<string, { count: number; seconds: number }>; lagMaxMs: number; statusPut: Map<string, number> }> {
+async function serverThread(client: ClusterClient): Promise<{ gc: Map<string, { count: number; seconds: number }>; lagMaxMs: number; statusPut: Map<string, number>; busy: Map<string, number>; at: number }> {
+  const at = performance.now();
+  const busy = new Map<string, number>();
+  for (const { line, value } of await metricSamples(client, 'kplane_thread_busy_seconds_total')) busy.set(/thread="([^"]*)"/.exec(line)?.[1] ?? '', value);
   const statusPut = new Map<string, number>();
   for (const { line, value } of await metricSamples(client, 'apiserver_request_duration_seconds_bucket')) {
     if (line.includes('verb="PUT"') && line.includes('resource="synctargets"') && line.includes('subresource="status"')) statusPut.set(/le="([^"]*)"/.exec(line)?.[1] ?? '', value);
@@ -178,7 +182,7 @@ async function serverThread(client: ClusterClient): Promise<{ gc: Map<string, { 
   for (const { line, value } of await metricSamples(client, 'nodejs_gc_duration_seconds_count')) gc.set(kind(line), { count: value, seconds: gc.get(kind(line))?.seconds ?? 0 });
   for (const { line, value } of await metricSamples(client, 'nodejs_gc_duration_seconds_sum')) gc.set(kind(line), { count: gc.get(kind(line))?.count ?? 0, seconds: value });
   const lag = await metricSamples(client, 'nodejs_eventloop_lag_max_seconds');
-  return { gc, lagMaxMs: (lag[0]?.value ?? Number.NaN) * 1000, statusPut };
+  return { gc, lagMaxMs: (lag[0]?.value ?? Number.NaN) * 1000, statusPut, busy, at };
 }
 
 /** The bucket bound under which a quantile of the requests between two readings finished ("≤ 0.1 s"). */
@@ -189,14 +193,16 @@ function bucketQuantile(before: Map<string, number>, after: Map<string, number>,
   return '-';
 }
 
-/** "GC major 2 (0.41 s), minor 310 (1.20 s); event loop delay max 512 ms; server-side PUT …" between two readings. */
+/** "threads busy: api-server 70 %, controllers 95 %; GC major 2 (0.41 s), …; event loop delay max 512 ms; server-side PUT …" between two readings. */
 function serverThreadBetween(before: Awaited<ReturnType<typeof serverThread>>, after: Awaited<ReturnType<typeof serverThread>>): string {
   const gcs = [...after.gc]
     .map(([k, v]) => [k, v.count - (before.gc.get(k)?.count ?? 0), v.seconds - (before.gc.get(k)?.seconds ?? 0)] as const)
     .filter(([, n]) => n > 0)
     .map(([k, n, secsSpent]) => `${k} ${n} (${secsSpent.toFixed(2)} s)`);
   const put = `server-side PUT synctargets/status p50 ${bucketQuantile(before.statusPut, after.statusPut, 0.5)}, p99 ${bucketQuantile(before.statusPut, after.statusPut, 0.99)}`;
-  return `API server's thread: GC ${gcs.join(', ') || 'none'}; event loop delay max ${formatMs(after.lagMaxMs)} ms; ${put}`;
+  const wallS = (after.at - before.at) / 1000;
+  const busy = [...after.busy].map(([t, v]) => `${t} ${Math.round((100 * (v - (before.busy.get(t) ?? 0))) / wallS)} %`).join(', ');
+  return `threads busy: ${busy || '-'}; API server's thread: GC ${gcs.join(', ') || 'none'}; event loop delay max ${formatMs(after.lagMaxMs)} ms; ${put}`;
 }
 
 /**

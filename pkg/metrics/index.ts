@@ -16,6 +16,7 @@ export { exposition, newMetricsRegistry, type MetricsRegistry, type MetricsSourc
 export { InstrumentedStorage, StorageMetrics } from './storage.ts';
 export { registerSyncTargetMetrics, type SyncTargetSource } from './synctargets.ts';
 export { PromReducerMetrics } from './memory.ts';
+export { registerThreadBusyMetric } from './thread.ts';
 export { PromQueueMetricsProvider } from './workqueue.ts';
 
 export interface KplaneMetrics {

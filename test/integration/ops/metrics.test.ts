@@ -88,6 +88,7 @@ for (const thread of ['true', 'false']) describe(`metrics (--controllers-thread=
       'kplane_idle_heap_collections_total',
       'kplane_idle_heap_collection_pause_seconds',
       'kplane_idle_heap_released_bytes_total',
+      'kplane_thread_busy_seconds_total',
       'process_cpu_seconds_total',
       'process_resident_memory_bytes',
       'nodejs_eventloop_lag_seconds',
@@ -112,6 +113,15 @@ for (const thread of ['true', 'false']) describe(`metrics (--controllers-thread=
     // Each thread reduces its own idle heap: the controllers' series comes from their worker.
     assert.notEqual(sample(text, 'kplane_idle_heap_collections_total{isolate="api-server",kind="minor"}'), undefined);
     if (thread === 'true') assert.notEqual(sample(text, 'kplane_idle_heap_collections_total{isolate="controllers",kind="minor"}'), undefined);
+    // Each thread counts its own busy time: the server has served requests and (with the
+    // worker) the controllers have reconciled, so both have run for some time, and no thread
+    // can have run longer than the process has existed.
+    const uptime = Date.now() / 1000 - (sample(text, 'process_start_time_seconds') ?? 0);
+    const busy = (t: string) => sample(text, `kplane_thread_busy_seconds_total{thread="${t}"}`);
+    assert.ok((busy('api-server') ?? 0) > 0, 'the API server thread has run');
+    assert.ok((busy('api-server') ?? 0) <= uptime, 'busy time within the process lifetime');
+    if (thread === 'true') assert.ok((busy('controllers') ?? 0) > 0, 'the controllers thread has run');
+    else assert.equal(busy('controllers'), undefined, 'no controllers thread without one');
   });
 
   test('labels are bounded: no cluster, name, namespace or user labels anywhere', () => {
