@@ -128,14 +128,24 @@ async function storageRevision(client: ClusterClient): Promise<number> {
   return Number(list.metadata.resourceVersion);
 }
 
-/** The samples of one metric family on the server's /metrics: each line's text and value. */
-async function metricSamples(client: ClusterClient, family: string): Promise<{ line: string; value: number }[]> {
+/** One scrape of the server's /metrics (text format). */
+async function scrape(client: ClusterClient): Promise<string> {
   const res = await client.transport.do({ method: 'GET', path: '/metrics' });
   if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
-  return res.body
+  return res.body;
+}
+
+/** The samples of one metric family in a scrape: each line's text and value. */
+function samplesIn(text: string, family: string): { line: string; value: number }[] {
+  return text
     .split('\n')
     .filter((line) => line.startsWith(`${family}{`) || line.startsWith(`${family} `))
     .map((line) => ({ line, value: Number(line.slice(line.lastIndexOf(' ') + 1)) }));
+}
+
+/** The samples of one metric family on the server's /metrics: each line's text and value. */
+async function metricSamples(client: ClusterClient, family: string): Promise<{ line: string; value: number }[]> {
+  return samplesIn(await scrape(client), family);
 }
 
 /** Sum of a metric family over every label set (e.g. every controller queue), from the server's /metrics. */
@@ -171,17 +181,20 @@ function writesBetween(before: Map<string, number>, after: Map<string, number>):
  */
 async function serverThread(client: ClusterClient): Promise<{ gc: Map<string, { count: number; seconds: number }>; lagMaxMs: number; statusPut: Map<string, number>; busy: Map<string, number>; at: number }> {
   const at = performance.now();
+  // One scrape: every scrape resets the event-loop delay histogram, so a second one would
+  // leave the delay maximum covering only the moments between the two.
+  const text = await scrape(client);
   const busy = new Map<string, number>();
-  for (const { line, value } of await metricSamples(client, 'kplane_thread_busy_seconds_total')) busy.set(/thread="([^"]*)"/.exec(line)?.[1] ?? '', value);
+  for (const { line, value } of samplesIn(text, 'kplane_thread_busy_seconds_total')) busy.set(/thread="([^"]*)"/.exec(line)?.[1] ?? '', value);
   const statusPut = new Map<string, number>();
-  for (const { line, value } of await metricSamples(client, 'apiserver_request_duration_seconds_bucket')) {
+  for (const { line, value } of samplesIn(text, 'apiserver_request_duration_seconds_bucket')) {
     if (line.includes('verb="PUT"') && line.includes('resource="synctargets"') && line.includes('subresource="status"')) statusPut.set(/le="([^"]*)"/.exec(line)?.[1] ?? '', value);
   }
   const gc = new Map<string, { count: number; seconds: number }>();
   const kind = (line: string) => /kind="([^"]*)"/.exec(line)?.[1] ?? '';
-  for (const { line, value } of await metricSamples(client, 'nodejs_gc_duration_seconds_count')) gc.set(kind(line), { count: value, seconds: gc.get(kind(line))?.seconds ?? 0 });
-  for (const { line, value } of await metricSamples(client, 'nodejs_gc_duration_seconds_sum')) gc.set(kind(line), { count: gc.get(kind(line))?.count ?? 0, seconds: value });
-  const lag = await metricSamples(client, 'nodejs_eventloop_lag_max_seconds');
+  for (const { line, value } of samplesIn(text, 'nodejs_gc_duration_seconds_count')) gc.set(kind(line), { count: value, seconds: gc.get(kind(line))?.seconds ?? 0 });
+  for (const { line, value } of samplesIn(text, 'nodejs_gc_duration_seconds_sum')) gc.set(kind(line), { count: gc.get(kind(line))?.count ?? 0, seconds: value });
+  const lag = samplesIn(text, 'nodejs_eventloop_lag_max_seconds');
   return { gc, lagMaxMs: (lag[0]?.value ?? Number.NaN) * 1000, statusPut, busy, at };
 }
 
