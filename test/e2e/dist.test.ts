@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { eventually } from '../framework/eventually.ts';
 import { TestClient } from '../framework/http.ts';
 import { Kubectl } from '../framework/kubectl.ts';
-import { LAUNCHER, REPO_ROOT, startKplane } from '../framework/kplane.ts';
+import { LAUNCHER, REPO_ROOT, startKplane, systemJemalloc } from '../framework/kplane.ts';
 import { syncTargetYAML } from './support.ts';
 
 test('the compiled build (dist/) runs as npm start does', { timeout: 300_000 }, async (t) => {
@@ -59,12 +59,6 @@ test('the compiled build (dist/) runs as npm start does', { timeout: 300_000 }, 
     assert.ok(environ.includes('MALLOC_CONF=background_thread:true'), environ.filter((e) => e.startsWith('MALLOC_CONF') || e.startsWith('LD_PRELOAD')).join(' '));
   });
 });
-
-/** The system's jemalloc as the launcher finds it (hack/bin/jemalloc.sh), or undefined. */
-function systemJemalloc(): string | undefined {
-  const r = spawnSync('sh', ['-c', `. '${join(REPO_ROOT, 'hack', 'bin', 'jemalloc.sh')}' && find_jemalloc`], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : undefined;
-}
 
 test('the launcher: KPLANE_MALLOC=system runs on the system allocator, anything else is refused', async (t) => {
   await t.test('system', async () => {

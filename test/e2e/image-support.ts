@@ -3,14 +3,14 @@
 // `buildah run --isolation chroot`, which shares the host's network, so a process in the image
 // reaches a kplane on 127.0.0.1 and the test reaches one served from the image.
 // (`podman run` cannot run on the CI machines: no setrlimit, no hybrid cgroups.)
-import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '../framework/kplane.ts';
+import { REPO_ROOT, systemJemalloc } from '../framework/kplane.ts';
 
 const run = promisify(execFile);
 
@@ -55,15 +55,9 @@ function inputFiles(): string[] {
   for (const dir of ['apis', 'pkg', 'cmd', 'hack/image']) walk(join(REPO_ROOT, dir));
   files.push(join(REPO_ROOT, 'package.json'), join(REPO_ROOT, 'package-lock.json'), join(REPO_ROOT, 'hack', 'build.mjs'), join(REPO_ROOT, 'tsconfig.json'), join(REPO_ROOT, 'tsconfig.build.json'), join(REPO_ROOT, 'hack', 'bin', 'jemalloc.sh'));
   // The build copies the machine's jemalloc when there is one: installing it changes the image.
-  const jemalloc = hostJemalloc();
+  const jemalloc = systemJemalloc();
   if (jemalloc) files.push(jemalloc);
   return files;
-}
-
-/** The jemalloc hack/image/build.sh finds on this machine (hack/bin/jemalloc.sh), if any. */
-export function hostJemalloc(): string | undefined {
-  const r = spawnSync('sh', ['-c', `. '${join(REPO_ROOT, 'hack', 'bin', 'jemalloc.sh')}' && find_jemalloc`], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
 function inputHash(): string {

@@ -13,12 +13,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { eventually } from '../framework/eventually.ts';
 import { TestClient } from '../framework/http.ts';
-import { startKplane } from '../framework/kplane.ts';
+import { startKplane, systemJemalloc } from '../framework/kplane.ts';
 import { Kubectl } from '../framework/kubectl.ts';
 import { IMAGE_APP_DIR, IMAGE_KPLANE_COMMAND, IMAGE_ROOT_DIR, IMAGE_UID } from '../../pkg/syncer/manifests/image.ts';
 import { KUBECONFIG_KEY, KUBECONFIG_MOUNT_DIR } from '../../pkg/syncer/manifests/render.ts';
 import { IMAGE_DEFAULT_ARGS } from '../../hack/image/layout.ts';
-import { buildTestImage, type Built, containerToolsProblem, execInImage, freePort, hostJemalloc, inspectConfig, runInImage } from './image-support.ts';
+import { buildTestImage, type Built, containerToolsProblem, execInImage, freePort, inspectConfig, runInImage } from './image-support.ts';
 import { IMAGE_JEMALLOC } from '../../hack/image/layout.ts';
 import { createWorkspace, SLOW } from './support.ts';
 import { kubeconfigForWorkspace, kubeconfigFromManifests, type Manifest, parseManifests, runKplane } from './syncer-support.ts';
@@ -63,7 +63,7 @@ test('container image', { timeout: 900_000 }, async (t) => {
     const preload = config.Env?.find((e) => e.startsWith('LD_PRELOAD='));
     const maps = await execInImage(image.tag, [IMAGE_KPLANE_COMMAND[0]!, '-e', `process.stdout.write(require('fs').readFileSync('/proc/self/maps', 'utf8').includes('${IMAGE_JEMALLOC}') ? 'jemalloc' : 'system')`]);
     assert.equal(maps.code, 0, maps.output);
-    if (hostJemalloc()) {
+    if (systemJemalloc()) {
       assert.equal(preload, `LD_PRELOAD=${IMAGE_JEMALLOC}`);
       assert.ok(config.Env?.includes('MALLOC_CONF=background_thread:true'), String(config.Env));
       assert.match(maps.output, /jemalloc$/);

@@ -1,7 +1,7 @@
 // Test fixture: a real `kplane start` child process on a free port with its own root dir.
 // Use with `await using kp = await startKplane()`: the process is stopped (SIGTERM) and the
 // directory removed when the scope ends.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -33,6 +33,15 @@ export type Entry = 'sources' | 'dist' | 'launcher';
 
 /** The bin launcher the `kplane`, `kplane-syncer` and `kubectl-ws` shims exec. */
 export const LAUNCHER = join(REPO_ROOT, 'hack', 'bin', 'launch.sh');
+
+/**
+ * The system's jemalloc as the launcher and the image build find it (hack/bin/jemalloc.sh), or
+ * undefined when the machine has none.
+ */
+export function systemJemalloc(): string | undefined {
+  const r = spawnSync('sh', ['-c', `. '${join(REPO_ROOT, 'hack', 'bin', 'jemalloc.sh')}' && find_jemalloc`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
 
 /** The main module of a binary in cmd/, as sources or as compiled by hack/build.mjs. */
 export function binaryMain(binary: string, entry: 'sources' | 'dist' = 'sources'): string {
