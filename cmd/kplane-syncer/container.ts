@@ -27,6 +27,8 @@ export function buildSyncerContainer(values: SyncerOptions, env: NodeJS.ProcessE
     syncTargetName: values['sync-target-name']!,
     syncTargetUid: values['sync-target-uid'],
     heartbeatPeriodMs: values['heartbeat-period'],
+    heartbeatLease: values['heartbeat-lease'],
+    statusReportPeriodMs: values['status-report-period'],
     capacity: values.capacity,
     physicalKubeconfigPath: values['to-kubeconfig'],
     resources: values.resources,

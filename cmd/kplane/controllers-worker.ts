@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     controllers: data.controllers,
     metrics: { controller: new PromControllerMetrics(registry), queue: new PromQueueMetricsProvider(registry), informer: new PromInformerMetrics(registry) },
   });
-  registerSyncTargetMetrics(registry, () => manager.syncTargets?.deps.listers.syncTargets);
+  registerSyncTargetMetrics(registry, () => manager.syncTargetSource());
   registerThreadBusyMetric(registry, 'controllers');
 
   const reducer = data.reduceIdleHeap

@@ -71,7 +71,7 @@ function startControllers(
       if (!synced) throw new Error('controller informers have not synced yet');
     } });
     if (o['controllers-thread']) ops.metrics.apiserver.sources.push(() => ops.term.thread?.metrics() ?? Promise.resolve([]));
-    else registerSyncTargetMetrics(ops.metrics.registry, () => ops.term.manager?.syncTargets?.deps.listers.syncTargets);
+    else registerSyncTargetMetrics(ops.metrics.registry, () => ops.term.manager?.syncTargetSource());
   }
   if (o['controllers-thread']) {
     const thread = new ControllersThread({

@@ -24,6 +24,7 @@ export const WORKLOAD_FLAGS: Record<string, FlagSpec> = {
   cluster: { type: 'string', description: 'sync: spec.cluster, the physical cluster name (defaults to the SyncTarget name)' },
   cells: { type: 'string', description: 'sync: spec.cells as key=value,... (a new SyncTarget defaults to cluster=<spec.cluster>)' },
   'heartbeat-period': { type: 'string', description: 'sync: the syncer heartbeat period', default: '20s' },
+  'heartbeat-lease': { type: 'boolean', description: 'sync: the syncer beats by renewing a Lease (status is patched only when it changes, or every 5 minutes)' },
   capacity: { type: 'string', description: 'sync: capacity the syncer reports, e.g. cpu=8,memory=32Gi' },
   resources: { type: 'string', description: 'sync: the types the syncer syncs, as resource[.group],… (default deployments.apps,services,configmaps,secrets)' },
   'service-account-key-file': {
@@ -53,6 +54,7 @@ const schema = z.object({
     return out;
   }),
   'heartbeat-period': z.string().refine((s) => (parseDuration(s) ?? 0) > 0, { message: 'must be a positive duration such as 20s' }).default('20s'),
+  'heartbeat-lease': z.boolean().optional(),
   capacity: z.string().optional(),
   resources: z.string().optional().transform((s, ctx) => {
     if (s === undefined) return undefined;
@@ -133,6 +135,7 @@ export async function runWorkload(argv: string[]): Promise<number> {
       cells: values.cells,
       image: values['syncer-image'],
       heartbeatPeriod: values['heartbeat-period'],
+      ...(values['heartbeat-lease'] ? { heartbeatLease: true } : {}),
       capacity,
       resources: values.resources,
       kplaneURL: server,

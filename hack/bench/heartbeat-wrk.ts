@@ -2,6 +2,7 @@
 // status merge-patches rotating over 200 SyncTargets (a Lua script), first to a default
 // `kplane start`, then to a bare node:https server (same certificate, same requests, the
 // reply a SyncTarget-sized object) in the same run. Used by heartbeat.ts when `wrk` is on PATH.
+// A second row renews heartbeat Leases instead (KEP-589; kplane-syncer --heartbeat-lease).
 import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,21 +30,20 @@ export interface WrkResult {
 }
 
 /**
- * The Lua script: each request PATCHes the status of the next of `names` (round robin) with
- * a fresh lastSyncerHeartbeatTime, as a syncer does; done() prints one JSON line.
+ * A wrk Lua script: PATCHes of `contentType` as the admin; `setup` declares the round-robin
+ * tables, `request` is the body of wrk's request() (it returns wrk.format(…)); done() prints one
+ * JSON line for runWrk.
  */
-export function wrkScript(token: string, cluster: string, names: readonly string[]): string {
+function luaScript(token: string, contentType: string, setup: string, request: string): string {
   return `
-local names = { ${names.map((n) => `"${n}"`).join(', ')} }
+${setup}
 local i = 0
 wrk.method = "PATCH"
-wrk.headers["Content-Type"] = "application/merge-patch+json"
+wrk.headers["Content-Type"] = "${contentType}"
 wrk.headers["Authorization"] = "Bearer ${token}"
 wrk.headers["Accept"] = "application/json"
 request = function()
-  i = (i % #names) + 1
-  local body = '{"status":{"lastSyncerHeartbeatTime":"' .. os.date("!%Y-%m-%dT%H:%M:%SZ") .. '"}}'
-  return wrk.format(nil, "/clusters/${cluster}/apis/workload.kcp.io/v1alpha1/synctargets/" .. names[i] .. "/status", nil, body)
+${request}
 end
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -52,6 +52,21 @@ done = function(summary, latency, requests)
     e.connect + e.read + e.write + e.timeout + e.status))
 end
 `;
+}
+
+/**
+ * The Lua script: each request PATCHes the status of the next of `names` (round robin) with
+ * a fresh lastSyncerHeartbeatTime, as a syncer does.
+ */
+export function wrkScript(token: string, cluster: string, names: readonly string[]): string {
+  return luaScript(
+    token,
+    'application/merge-patch+json',
+    `local names = { ${names.map((n) => `"${n}"`).join(', ')} }`,
+    `  i = (i % #names) + 1
+  local body = '{"status":{"lastSyncerHeartbeatTime":"' .. os.date("!%Y-%m-%dT%H:%M:%SZ") .. '"}}'
+  return wrk.format(nil, "/clusters/${cluster}/apis/workload.kcp.io/v1alpha1/synctargets/" .. names[i] .. "/status", nil, body)`,
+  );
 }
 
 /** Run wrk for durationS against url with the script; resolves to its JSON summary. */
@@ -70,5 +85,36 @@ export async function runWrk(wrk: string, url: string, scriptFile: string, durat
 export function writeScript(dir: string, token: string, cluster: string, names: readonly string[]): string {
   const file = join(dir, 'heartbeat-wrk.lua');
   writeFileSync(file, wrkScript(token, cluster, names), { mode: 0o600 });
+  return file;
+}
+
+/** A heartbeat Lease as the syncer renews it (pkg/syncer/lease.ts): where it is and its uid. */
+export interface WrkLease {
+  namespace: string;
+  name: string;
+  uid: string;
+}
+
+/**
+ * The Lua script of the Lease row: each request renews the next Lease (round robin) exactly as
+ * kplane-syncer --heartbeat-lease does, a JSON Patch testing the Lease's uid and setting
+ * spec.renewTime.
+ */
+export function leaseWrkScript(token: string, cluster: string, leases: readonly WrkLease[]): string {
+  return luaScript(
+    token,
+    'application/json-patch+json',
+    `local paths = { ${leases.map((l) => `"/clusters/${cluster}/apis/coordination.k8s.io/v1/namespaces/${l.namespace}/leases/${l.name}"`).join(', ')} }
+local uids = { ${leases.map((l) => `"${l.uid}"`).join(', ')} }`,
+    `  i = (i % #paths) + 1
+  local now = os.date("!%Y-%m-%dT%H:%M:%S") .. string.format(".%06dZ", math.random(0, 999999))
+  local body = '[{"op":"test","path":"/metadata/uid","value":"' .. uids[i] .. '"},{"op":"add","path":"/spec/renewTime","value":"' .. now .. '"}]'
+  return wrk.format(nil, paths[i], nil, body)`,
+  );
+}
+
+export function writeLeaseScript(dir: string, token: string, cluster: string, leases: readonly WrkLease[]): string {
+  const file = join(dir, 'heartbeat-lease-wrk.lua');
+  writeFileSync(file, leaseWrkScript(token, cluster, leases), { mode: 0o600 });
   return file;
 }

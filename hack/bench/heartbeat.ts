@@ -23,7 +23,9 @@ import { silentLogger } from '../../pkg/log/logger.ts';
 import { realClock } from '../../pkg/clock/clock.ts';
 import { HeartbeatLoop } from '../../pkg/syncer/heartbeat.ts';
 import { processCpuMs, serverNodeArgs, startKplane, type Kplane } from './fixture.ts';
-import { findWrk, runWrk, WRK_CONNECTIONS, WRK_TARGETS, writeScript, type WrkResult } from './heartbeat-wrk.ts';
+import { findWrk, runWrk, WRK_CONNECTIONS, WRK_TARGETS, type WrkLease, writeLeaseScript, writeScript, type WrkResult } from './heartbeat-wrk.ts';
+import { HeartbeatLease, SYNCER_LEASE_FIELD_MANAGER } from '../../pkg/syncer/lease.ts';
+import { SYNCER_IDENTITY_NAMESPACE } from '../../pkg/syncer/manifests/identity.ts';
 import { machineLine } from './report.ts';
 import { RawEtcdPuts, cleanupOnInterrupt, parseStorageArg, startBenchEtcd } from './etcd.ts';
 import { formatMs, formatRate, formatRatio, formatTable, parseBenchArgs, summarize } from './lib.ts';
@@ -102,7 +104,7 @@ async function wrkMode(wrk: string, quick: boolean): Promise<void> {
   const names = Array.from({ length: WRK_TARGETS }, (_, i) => `bench-${i}`);
   process.stderr.write(`wrk: ${WRK_CONNECTIONS} connections, 1 thread, ${durationS} s each (after 2 s unmeasured): default kplane, kplane --controllers -, bare\n`);
   /** One kplane (flags), its targets created and the controllers idle, then wrk against it. */
-  const measureKplane = async (args: string[]): Promise<{ r: WrkResult; cpuPerRequest: number; rootDir: string; dispose: () => Promise<void> }> => {
+  const measureKplane = async (args: string[]): Promise<{ r: WrkResult; cpuPerRequest: number; lease?: { r: WrkResult; cpuPerRequest: number }; rootDir: string; dispose: () => Promise<void> }> => {
     const kp = await startManagedKplane(60, args);
     try {
       const client = ClusterClient.fromFile(kp.kubeconfig, { component: 'bench-heartbeat' });
@@ -111,11 +113,23 @@ async function wrkMode(wrk: string, quick: boolean): Promise<void> {
       // during that would measure their start-up, not ingest. Wait until no revision moves.
       await waitNoWrites(client, 3000);
       client.close();
-      const script = writeScript(kp.rootDir, kp.adminToken, 'root', names);
-      await runWrk(wrk, kp.url, script, 2);
-      const cpu0 = processCpuMs(kp.process.pid!);
-      const r = await runWrk(wrk, kp.url, script, durationS);
-      return { r, cpuPerRequest: (processCpuMs(kp.process.pid!) - cpu0) / Math.max(1, r.requests), rootDir: kp.rootDir, dispose: kp.dispose };
+      /** wrk with `script` after 2 s unmeasured, and the server's CPU per request meanwhile. */
+      const measure = async (script: string) => {
+        await runWrk(wrk, kp.url, script, 2);
+        const cpu0 = processCpuMs(kp.process.pid!);
+        const r = await runWrk(wrk, kp.url, script, durationS);
+        return { r, cpuPerRequest: (processCpuMs(kp.process.pid!) - cpu0) / Math.max(1, r.requests) };
+      };
+      const { r, cpuPerRequest } = await measure(writeScript(kp.rootDir, kp.adminToken, 'root', names));
+      if (args.length > 0) return { r, cpuPerRequest, rootDir: kp.rootDir, dispose: kp.dispose };
+      // The same targets' syncers beating by Lease instead: the Leases created first (as each
+      // syncer's first renewal does), then renewed by wrk.
+      const leaseClient = ClusterClient.fromFile(kp.kubeconfig, { component: 'bench-heartbeat' });
+      const leases = await ensureHeartbeatLeases(leaseClient, WRK_TARGETS);
+      await waitNoWrites(leaseClient, 3000);
+      leaseClient.close();
+      const lease = await measure(writeLeaseScript(kp.rootDir, kp.adminToken, 'root', leases));
+      return { r, cpuPerRequest, lease, rootDir: kp.rootDir, dispose: kp.dispose };
     } catch (err) {
       await kp.dispose();
       throw err;
@@ -140,12 +154,14 @@ async function wrkMode(wrk: string, quick: boolean): Promise<void> {
   process.stdout.write(
     formatTable(['wrk -t1 -c32, 200 SyncTargets', 'patches/s', 'p50 ms', 'p99 ms', 'errors', 'server CPU ms/request', 'vs bare'], [
       row('kplane start (SQLite, controllers in-process)', k, full.cpuPerRequest.toFixed(3)),
+      ...(full.lease ? [row('kplane start, the same syncers beating by Lease', full.lease.r, full.lease.cpuPerRequest.toFixed(3))] : []),
       row('kplane start --controllers - (API server alone)', apiOnly.r, apiOnly.cpuPerRequest.toFixed(3)),
       row('bare node:https, same certificate and requests', b, '-'),
     ]) + '\n',
   );
   process.stdout.write(
     `§11 heartbeat ingest (default process): ≥ 0.25 of bare (${ratio.toFixed(3)}: ${ratio >= 0.25 ? 'met' : 'not met'}), p99 ≤ 20 ms (${formatMs(k.p99Ms)} ms: ${k.p99Ms <= 20 ? 'met' : 'not met'}), no errors (${k.errors})\n` +
+      (full.lease ? `beating by Lease instead (kplane-syncer --heartbeat-lease): ${(full.lease.r.perSecond / b.perSecond).toFixed(3)} of bare, ${formatRatio(full.lease.r.perSecond, k.perSecond)} the status patches' rate, p99 ${formatMs(full.lease.r.p99Ms)} ms, ${full.lease.r.errors} errors\n` : '') +
       `${machineLine()}\n`,
   );
 }
@@ -392,6 +408,19 @@ async function startBare(rootDir: string): Promise<{ child: ChildProcess; port: 
   };
   const forget = cleanupOnInterrupt(stop);
   return { child, port, stop };
+}
+
+/** The heartbeat Leases of bench-0 … bench-(n-1), applied as kplane-syncer's first renewal does. */
+async function ensureHeartbeatLeases(c: ClusterClient, n: number): Promise<WrkLease[]> {
+  const st = c.cluster('root').syncTargets();
+  const leases: WrkLease[] = [];
+  for (let i = 0; i < n; i++) {
+    const target = await st.get(`bench-${i}`);
+    const renewer = new HeartbeatLease({ leases: c.cluster('root').leases(SYNCER_IDENTITY_NAMESPACE), syncTargetName: `bench-${i}`, syncTargetUid: target.metadata.uid ?? '', periodMs: 10_000, holder: `bench-${i}` });
+    const lease = await c.cluster('root').leases(renewer.namespace).apply(renewer.desired(new Date()), { fieldManager: SYNCER_LEASE_FIELD_MANAGER, force: true });
+    leases.push({ namespace: renewer.namespace, name: renewer.name, uid: lease.metadata.uid ?? '' });
+  }
+  return leases;
 }
 
 async function ensureSyncTargets(c: ClusterClient, have: number, want: number): Promise<number> {

@@ -23,6 +23,9 @@
 //   npm run bench -- scale [--quick] [--n 10000] [--workspaces 100] [--no-staleness] [--split-controllers]
 //                          [--floor-only] [--server-node-options "--cpu-prof --cpu-prof-dir=DIR"]
 //                          [--heap-snapshot DIR] [--no-floor] [--settle SECONDS] [--kplane-args "FLAGS"]
+//                          [--beat status|lease]
+// `--beat lease` makes the staleness phase's beats Lease writes instead of status patches
+// (staleness.ts; the syncer's --heartbeat-lease).
 // `--floor-only` measures only the floor (the API server's request path, no controllers) and
 // prints its figures; `--server-node-options` passes Node options to every kplane started.
 // `--heap-snapshot DIR` writes a heap snapshot of each kplane server after the full GC (bulk and
@@ -51,6 +54,8 @@ const TARGETS = numberArg('n', quick ? 1_000 : 10_000);
 const WORKSPACES = numberArg('workspaces', quick ? 10 : 100);
 const CLIENTS = 16;
 const STALENESS = !process.argv.includes('--no-staleness');
+/** --beat lease: the staleness phase's targets beat by Lease (staleness.ts). */
+const BEAT: 'status' | 'lease' = flagListArg('beat')[0] === 'lease' ? 'lease' : 'status';
 const FLOOR_ONLY = process.argv.includes('--floor-only');
 const NODE_ARGS = serverNodeArgs();
 const SPLIT = process.argv.includes('--split-controllers');
@@ -427,7 +432,7 @@ async function measure(args: string[], floor: boolean, controllersArgs?: string[
       const writes0 = await writeRequests(client);
       const thread0 = await serverThread(client);
       const reductions0 = reductionsOf(kp).length;
-      stale = await staleness(client, b.targets, THRESHOLD_MS);
+      stale = await staleness(client, b.targets, THRESHOLD_MS, { beat: BEAT });
       const thread1 = await serverThread(client);
       const late = stale.late.count ? `${stale.late.count} more than 1 s late, their deadlines ${stale.late.deadlineFromS.toFixed(1)}–${stale.late.deadlineToS.toFixed(1)} s after the first` : 'none more than 1 s late';
       progress(`kplane: staleness p50 ${formatMs(stale.stats.p50Ms)} ms, p99 ${formatMs(stale.stats.p99Ms)} ms, ${stale.missed} missed, ${late}; write requests meanwhile: ${writesBetween(writes0, await writeRequests(client))}; ${serverThreadBetween(thread0, thread1)}; ${reductionsLine(kp, reductions0)}`);

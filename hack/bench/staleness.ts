@@ -2,11 +2,20 @@
 // heartbeat (32 in flight), then silence; per target measure from (beat acknowledged +
 // threshold) to the first watch event carrying HeartbeatHealthy=False. A controller (in the
 // benchmark process or in kplane) with the same threshold must be running.
+//
+// How a target beats (StalenessOptions.beat): 'status' patches status.lastSyncerHeartbeatTime,
+// as a kcp-style syncer does; 'lease' writes the syncer's heartbeat Lease (KEP-589;
+// kplane-syncer --heartbeat-lease) as its first renewal does, a server-side apply that creates
+// it. Either way the beat turns HeartbeatHealthy True and its silence turns it False: only the
+// kind of write that carries the beat differs. (A steady state, the fleet already healthy, needs
+// beats faster than 10,000 targets / 10 s threshold, more than the server's write rate.)
 import { type ClusterClient, type SyncTarget, type WatchEvent } from '../../pkg/client/index.ts';
 import { keyOf } from '../../pkg/informer/keys.ts';
 import { pool, progress, sleep, waitFor, type CreatedTarget } from './fixture.ts';
 import { summarize, type LatencyStats } from './lib.ts';
 import { formatTime } from '../../apis/meta/v1/time.ts';
+import { HeartbeatLease, SYNCER_LEASE_FIELD_MANAGER } from '../../pkg/syncer/lease.ts';
+import { SYNCER_IDENTITY_NAMESPACE } from '../../pkg/syncer/manifests/identity.ts';
 
 async function storageRevision(client: ClusterClient): Promise<number> {
   const list = await client.wildcard().syncTargets().list({ limit: 1 });
@@ -25,7 +34,28 @@ export interface Staleness {
   late: { count: number; deadlineFromS: number; deadlineToS: number };
 }
 
-export async function staleness(client: ClusterClient, targets: readonly CreatedTarget[], thresholdMs: number): Promise<Staleness> {
+export interface StalenessOptions {
+  beat?: 'status' | 'lease';
+}
+
+/** One beat of `t` (a SyncTarget whose uid is `uid`) as `mode` sends it. */
+async function beatOnce(client: ClusterClient, t: CreatedTarget, uid: string, mode: 'status' | 'lease'): Promise<void> {
+  if (mode === 'status') {
+    await client.cluster(t.cluster).syncTargets().patchStatus(t.name, 'merge', { status: { lastSyncerHeartbeatTime: formatTime(new Date()) } });
+    return;
+  }
+  const leases = client.cluster(t.cluster).leases(SYNCER_IDENTITY_NAMESPACE);
+  const renewer = new HeartbeatLease({ leases, syncTargetName: t.name, syncTargetUid: uid, periodMs: 10_000, holder: 'bench' });
+  await leases.apply(renewer.desired(new Date()), { fieldManager: SYNCER_LEASE_FIELD_MANAGER, force: true });
+}
+
+export async function staleness(client: ClusterClient, targets: readonly CreatedTarget[], thresholdMs: number, opts: StalenessOptions = {}): Promise<Staleness> {
+  const mode = opts.beat ?? 'status';
+  // A Lease is named after its SyncTarget's uid: read them all first, outside the measurement.
+  const uids = new Map<string, string>();
+  if (mode === 'lease') {
+    for (const st of (await client.wildcard().syncTargets().listAll()).items) uids.set(keyOf(st), st.metadata.uid ?? '');
+  }
   const stop = new AbortController();
   const beatDone = new Map<string, number>();
   const sawHealthy = new Set<string>();
@@ -64,14 +94,14 @@ export async function staleness(client: ClusterClient, targets: readonly Created
   await pool(targets.length, 32, async (i) => {
     const t = targets[i]!;
     try {
-      await client.cluster(t.cluster).syncTargets().patchStatus(t.name, 'merge', { status: { lastSyncerHeartbeatTime: formatTime(new Date()) } });
+      await beatOnce(client, t, uids.get(`${t.cluster}|${t.name}`) ?? '', mode);
       beatDone.set(`${t.cluster}|${t.name}`, performance.now());
     } catch {
       beatErrors++;
     }
   });
   const beatMs = performance.now() - t0;
-  progress(`staleness: ${beatDone.size} beats sent in ${(beatMs / 1000).toFixed(1)} s; waiting for HeartbeatHealthy=False`);
+  progress(`staleness: ${beatDone.size} beats (${mode}) sent in ${(beatMs / 1000).toFixed(1)} s; waiting for HeartbeatHealthy=False`);
   try {
     await waitFor('staleness detected', () => [detected.size >= beatDone.size, `${detected.size}/${beatDone.size} stale seen, ${sawHealthy.size} seen healthy`], thresholdMs + 120_000, 100);
   } catch (err) {

@@ -17,6 +17,11 @@ const PHASES: readonly string[] = SyncTargetPhaseSchema.options;
 export interface SyncTargetSource {
   /** Every SyncTarget in the controller's cache, across workspaces. */
   list(): SyncTarget[];
+  /**
+   * The time of a target's last beat, when beats can arrive elsewhere than in its status (a
+   * heartbeat Lease); status.lastSyncerHeartbeatTime otherwise.
+   */
+  lastHeartbeat?(st: SyncTarget): string | undefined;
 }
 
 export function registerSyncTargetMetrics(registry: MetricsRegistry, source: () => SyncTargetSource | undefined, now: () => number = Date.now): void {
@@ -36,7 +41,10 @@ export function registerSyncTargetMetrics(registry: MetricsRegistry, source: () 
       for (const [phase, n] of counts) this.labels(phase).set(n);
     },
   });
-  const heartbeatOf = (st: SyncTarget) => Date.parse(String(st.status?.lastSyncerHeartbeatTime ?? ''));
+  const heartbeatOf = (st: SyncTarget) => {
+    const s = source();
+    return Date.parse(String((s?.lastHeartbeat ? s.lastHeartbeat(st) : st.status?.lastSyncerHeartbeatTime) ?? ''));
+  };
   new Gauge({
     name: 'kplane_synctargets_without_heartbeat',
     help: 'SyncTargets whose syncer has never sent a heartbeat',

@@ -25,6 +25,10 @@ import { CONTROLLER_NAME as RESOURCE_LABELLER } from './scheduling/resource/type
 import { CONTROLLER_NAME as PLACEMENT_CONTROLLER } from './scheduling/placement/types.ts';
 import { HeartbeatController } from './workload/heartbeat/controller.ts';
 import { HeartbeatTracker } from './workload/heartbeat/heartbeat-tracker.ts';
+import { HeartbeatLeaseCache } from './workload/heartbeat/leases.ts';
+import { heartbeatOf, type HeartbeatJudge } from './workload/heartbeat/judge.ts';
+import type { SyncTarget } from '../client/index.ts';
+import type { SyncTargetSource } from '../metrics/synctargets.ts';
 import { CONTROLLER_NAME as HEARTBEAT_CONTROLLER } from './workload/heartbeat/types.ts';
 import { SyncTargetController } from './workload/synctarget/controller.ts';
 import { ManifestDeployer } from './workload/synctarget/syncer-deployer.ts';
@@ -91,7 +95,9 @@ export class ControllerManager {
     this.informers = new SharedInformerFactory({ clusterClient: this.clusterClient, logger: opts.logger, ...(opts.metrics?.informer ? { metrics: opts.metrics.informer } : {}) });
     // Both SyncTarget writers judge heartbeats from one tracker (heartbeat/judge.ts), so a first
     // beat is written once, by whichever controller gets there first.
-    const heartbeat = enabled.includes(HEARTBEAT_CONTROLLER) ? { heartbeats: new HeartbeatTracker(), thresholdMs: opts.heartbeatThresholdMs } : undefined;
+    // Syncers may beat by Lease (KEP-589) as well as by status; both controllers read them.
+    const leases = enabled.includes(HEARTBEAT_CONTROLLER) ? new HeartbeatLeaseCache(this.informers) : undefined;
+    const heartbeat: HeartbeatJudge | undefined = leases ? { heartbeats: new HeartbeatTracker(), thresholdMs: opts.heartbeatThresholdMs, leaseOf: (st) => leases.leaseOf(st) } : undefined;
     this.syncTargets = enabled.includes(SYNCTARGET_CONTROLLER)
       ? new SyncTargetController({
           ...(heartbeat ? { heartbeat } : {}),
@@ -113,6 +119,7 @@ export class ControllerManager {
           logger: opts.logger,
           thresholdMs: opts.heartbeatThresholdMs,
           ...(heartbeat ? { heartbeats: heartbeat.heartbeats } : {}),
+          ...(leases ? { leases } : {}),
           ...(opts.metrics?.controller ? { metrics: opts.metrics.controller } : {}),
           ...(opts.metrics?.queue ? { queueMetrics: opts.metrics.queue } : {}),
         })
@@ -131,6 +138,14 @@ export class ControllerManager {
     const evictionGraceMs = opts.evictionGraceMs ?? DEFAULT_EVICTION_GRACE_MS;
     this.namespaceScheduler = enabled.includes(NAMESPACE_SCHEDULER) ? new NamespaceScheduler({ ...scheduling(NAMESPACE_SCHEDULER), evictionGraceMs }) : undefined;
     this.resourceLabeller = enabled.includes(RESOURCE_LABELLER) ? new ResourceLabeller({ ...scheduling(RESOURCE_LABELLER), evictionGraceMs }) : undefined;
+  }
+
+  /** The SyncTargets for the fleet metrics, with each one's last beat by status or Lease. */
+  syncTargetSource(): SyncTargetSource | undefined {
+    const lister = this.syncTargets?.deps.listers.syncTargets;
+    if (!lister) return undefined;
+    const judge = this.syncTargets?.deps.heartbeat;
+    return { list: () => lister.list(), ...(judge ? { lastHeartbeat: (st: SyncTarget) => heartbeatOf(judge, st)?.at } : {}) };
   }
 
   hasSynced(): boolean {

@@ -7,7 +7,9 @@ import { Transport } from '../client/transport.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ResourceList } from './capacity.ts';
 import { type Clock, realClock } from '../clock/clock.ts';
-import { HeartbeatLoop, type HeartbeatOptions } from './heartbeat.ts';
+import { DEFAULT_STATUS_REPORT_PERIOD_MS, HeartbeatLoop, type HeartbeatOptions } from './heartbeat.ts';
+import { HeartbeatLease, type LeaseAccess } from './lease.ts';
+import { SYNCER_IDENTITY_NAMESPACE } from './manifests/identity.ts';
 import { PhysicalCapacityReader } from './physical-capacity.ts';
 import { waitForSyncTarget } from './startup.ts';
 import { assessResources, discoveryFrom, type RequestedResource } from './synced-resources.ts';
@@ -24,6 +26,10 @@ export interface SyncerConfig {
   syncTargetName: string;
   syncTargetUid?: string | undefined;
   heartbeatPeriodMs: number;
+  /** Beat by renewing the syncer's Lease (lease.ts), reporting status only when due. */
+  heartbeatLease?: boolean | undefined;
+  /** With heartbeatLease: the longest time between two status patches. */
+  statusReportPeriodMs?: number | undefined;
   capacity?: ResourceList | undefined;
   /** The physical cluster's kubeconfig: without `capacity`, report the sum of its Nodes' resources. */
   physicalKubeconfigPath?: string | undefined;
@@ -59,11 +65,17 @@ export function resolveCluster(flag: string | undefined, kubeconfig: KubeConfig)
   throw new MissingClusterError();
 }
 
+function requireLeases(leases: LeaseAccess | undefined): LeaseAccess {
+  if (!leases) throw new Error('heartbeatLease needs access to leases (deps.leases)');
+  return leases;
+}
+
 /** Run until `signal` aborts (resolves) or the SyncTarget turns out to be another one (rejects). */
-export async function runSyncer(cfg: SyncerConfig, signal: AbortSignal, deps: { syncTargets?: SyncTargetAccess; cluster?: string } = {}): Promise<void> {
+export async function runSyncer(cfg: SyncerConfig, signal: AbortSignal, deps: { syncTargets?: SyncTargetAccess; leases?: LeaseAccess; cluster?: string } = {}): Promise<void> {
   const clock = cfg.clock ?? realClock;
   let clusterClient: ClusterClient | undefined;
   let syncTargets = deps.syncTargets;
+  let leases = deps.leases;
   let cluster = deps.cluster ?? cfg.cluster ?? '';
   if (!syncTargets) {
     const kubeconfig = new KubeConfig();
@@ -72,6 +84,7 @@ export async function runSyncer(cfg: SyncerConfig, signal: AbortSignal, deps: { 
     // A beat that takes longer than its period is worth abandoning and retrying.
     clusterClient = new ClusterClient(kubeconfig, { component: SYNCER_COMPONENT, timeoutMs: Math.max(5_000, Math.min(30_000, cfg.heartbeatPeriodMs)) });
     syncTargets = clusterClient.cluster(cluster).syncTargets();
+    leases = clusterClient.cluster(cluster).leases(SYNCER_IDENTITY_NAMESPACE);
   }
   const logger = cfg.logger.child({ syncTarget: cfg.syncTargetName, cluster });
   try {
@@ -79,9 +92,10 @@ export async function runSyncer(cfg: SyncerConfig, signal: AbortSignal, deps: { 
     const st: SyncTarget | undefined = await waitForSyncTarget({ syncTargets, name: cfg.syncTargetName, expectedUid: cfg.syncTargetUid, clock, logger, signal });
     if (!st) return;
     const uid = st.metadata.uid ?? '';
-    logger.info('SyncTarget found, heartbeating', { uid, periodMs: cfg.heartbeatPeriodMs });
+    const lease = cfg.heartbeatLease ? new HeartbeatLease({ leases: requireLeases(leases), syncTargetName: cfg.syncTargetName, syncTargetUid: uid, periodMs: cfg.heartbeatPeriodMs }) : undefined;
+    logger.info('SyncTarget found, heartbeating', { uid, periodMs: cfg.heartbeatPeriodMs, ...(lease ? { lease: `${lease.namespace}/${lease.name}`, statusReportPeriodMs: cfg.statusReportPeriodMs ?? DEFAULT_STATUS_REPORT_PERIOD_MS } : {}) });
     const loop = new HeartbeatLoop(
-      { syncTargets, name: cfg.syncTargetName, uid, periodMs: cfg.heartbeatPeriodMs, clock, logger, capacity: cfg.capacity, ...cfg.heartbeat },
+      { syncTargets, name: cfg.syncTargetName, uid, periodMs: cfg.heartbeatPeriodMs, clock, logger, capacity: cfg.capacity, lease, statusReportPeriodMs: cfg.statusReportPeriodMs, ...cfg.heartbeat },
       st,
     );
     const physical = cfg.capacity ? undefined : physicalKubeconfig(cfg.physicalKubeconfigPath, logger);

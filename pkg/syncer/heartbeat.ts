@@ -7,6 +7,11 @@
 // the member exists. A SyncTarget with no status at all gets `/status` created in the same
 // patch, guarded by a resourceVersion test so that we never overwrite a status someone else
 // wrote in the meantime.
+//
+// With a heartbeat Lease (`--heartbeat-lease`, lease.ts) a beat renews the Lease instead, and
+// the status patch above is sent only when it has something to say: the first beat, changed
+// capacity, synced resources or condition, or once per status report period (kubelets do
+// the same with node status: `nodeStatusReportFrequency`).
 import { isDeepStrictEqual } from 'node:util';
 import type { JsonPatchOp, SyncTarget } from '../client/index.ts';
 import { isInvalid } from '../client/errors.ts';
@@ -39,7 +44,13 @@ export interface HeartbeatOptions {
   authFailureBackoffMs?: number;
   /** Called after every attempt (tests, benchmarks, metrics). */
   onBeat?: (outcome: BeatOutcome) => void;
+  /** Beat by renewing this Lease (lease.ts); the status patch then goes out only when due. */
+  lease?: { renew(now: Date): Promise<void> } | undefined;
+  /** With a lease: the longest time between two status patches; defaults to 5 minutes. */
+  statusReportPeriodMs?: number | undefined;
 }
+
+export const DEFAULT_STATUS_REPORT_PERIOD_MS = 5 * 60_000;
 
 export type BeatOutcome =
   | { ok: true; at: Date; latencyMs: number }
@@ -61,6 +72,10 @@ export class HeartbeatLoop {
   private lastSeen: SyncTarget;
   private consecutiveFailures = 0;
   private lastFailureKind: string | undefined;
+  /** Why the Lease was last refused (logged once per kind), undefined while it renews. */
+  private leaseRefusal: FailureKind | undefined;
+  /** When this loop last patched status (ms on its clock); undefined before the first. */
+  private statusReportedAt: number | undefined;
 
   constructor(o: HeartbeatOptions, initial: SyncTarget) {
     this.o = o;
@@ -99,6 +114,18 @@ export class HeartbeatLoop {
     const cap = this.capacity;
     this.capacityReported = cap === undefined || (isDeepStrictEqual(st.status?.capacity, cap) && isDeepStrictEqual(st.status?.allocatable, this.allocatable ?? cap));
     this.syncedResourcesReported = this.syncedResources === undefined || isDeepStrictEqual(st.status?.syncedResources ?? [], this.syncedResources);
+  }
+
+  /**
+   * Must this beat patch status? Always without a Lease (the patch is the beat). With one: the
+   * first beat of this process, anything new to report, or a report period since the last.
+   */
+  statusDue(now: Date): boolean {
+    if (!this.o.lease || this.statusReportedAt === undefined) return true;
+    if (!this.lastSeen.status?.lastSyncerHeartbeatTime) return true;
+    if ((this.capacity && !this.capacityReported) || (this.syncedResources && !this.syncedResourcesReported)) return true;
+    if (this.conditionOps(now).length > 0) return true;
+    return now.getTime() - this.statusReportedAt >= (this.o.statusReportPeriodMs ?? DEFAULT_STATUS_REPORT_PERIOD_MS);
   }
 
   /** The JSON Patch for a beat at `now` (exported for tests of its exact shape). */
@@ -150,8 +177,12 @@ export class HeartbeatLoop {
     const now = new Date(clock.now());
     const t0 = performance.now();
     try {
-      const st = await syncTargets.patchStatus(name, 'json', this.buildPatch(now));
-      this.observe(st);
+      const renewed = this.o.lease ? await this.renewLease(now) : false;
+      if (!renewed || this.statusDue(now)) {
+        const st = await syncTargets.patchStatus(name, 'json', this.buildPatch(now));
+        this.statusReportedAt = now.getTime();
+        this.observe(st);
+      }
       if (this.consecutiveFailures > 0) logger.info('heartbeat recovered', { afterFailures: this.consecutiveFailures });
       this.consecutiveFailures = 0;
       this.lastFailureKind = undefined;
@@ -171,6 +202,27 @@ export class HeartbeatLoop {
       outcome.retryInMs = this.nextDelay(outcome);
       this.logFailure(kind, error, outcome.retryInMs);
       return outcome;
+    }
+  }
+
+  /**
+   * Renew the Lease; true when it was. A Lease this identity may not write (403: an identity
+   * made before syncers had Leases) or whose namespace is missing (404) is no reason to go
+   * silent: the beat then goes out as a status patch, as without a Lease, and we say why once.
+   */
+  private async renewLease(now: Date): Promise<boolean> {
+    try {
+      await this.o.lease!.renew(now);
+      this.leaseRefusal = undefined;
+      return true;
+    } catch (err) {
+      const kind = classifyBeatError(err);
+      if (kind !== 'forbidden' && kind !== 'not-found') throw err;
+      if (this.leaseRefusal !== kind) {
+        this.leaseRefusal = kind;
+        this.o.logger.warn('cannot renew the heartbeat Lease; beating by status patch instead', { reason: kind, error: err instanceof Error ? err.message : String(err) });
+      }
+      return false;
     }
   }
 

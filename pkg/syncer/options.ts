@@ -12,6 +12,8 @@ export const SYNCER_FLAGS: Record<string, FlagSpec> = {
   'sync-target-name': { type: 'string', description: 'name of the SyncTarget (required)' },
   'sync-target-uid': { type: 'string', description: 'refuse to run unless the SyncTarget has this uid' },
   'heartbeat-period': { type: 'string', description: 'how often to report a heartbeat', default: '20s' },
+  'heartbeat-lease': { type: 'string', description: 'beat by renewing a coordination.k8s.io Lease (KEP-589) instead of patching the SyncTarget\'s status every period: true or false', default: 'false' },
+  'status-report-period': { type: 'string', description: 'with --heartbeat-lease: the longest time between two status reports (status is also sent whenever it changes)', default: '5m' },
   capacity: { type: 'string', description: 'capacity to report, e.g. cpu=8,memory=32Gi (status.capacity and status.allocatable)' },
   'to-kubeconfig': { type: 'string', description: 'kubeconfig of the physical cluster: without --capacity, report the sum of its Nodes\' capacity and allocatable' },
   resources: { type: 'string', description: 'types to sync, as resource[.group] (e.g. deployments.apps,configmaps): checked against the physical cluster\'s discovery (--to-kubeconfig, or in-cluster), reported in status.syncedResources, and the Accepted ones synced' },
@@ -39,6 +41,8 @@ export const syncerOptionsSchema = z
     'sync-target-name': z.string().min(1).optional(),
     'sync-target-uid': z.string().min(1).optional(),
     'heartbeat-period': durationMs.default(20_000),
+    'heartbeat-lease': z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    'status-report-period': durationMs.default(300_000),
     capacity: capacityFlag.optional(),
     'to-kubeconfig': z.string().min(1).optional(),
     resources: z.string().transform((s, ctx) => {

@@ -23,6 +23,8 @@ export interface PrepareInput {
   cells?: Record<string, string> | undefined;
   image: string;
   heartbeatPeriod?: string | undefined;
+  /** Beat by renewing a Lease; defaults to the SyncTarget's spec.syncer.heartbeatLease. */
+  heartbeatLease?: boolean | undefined;
   capacity?: ResourceList | undefined;
   /** --resources of the rendered syncer; defaults to DEFAULT_SYNCED_RESOURCES. */
   resources?: readonly string[] | undefined;
@@ -126,6 +128,7 @@ export async function prepareSyncer(i: PrepareInput): Promise<Prepared> {
     token,
     image: i.image,
     heartbeatPeriod: i.heartbeatPeriod ?? syncTarget.spec?.syncer?.heartbeatPeriod,
+    heartbeatLease: i.heartbeatLease ?? syncTarget.spec?.syncer?.heartbeatLease,
     capacity: i.capacity,
     resources: i.resources,
   });

@@ -34,6 +34,7 @@ export const HeartbeatDurationSchema = z.string()
 export const SyncerSpecSchema = z.object({
   image: z.string().optional().describe('Container image of the syncer deployed to the physical cluster.'),
   heartbeatPeriod: HeartbeatDurationSchema.optional().describe('How often the syncer reports a heartbeat, as a duration such as "20s". Defaults to 20s.'),
+  heartbeatLease: z.boolean().optional().describe('When true, the syncer beats by renewing a coordination.k8s.io Lease in the workspace (as kubelets renew node Leases) and patches status only when it changes or every 5 minutes. Defaults to false: every beat patches status.lastSyncerHeartbeatTime.'),
 }).describe('How kplane deploys and configures the syncer for this SyncTarget.');
 
 export const SyncTargetSpecSchema = z.object({

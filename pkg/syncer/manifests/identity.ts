@@ -13,11 +13,17 @@ export interface SyncerIdentityNames {
   serviceAccount: string;
   clusterRole: string;
   clusterRoleBinding: string;
+  /**
+   * The coordination.k8s.io Lease a syncer renews when it beats by Lease (`--heartbeat-lease`,
+   * KEP-589's node leases): in `namespace`, named like the rest, so it changes with the uid and
+   * one syncer's token reaches exactly one Lease.
+   */
+  lease: string;
 }
 
 export function syncerIdentityNames(syncTargetName: string, syncTargetUid: string): SyncerIdentityNames {
   const id = syncerResourceName(syncTargetName, syncTargetUid);
-  return { namespace: SYNCER_IDENTITY_NAMESPACE, serviceAccount: id, clusterRole: id, clusterRoleBinding: id };
+  return { namespace: SYNCER_IDENTITY_NAMESPACE, serviceAccount: id, clusterRole: id, clusterRoleBinding: id, lease: id };
 }
 
 /** [ServiceAccount, ClusterRole, ClusterRoleBinding], in apply order. */
@@ -36,6 +42,9 @@ export function renderSyncerIdentity(syncTarget: { metadata: { name?: string | u
       rules: [
         { apiGroups: ['workload.kcp.io'], resources: ['synctargets'], resourceNames: [name], verbs: ['get', 'list', 'watch'] },
         { apiGroups: ['workload.kcp.io'], resources: ['synctargets/status'], resourceNames: [name], verbs: ['get', 'update', 'patch'] },
+        // Its heartbeat Lease. Kubernetes authorizes a server-side apply that creates an object
+        // as `patch` on its name, so the syncer can create this one Lease and no other.
+        { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [n.lease], verbs: ['get', 'update', 'patch'] },
       ],
     },
     {

@@ -113,8 +113,10 @@ describe('renderSyncerIdentity', () => {
     const [sa, role, binding] = renderSyncerIdentity(input.syncTarget) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any -- RBAC shapes
     const id = syncerResourceName('edge-1', input.syncTarget.metadata.uid);
     assert.deepEqual([sa.kind, sa.metadata.name, sa.metadata.namespace], ['ServiceAccount', id, 'default']);
-    assert.ok(role.rules.every((r: { resourceNames: string[] }) => r.resourceNames.length === 1 && r.resourceNames[0] === 'edge-1'));
-    assert.deepEqual(role.rules.map((r: { resources: string[] }) => r.resources[0]), ['synctargets', 'synctargets/status']);
+    // Each rule reaches one object by name: the SyncTarget, its status, and its heartbeat Lease
+    // (named like the identity, so it changes with the uid).
+    assert.deepEqual(role.rules.map((r: { resources: string[]; resourceNames: string[] }) => [r.resources.join(','), r.resourceNames.join(',')]), [['synctargets', 'edge-1'], ['synctargets/status', 'edge-1'], ['leases', id]]);
+    assert.deepEqual(role.rules[2].verbs, ['get', 'update', 'patch']);
     assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: id, namespace: 'default' }]);
   });
 });

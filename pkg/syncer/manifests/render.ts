@@ -21,6 +21,8 @@ export interface RenderInput {
   image: string;
   /** e.g. "20s"; defaults to 20s. */
   heartbeatPeriod?: string | undefined;
+  /** Beat by renewing a Lease (kplane-syncer --heartbeat-lease). */
+  heartbeatLease?: boolean | undefined;
   /** Passed as --capacity when set (e.g. cpu=8,memory=32Gi). */
   capacity?: Record<string, string> | undefined;
   /** Passed as --resources; defaults to DEFAULT_SYNCED_RESOURCES. */
@@ -48,7 +50,7 @@ export class RenderError extends Error {
 }
 
 /** The syncer's command-line, shared with `kplane workload sync` and the fake cluster runner. */
-export function syncerArgs(o: { kubeconfigPath: string; workspace: string; name: string; uid: string; heartbeatPeriod: string; capacity?: Record<string, string> | undefined; resources?: readonly string[] | undefined }): string[] {
+export function syncerArgs(o: { kubeconfigPath: string; workspace: string; name: string; uid: string; heartbeatPeriod: string; heartbeatLease?: boolean | undefined; capacity?: Record<string, string> | undefined; resources?: readonly string[] | undefined }): string[] {
   const args = [
     `--from-kubeconfig=${o.kubeconfigPath}`,
     `--from-cluster=${o.workspace}`,
@@ -56,6 +58,7 @@ export function syncerArgs(o: { kubeconfigPath: string; workspace: string; name:
     `--sync-target-uid=${o.uid}`,
     `--heartbeat-period=${o.heartbeatPeriod}`,
   ];
+  if (o.heartbeatLease) args.push('--heartbeat-lease=true');
   if (o.capacity && Object.keys(o.capacity).length > 0) {
     args.push(`--capacity=${Object.entries(o.capacity).map(([k, v]) => `${k}=${v}`).join(',')}`);
   }
@@ -137,7 +140,7 @@ export function renderSyncerManifests(input: RenderInput): KubeObject[] {
               image: input.image,
               // kplane's image carries both binaries and defaults to `kplane`: name the syncer's.
               command: [...IMAGE_SYNCER_COMMAND],
-              args: syncerArgs({ kubeconfigPath: `${KUBECONFIG_MOUNT_DIR}/${KUBECONFIG_KEY}`, workspace: input.workspace, name, uid, heartbeatPeriod: input.heartbeatPeriod ?? '20s', capacity: input.capacity, resources }),
+              args: syncerArgs({ kubeconfigPath: `${KUBECONFIG_MOUNT_DIR}/${KUBECONFIG_KEY}`, workspace: input.workspace, name, uid, heartbeatPeriod: input.heartbeatPeriod ?? '20s', heartbeatLease: input.heartbeatLease, capacity: input.capacity, resources }),
               resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
               securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
               volumeMounts: [{ name: 'kplane-kubeconfig', mountPath: KUBECONFIG_MOUNT_DIR, readOnly: true }],

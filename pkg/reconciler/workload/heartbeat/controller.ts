@@ -11,7 +11,9 @@ import { Controller } from '../../../controller/runner.ts';
 import type { EventRecorder } from '../../../events/recorder.ts';
 import { deletedObject, type EventHandler } from '../../../informer/handlers.ts';
 import type { SharedInformerFactory } from '../../../informer/factory.ts';
-import { keyOf } from '../../../informer/keys.ts';
+import { keyOf, splitKey } from '../../../informer/keys.ts';
+import { heartbeatOf } from './judge.ts';
+import { HeartbeatLeaseCache, type HeartbeatLeaseObject } from './leases.ts';
 import type { Logger } from '../../../log/logger.ts';
 import type { ControllerMetrics } from '../../../controller/metrics-hooks.ts';
 import type { QueueMetricsProvider } from '../../../workqueue/metrics-hooks.ts';
@@ -38,6 +40,8 @@ export interface HeartbeatControllerOptions {
   thresholdMs: number;
   /** The tracker of observed beats; pass one shared with the SyncTarget controller (judge.ts). */
   heartbeats?: HeartbeatTracker;
+  /** Syncers' heartbeat Leases (leases.ts); without it only status beats count. */
+  leases?: HeartbeatLeaseCache;
   workers?: number;
   now?: () => number;
   metrics?: ControllerMetrics;
@@ -62,13 +66,15 @@ export class HeartbeatController {
       now: opts.now ?? Date.now,
       thresholdMs: opts.thresholdMs,
       heartbeats: opts.heartbeats ?? new HeartbeatTracker(),
+      ...(opts.leases ? { leaseOf: (st: SyncTarget) => opts.leases!.leaseOf(st) } : {}),
     };
     syncTargets.addEventHandler(this.handler());
+    opts.leases?.informer.addEventHandler(this.leaseHandler());
     this.controller = new Controller<string>({
       name: CONTROLLER_NAME,
       queue: this.queue,
       workers: opts.workers ?? DEFAULT_WORKERS,
-      hasSynced: () => syncTargets.hasSynced(),
+      hasSynced: () => syncTargets.hasSynced() && (opts.leases?.informer.hasSynced() ?? true),
       logger,
       ...(opts.metrics ? { metrics: opts.metrics } : {}),
       reconcile: async (key, rctx) => {
@@ -83,7 +89,7 @@ export class HeartbeatController {
     // A beat is observed when its event arrives, not when a worker gets to the key: under a
     // burst the queue can lag, and that lag must not count against the syncer.
     const observe = (o: SyncTarget) => {
-      const beat = o.status?.lastSyncerHeartbeatTime;
+      const beat = heartbeatOf(this.deps, o);
       if (beat) this.deps.heartbeats.observe(keyOf(o), beat, this.deps.now());
     };
     return {
@@ -97,6 +103,28 @@ export class HeartbeatController {
         this.queue.add(keyOf(b));
       },
       onDelete: (o) => this.queue.add(keyOf(deletedObject(o))),
+    };
+  }
+
+  /** A renewed Lease is a beat of the SyncTarget it belongs to, observed as it arrives. */
+  private leaseHandler(): EventHandler<HeartbeatLeaseObject> {
+    const beat = (lease: HeartbeatLeaseObject) => {
+      const key = HeartbeatLeaseCache.ownerKey(lease);
+      if (!key) return;
+      const { cluster, name } = splitKey(key);
+      const st = this.deps.syncTargets.cluster(cluster).get(name);
+      // The SyncTarget's own events cover a Lease that arrives before it.
+      if (!st) return;
+      const current = heartbeatOf(this.deps, st);
+      if (current) this.deps.heartbeats.observe(key, current, this.deps.now());
+      this.queue.add(key);
+    };
+    return {
+      onAdd: (l) => beat(l),
+      onUpdate: (a, b) => {
+        if (a.metadata.resourceVersion !== b.metadata.resourceVersion) beat(b);
+      },
+      // A deleted Lease is no beat (heartbeat-tracker.ts); the verdict stands until the next.
     };
   }
 

@@ -6,13 +6,34 @@
 import type { SyncTarget } from '../../../client/index.ts';
 import { assessHeartbeat, type HeartbeatAssessment } from './assess.ts';
 import type { HeartbeatJudge } from '../synctarget/types.ts';
+import type { BeatValues } from './heartbeat-tracker.ts';
 
 export type { HeartbeatJudge };
 
+/**
+ * A SyncTarget's current beat on both channels (heartbeat-tracker.ts). The values are only
+ * compared for equality: staleness runs on the controller's clock, never on the times a syncer
+ * writes.
+ */
+export interface Heartbeat extends BeatValues {
+  /** The later of the two times, for messages. */
+  at: string;
+}
+
+/** The beat of `st` by status or by Lease (KEP-589), or undefined when its syncer never beat. */
+export function heartbeatOf(judge: Pick<HeartbeatJudge, 'leaseOf'>, st: SyncTarget): Heartbeat | undefined {
+  const status = st.status?.lastSyncerHeartbeatTime ?? undefined;
+  const renewed = judge.leaseOf?.(st)?.spec?.renewTime ?? undefined;
+  if (!status && !renewed) return undefined;
+  if (!renewed) return { status, at: status! };
+  if (!status) return { lease: renewed, at: renewed };
+  return { status, lease: renewed, at: Date.parse(renewed) > Date.parse(status) ? renewed : status };
+}
+
 export function judgeHeartbeat(judge: HeartbeatJudge, key: string, st: SyncTarget, now: number): HeartbeatAssessment {
-  const beat = st.status?.lastSyncerHeartbeatTime;
+  const beat = heartbeatOf(judge, st);
   // Normally the informer handler recorded the beat when it arrived; this covers a reconcile
   // that gets there first (the initial list), at the same moment.
   const observedAt = beat ? judge.heartbeats.observe(key, beat, now) : now;
-  return assessHeartbeat(beat, observedAt, now, judge.thresholdMs);
+  return assessHeartbeat(beat?.at, observedAt, now, judge.thresholdMs);
 }

@@ -22,6 +22,7 @@ function world(initial: SyncTarget) {
   const writes: SyncTarget[] = [];
   const events: string[] = [];
   let stored = initial;
+  let renewTime: string | undefined;
   const deps = (): HeartbeatDeps => ({
     clusterClient: {
       cluster: () => ({
@@ -39,6 +40,7 @@ function world(initial: SyncTarget) {
     now: () => clock.now,
     thresholdMs: 60_000,
     heartbeats: tracker,
+    leaseOf: () => (renewTime === undefined ? undefined : { spec: { renewTime } }),
   });
   const tracker = new HeartbeatTracker();
   return {
@@ -48,6 +50,10 @@ function world(initial: SyncTarget) {
     /** The syncer beats: the stored object gets a new beat value. */
     beat(value: string) {
       stored = { ...stored, status: { ...stored.status, lastSyncerHeartbeatTime: value }, metadata: { ...stored.metadata, resourceVersion: String(Number(stored.metadata.resourceVersion) + 1) } };
+    },
+    /** The syncer renews its heartbeat Lease (the SyncTarget itself is not written). */
+    renew(value: string) {
+      renewTime = value;
     },
     stored: () => stored,
     reconcile: () => reconcileHeartbeat(deps(), KEY),
@@ -152,6 +158,35 @@ for (const [label, skewMs] of [['5 minutes behind', -5 * 60_000], ['5 minutes ah
     assert.equal(getCondition(w.stored().status?.conditions, 'HeartbeatHealthy')?.status, 'False', 'no credit from the timestamp itself');
   });
 }
+
+test('beats by Lease: renewals keep the target Ready without status writes; when they stop, False on time', async () => {
+  const w = world(deployed());
+  w.beat(metav1(T0));
+  await w.reconcile();
+  assert.equal(w.writes.length, 1);
+  // The syncer now only renews its Lease; status.lastSyncerHeartbeatTime stays as it was.
+  for (let i = 1; i <= 3; i++) {
+    w.clock.now = T0 + i * 50_000;
+    w.renew(`2026-01-01T00:0${i}:00.000000Z`);
+    const out = await w.reconcile();
+    assert.deepEqual(out.result, { requeueAfter: 60_000 }, `renewal ${i}: the deadline moves to a threshold after it`);
+    assert.equal(getCondition(w.stored().status?.conditions, 'HeartbeatHealthy')?.status, 'True');
+  }
+  assert.equal(w.writes.length, 1, 'renewals write nothing to the SyncTarget');
+  w.clock.now = T0 + 150_000 + 60_000;
+  await w.reconcile();
+  const c = getCondition(w.stored().status?.conditions, 'HeartbeatHealthy');
+  assert.deepEqual([c?.status, c?.message], ['False', 'No heartbeat since 2026-01-01T00:03:00.000000Z']);
+  assert.equal(w.stored().status?.phase, 'NotReady');
+});
+
+test('a Lease alone (no status beat) is a first beat too', async () => {
+  const w = world(deployed());
+  w.renew('2026-01-01T00:00:00.000000Z');
+  const out = await w.reconcile();
+  assert.deepEqual(out.result, { requeueAfter: 60_000 });
+  assert.equal(getCondition(w.stored().status?.conditions, 'HeartbeatHealthy')?.status, 'True');
+});
 
 test('a SyncTarget being deleted is left to the SyncTarget controller', async () => {
   const st = deployed();

@@ -10,7 +10,7 @@ import type { Result } from '../../../controller/result.ts';
 import { splitKey } from '../../../informer/keys.ts';
 import { isConflict } from '../../../client/errors.ts';
 import { summariseReady } from '../synctarget/status.ts';
-import { judgeHeartbeat } from './judge.ts';
+import { heartbeatOf, judgeHeartbeat } from './judge.ts';
 import { AWAITING_MANUAL_DEPLOYMENT, manualDeployCondition } from '../synctarget/reconcile-deploy.ts';
 import { commitHeartbeatStatus } from './status.ts';
 import type { HeartbeatDeps } from './types.ts';
@@ -30,7 +30,7 @@ export async function reconcileHeartbeat(deps: HeartbeatDeps, key: string, signa
   }
   if (original.metadata.deletionTimestamp) return { result: {}, summary: 'being deleted', wroteStatus: false };
   const now = deps.now();
-  const beat = original.status?.lastSyncerHeartbeatTime;
+  const beat = heartbeatOf(deps, original);
   // A new target nobody has beaten for and the SyncTarget controller has not yet written
   // (no Ready): its first status write carries this same "no heartbeat yet" verdict
   // (synctarget/status.ts computeStatus). Writing it here too would cost a second write and

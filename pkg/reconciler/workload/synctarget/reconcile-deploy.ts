@@ -34,6 +34,8 @@ export const AWAITING_MANUAL_DEPLOYMENT = 'AwaitingManualDeployment';
  * SyncerDeployed of a target deployed by hand (no kubeconfigSecretRef): True once a syncer has
  * beaten. A pure function of the object, shared with the heartbeat controller, which writes
  * it together with the first beat's verdict so that beat costs one status write, not two.
+ * "Beaten" means status.lastSyncerHeartbeatTime: a syncer that beats by Lease reports status
+ * with its first beat too (pkg/syncer/heartbeat.ts statusDue).
  */
 export function manualDeployCondition(st: SyncTarget): ConditionInput {
   if (st.status?.lastSyncerHeartbeatTime) return trueCondition(COND_SYNCER_DEPLOYED, 'SyncerConnected', 'A syncer has connected');

@@ -120,6 +120,8 @@ export async function removeIdentity(ctx: StepContext): Promise<void> {
     [scoped.clusterRoleBindings(), names.clusterRoleBinding],
     [scoped.clusterRoles(), names.clusterRole],
     [scoped.serviceAccounts(names.namespace), names.serviceAccount],
+    // Written by the syncer when it beats by Lease (pkg/syncer/lease.ts); usually absent.
+    [scoped.leases(names.namespace), names.lease],
   ];
   for (const [client, name] of deletions) {
     try {

@@ -9,7 +9,7 @@ import { type Condition, falseCondition, getCondition, setCondition, summary } f
 import type { SyncTarget, SyncTargetStatus } from '../../../client/index.ts';
 import type { EventRecorder } from '../../../events/recorder.ts';
 import { assessHeartbeat } from '../heartbeat/assess.ts';
-import { judgeHeartbeat } from '../heartbeat/judge.ts';
+import { heartbeatOf, judgeHeartbeat } from '../heartbeat/judge.ts';
 import { COND_HEARTBEAT, COND_READY, COND_SYNCER_DEPLOYED, COND_VALID, type StepContext } from './types.ts';
 
 export type Phase = NonNullable<SyncTargetStatus['phase']>;
@@ -48,7 +48,7 @@ export function summariseReady(st: SyncTarget, conditions: Condition[], now: num
  * then finds nothing to change. Otherwise HeartbeatHealthy is carried over as stored.
  */
 export function computeStatus(ctx: StepContext): void {
-  const beat = ctx.draft.status?.lastSyncerHeartbeatTime;
+  const beat = ctx.deps.heartbeat ? heartbeatOf(ctx.deps.heartbeat, ctx.draft) : ctx.draft.status?.lastSyncerHeartbeatTime;
   const now = ctx.deps.now();
   if (ctx.deps.heartbeat && beat && !ctx.draft.metadata.deletionTimestamp) {
     setCondition(ctx.conditions, judgeHeartbeat(ctx.deps.heartbeat, ctx.key, ctx.draft, now).condition, now);

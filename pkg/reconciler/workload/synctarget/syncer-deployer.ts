@@ -33,6 +33,7 @@ export class ManifestDeployer implements SyncerDeployer {
       token: req.token,
       image: st.spec?.syncer?.image ?? this.opts.defaultImage,
       heartbeatPeriod: st.spec?.syncer?.heartbeatPeriod,
+      heartbeatLease: st.spec?.syncer?.heartbeatLease,
       capacity: st.spec?.capacity as Record<string, string> | undefined,
     });
   }

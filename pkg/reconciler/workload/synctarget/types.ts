@@ -28,6 +28,16 @@ export const COND_AUTHORIZED = 'SyncerAuthorized';
 export interface HeartbeatJudge {
   heartbeats: HeartbeatTracker;
   thresholdMs: number;
+  /**
+   * The heartbeat Lease of a SyncTarget's syncer, from the Lease cache (syncers started with
+   * `--heartbeat-lease` renew it instead of patching status every period). Absent: status only.
+   */
+  leaseOf?: (st: SyncTarget) => HeartbeatLeaseView | undefined;
+}
+
+/** What the judge reads of a heartbeat Lease. */
+export interface HeartbeatLeaseView {
+  spec?: { renewTime?: string | undefined } | undefined;
 }
 
 export interface Listers {
