@@ -180,12 +180,20 @@ test('beats by Lease: renewals keep the target Ready without status writes; when
   assert.equal(w.stored().status?.phase, 'NotReady');
 });
 
-test('a Lease alone (no status beat) is a first beat too', async () => {
-  const w = world(deployed());
+test('a Lease alone (no status beat) is a first beat too: a syncer deployed by hand is connected', async () => {
+  const conditions: never[] = [];
+  setCondition(conditions, trueCondition('Valid'), T0);
+  setCondition(conditions, falseCondition('SyncerDeployed', 'AwaitingManualDeployment', 'Info', 'No syncer has connected yet'), T0);
+  setCondition(conditions, falseCondition('Ready', 'AwaitingManualDeployment', 'Info', 'first status'), T0);
+  const w = world(syncTarget({ status: { conditions } }));
   w.renew('2026-01-01T00:00:00.000000Z');
   const out = await w.reconcile();
   assert.deepEqual(out.result, { requeueAfter: 60_000 });
-  assert.equal(getCondition(w.stored().status?.conditions, 'HeartbeatHealthy')?.status, 'True');
+  assert.equal(w.writes.length, 1, 'one write carries the whole verdict');
+  const cond = (t: string) => getCondition(w.stored().status?.conditions, t);
+  assert.deepEqual([cond('SyncerDeployed')?.status, cond('SyncerDeployed')?.reason], ['True', 'SyncerConnected']);
+  assert.equal(cond('HeartbeatHealthy')?.status, 'True');
+  assert.equal(w.stored().status?.phase, 'Ready');
 });
 
 test('a SyncTarget being deleted is left to the SyncTarget controller', async () => {

@@ -46,7 +46,7 @@ export async function reconcileHeartbeat(deps: HeartbeatDeps, key: string, signa
   // one status write instead of one per controller plus a conflict.
   const deployed = getCondition(conditions, COND_SYNCER_DEPLOYED);
   if (beat && !original.spec?.kubeconfigSecretRef && deployed?.status === 'False' && deployed.reason === AWAITING_MANUAL_DEPLOYMENT) {
-    setCondition(conditions, manualDeployCondition(original), now);
+    setCondition(conditions, manualDeployCondition(original, true), now);
   }
   const phase = summariseReady(original, conditions, now);
   const status: SyncTargetStatus = { ...original.status, conditions, phase };

@@ -65,6 +65,16 @@ test('a first beat\'s write, SyncerDeployed turning True for a target deployed b
   assert.equal(verdictOnlyChange(before, judged('True')), true);
 });
 
+test('a first beat by Lease: SyncerDeployed turning True with no status beat is verdict-only when the Lease is known', () => {
+  const before = judged('False', { beat: false });
+  const after = judged('True', { beat: false });
+  // judged() derived SyncerDeployed from status alone; the heartbeat controller saw the Lease.
+  const deployed = manualDeployCondition(after, true);
+  Object.assign(after.status!.conditions!.find((c) => c.type === 'SyncerDeployed')!, { status: deployed.status, reason: deployed.reason, message: deployed.message });
+  assert.equal(verdictOnlyChange(before, after, () => true), true, 'the Lease connected the syncer');
+  assert.equal(verdictOnlyChange(before, after), false, 'status alone says no syncer connected: this controller must look');
+});
+
 test('anything else in the same write is not verdict-only', () => {
   const other = (edit: (st: SyncTarget) => void) => {
     const st = judged('False');

@@ -41,10 +41,10 @@ export function beatOnlyChange(before: SyncTarget, after: SyncTarget, opts: { fi
  * pure function of its beat (reconcile-deploy.ts manualDeployCondition)? Then this controller's
  * deploy step would set the same.
  */
-function deployedAsManual(st: SyncTarget): boolean {
+function deployedAsManual(st: SyncTarget, connected: boolean): boolean {
   if (st.spec?.kubeconfigSecretRef) return false;
   const stored = (st.status?.conditions as Condition[] | undefined)?.find((c) => c.type === COND_SYNCER_DEPLOYED);
-  const expected = manualDeployCondition(st);
+  const expected = manualDeployCondition(st, connected);
   return stored !== undefined && stored.status === expected.status && stored.reason === expected.reason && stored.message === expected.message;
 }
 
@@ -61,10 +61,11 @@ function withoutVerdict(st: SyncTarget, dropDeployed: boolean): unknown {
  * Whether an update changed only the heartbeat verdict: a beat, HeartbeatHealthy, and what is
  * derived from them (Ready, phase, SyncerDeployed of a target deployed by hand, when it is what
  * the beat implies). For use only while the heartbeat controller runs beside this one: it owns
- * those writes and summarises Ready with this package's summariseReady.
+ * those writes and summarises Ready with this package's summariseReady. `connected` says
+ * whether a syncer has beaten (heartbeat/judge.ts heartbeatOf: by status or by Lease).
  */
-export function verdictOnlyChange(before: SyncTarget, after: SyncTarget): boolean {
+export function verdictOnlyChange(before: SyncTarget, after: SyncTarget, connected: (st: SyncTarget) => boolean = (st) => Boolean(st.status?.lastSyncerHeartbeatTime)): boolean {
   if (before.metadata.deletionTimestamp || after.metadata.deletionTimestamp) return false;
-  const dropDeployed = deployedAsManual(after);
+  const dropDeployed = deployedAsManual(after, connected(after));
   return isDeepStrictEqual(withoutVerdict(before, dropDeployed), withoutVerdict(after, dropDeployed));
 }

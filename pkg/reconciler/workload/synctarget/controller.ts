@@ -19,6 +19,7 @@ import { reconcileSyncTarget } from './reconcile.ts';
 import { SECRET_SELECTOR, tokenSecretForm } from './secrets.ts';
 import { CONTROLLER_NAME, type Deps } from './types.ts';
 import type { HeartbeatJudge } from '../heartbeat/judge.ts';
+import { heartbeatOf } from '../heartbeat/judge.ts';
 import { beatOnlyChange, verdictOnlyChange } from './beat-only.ts';
 
 /** Index of SyncTargets by the Secret their kubeconfigSecretRef names (`cluster|ns/name`). */
@@ -123,6 +124,7 @@ export class SyncTargetController {
   }
 
   private syncTargetHandler(): EventHandler<SyncTarget> {
+    const judge = this.deps.heartbeat;
     return {
       onAdd: (o) => this.queue.add(keyOf(o)),
       onUpdate: (a, b) => {
@@ -130,9 +132,9 @@ export class SyncTargetController {
         if (a.metadata.resourceVersion === b.metadata.resourceVersion) return;
         // A heartbeat alone changes nothing this controller decides (beat-only.ts); nor does
         // the first one while the heartbeat controller runs beside it.
-        if (beatOnlyChange(a, b, { firstBeat: this.deps.heartbeat !== undefined })) return;
+        if (beatOnlyChange(a, b, { firstBeat: judge !== undefined })) return;
         // Nor does the heartbeat controller's own verdict write (beat-only.ts verdictOnlyChange).
-        if (this.deps.heartbeat !== undefined && verdictOnlyChange(a, b)) return;
+        if (judge !== undefined && verdictOnlyChange(a, b, (st) => heartbeatOf(judge, st) !== undefined)) return;
         this.queue.add(keyOf(b));
       },
       onDelete: (o) => this.queue.add(keyOf(deletedObject(o))),

@@ -2,6 +2,7 @@
 // syncer to the physical cluster itself (through the SyncerDeployer) and reports the
 // Deployment's availability; without it the admin applies the manifests by hand and
 // SyncerDeployed says whether a syncer has ever connected (AwaitingManualDeployment until then).
+import { heartbeatOf } from '../heartbeat/judge.ts';
 import { type ConditionInput, falseCondition, setCondition, trueCondition } from '../../../conditions/conditions.ts';
 import type { SyncTarget } from '../../../client/index.ts';
 import { complete, fail, retry, type StepResult, type Step } from '../../../controller/tasks.ts';
@@ -34,11 +35,11 @@ export const AWAITING_MANUAL_DEPLOYMENT = 'AwaitingManualDeployment';
  * SyncerDeployed of a target deployed by hand (no kubeconfigSecretRef): True once a syncer has
  * beaten. A pure function of the object, shared with the heartbeat controller, which writes
  * it together with the first beat's verdict so that beat costs one status write, not two.
- * "Beaten" means status.lastSyncerHeartbeatTime: a syncer that beats by Lease reports status
- * with its first beat too (pkg/syncer/heartbeat.ts statusDue).
+ * `connected`: whether a syncer has beaten, by status or by Lease (heartbeat/judge.ts
+ * heartbeatOf); without a Lease cache to ask, whether status carries a beat.
  */
-export function manualDeployCondition(st: SyncTarget): ConditionInput {
-  if (st.status?.lastSyncerHeartbeatTime) return trueCondition(COND_SYNCER_DEPLOYED, 'SyncerConnected', 'A syncer has connected');
+export function manualDeployCondition(st: SyncTarget, connected = Boolean(st.status?.lastSyncerHeartbeatTime)): ConditionInput {
+  if (connected) return trueCondition(COND_SYNCER_DEPLOYED, 'SyncerConnected', 'A syncer has connected');
   return falseCondition(COND_SYNCER_DEPLOYED, AWAITING_MANUAL_DEPLOYMENT, 'Info', `No syncer has connected yet: apply the manifests from "kplane workload sync ${st.metadata.name ?? ''}" to the physical cluster`);
 }
 
@@ -53,7 +54,8 @@ export const deploy: Step<StepContext> = {
   async run(ctx): Promise<StepResult> {
     const now = ctx.deps.now();
     if (!ctx.draft.spec?.kubeconfigSecretRef) {
-      setCondition(ctx.conditions, manualDeployCondition(ctx.draft), now);
+      const connected = ctx.deps.heartbeat ? heartbeatOf(ctx.deps.heartbeat, ctx.draft) !== undefined : undefined;
+      setCondition(ctx.conditions, manualDeployCondition(ctx.draft, connected), now);
       return complete();
     }
     const kubeconfig = await physicalKubeconfig(ctx);
