@@ -43,8 +43,14 @@ export interface WatchEvent {
   key: string;
   /** The object after the change; for DELETED, the last state with the deletion revision as RV. */
   object: StoredObject;
-  /** The object before the change (MODIFIED, DELETED). */
+  /**
+   * The object before the change (MODIFIED, DELETED). Backends may decode it on first read
+   * (object-codec.ts lazyPrevObject): a watch cache that holds that version already never pays
+   * for it. Assignable.
+   */
   prevObject?: StoredObject;
+  /** The revision of prevObject, when known without decoding it. */
+  prevRevision?: number;
   /** Revision of this change (for BOOKMARK: the revision everything up to is delivered). */
   revision: number;
   /**

@@ -58,6 +58,36 @@ export function decodeObject(json: string, revision: number): StoredObject {
   return obj;
 }
 
+/**
+ * What a write stored, without decoding it again: `obj` (the object just encoded) with the new
+ * revision. A shallow copy with its own metadata; everything deeper is `obj`'s.
+ */
+export function withRevision(obj: StoredObject, revision: number): StoredObject {
+  const meta = obj.metadata !== null && typeof obj.metadata === 'object' ? obj.metadata : {};
+  return { ...obj, metadata: { ...meta, resourceVersion: String(revision) } };
+}
+
+/**
+ * Give `event` a prevObject decoded from `json` only when first read. The watch cache holds
+ * that version already for nearly every event and replaces it with its own copy, so decoding it
+ * up front was a JSON.parse of the whole previous object per write for nothing (issue 15).
+ * Reading or assigning turns the property into a plain value.
+ */
+export function lazyPrevObject(event: { prevObject?: StoredObject; prevRevision?: number }, json: string, revision: number): void {
+  const settle = (value: StoredObject) => Object.defineProperty(event, 'prevObject', { value, writable: true, enumerable: true, configurable: true });
+  event.prevRevision = revision;
+  Object.defineProperty(event, 'prevObject', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      const value = decodeObject(json, revision);
+      settle(value);
+      return value;
+    },
+    set: settle,
+  });
+}
+
 /** True when two stored encodings hold the same content (key order does not matter). */
 export function sameStoredContent(a: string, b: string): boolean {
   return a === b || isDeepStrictEqual(JSON.parse(a), JSON.parse(b));

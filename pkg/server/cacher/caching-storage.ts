@@ -94,8 +94,10 @@ export class CachingStorage implements Storage, CachedLister {
     const before = JSON.stringify(guess);
     const result = await this.inner.guaranteedUpdate(key, tryUpdate, preconditions, guess);
     if (JSON.stringify(guess) !== before) throw new Error(`an update of ${key} modified the watch cache's shared copy of the object`);
-    // A no-op hands back the shared copy itself: frozen here, a caller modifying it fails loudly.
-    return result === guess ? deepFreeze(structuredClone(result)) : result;
+    // A no-op hands back the shared copy itself, and a write the object its update function made
+    // (storage's withRevision), which may share parts with that copy: frozen here, a caller
+    // modifying either fails loudly.
+    return deepFreeze(structuredClone(result));
   }
   delete(key: string, preconditions?: Preconditions): Promise<StoredObject> {
     return this.inner.delete(key, preconditions);

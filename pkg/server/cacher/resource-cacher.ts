@@ -286,11 +286,15 @@ export class ResourceCacher {
       return;
     }
     if (ev.revision <= this.revision) return; // already applied (a re-watch never repeats, but be safe)
-    // The backend decoded prevObject afresh, but it is the version the cache holds for this key:
-    // keep one copy, so every event in the ring costs one object, not two.
-    const held = ev.prevObject ? this.objects.get(ev.key) : undefined;
-    if (held && held.metadata?.resourceVersion === ev.prevObject?.metadata?.resourceVersion) ev.prevObject = held;
-    else if (ev.prevObject) compactForCache(ev.prevObject);
+    // prevObject is the version the cache holds for this key: keep one copy, so every event in
+    // the ring costs one object, not two. Compared by prevRevision when the backend gives it,
+    // so a lazily decoded prevObject (SQLite) is never decoded at all.
+    if (ev.type !== 'ADDED' && 'prevObject' in ev) {
+      const held = this.objects.get(ev.key);
+      const prevRV = ev.prevRevision !== undefined ? String(ev.prevRevision) : ev.prevObject?.metadata?.resourceVersion;
+      if (held && held.metadata?.resourceVersion === prevRV) ev.prevObject = held;
+      else if (ev.prevObject) compactForCache(ev.prevObject);
+    }
     // Kept in the map and the ring: in the compact form (compact.ts).
     compactForCache(ev.object);
     if (ev.type === 'DELETED') this.objects.delete(ev.key);

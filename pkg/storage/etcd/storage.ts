@@ -6,7 +6,7 @@ import type { Etcd3, IKeyValue, IRequestOp } from 'etcd3';
 import { StorageError } from '../errors.ts';
 import type { ListOptions, ListResult, Preconditions, Storage, StoredObject, UpdateFunc, WatchOptions, Watcher } from '../interface.ts';
 import { decodeContinue, encodeContinue } from '../continue-token.ts';
-import { decodeObject, encodeObject, sameStoredContent, storedUid } from '../object-codec.ts';
+import { decodeObject, encodeObject, sameStoredContent, storedUid, withRevision } from '../object-codec.ts';
 import { meetsPreconditions } from '../preconditions.ts';
 import { etcdCall } from './etcd-call.ts';
 import { keyAfter, type KeySpace } from './key-space.ts';
@@ -144,7 +144,8 @@ export class EtcdStorage implements Storage {
         failure: [{ request_range: { key: ek } }],
       }),
     );
-    if (res.succeeded) return { written: decodeObject(json, Number(res.header.revision)) };
+    // The object just encoded, not a decode of it (object-codec.ts withRevision).
+    if (res.succeeded) return { written: withRevision(desired, Number(res.header.revision)) };
     return { fresh: res.responses[0]?.response_range?.kvs[0] };
   }
 

@@ -10,7 +10,7 @@
 import type { IEvent, IWatchResponse, Watcher as Etcd3Watcher } from 'etcd3';
 import { StorageError } from '../errors.ts';
 import type { WatchEvent } from '../interface.ts';
-import { decodeObject } from '../object-codec.ts';
+import { decodeObject, lazyPrevObject } from '../object-codec.ts';
 import { bookmarkEvent, PullWatcher } from '../pull-watcher.ts';
 import type { KeySpace } from './key-space.ts';
 
@@ -142,16 +142,21 @@ export class EtcdWatcher extends PullWatcher {
 /** ADDED/MODIFIED/DELETED from one etcd event; DELETED carries the last state at the deletion revision. */
 function toWatchEvent(ev: IEvent, revision: number, keySpace: KeySpace): WatchEvent {
   const key = keySpace.storageKey(ev.kv.key);
-  const prev = ev.prev_kv ? decodeObject(ev.prev_kv.value.toString('utf8'), Number(ev.prev_kv.mod_revision)) : undefined;
   const size = ev.kv.value.length + (ev.prev_kv?.value.length ?? 0);
   if (ev.type === 'Put') {
     const object = decodeObject(ev.kv.value.toString('utf8'), revision);
     if (ev.kv.version === '1') return { type: 'ADDED', key, object, revision, size };
-    if (!prev) throw missingPrevious(key, revision);
-    return { type: 'MODIFIED', key, object, prevObject: prev, revision, size };
+    if (!ev.prev_kv) throw missingPrevious(key, revision);
+    const modified: WatchEvent = { type: 'MODIFIED', key, object, revision, size };
+    // Decoded only if read: the watch cache holds that version already (object-codec.ts).
+    lazyPrevObject(modified, ev.prev_kv.value.toString('utf8'), Number(ev.prev_kv.mod_revision));
+    return modified;
   }
-  if (!ev.prev_kv || !prev) throw missingPrevious(key, revision);
-  return { type: 'DELETED', key, object: decodeObject(ev.prev_kv.value.toString('utf8'), revision), prevObject: prev, revision, size };
+  if (!ev.prev_kv) throw missingPrevious(key, revision);
+  const prevJson = ev.prev_kv.value.toString('utf8');
+  const deleted: WatchEvent = { type: 'DELETED', key, object: decodeObject(prevJson, revision), revision, size };
+  lazyPrevObject(deleted, prevJson, Number(ev.prev_kv.mod_revision));
+  return deleted;
 }
 
 function missingPrevious(key: string, revision: number): StorageError {

@@ -2,7 +2,7 @@
 // consumer pulls, while live changes after head queue up behind it; every change is
 // delivered once, in revision order, because live changes all have revision > head and
 // delivery skips anything at or below the last delivered revision.
-import { decodeObject } from '../object-codec.ts';
+import { decodeObject, lazyPrevObject } from '../object-codec.ts';
 import { StorageError } from '../errors.ts';
 import type { WatchEvent } from '../interface.ts';
 import { bookmarkEvent, PullWatcher } from '../pull-watcher.ts';
@@ -137,8 +137,6 @@ function toEvent(change: Change): WatchEvent {
     revision: change.revision,
     size: change.value.length + (change.prevValue?.length ?? 0),
   };
-  if (change.type !== 'ADDED' && change.prevValue !== undefined) {
-    event.prevObject = decodeObject(change.prevValue, change.prevRevision);
-  }
+  if (change.type !== 'ADDED' && change.prevValue !== undefined) lazyPrevObject(event, change.prevValue, change.prevRevision);
   return event;
 }
