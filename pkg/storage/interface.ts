@@ -45,7 +45,7 @@ export interface WatchEvent {
   object: StoredObject;
   /**
    * The object before the change (MODIFIED, DELETED). Backends may decode it on first read
-   * (object-codec.ts lazyPrevObject): a watch cache that holds that version already never pays
+   * (object-codec.ts LazyPrevEvent): a watch cache that holds that version already never pays
    * for it. Assignable.
    */
   prevObject?: StoredObject;

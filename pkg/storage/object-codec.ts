@@ -3,7 +3,7 @@
 // injected on read, so a client can not smuggle a stale or forged RV into storage.
 import { isDeepStrictEqual } from 'node:util';
 import { StorageError } from './errors.ts';
-import type { StoredObject } from './interface.ts';
+import type { StoredObject, WatchEvent } from './interface.ts';
 
 /**
  * The largest encoded object either backend stores: etcd's default request limit
@@ -68,24 +68,46 @@ export function withRevision(obj: StoredObject, revision: number): StoredObject 
 }
 
 /**
- * Give `event` a prevObject decoded from `json` only when first read. The watch cache holds
- * that version already for nearly every event and replaces it with its own copy, so decoding it
- * up front was a JSON.parse of the whole previous object per write for nothing (issue 15).
- * Reading or assigning turns the property into a plain value.
+ * A MODIFIED or DELETED storage event whose prevObject is decoded from `prevJson` only when
+ * first read. The watch cache holds that version already for nearly every event and puts its
+ * own copy there instead, so decoding it up front was a JSON.parse of the whole previous object
+ * per write for nothing (issue 15). A class with the accessor on its prototype, so every event
+ * has one small fixed shape: an accessor defined on each object gave each its own hidden class,
+ * ~370 B more per event the watch cache's ring keeps.
  */
-export function lazyPrevObject(event: { prevObject?: StoredObject; prevRevision?: number }, json: string, revision: number): void {
-  const settle = (value: StoredObject) => Object.defineProperty(event, 'prevObject', { value, writable: true, enumerable: true, configurable: true });
-  event.prevRevision = revision;
-  Object.defineProperty(event, 'prevObject', {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      const value = decodeObject(json, revision);
-      settle(value);
-      return value;
-    },
-    set: settle,
-  });
+export class LazyPrevEvent implements WatchEvent {
+  readonly type: 'MODIFIED' | 'DELETED';
+  readonly key: string;
+  object: StoredObject;
+  readonly revision: number;
+  readonly size: number;
+  readonly prevRevision: number;
+  #prevJson: string | undefined;
+  #prev: StoredObject | undefined;
+
+  constructor(type: 'MODIFIED' | 'DELETED', key: string, object: StoredObject, revision: number, size: number, prevJson: string, prevRevision: number) {
+    this.type = type;
+    this.key = key;
+    this.object = object;
+    this.revision = revision;
+    this.size = size;
+    this.prevRevision = prevRevision;
+    this.#prevJson = prevJson;
+    this.#prev = undefined;
+  }
+
+  get prevObject(): StoredObject {
+    if (this.#prevJson !== undefined) {
+      this.#prev = decodeObject(this.#prevJson, this.prevRevision);
+      this.#prevJson = undefined;
+    }
+    return this.#prev!;
+  }
+
+  set prevObject(value: StoredObject) {
+    this.#prev = value;
+    this.#prevJson = undefined;
+  }
 }
 
 /** True when two stored encodings hold the same content (key order does not matter). */

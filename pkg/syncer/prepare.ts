@@ -50,13 +50,20 @@ export function defaultCells(physicalCluster: string): Record<string, string> {
   return { cluster: physicalCluster };
 }
 
-export async function ensureSyncTarget(ws: ScopedClient, name: string, physicalCluster: string | undefined, image: string | undefined, cells?: Record<string, string>): Promise<SyncTarget> {
+/**
+ * Create the SyncTarget, or update what was asked of an existing one. `heartbeatLease` sets
+ * spec.syncer.heartbeatLease, which grants the syncer's identity its Lease (manifests/identity.ts).
+ */
+export async function ensureSyncTarget(ws: ScopedClient, name: string, physicalCluster: string | undefined, image: string | undefined, cells?: Record<string, string>, heartbeatLease?: boolean): Promise<SyncTarget> {
   const syncTargets = ws.syncTargets();
   try {
     const existing = await syncTargets.get(name);
     const spec: Record<string, unknown> = {};
     if (physicalCluster && existing.spec?.cluster !== physicalCluster) spec.cluster = physicalCluster;
-    if (image && existing.spec?.syncer?.image !== image) spec.syncer = { image };
+    const syncer: Record<string, unknown> = {};
+    if (image && existing.spec?.syncer?.image !== image) syncer.image = image;
+    if (heartbeatLease && !existing.spec?.syncer?.heartbeatLease) syncer.heartbeatLease = true;
+    if (Object.keys(syncer).length > 0) spec.syncer = syncer;
     return Object.keys(spec).length > 0 ? await syncTargets.patch(name, 'merge', { spec }) : existing;
   } catch (err) {
     if (!isNotFound(err)) throw err;
@@ -64,7 +71,12 @@ export async function ensureSyncTarget(ws: ScopedClient, name: string, physicalC
       apiVersion: 'workload.kcp.io/v1alpha1',
       kind: 'SyncTarget',
       metadata: { name },
-      spec: { cluster: physicalCluster ?? name, cells: cells ?? defaultCells(physicalCluster ?? name), unschedulable: false, ...(image ? { syncer: { image } } : {}) },
+      spec: {
+        cluster: physicalCluster ?? name,
+        cells: cells ?? defaultCells(physicalCluster ?? name),
+        unschedulable: false,
+        ...(image || heartbeatLease ? { syncer: { ...(image ? { image } : {}), ...(heartbeatLease ? { heartbeatLease: true } : {}) } } : {}),
+      },
     });
   }
 }
@@ -117,7 +129,7 @@ const isMethodNotAllowed = (err: unknown): boolean => err instanceof StatusError
 
 export async function prepareSyncer(i: PrepareInput): Promise<Prepared> {
   const ws = i.clusterClient.cluster(i.workspace);
-  const syncTarget = await ensureSyncTarget(ws, i.name, i.physicalCluster, i.image, i.cells);
+  const syncTarget = await ensureSyncTarget(ws, i.name, i.physicalCluster, i.image, i.cells, i.heartbeatLease);
   const sa = await ensureSyncerIdentity(i.clusterClient, i.workspace, syncTarget);
   const token = await (i.mintToken ?? requestToken)(i.clusterClient, sa);
   const objects = renderSyncerManifests({

@@ -38,16 +38,17 @@ test('syncer heartbeats by Lease', { timeout: 600_000 }, async (t) => {
   const getST = async (name: string): Promise<Obj> => (await admin.get(`${ST}/${name}`)).json;
   const kubeconfig = kubeconfigForWorkspace(kp.kubeconfig, kp.url, 'root:team', dir);
 
-  /** `kplane workload sync NAME --heartbeat-lease -o`: the manifests, the syncer's kubeconfig and its args. */
-  const prepare = async (name: string) => {
+  /** `kplane workload sync NAME [--heartbeat-lease] -o`: the manifests, the syncer's kubeconfig and its args. */
+  const prepare = async (name: string, lease = true) => {
     const out = join(dir, `${name}.yaml`);
-    const r = await runKplane(['workload', 'sync', name, '--syncer-image', 'kplane-syncer:e2e', '--heartbeat-period', '1s', '--heartbeat-lease', '-o', out], { KUBECONFIG: kubeconfig });
+    const r = await runKplane(['workload', 'sync', name, '--syncer-image', 'kplane-syncer:e2e', '--heartbeat-period', '1s', ...(lease ? ['--heartbeat-lease'] : []), '-o', out], { KUBECONFIG: kubeconfig });
     assert.equal(r.code, 0, r.stderr);
     const manifests = parseManifests(readFileSync(out, 'utf8'));
     const syncerKubeconfig = join(dir, `${name}.kubeconfig`);
     writeFileSync(syncerKubeconfig, kubeconfigFromManifests(manifests));
     const args = syncerArgsFromManifests(manifests, syncerKubeconfig);
-    assert.ok(args.includes('--heartbeat-lease=true'), `the rendered syncer beats by Lease: ${args.join(' ')}`);
+    assert.equal(args.includes('--heartbeat-lease=true'), lease, `the rendered syncer beats by Lease only when asked: ${args.join(' ')}`);
+    assert.equal((await getST(name)).spec.syncer?.heartbeatLease, lease ? true : undefined, 'and the SyncTarget says so');
     return { args, token: tokenOf(kubeconfigFromManifests(manifests)) };
   };
 
@@ -124,6 +125,18 @@ test('syncer heartbeats by Lease', { timeout: 600_000 }, async (t) => {
     assert.equal(cond(down, 'Ready')?.status, 'False');
     const message = (down.status.conditions as Obj[]).find((c) => c.type === 'HeartbeatHealthy')?.message;
     assert.match(String(message), /^No heartbeat since \S+\.\d{6}Z$/, 'the last renewal is the beat it names');
+  });
+
+  await t.test('a SyncTarget that does not ask for Lease heartbeats grants no Lease: such a syncer beats by status instead', async () => {
+    const c = await prepare('edge-c', false);
+    await using plain = startSyncer([...c.args, '--heartbeat-lease=true']);
+    await team.ok(['wait', '--for=condition=Ready', 'synctarget/edge-c', '--timeout=90s']);
+    const leaseC = syncerIdentityNames('edge-c', (await getST('edge-c')).metadata.uid).lease;
+    const beat0 = (await getST('edge-c')).status.lastSyncerHeartbeatTime;
+    await eventually(async () => [(await getST('edge-c')).status.lastSyncerHeartbeatTime !== beat0, 'status beats'], { ...SLOW, what: 'a second status beat' });
+    assert.equal((await admin.get(`${LEASES}/${leaseC}`)).status, 404, 'no Lease');
+    assert.equal(plain.count(/cannot renew the heartbeat Lease; beating by status patch instead/), 1, 'said once');
+    assert.equal(await plain.stop(), 0);
   });
 
   await t.test('deleting the SyncTarget removes its Lease with the rest of the identity', async () => {

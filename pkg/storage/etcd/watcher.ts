@@ -10,7 +10,7 @@
 import type { IEvent, IWatchResponse, Watcher as Etcd3Watcher } from 'etcd3';
 import { StorageError } from '../errors.ts';
 import type { WatchEvent } from '../interface.ts';
-import { decodeObject, lazyPrevObject } from '../object-codec.ts';
+import { decodeObject, LazyPrevEvent } from '../object-codec.ts';
 import { bookmarkEvent, PullWatcher } from '../pull-watcher.ts';
 import type { KeySpace } from './key-space.ts';
 
@@ -147,16 +147,12 @@ function toWatchEvent(ev: IEvent, revision: number, keySpace: KeySpace): WatchEv
     const object = decodeObject(ev.kv.value.toString('utf8'), revision);
     if (ev.kv.version === '1') return { type: 'ADDED', key, object, revision, size };
     if (!ev.prev_kv) throw missingPrevious(key, revision);
-    const modified: WatchEvent = { type: 'MODIFIED', key, object, revision, size };
-    // Decoded only if read: the watch cache holds that version already (object-codec.ts).
-    lazyPrevObject(modified, ev.prev_kv.value.toString('utf8'), Number(ev.prev_kv.mod_revision));
-    return modified;
+    // prevObject decoded only if read: the watch cache holds that version already (object-codec.ts).
+    return new LazyPrevEvent('MODIFIED', key, object, revision, size, ev.prev_kv.value.toString('utf8'), Number(ev.prev_kv.mod_revision));
   }
   if (!ev.prev_kv) throw missingPrevious(key, revision);
   const prevJson = ev.prev_kv.value.toString('utf8');
-  const deleted: WatchEvent = { type: 'DELETED', key, object: decodeObject(prevJson, revision), revision, size };
-  lazyPrevObject(deleted, prevJson, Number(ev.prev_kv.mod_revision));
-  return deleted;
+  return new LazyPrevEvent('DELETED', key, decodeObject(prevJson, revision), revision, size, prevJson, Number(ev.prev_kv.mod_revision));
 }
 
 function missingPrevious(key: string, revision: number): StorageError {

@@ -2,7 +2,7 @@
 // consumer pulls, while live changes after head queue up behind it; every change is
 // delivered once, in revision order, because live changes all have revision > head and
 // delivery skips anything at or below the last delivered revision.
-import { decodeObject, lazyPrevObject } from '../object-codec.ts';
+import { decodeObject, LazyPrevEvent } from '../object-codec.ts';
 import { StorageError } from '../errors.ts';
 import type { WatchEvent } from '../interface.ts';
 import { bookmarkEvent, PullWatcher } from '../pull-watcher.ts';
@@ -130,13 +130,10 @@ export class SqliteWatcher extends PullWatcher {
 }
 
 function toEvent(change: Change): WatchEvent {
-  const event: WatchEvent = {
-    type: change.type,
-    key: change.key,
-    object: decodeObject(change.value, change.revision),
-    revision: change.revision,
-    size: change.value.length + (change.prevValue?.length ?? 0),
-  };
-  if (change.type !== 'ADDED' && change.prevValue !== undefined) lazyPrevObject(event, change.prevValue, change.prevRevision);
-  return event;
+  const object = decodeObject(change.value, change.revision);
+  const size = change.value.length + (change.prevValue?.length ?? 0);
+  if (change.type !== 'ADDED' && change.prevValue !== undefined) {
+    return new LazyPrevEvent(change.type, change.key, object, change.revision, size, change.prevValue, change.prevRevision);
+  }
+  return { type: change.type, key: change.key, object, revision: change.revision, size };
 }

@@ -13,7 +13,8 @@ export const SYNCER_IDENTITY_FIELD_MANAGER = 'kplane-synctarget';
 
 const GVR_BY_KIND: Record<string, GVR> = { ServiceAccount: ServiceAccountGVR, ClusterRole: ClusterRoleGVR, ClusterRoleBinding: ClusterRoleBindingGVR };
 
-type Owner = { metadata: { name?: string | undefined; uid?: string | undefined } };
+/** The SyncTarget: its name and uid, and spec.syncer.heartbeatLease (whether its syncer gets a Lease). */
+type Owner = Parameters<typeof renderSyncerIdentity>[0];
 
 /** The SyncTarget as controller owner of what is made for it. */
 export function syncTargetOwnerRef(syncTarget: Owner): OwnerReference {

@@ -113,10 +113,13 @@ describe('renderSyncerIdentity', () => {
     const [sa, role, binding] = renderSyncerIdentity(input.syncTarget) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any -- RBAC shapes
     const id = syncerResourceName('edge-1', input.syncTarget.metadata.uid);
     assert.deepEqual([sa.kind, sa.metadata.name, sa.metadata.namespace], ['ServiceAccount', id, 'default']);
-    // Each rule reaches one object by name: the SyncTarget, its status, and its heartbeat Lease
-    // (named like the identity, so it changes with the uid).
-    assert.deepEqual(role.rules.map((r: { resources: string[]; resourceNames: string[] }) => [r.resources.join(','), r.resourceNames.join(',')]), [['synctargets', 'edge-1'], ['synctargets/status', 'edge-1'], ['leases', id]]);
-    assert.deepEqual(role.rules[2].verbs, ['get', 'update', 'patch']);
+    // Each rule reaches one object by name: the SyncTarget and its status.
+    const rules = (r: { rules: { resources: string[]; resourceNames: string[] }[] }) => r.rules.map((x) => [x.resources.join(','), x.resourceNames.join(',')]);
+    assert.deepEqual(rules(role), [['synctargets', 'edge-1'], ['synctargets/status', 'edge-1']]);
+    // A SyncTarget that beats by Lease: its heartbeat Lease too (named like the identity, so it changes with the uid).
+    const [, leaseRole] = renderSyncerIdentity({ ...input.syncTarget, spec: { syncer: { heartbeatLease: true } } }) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any -- RBAC shapes
+    assert.deepEqual(rules(leaseRole), [['synctargets', 'edge-1'], ['synctargets/status', 'edge-1'], ['leases', id]]);
+    assert.deepEqual(leaseRole.rules[2].verbs, ['get', 'update', 'patch']);
     assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: id, namespace: 'default' }]);
   });
 });
