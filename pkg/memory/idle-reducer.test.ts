@@ -54,8 +54,20 @@ test('a heap still grown settleMs after the first nudge is forced back once', ()
   const stuck = attempt(700);
   assert.deepEqual(stuck.slice(0, 3), ['none', 'nudge', 'nudge']);
   assert.equal(stuck.indexOf('force'), 1 + settleTicks, `forced ${policy.settleMs} ms after the first nudge`);
-  assert.equal(stuck.filter((a) => a === 'force').length, 1, 'once per minForcedIntervalMs');
+  assert.equal(stuck[2 + settleTicks], 'force', 'and a second pass at the next quiet tick (it compacts what the first left sparse)');
+  assert.equal(stuck.filter((a) => a === 'force').length, 2, 'then nothing within minForcedIntervalMs');
   assert.equal(attempt(300).indexOf('force'), 1 + settleTicks, 'V8 reduced it, but not back within the threshold');
+});
+
+test('a busy tick after a forced collection cancels its second pass', () => {
+  const forced = { ...START, lastForcedMs: 0, secondPassDue: true };
+  const busy = decide(policy, forced, { utilization: 0.9, committedBytes: 300 * MiB, nowMs: 5_000 });
+  assert.equal(busy.action, 'none');
+  assert.equal(busy.state.secondPassDue, false);
+  assert.equal(decide(policy, busy.state, { utilization: 0, committedBytes: 300 * MiB, nowMs: 10_000 }).action, 'none', 'not later either');
+  const quiet = decide(policy, forced, { utilization: 0, committedBytes: 300 * MiB, nowMs: 5_000 });
+  assert.equal(quiet.action, 'force');
+  assert.equal(quiet.state.baselineBytes, 300 * MiB);
 });
 
 test('no forced collection within minForcedIntervalMs of the last one', () => {

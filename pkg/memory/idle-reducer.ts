@@ -76,12 +76,14 @@ export interface ReducerState {
   /** Committed heap at the attempt's first nudge (for the log line of V8's reduction). */
   attemptFromBytes: number;
   lastForcedMs: number;
+  /** A forced collection ran at the last tick: one more is due at the next quiet one. */
+  secondPassDue: boolean;
 }
 
 export type ReducerAction = 'none' | 'nudge' | 'force';
 
 export function initialState(sample: Pick<MemorySample, 'committedBytes'>): ReducerState {
-  return { quietWindows: 0, baselineBytes: sample.committedBytes, reducingSinceMs: undefined, attemptFromBytes: sample.committedBytes, lastForcedMs: -Infinity };
+  return { quietWindows: 0, baselineBytes: sample.committedBytes, reducingSinceMs: undefined, attemptFromBytes: sample.committedBytes, lastForcedMs: -Infinity, secondPassDue: false };
 }
 
 /**
@@ -91,9 +93,20 @@ export function initialState(sample: Pick<MemorySample, 'committedBytes'>): Redu
  * V8's reducer compacts only the most fragmented pages and keeps freed ones, and at 10,000
  * SyncTargets the process still held ~150 MiB more RSS after it than after a forced
  * collection (docs/design.md §11, sixth round).
+ *
+ * A forced collection is followed by a second one at the next tick, if that is still quiet.
+ * The first frees a burst's garbage but leaves the pages it lived on sparse; V8 picks the pages
+ * to compact when a collection starts, so only the next one moves the survivors together and
+ * releases those pages. At 10,000 SyncTargets the second pass took the API server's committed
+ * heap from 127–138 to 113 MiB (docs/design.md §11, eighth round). A tick apart, each pause is
+ * one collection's (~0.35 s), not two back to back.
  */
 export function decide(policy: ReducerPolicy, state: ReducerState, sample: MemorySample): { action: ReducerAction; state: ReducerState } {
   const quiet = sample.utilization < policy.idleUtilization;
+  if (state.secondPassDue) {
+    const after = { ...state, secondPassDue: false, quietWindows: quiet ? state.quietWindows + 1 : 0, baselineBytes: sample.committedBytes };
+    return { action: quiet ? 'force' : 'none', state: after };
+  }
   const quietWindows = quiet ? state.quietWindows + 1 : 0;
   // Growth counts from the lowest point V8 reached, by itself or with help.
   const baselineBytes = Math.min(state.baselineBytes, sample.committedBytes);
@@ -104,7 +117,7 @@ export function decide(policy: ReducerPolicy, state: ReducerState, sample: Memor
   if (state.reducingSinceMs === undefined) return { action: 'nudge', state: { ...next, reducingSinceMs: sample.nowMs, attemptFromBytes: sample.committedBytes } };
   if (sample.nowMs - state.reducingSinceMs < policy.settleMs) return { action: 'nudge', state: next };
   if (sample.nowMs - state.lastForcedMs >= policy.minForcedIntervalMs) {
-    return { action: 'force', state: { ...next, quietWindows: 0, reducingSinceMs: undefined, lastForcedMs: sample.nowMs } };
+    return { action: 'force', state: { ...next, quietWindows: 0, reducingSinceMs: undefined, lastForcedMs: sample.nowMs, secondPassDue: true } };
   }
   // A forced collection ran recently: the heap as it is now is the bar for the next attempt.
   return { action: 'none', state: { ...next, baselineBytes: sample.committedBytes, reducingSinceMs: undefined } };
