@@ -55,7 +55,11 @@ const WORKSPACES = numberArg('workspaces', quick ? 10 : 100);
 const CLIENTS = 16;
 const STALENESS = !process.argv.includes('--no-staleness');
 /** --beat lease: the staleness phase's targets beat by Lease (staleness.ts). */
-const BEAT: 'status' | 'lease' = flagListArg('beat')[0] === 'lease' ? 'lease' : 'status';
+const BEAT = ((): 'status' | 'lease' => {
+  const beat = flagListArg('beat')[0] ?? 'status';
+  if (beat !== 'status' && beat !== 'lease') throw new Error(`--beat must be status or lease, not "${beat}"`);
+  return beat;
+})();
 const FLOOR_ONLY = process.argv.includes('--floor-only');
 const NODE_ARGS = serverNodeArgs();
 const SPLIT = process.argv.includes('--split-controllers');
