@@ -24,7 +24,7 @@ import { realClock } from '../../pkg/clock/clock.ts';
 import { HeartbeatLoop } from '../../pkg/syncer/heartbeat.ts';
 import { processCpuMs, serverNodeArgs, startKplane, type Kplane } from './fixture.ts';
 import { findWrk, runWrk, WRK_CONNECTIONS, WRK_TARGETS, type WrkLease, writeLeaseScript, writeScript, type WrkResult } from './heartbeat-wrk.ts';
-import { HeartbeatLease, SYNCER_LEASE_FIELD_MANAGER } from '../../pkg/syncer/lease.ts';
+import { HeartbeatLease } from '../../pkg/syncer/lease.ts';
 import { SYNCER_IDENTITY_NAMESPACE } from '../../pkg/syncer/manifests/identity.ts';
 import { machineLine } from './report.ts';
 import { RawEtcdPuts, cleanupOnInterrupt, parseStorageArg, startBenchEtcd } from './etcd.ts';
@@ -410,14 +410,14 @@ async function startBare(rootDir: string): Promise<{ child: ChildProcess; port: 
   return { child, port, stop };
 }
 
-/** The heartbeat Leases of bench-0 … bench-(n-1), applied as kplane-syncer's first renewal does. */
+/** The heartbeat Leases of bench-0 … bench-(n-1), created by kplane-syncer's own first renewal. */
 async function ensureHeartbeatLeases(c: ClusterClient, n: number): Promise<WrkLease[]> {
   const st = c.cluster('root').syncTargets();
   const leases: WrkLease[] = [];
   for (let i = 0; i < n; i++) {
     const target = await st.get(`bench-${i}`);
     const renewer = new HeartbeatLease({ leases: c.cluster('root').leases(SYNCER_IDENTITY_NAMESPACE), syncTargetName: `bench-${i}`, syncTargetUid: target.metadata.uid ?? '', periodMs: 10_000, holder: `bench-${i}` });
-    const lease = await c.cluster('root').leases(renewer.namespace).apply(renewer.desired(new Date()), { fieldManager: SYNCER_LEASE_FIELD_MANAGER, force: true });
+    const lease = await renewer.renew(new Date());
     leases.push({ namespace: renewer.namespace, name: renewer.name, uid: lease.metadata.uid ?? '' });
   }
   return leases;

@@ -14,7 +14,7 @@ import { keyOf } from '../../pkg/informer/keys.ts';
 import { pool, progress, sleep, waitFor, type CreatedTarget } from './fixture.ts';
 import { summarize, type LatencyStats } from './lib.ts';
 import { formatTime } from '../../apis/meta/v1/time.ts';
-import { HeartbeatLease, SYNCER_LEASE_FIELD_MANAGER } from '../../pkg/syncer/lease.ts';
+import { HeartbeatLease } from '../../pkg/syncer/lease.ts';
 import { SYNCER_IDENTITY_NAMESPACE } from '../../pkg/syncer/manifests/identity.ts';
 
 async function storageRevision(client: ClusterClient): Promise<number> {
@@ -44,9 +44,9 @@ async function beatOnce(client: ClusterClient, t: CreatedTarget, uid: string, mo
     await client.cluster(t.cluster).syncTargets().patchStatus(t.name, 'merge', { status: { lastSyncerHeartbeatTime: formatTime(new Date()) } });
     return;
   }
+  // The syncer's own first renewal: a server-side apply that creates the Lease.
   const leases = client.cluster(t.cluster).leases(SYNCER_IDENTITY_NAMESPACE);
-  const renewer = new HeartbeatLease({ leases, syncTargetName: t.name, syncTargetUid: uid, periodMs: 10_000, holder: 'bench' });
-  await leases.apply(renewer.desired(new Date()), { fieldManager: SYNCER_LEASE_FIELD_MANAGER, force: true });
+  await new HeartbeatLease({ leases, syncTargetName: t.name, syncTargetUid: uid, periodMs: 10_000, holder: 'bench' }).renew(new Date());
 }
 
 export async function staleness(client: ClusterClient, targets: readonly CreatedTarget[], thresholdMs: number, opts: StalenessOptions = {}): Promise<Staleness> {

@@ -41,16 +41,15 @@ export function registerSyncTargetMetrics(registry: MetricsRegistry, source: () 
       for (const [phase, n] of counts) this.labels(phase).set(n);
     },
   });
-  const heartbeatOf = (st: SyncTarget) => {
-    const s = source();
-    return Date.parse(String((s?.lastHeartbeat ? s.lastHeartbeat(st) : st.status?.lastSyncerHeartbeatTime) ?? ''));
-  };
+  /** A target's last beat (ms) as `s` knows it, NaN when none; each scrape asks source() once. */
+  const heartbeatOf = (s: SyncTargetSource, st: SyncTarget) => Date.parse(String((s.lastHeartbeat ? s.lastHeartbeat(st) : st.status?.lastSyncerHeartbeatTime) ?? ''));
   new Gauge({
     name: 'kplane_synctargets_without_heartbeat',
     help: 'SyncTargets whose syncer has never sent a heartbeat',
     registers,
     collect() {
-      this.set((source()?.list() ?? []).filter((st) => !Number.isFinite(heartbeatOf(st))).length);
+      const s = source();
+      this.set(s ? s.list().filter((st) => !Number.isFinite(heartbeatOf(s, st))).length : 0);
     },
   });
   new Histogram({
@@ -61,8 +60,10 @@ export function registerSyncTargetMetrics(registry: MetricsRegistry, source: () 
     collect() {
       this.reset();
       const t = now();
-      for (const st of source()?.list() ?? []) {
-        const beat = heartbeatOf(st);
+      const s = source();
+      if (!s) return;
+      for (const st of s.list()) {
+        const beat = heartbeatOf(s, st);
         if (Number.isFinite(beat)) this.observe(Math.max(0, (t - beat) / 1000));
       }
     },

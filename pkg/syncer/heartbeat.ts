@@ -45,7 +45,7 @@ export interface HeartbeatOptions {
   /** Called after every attempt (tests, benchmarks, metrics). */
   onBeat?: (outcome: BeatOutcome) => void;
   /** Beat by renewing this Lease (lease.ts); the status patch then goes out only when due. */
-  lease?: { renew(now: Date): Promise<void> } | undefined;
+  lease?: { renew(now: Date): Promise<unknown> } | undefined;
   /** With a lease: the longest time between two status patches; defaults to 5 minutes. */
   statusReportPeriodMs?: number | undefined;
 }

@@ -37,8 +37,9 @@ describe('HeartbeatLease', () => {
   test('the first renewal applies the whole Lease; later ones patch renewTime, guarded by its uid', async () => {
     const leases = new FakeLeases();
     const lease = new HeartbeatLease({ leases, syncTargetName: 'edge-1', syncTargetUid: 'u1', periodMs: 10_000, holder: 'pod-a' });
-    await lease.renew(new Date(T0));
+    const written = await lease.renew(new Date(T0));
     assert.deepEqual(leases.calls, ['apply kplane-syncer force=true']);
+    assert.equal(written.metadata.uid, 'lease-1', 'the Lease as written');
     const names = syncerIdentityNames('edge-1', 'u1');
     assert.equal(leases.stored?.metadata.name, names.lease);
     assert.equal(leases.stored?.metadata.namespace, names.namespace);

@@ -61,15 +61,14 @@ export class HeartbeatLease {
     };
   }
 
-  /** One renewal at `now`. Throws the API's error when neither the patch nor the apply lands. */
-  async renew(now: Date): Promise<void> {
+  /** One renewal at `now`; the Lease as written. Throws the API's error when neither the patch nor the apply lands. */
+  async renew(now: Date): Promise<KubeObject> {
     if (this.uid !== undefined) {
       try {
-        await this.o.leases.patch(this.name, 'json', [
+        return await this.o.leases.patch(this.name, 'json', [
           { op: 'test', path: '/metadata/uid', value: this.uid },
           { op: 'add', path: '/spec/renewTime', value: formatMicroTime(now) },
         ]);
-        return;
       } catch (err) {
         // Gone (404) or another Lease by that name (the uid test failed, 422): write ours whole.
         if (!isNotFound(err) && !isInvalid(err)) throw err;
@@ -78,5 +77,6 @@ export class HeartbeatLease {
     }
     const lease = await this.o.leases.apply(this.desired(now), { fieldManager: SYNCER_LEASE_FIELD_MANAGER, force: true });
     this.uid = lease.metadata.uid;
+    return lease;
   }
 }

@@ -86,24 +86,24 @@ export class HeartbeatController {
   }
 
   private handler(): EventHandler<SyncTarget> {
-    // A beat is observed when its event arrives, not when a worker gets to the key: under a
-    // burst the queue can lag, and that lag must not count against the syncer.
-    const observe = (o: SyncTarget) => {
-      const beat = heartbeatOf(this.deps, o);
-      if (beat) this.deps.heartbeats.observe(keyOf(o), beat, this.deps.now());
-    };
     return {
-      onAdd: (o) => {
-        observe(o);
-        this.queue.add(keyOf(o));
-      },
+      onAdd: (o) => this.observeBeat(keyOf(o), o),
       onUpdate: (a, b) => {
-        if (a.metadata.resourceVersion === b.metadata.resourceVersion) return;
-        observe(b);
-        this.queue.add(keyOf(b));
+        if (a.metadata.resourceVersion !== b.metadata.resourceVersion) this.observeBeat(keyOf(b), b);
       },
       onDelete: (o) => this.queue.add(keyOf(deletedObject(o))),
     };
+  }
+
+  /**
+   * Record `st`'s current beat (by status or Lease) and queue it. A beat is observed when its
+   * event arrives, not when a worker gets to the key: under a burst the queue can lag, and that
+   * lag must not count against the syncer.
+   */
+  private observeBeat(key: string, st: SyncTarget): void {
+    const beat = heartbeatOf(this.deps, st);
+    if (beat) this.deps.heartbeats.observe(key, beat, this.deps.now());
+    this.queue.add(key);
   }
 
   /** A renewed Lease is a beat of the SyncTarget it belongs to, observed as it arrives. */
@@ -114,10 +114,7 @@ export class HeartbeatController {
       const { cluster, name } = splitKey(key);
       const st = this.deps.syncTargets.cluster(cluster).get(name);
       // The SyncTarget's own events cover a Lease that arrives before it.
-      if (!st) return;
-      const current = heartbeatOf(this.deps, st);
-      if (current) this.deps.heartbeats.observe(key, current, this.deps.now());
-      this.queue.add(key);
+      if (st) this.observeBeat(key, st);
     };
     return {
       onAdd: (l) => beat(l),

@@ -39,12 +39,12 @@ test('judgeHeartbeat: Lease renewals alone keep a target healthy; their absence 
   let renewTime = LEASE_BEAT;
   const judge = { heartbeats: new HeartbeatTracker(), thresholdMs: 10_000, leaseOf: () => ({ spec: { renewTime } }) };
   const st = syncTarget({ status: { lastSyncerHeartbeatTime: STATUS_BEAT } });
-  assert.equal(judgeHeartbeat(judge, KEY, st, T0).condition.status, 'True');
+  assert.equal(judgeHeartbeat(judge, KEY, heartbeatOf(judge, st), T0).condition.status, 'True');
   renewTime = '2026-01-01T00:00:15.000001Z';
-  const fresh = judgeHeartbeat(judge, KEY, st, T0 + 9_000);
+  const fresh = judgeHeartbeat(judge, KEY, heartbeatOf(judge, st), T0 + 9_000);
   assert.equal(fresh.condition.status, 'True');
   assert.equal(fresh.recheckAfterMs, 10_000, 'the renewal observed at T0+9s moves the deadline to T0+19s');
-  const stale = judgeHeartbeat(judge, KEY, st, T0 + 19_000);
+  const stale = judgeHeartbeat(judge, KEY, heartbeatOf(judge, st), T0 + 19_000);
   assert.equal(stale.condition.status, 'False');
   assert.match(stale.condition.message ?? '', /No heartbeat since 2026-01-01T00:00:15.000001Z/);
 });

@@ -30,8 +30,8 @@ export function heartbeatOf(judge: Pick<HeartbeatJudge, 'leaseOf'>, st: SyncTarg
   return { status, lease: renewed, at: Date.parse(renewed) > Date.parse(status) ? renewed : status };
 }
 
-export function judgeHeartbeat(judge: HeartbeatJudge, key: string, st: SyncTarget, now: number): HeartbeatAssessment {
-  const beat = heartbeatOf(judge, st);
+/** The verdict on the target at `key` whose current beat is `beat` (heartbeatOf). */
+export function judgeHeartbeat(judge: HeartbeatJudge, key: string, beat: Heartbeat | undefined, now: number): HeartbeatAssessment {
   // Normally the informer handler recorded the beat when it arrived; this covers a reconcile
   // that gets there first (the initial list), at the same moment.
   const observedAt = beat ? judge.heartbeats.observe(key, beat, now) : now;

@@ -38,7 +38,7 @@ export async function reconcileHeartbeat(deps: HeartbeatDeps, key: string, signa
   if (!beat && !getCondition((original.status?.conditions ?? []) as Condition[], COND_HEARTBEAT) && !getCondition((original.status?.conditions ?? []) as Condition[], COND_READY)) {
     return { result: {}, summary: 'new: first status left to the SyncTarget controller', wroteStatus: false };
   }
-  const assessment = judgeHeartbeat(deps, key, original, now);
+  const assessment = judgeHeartbeat(deps, key, beat, now);
   const conditions: Condition[] = structuredClone((original.status?.conditions ?? []) as Condition[]);
   setCondition(conditions, assessment.condition, now);
   // The first beat of a syncer deployed by hand also turns SyncerDeployed True (the SyncTarget

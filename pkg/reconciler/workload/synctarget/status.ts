@@ -48,10 +48,12 @@ export function summariseReady(st: SyncTarget, conditions: Condition[], now: num
  * then finds nothing to change. Otherwise HeartbeatHealthy is carried over as stored.
  */
 export function computeStatus(ctx: StepContext): void {
-  const beat = ctx.deps.heartbeat ? heartbeatOf(ctx.deps.heartbeat, ctx.draft) : ctx.draft.status?.lastSyncerHeartbeatTime;
+  const judge = ctx.deps.heartbeat;
+  const judged = judge ? heartbeatOf(judge, ctx.draft) : undefined;
+  const beat = judge ? judged : ctx.draft.status?.lastSyncerHeartbeatTime;
   const now = ctx.deps.now();
-  if (ctx.deps.heartbeat && beat && !ctx.draft.metadata.deletionTimestamp) {
-    setCondition(ctx.conditions, judgeHeartbeat(ctx.deps.heartbeat, ctx.key, ctx.draft, now).condition, now);
+  if (judge && judged && !ctx.draft.metadata.deletionTimestamp) {
+    setCondition(ctx.conditions, judgeHeartbeat(judge, ctx.key, judged, now).condition, now);
   } else if (!getCondition(ctx.conditions, COND_HEARTBEAT) && !beat) {
     setCondition(ctx.conditions, assessHeartbeat(undefined, now, now, Number.POSITIVE_INFINITY).condition, now);
   }
