@@ -26,6 +26,7 @@ import { bindLeaderElection } from './leader-election.ts';
 import type { StartOptions } from './options.ts';
 import { bindSecurity, SECURITY_TYPES } from './security.ts';
 import { newLoopbackToken } from '../../pkg/server/authn/loopback.ts';
+import { newLoopbackSocketPath } from '../../pkg/server/loopback-socket.ts';
 import { recordWorkspaceOwner, workspaceInitializer } from '../../pkg/server/authz/bootstrap.ts';
 import { placementCreatorStrategy } from '../../pkg/server/authz/placement-creator.ts';
 import { lifecyclePauseFromEnv } from './test-hooks.ts';
@@ -35,6 +36,8 @@ import { serviceId } from '../internal/service-id.ts';
 export const TYPES = {
   Options: serviceId<StartOptions>('Options'),
   LoopbackToken: serviceId<string>('LoopbackToken'),
+  /** Where the server also serves its own clients as plain HTTP (undefined: not on this OS). */
+  LoopbackSocket: serviceId<string | undefined>('LoopbackSocket'),
   Logger: serviceId<Logger>('Logger'),
   Storage: serviceId<Storage>('Storage'),
   ServingMaterial: serviceId<ServingMaterial>('ServingMaterial'),
@@ -96,7 +99,8 @@ export function buildContainer(o: StartOptions, logger: Logger = newLogger({ for
     return lifecycle;
   });
   c.bind(TYPES.LoopbackToken).toConstantValue(newLoopbackToken());
-  bindLeaderElection(c, { externalURL: TYPES.ExternalURL, loopbackToken: TYPES.LoopbackToken, servingMaterial: TYPES.ServingMaterial, logger: TYPES.Logger });
+  c.bind(TYPES.LoopbackSocket).toConstantValue(newLoopbackSocketPath());
+  bindLeaderElection(c, { externalURL: TYPES.ExternalURL, loopbackToken: TYPES.LoopbackToken, loopbackSocket: TYPES.LoopbackSocket, servingMaterial: TYPES.ServingMaterial, logger: TYPES.Logger });
   bindSecurity(c, o, { registry: TYPES.Registry, adminToken: TYPES.AdminToken, authenticator: TYPES.Authenticator, loopbackToken: TYPES.LoopbackToken });
   const auditPath = o['audit-log-path'];
   if (auditPath) c.bind(TYPES.Audit).toDynamicValue(() => new LogFileAuditSink(auditPath, logger));
@@ -123,6 +127,7 @@ export function buildContainer(o: StartOptions, logger: Logger = newLogger({ for
   });
   c.bind(TYPES.Serving).toDynamicValue(async (ctx) => {
     const m = ctx.get(TYPES.ServingMaterial);
+    const loopbackSocket = ctx.get(TYPES.LoopbackSocket);
     const bodyTimeoutMs = parseDuration(o['request-body-timeout'])!;
     setBodyTimeout(bodyTimeoutMs);
     return new SecureServing(
@@ -139,6 +144,7 @@ export function buildContainer(o: StartOptions, logger: Logger = newLogger({ for
           // The backstop must not cut a body before the handlers' own deadline answers 408.
           requestTimeoutMs: Math.max(60_000, bodyTimeoutMs + 30_000),
         },
+        ...(loopbackSocket !== undefined ? { loopbackSocket } : {}),
       },
       logger,
     );

@@ -1,6 +1,6 @@
 // Messages between `kplane start`'s main thread and its controllers' worker thread
 // (controllers-thread.ts ↔ controllers-worker.ts). Only data crosses: the worker reaches the
-// API server over HTTPS like any client.
+// API server over HTTP like any client (on the loopback socket when there is one).
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { LogFormat, LogLevel } from '../../pkg/log/logger.ts';
 
@@ -9,6 +9,8 @@ export interface ControllersWorkerData {
   url: string;
   caPem: string;
   token: string;
+  /** The server's loopback socket (pkg/server/loopback-socket.ts); absent: HTTPS to `url`. */
+  socketPath?: string;
   controllers: string;
   heartbeatThresholdMs: number;
   evictionGraceMs: number;

@@ -1,5 +1,5 @@
 // Entry of the worker thread that runs `kplane start`'s controllers (controllers-thread.ts): the
-// same ControllerManager as in-process, over the same loopback identity and HTTPS, on its own
+// same ControllerManager as in-process, over the same loopback identity and socket, on its own
 // event loop so that the API server and the controllers use two cores. It speaks to the main
 // thread only through messages (protocol in controllers-protocol.ts): "synced" once the
 // informers have synced, metric snapshots on request, and it stops on "stop".
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   // metrics stay the main thread's (one process).
   const registry = newMetricsRegistry({ processMetrics: false });
   const manager = new ControllerManager({
-    kubeconfig: new BearerTokenConfig({ server: data.url, caPem: data.caPem, token: data.token }),
+    kubeconfig: new BearerTokenConfig({ server: data.url, caPem: data.caPem, token: data.token, socketPath: data.socketPath }),
     logger,
     heartbeatThresholdMs: data.heartbeatThresholdMs,
     evictionGraceMs: data.evictionGraceMs,

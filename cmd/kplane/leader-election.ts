@@ -21,6 +21,7 @@ export const CONTROLLER_MANAGER_LEASE = { cluster: 'root', namespace: 'default',
 export interface LeaderElectionDeps {
   externalURL: ServiceId<string>;
   loopbackToken: ServiceId<string>;
+  loopbackSocket: ServiceId<string | undefined>;
   servingMaterial: ServiceId<ServingMaterial>;
   logger: ServiceId<Logger>;
 }
@@ -72,6 +73,7 @@ export function bindLeaderElection(c: Container, deps: LeaderElectionDeps): void
       server: ctx.get(deps.externalURL),
       caPem: ctx.get(deps.servingMaterial).ca.certPem,
       token: ctx.get(deps.loopbackToken),
+      socketPath: ctx.get(deps.loopbackSocket),
     });
     return newControllerLeaderElection(kubeconfig, ctx.get(deps.logger));
   });

@@ -20,6 +20,7 @@ import { ControllersThread } from './controllers-thread.ts';
 import { IdleMemoryReducer } from '../../pkg/memory/idle-reducer.ts';
 import { detectAllocator } from '../../pkg/memory/allocator.ts';
 import { PromReducerMetrics, registerThreadBusyMetric } from '../../pkg/metrics/index.ts';
+import { socketDisplayName } from '../../pkg/server/loopback-socket.ts';
 
 /** The controllers of the current leadership term, and whether their checks are registered. */
 interface ControllerTerm {
@@ -55,7 +56,7 @@ function startControllers(
   o: StartOptions,
   url: string,
   caPem: string,
-  token: string,
+  loopback: { token: string; socketPath: string | undefined },
   logger: Logger,
   signal: AbortSignal,
   ops: { metrics: KplaneMetrics; readyChecks: HealthCheck[]; term: ControllerTerm },
@@ -77,7 +78,8 @@ function startControllers(
     const thread = new ControllersThread({
       url,
       caPem,
-      token,
+      token: loopback.token,
+      ...(loopback.socketPath !== undefined ? { socketPath: loopback.socketPath } : {}),
       controllers: o.controllers,
       heartbeatThresholdMs: parseDuration(o['heartbeat-threshold'])!,
       evictionGraceMs: parseDuration(o['eviction-grace'])!,
@@ -92,7 +94,7 @@ function startControllers(
     });
   }
   // The loopback identity's token (LOOPBACK_USER), as a kubeconfig with only a token would give it.
-  const kubeconfig = new BearerTokenConfig({ server: url, caPem, token });
+  const kubeconfig = new BearerTokenConfig({ server: url, caPem, ...loopback });
   const manager = new ControllerManager({
     kubeconfig,
     logger,
@@ -128,6 +130,8 @@ export async function runStart(opts: StartOptions): Promise<void> {
   await ensureBootstrapRoles(await container.getAsync(TYPES.Registry), 'root');
   const serving = await container.getAsync(TYPES.Serving);
   await serving.listen();
+  const loopbackSocket = container.get(TYPES.LoopbackSocket);
+  if (loopbackSocket !== undefined) logger.info('serving the controllers on the loopback socket', { socket: socketDisplayName(loopbackSocket) });
   // Finish initialisations and cleanups a previous process left pending, then resync.
   const lifecycleStop = new AbortController();
   lifecycle.run(lifecycleStop.signal).catch((err: unknown) => logger.error('lifecycle resync stopped', errorFields(err)));
@@ -145,7 +149,7 @@ export async function runStart(opts: StartOptions): Promise<void> {
   // The API server's thread (with --controllers-thread=false, the controllers' too).
   registerThreadBusyMetric(ops.metrics.registry, 'api-server');
   const runControllers = (signal: AbortSignal) =>
-    startControllers(o, externalURL, material.ca.certPem, container.get(TYPES.LoopbackToken), logger, signal, ops);
+    startControllers(o, externalURL, material.ca.certPem, { token: container.get(TYPES.LoopbackToken), socketPath: loopbackSocket }, logger, signal, ops);
   // Only the elected leader among etcd replicas runs controllers (docs/etcd.md); SQLite's
   // file lock already makes its one process the only candidate.
   const election = () => container.get(LEADER_ELECTION.Elector);

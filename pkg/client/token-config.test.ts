@@ -29,3 +29,32 @@ test('a Transport over BearerTokenConfig addresses the server root', () => {
   assert.equal(t.baseURL.toString(), `${server}/`);
   t.close();
 });
+
+test('with a socketPath, a Transport speaks plain HTTP on that socket, with the same credentials and Host', async () => {
+  const { createServer } = await import('node:http');
+  const { randomBytes } = await import('node:crypto');
+  const seen: { url?: string; method?: string; headers?: Record<string, unknown>; encrypted?: boolean }[] = [];
+  const srv = createServer((req, res) => {
+    seen.push({ url: req.url, method: req.method, headers: req.headers, encrypted: 'encrypted' in req.socket });
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify({ ok: true }));
+  });
+  const socketPath = `\0kplane-test-${randomBytes(6).toString('hex')}`;
+  await new Promise<void>((resolve) => srv.listen(socketPath, resolve));
+  // The server URL names a port nothing listens on: only the socket can answer.
+  const t = new Transport(new BearerTokenConfig({ server: 'https://127.0.0.1:1/clusters/root', caPem, token: 'tok', socketPath }), { userAgent: 'test' });
+  try {
+    assert.deepEqual(await t.json({ method: 'GET', path: '/clusters/root/api/v1/namespaces', query: { limit: 5 } }), { ok: true });
+    assert.deepEqual(await t.json({ method: 'POST', path: '/clusters/root/api/v1/namespaces', body: { a: 1 } }), { ok: true });
+  } finally {
+    t.close();
+    await new Promise<void>((resolve) => srv.close(() => resolve()));
+  }
+  assert.equal(seen.length, 2);
+  assert.equal(seen[0]!.url, '/clusters/root/api/v1/namespaces?limit=5');
+  assert.equal(seen[0]!.headers!['authorization'], 'Bearer tok');
+  assert.equal(seen[0]!.headers!['host'], '127.0.0.1:1');
+  assert.equal(seen[0]!.encrypted, false);
+  assert.equal(seen[1]!.method, 'POST');
+  assert.equal(seen[1]!.headers!['content-type'], 'application/json');
+});

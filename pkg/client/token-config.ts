@@ -12,11 +12,14 @@ export class BearerTokenConfig implements TransportConfig {
   private readonly server: string;
   private readonly ca: Buffer;
   private readonly token: string;
+  /** The server's loopback socket, when the client runs in its process (transport.ts). */
+  readonly socketPath: string | undefined;
 
-  constructor(opts: { server: string; caPem: string; token: string }) {
+  constructor(opts: { server: string; caPem: string; token: string; socketPath?: string | undefined }) {
     this.server = opts.server;
     this.ca = Buffer.from(opts.caPem);
     this.token = opts.token;
+    this.socketPath = opts.socketPath;
   }
 
   getCurrentCluster(): { server: string } {

@@ -50,6 +50,12 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 export interface TransportConfig {
   getCurrentCluster(): { server: string } | null;
   applyToHTTPSOptions(opts: RequestOptions): Promise<void>;
+  /**
+   * A Unix socket that serves this server as plain HTTP (kplane's loopback socket,
+   * pkg/server/loopback-socket.ts): requests go there, with the same headers and credentials,
+   * and the server URL only names the Host.
+   */
+  readonly socketPath?: string | undefined;
 }
 
 export class Transport {
@@ -62,6 +68,7 @@ export class Transport {
   private readonly userAgent: string;
   private readonly timeoutMs: number;
   private readonly agent: Agent | HttpAgent;
+  private readonly socketPath: string | undefined;
   private tlsOptions: Promise<RequestOptions> | undefined;
 
   constructor(kubeconfig: TransportConfig, opts: TransportOptions) {
@@ -77,7 +84,10 @@ export class Transport {
     this.kubeconfig = kubeconfig;
     this.userAgent = opts.userAgent;
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.agent = server.protocol === 'https:' ? new Agent({ keepAlive: true, maxSockets: 64 }) : new HttpAgent({ keepAlive: true, maxSockets: 64 });
+    this.socketPath = kubeconfig.socketPath;
+    this.agent = server.protocol === 'https:' && this.socketPath === undefined
+      ? new Agent({ keepAlive: true, maxSockets: 64 })
+      : new HttpAgent({ keepAlive: true, maxSockets: 64 });
   }
 
   /** The logical cluster path named by the kubeconfig's server URL (default "root"). */
@@ -122,11 +132,14 @@ export class Transport {
       headers['Content-Type'] = spec.contentType ?? 'application/json';
       headers['Content-Length'] = Buffer.byteLength(body);
     }
-    const send = url.protocol === 'https:' ? request : httpRequest;
     // An aborted signal never starts a request (Node would open the socket first).
     if (spec.signal?.aborted) throw abortedError(spec);
+    const common = { method: spec.method, headers, agent: this.agent, ...(spec.signal ? { signal: spec.signal } : {}) };
     return new Promise((resolve, reject) => {
-      const req = send(url, { ...base, method: spec.method, headers, agent: this.agent, ...(spec.signal ? { signal: spec.signal } : {}) }, resolve);
+      const req = this.socketPath !== undefined
+        // The credentials' headers only: TLS options mean nothing on a plain Unix socket.
+        ? httpRequest({ ...common, socketPath: this.socketPath, path: url.pathname + url.search, headers: { ...headers, Host: url.host } }, resolve)
+        : (url.protocol === 'https:' ? request : httpRequest)(url, { ...base, ...common }, resolve);
       if (timeoutMs !== undefined) {
         req.setTimeout(timeoutMs, () => req.destroy(new Error(`request timed out after ${timeoutMs}ms`)));
       }

@@ -4,6 +4,7 @@
 // It also bounds what a hostile client can hold at the connection level (docs/security.md,
 // "Availability"): a global connection cap, a per-address connection cap, handshake, header
 // and request-receipt timeouts, and the lingering close of unread bodies (httpx/linger.ts).
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Logger } from '../log/logger.ts';
@@ -45,10 +46,16 @@ export interface ServingOptions {
   keyPem: string;
   caPem: string;
   limits?: Partial<ConnectionLimits>;
+  /**
+   * Also serve plain HTTP on this Unix socket (loopback-socket.ts): the same handler chain,
+   * authentication included, for the server's own controllers. Absent: HTTPS only.
+   */
+  loopbackSocket?: string;
 }
 
 export class SecureServing {
   private readonly server: Server;
+  private readonly loopback: HttpServer | undefined;
   private readonly api: APIServer;
   private readonly logger: Logger;
   private readonly opts: ServingOptions;
@@ -96,6 +103,33 @@ export class SecureServing {
       this.logger.debug('HTTP client error', { code: err.code, err: err.message });
       answerClientError(err, socket);
     });
+    this.loopback = opts.loopbackSocket === undefined ? undefined : this.loopbackServer(limits);
+  }
+
+  /**
+   * The loopback listener: no TLS (the kernel carries the bytes between two threads of this
+   * process, so there is nobody to encrypt against), so neither end pays for it on each of
+   * the controllers' requests, and Node's parser reads the socket's handle directly. Not
+   * counted per address (a Unix socket has none); the global cap and the timeouts hold.
+   */
+  private loopbackServer(limits: ConnectionLimits): HttpServer {
+    const server = createHttpServer((req, res) => {
+      lingerUnreadBody(req, res, limits.linger);
+      void this.api.handle(req, res);
+    });
+    server.headersTimeout = limits.headersTimeoutMs;
+    server.requestTimeout = limits.requestTimeoutMs;
+    server.keepAliveTimeout = 65_000;
+    server.maxConnections = limits.maxConnections;
+    server.on('connection', (s: Socket) => {
+      this.sockets.add(s);
+      s.once('close', () => this.sockets.delete(s));
+    });
+    server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      this.logger.debug('HTTP client error on the loopback socket', { code: err.code, err: err.message });
+      answerClientError(err, socket);
+    });
+    return server;
   }
 
   /** Count a new TCP connection against its address; refuse (close) it beyond the cap. */
@@ -133,20 +167,34 @@ export class SecureServing {
     });
     const addr = this.server.address();
     if (addr === null || typeof addr === 'string') throw new Error('server has no TCP address');
+    if (this.loopback && this.opts.loopbackSocket !== undefined) await listenOn(this.loopback, this.opts.loopbackSocket);
     return { address: addr.address, port: addr.port };
   }
 
   /** Stop accepting, end watch streams, wait up to `graceMs` for in-flight requests, then cut. */
   async close(graceMs = 3000): Promise<void> {
     this.api.beginShutdown();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = Promise.all([this.server, ...(this.loopback?.listening ? [this.loopback] : [])].map(
+      (server) => new Promise<void>((resolve) => server.close(() => resolve())),
+    ));
     this.server.closeIdleConnections();
+    this.loopback?.closeIdleConnections();
     const timer = setTimeout(() => {
       for (const s of this.sockets) s.destroy();
     }, graceMs);
     await closed;
     clearTimeout(timer);
   }
+}
+
+function listenOn(server: HttpServer, path: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }
 
 /**
