@@ -90,6 +90,7 @@ export class SyncTargetController {
       kplaneURL: opts.kplaneURL,
       maxUndeployAttempts: opts.maxUndeployAttempts ?? 5,
       undeployAttempts: new Map(),
+      mintedTokens: new Map(),
     };
 
     syncTargets.addEventHandler(this.syncTargetHandler());

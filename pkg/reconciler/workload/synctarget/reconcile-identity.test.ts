@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { renderSyncerIdentity } from '../../../syncer/manifests/identity.ts';
-import { identityDrifted, syncerViewURL } from './reconcile-identity.ts';
+import { renderSyncerIdentity, syncerIdentityNames } from '../../../syncer/manifests/identity.ts';
+import { ensureIdentity, identityDrifted, syncerViewURL } from './reconcile-identity.ts';
+import { TOKEN_SA_UID_ANNOTATION } from './secrets.ts';
+import { fakeDeps, listerOf, stepContext, syncTarget } from './testing.ts';
 
 test('syncerViewURL: the syncer view root under kplane\'s URL', () => {
   assert.equal(syncerViewURL('https://127.0.0.1:6443', 'root:org', 'edge-1', 'u-1'), 'https://127.0.0.1:6443/services/syncer/root:org/edge-1/u-1');
@@ -16,4 +18,75 @@ test('asking for Lease heartbeats (spec.syncer.heartbeatLease) drifts the Cluste
   assert.equal(identityDrifted(role!, role), false);
   assert.equal(identityDrifted(withLease!, role), true, 'the live role lacks the Lease rule');
   assert.equal(identityDrifted(role!, withLease), true, 'and turning it off takes the rule away');
+});
+
+/** A client that records the identity step's calls; applies answer with a rising resourceVersion. */
+function recordingClient(calls: string[]) {
+  let rv = 100;
+  const applied = (obj: Record<string, unknown> & { metadata: Record<string, unknown> }) => ({ ...obj, metadata: { ...obj.metadata, uid: `uid-${obj['kind']}`, resourceVersion: String(++rv) } });
+  const resource = (kind: string) => ({
+    apply: async (obj: Record<string, unknown> & { metadata: Record<string, unknown> }) => (calls.push(`apply ${kind}`), applied(obj)),
+    get: async () => {
+      calls.push(`get ${kind}`);
+      throw new Error('the identity step must not read from the server');
+    },
+  });
+  return {
+    withSignal() {
+      return this;
+    },
+    cluster: () => ({
+      resource: (gvr: { resource: string }) => resource(gvr.resource),
+      secrets: () => resource('secrets'),
+      serviceAccounts: () => resource('serviceaccounts'),
+      createToken: async () => (calls.push('token'), 'jwt'),
+    }),
+  } as never;
+}
+
+test('the token Secret: minted once for a new target with no read of the server, not again while the cache lags, and the cache rules once it caught up', async () => {
+  const calls: string[] = [];
+  const clock = { now: 0 };
+  const st = syncTarget();
+  const deps = fakeDeps(clock, { clusterClient: recordingClient(calls) });
+  const run = async () => {
+    const ctx = stepContext(st, deps);
+    ctx.client = deps.clusterClient;
+    const r = await ensureIdentity.run(ctx);
+    assert.equal(r.status, 'complete', JSON.stringify(r));
+    return ctx;
+  };
+  await run();
+  assert.deepEqual(calls, ['apply serviceaccounts', 'apply clusterroles', 'apply clusterrolebindings', 'token', 'apply secrets']);
+  const minted = deps.mintedTokens.get('root:org|edge');
+  assert.ok(minted);
+
+  // The next reconcile, before the Secret informer delivered the write: no second token.
+  calls.length = 0;
+  await run();
+  assert.deepEqual(calls.filter((c) => c.includes('secrets') || c === 'token'), []);
+
+  // The cache shows an older version (someone else's write before ours): still ours wins.
+  const names = syncerIdentityNames('edge', 'uid-1');
+  const secret = (rv: string, saUid: string) => ({
+    apiVersion: 'v1', kind: 'Secret', data: { token: 'x' },
+    metadata: { name: `${names.serviceAccount}-token`, namespace: names.namespace, resourceVersion: rv, annotations: { 'kcp.io/cluster': 'root:org', [TOKEN_SA_UID_ANNOTATION]: saUid } },
+  });
+  deps.listers.secrets = listerOf([secret('1', 'uid-other')]) as never;
+  calls.length = 0;
+  await run();
+  assert.equal(calls.includes('token'), false);
+
+  // Caught up: the entry goes and the cached Secret is trusted.
+  deps.listers.secrets = listerOf([secret(minted.resourceVersion, minted.saUid)]) as never;
+  calls.length = 0;
+  await run();
+  assert.equal(calls.includes('token'), false);
+  assert.equal(deps.mintedTokens.has('root:org|edge'), false);
+
+  // A later write by someone else with another ServiceAccount's uid: minted again.
+  deps.listers.secrets = listerOf([secret('999', 'uid-other')]) as never;
+  calls.length = 0;
+  await run();
+  assert.deepEqual(calls.filter((c) => c.includes('secrets') || c === 'token'), ['token', 'apply secrets']);
 });

@@ -14,7 +14,7 @@ import type { KubeObject } from '../../../client/object.ts';
 import type { ResourceClient } from '../../../client/resource.ts';
 import { syncerIdentityNames } from '../../../syncer/manifests/identity.ts';
 import { applySyncerIdentity, syncTargetOwnerRef } from '../../../syncer/manifests/identity-apply.ts';
-import { getSecret, SECRET_LABEL, TOKEN_SA_UID_ANNOTATION } from './secrets.ts';
+import { SECRET_LABEL, TOKEN_SA_UID_ANNOTATION } from './secrets.ts';
 import { COND_AUTHORIZED, CONTROLLER_NAME, type StepContext } from './types.ts';
 
 export const TOKEN_KEY = 'token';
@@ -49,10 +49,26 @@ function liveOf(ctx: StepContext, obj: KubeObject): KubeObject | undefined {
   }
 }
 
+/**
+ * The token Secret is looked up in the labelled cache only (every token Secret kplane writes
+ * carries the label). Not there: either this controller wrote it a moment ago and the cache
+ * has not caught up (`mintedTokens` says so, client-go's mutation cache in miniature), or it
+ * must be minted. Asking the server instead cost every new SyncTarget a GET answered 404
+ * (docs/design.md §11). A token Secret from a kplane that did not label it is minted again,
+ * which the apply below labels; its old token stays valid as long as its ServiceAccount.
+ */
 async function ensureToken(ctx: StepContext, namespace: string, serviceAccount: string, saUid: string): Promise<string> {
   const name = tokenSecretName(serviceAccount);
-  const live = await getSecret(ctx, namespace, name);
-  if (live && live.metadata.annotations?.[TOKEN_SA_UID_ANNOTATION] === saUid && (live.data as Record<string, string> | undefined)?.[TOKEN_KEY]) {
+  const live = ctx.deps.listers.secrets.cluster(ctx.cluster).namespace(namespace).get(name);
+  let minted = ctx.deps.mintedTokens.get(ctx.key);
+  // Once the cache shows our write (or a later one), it is the truth again.
+  if (minted && live && Number(live.metadata.resourceVersion) >= Number(minted.resourceVersion)) {
+    ctx.deps.mintedTokens.delete(ctx.key);
+    minted = undefined;
+  }
+  if (minted) {
+    if (minted.secret === `${namespace}/${name}` && minted.saUid === saUid) return name;
+  } else if (live?.metadata.annotations?.[TOKEN_SA_UID_ANNOTATION] === saUid && (live.data as Record<string, string> | undefined)?.[TOKEN_KEY]) {
     return name;
   }
   const scoped = ctx.client.cluster(ctx.cluster);
@@ -64,7 +80,8 @@ async function ensureToken(ctx: StepContext, namespace: string, serviceAccount: 
     type: 'Opaque',
     data: { [TOKEN_KEY]: Buffer.from(token).toString('base64') },
   };
-  await scoped.secrets(namespace).apply(secret, { fieldManager: CONTROLLER_NAME, force: true });
+  const written = await scoped.secrets(namespace).apply(secret, { fieldManager: CONTROLLER_NAME, force: true });
+  ctx.deps.mintedTokens.set(ctx.key, { secret: `${namespace}/${name}`, saUid, resourceVersion: written.metadata.resourceVersion ?? '0' });
   return name;
 }
 

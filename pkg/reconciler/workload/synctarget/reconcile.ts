@@ -33,6 +33,7 @@ export async function reconcileSyncTarget(deps: Deps, key: string, signal: Abort
   const original = deps.listers.syncTargets.cluster(cluster).get(name);
   if (!original) {
     deps.undeployAttempts.delete(key);
+    deps.mintedTokens.delete(key);
     return { result: {}, summaryLine: 'gone', wroteStatus: false };
   }
   const draft: SyncTarget = structuredClone(original);

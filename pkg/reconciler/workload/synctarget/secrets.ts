@@ -2,11 +2,12 @@
 // token Secret kplane mints — carry the label SECRET_LABEL=true, and the controller's Secret
 // informer selects on it: the cache holds those Secrets only, never every tenant's.
 //
-// kplane labels the token Secrets it writes. A Secret without the label (a kubeconfig Secret
-// as the admin created it, or a token Secret written by a kplane from before the label) is not
-// in the cache: getSecret then reads it from the server once and adds the label, after which
-// the informer keeps it, so existing installations migrate on their next reconcile with no
-// manual step. A kubeconfig Secret that does not exist yet is polled for (SECRET_POLL_MS);
+// kplane labels the token Secrets it writes, and looks for them in the cache only
+// (reconcile-identity.ts: one written by a kplane from before the label is minted again, and
+// labelled by that apply). A kubeconfig Secret without the label (as the admin created it) is
+// not in the cache: getSecret then reads it from the server once and adds the label, after
+// which the informer keeps it, so existing installations migrate on their next reconcile with
+// no manual step. A kubeconfig Secret that does not exist yet is polled for (SECRET_POLL_MS);
 // one created with the label is noticed at once through the informer.
 //
 // The cache does not keep the syncer tokens (tokenSecretForm): a token is a JWT of ~1.2 KB,

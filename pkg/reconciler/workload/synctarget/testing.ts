@@ -78,6 +78,7 @@ export function fakeDeps(clock: TestTime, overrides: Partial<Deps> = {}, secrets
     kplaneURL: 'https://kplane.test:6443',
     maxUndeployAttempts: 3,
     undeployAttempts: new Map(),
+    mintedTokens: new Map(),
     ...overrides,
   };
 }

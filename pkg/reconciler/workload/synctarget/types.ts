@@ -65,6 +65,13 @@ export interface Deps {
   /** Failed clean-up attempts per key (kept in memory; a restart starts counting again). */
   undeployAttempts: Map<string, number>;
   /**
+   * Token Secrets this controller wrote that its cache may not show yet, per key: the Secret
+   * (`namespace/name`), the ServiceAccount uid its token was minted for and the version written
+   * (reconcile-identity.ts). An entry goes once the cache shows that version or a later one,
+   * or the SyncTarget is gone.
+   */
+  mintedTokens: Map<string, { secret: string; saUid: string; resourceVersion: string }>;
+  /**
    * The heartbeat controller's judge when it runs in the same manager: the statuses this
    * controller writes then carry the current heartbeat verdict (status.ts computeStatus).
    * Without it HeartbeatHealthy is carried over as stored.
