@@ -91,6 +91,14 @@ export interface Storage {
   /** Read the key at the latest revision; fails with KeyNotFound. */
   get(key: string): Promise<StoredObject>;
 
+  /**
+   * The watch cache's copy of key, when this storage keeps one (the API server's
+   * CachingStorage; the backends do not): possibly older than storage, shared (never modify
+   * it), undefined when not cached. For checks that may trust a positive answer a moment old
+   * and ask get() on a miss, as kube's admission plugins ask their informers first.
+   */
+  peek?(key: string): StoredObject | undefined;
+
   /** List every key under prefix (which must end with '/') as one consistent snapshot. */
   list(prefix: string, opts?: ListOptions): Promise<ListResult>;
 

@@ -77,6 +77,14 @@ export class CachingStorage implements Storage, CachedLister {
   get(key: string): Promise<StoredObject> {
     return this.inner.get(key);
   }
+  /** Starts the resource's cache on first use; until it is ready, nothing is cached. */
+  peek(key: string): StoredObject | undefined {
+    const c = this.cacherFor(key);
+    if (!c) return undefined;
+    // A failed start is retried by the next use; the caller asks storage meanwhile.
+    c.ensureStarted().catch(() => undefined);
+    return c.peek(key);
+  }
   list(prefix: string, opts?: ListOptions): Promise<ListResult> {
     return this.inner.list(prefix, opts);
   }

@@ -146,6 +146,12 @@ export class ResourceStore {
     }
   }
 
+  /** The watch cache's copy (Storage.peek): possibly a moment old, shared, never to be modified. */
+  peekCached(cluster: string, namespace: string, name: string): KObject | undefined {
+    const obj = this.storage.peek?.(this.key(cluster, namespace, name));
+    return obj === undefined ? undefined : asKObject(obj);
+  }
+
   async tryGet(cluster: string, namespace: string, name: string): Promise<KObject | undefined> {
     try {
       return await this.get(cluster, namespace, name);

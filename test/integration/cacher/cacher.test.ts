@@ -102,6 +102,29 @@ type Opener = () => Promise<Storage>;
 
 function cacherSuite(name: string, open: Opener): void {
   describe(`watch cache over ${name}`, () => {
+    test('peek: starts the cache, then answers from memory what the cache has applied, nothing it has not', async () => {
+      const spy = new SpyStorage(await open());
+      const cache = new CachingStorage(spy.storage);
+      try {
+        const key = cmKey('root', 'default', 'p');
+        const created = await cache.create(key, cm('root', 'default', 'p', 1));
+        assert.equal(spy.watches, 0);
+        // The first peek starts the resource's cache (one backend watch) and finds nothing yet.
+        assert.equal(cache.peek(key), undefined);
+        await waitFor(async () => cache.peek(key) !== undefined);
+        assert.equal(spy.watches, 1);
+        assert.equal(cache.peek(key)?.metadata?.resourceVersion, created.metadata?.resourceVersion);
+        assert.equal(cache.peek(cmKey('root', 'default', 'absent')), undefined);
+        // A deletion is answered by storage at once and by the cache once it has applied it.
+        await cache.delete(key);
+        await waitFor(async () => cache.peek(key) === undefined);
+        await assert.rejects(cache.get(key), (err: unknown) => err instanceof StorageError && err.code === 'KeyNotFound');
+        assert.equal(spy.watches, 1, 'one backend watch for the resource, however often peeked');
+      } finally {
+        await cache.close();
+      }
+    });
+
     test('N watchers on different scopes cost one backend watch and each sees only its scope', async () => {
       const spy = new SpyStorage(await open());
       const cache = new CachingStorage(spy.storage);
