@@ -59,7 +59,7 @@ export class EtcdStorage implements Storage {
         }),
       );
       if (!res.succeeded) throw new StorageError('KeyExists', key);
-      return decodeObject(json, Number(res.header.revision));
+      return withRevision(obj, Number(res.header.revision));
     });
   }
 

@@ -93,7 +93,8 @@ export class SqliteStorage implements Storage {
       if (this.#stmts.getCurrent.get(key)) throw new StorageError('KeyExists', key);
       const rev = this.#append(key, 1, 0, undefined, json, { type: 'ADDED', prevRevision: 0 });
       this.#stmts.upsertCurrent.run(key, rev);
-      return decodeObject(json, rev);
+      // The object just encoded, not a decode of it (withRevision), as guaranteedUpdate answers.
+      return withRevision(obj, rev);
     });
   }
 
