@@ -58,10 +58,12 @@ export async function handleUpdate(ctx: HandlerContext): Promise<void> {
 /** What the full object would look like after this write, for admission to judge. */
 export function desiredForSubresource(live: KObject, input: KObject, sub: string): KObject {
   if (sub !== 'status') return input;
-  const merged = clone(live);
+  // Copy-on-write, as the store's prepareForUpdate: `live` may be the watch cache's shared copy,
+  // and nothing below the top level and metadata is modified here or by admission (which
+  // answers with a new object), so a deep copy of the whole object per status write was waste.
+  const merged: KObject = { ...live, metadata: { ...live.metadata, resourceVersion: input.metadata.resourceVersion } };
   if (input.status === undefined) delete merged.status;
   else merged.status = clone(input.status);
-  merged.metadata.resourceVersion = input.metadata.resourceVersion;
   return merged;
 }
 
