@@ -110,7 +110,8 @@ export class SecureServing {
    * The loopback listener: no TLS (the kernel carries the bytes between two threads of this
    * process, so there is nobody to encrypt against), so neither end pays for it on each of
    * the controllers' requests, and Node's parser reads the socket's handle directly. Not
-   * counted per address (a Unix socket has none); the global cap and the timeouts hold.
+   * counted per address (a Unix socket has none); a connection cap of the same size, its own,
+   * and the same timeouts hold.
    */
   private loopbackServer(limits: ConnectionLimits): HttpServer {
     const server = createHttpServer((req, res) => {
