@@ -38,6 +38,18 @@ test('syncer + reconciler: Ready end to end', { timeout: 600_000 }, async (t) =>
   const physAdmin = new TestClient(phys.url, phys.caPem, phys.adminToken);
   const getST = async (name: string): Promise<Obj> => (await admin.get(`/clusters/root:team${ST}/${name}`)).json;
   await using runner = await FakeClusterRunner.start({ kubeconfig: phys.kubeconfig });
+  /**
+   * `kubectl wait` for Ready with its own 90 s (the process is given longer, so the wait's
+   * timeout is the one that counts); on failure the error carries what would explain it: the
+   * target's conditions and kplane's log lines about it.
+   */
+  const waitReady = async (name: string): Promise<void> => {
+    const r = await team.run(['wait', '--for=condition=Ready', `synctarget/${name}`, '--timeout=90s'], { timeoutMs: 120_000 });
+    if (r.code === 0) return;
+    const st = await getST(name);
+    const lines = kp.logs.filter((l) => JSON.stringify(l).includes(name)).slice(-30).map((l) => JSON.stringify(l));
+    assert.fail(`${name} not Ready within 90 s (kubectl ${r.code}: ${r.stderr.trim()}); status: ${JSON.stringify(st?.status)}\nkplane log:\n${lines.join('\n')}`);
+  };
 
   await t.test('automatic: applied by the reconciler, run by the runner, Ready / not Ready / Ready, then removed', async () => {
     await team.ok(['create', 'secret', 'generic', 'phys-kubeconfig', '-n', 'default', `--from-file=kubeconfig=${phys.kubeconfig}`]);
@@ -49,7 +61,7 @@ test('syncer + reconciler: Ready end to end', { timeout: 600_000 }, async (t) =>
       ].join('\n') + '\n',
     );
     await team.ok(['create', '-f', join(dir, 'auto.yaml')]);
-    await team.ok(['wait', '--for=condition=Ready', 'synctarget/edge-auto', '--timeout=90s']);
+    await waitReady('edge-auto');
     const st = await getST('edge-auto');
     assert.equal(cond(st, 'SyncerDeployed')?.status, 'True');
     const id = syncerResourceName('edge-auto', st.metadata.uid);
@@ -75,7 +87,7 @@ test('syncer + reconciler: Ready end to end', { timeout: 600_000 }, async (t) =>
     assert.equal(cond(down, 'HeartbeatHealthy')?.reason, 'ErrorHeartbeat');
 
     runner.release(id, id);
-    await team.ok(['wait', '--for=condition=Ready', 'synctarget/edge-auto', '--timeout=90s']);
+    await waitReady('edge-auto');
 
     await team.ok(['delete', 'synctarget', 'edge-auto', '--timeout=90s']);
     assert.notEqual((await team.run(['get', 'synctarget', 'edge-auto'])).code, 0);
@@ -103,7 +115,7 @@ test('syncer + reconciler: Ready end to end', { timeout: 600_000 }, async (t) =>
     const syncerKubeconfig = join(dir, 'manual.kubeconfig');
     writeFileSync(syncerKubeconfig, kubeconfigFromManifests(manifests));
     await using syncer = startSyncer(syncerArgsFromManifests(manifests, syncerKubeconfig));
-    await team.ok(['wait', '--for=condition=Ready', 'synctarget/edge-manual', '--timeout=90s']);
+    await waitReady('edge-manual');
     assert.equal(cond(await getST('edge-manual'), 'SyncerDeployed')?.status, 'True');
     assert.equal(await syncer.stop(), 0);
   });

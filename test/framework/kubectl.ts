@@ -49,7 +49,7 @@ export class Kubectl {
   }
 
   /** Run and require exit code 0; returns stdout. */
-  async ok(args: string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<string> {
+  async ok(args: string[], opts: { stdin?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<string> {
     const r = await this.run(args, opts);
     if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}):\n${r.stderr}\n${r.stdout}`);
     return r.stdout;
