@@ -38,7 +38,7 @@ export class Kubectl {
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? killAfterMs(args));
       child.on('error', reject);
       child.on('close', (code) => {
         clearTimeout(timer);
@@ -54,4 +54,17 @@ export class Kubectl {
     if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}):\n${r.stderr}\n${r.stdout}`);
     return r.stdout;
   }
+}
+
+/**
+ * When a kubectl process is killed if it has not exited: 60 s, or 30 s past a `--timeout=` it
+ * was given (`wait`, `delete`, `rollout status`), so that kubectl's own timeout is the one that
+ * counts and reports what it waited for.
+ */
+export function killAfterMs(args: string[]): number {
+  const given = args.map((a) => /^--timeout=(\d+)(ms|s|m)$/.exec(a)).find((m) => m !== null);
+  if (!given) return 60_000;
+  const n = Number(given[1]);
+  const ms = given[2] === 'ms' ? n : given[2] === 's' ? n * 1000 : n * 60_000;
+  return Math.max(60_000, ms + 30_000);
 }
