@@ -4,9 +4,10 @@
 // It also bounds what a hostile client can hold at the connection level (docs/security.md,
 // "Availability"): a global connection cap, a per-address connection cap, handshake, header
 // and request-receipt timeouts, and the lingering close of unread bodies (httpx/linger.ts).
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Logger } from '../log/logger.ts';
 import type { APIServer } from './server.ts';
 import { answerClientError } from './filters/clienterror.ts';
@@ -81,17 +82,9 @@ export class SecureServing {
         rejectUnauthorized: false,
         handshakeTimeout: limits.handshakeTimeoutMs,
       },
-      (req, res) => {
-        lingerUnreadBody(req, res, limits.linger);
-        void api.handle(req, res);
-      },
+      this.serve,
     );
-    // Slow clients (slowloris) must not hold sockets forever. requestTimeout covers receiving
-    // the request only, so long-running watches are not affected by it.
-    this.server.headersTimeout = limits.headersTimeoutMs;
-    this.server.requestTimeout = limits.requestTimeoutMs;
-    this.server.keepAliveTimeout = 65_000;
-    this.server.maxConnections = limits.maxConnections;
+    this.bound(this.server, 'HTTP client error');
     this.server.on('connection', (s: Socket) => this.admit(s));
     this.server.prependListener('secureConnection', (s: Socket) => keepParserOffTheHandle(s));
     this.server.on('drop', (d?: { remoteAddress?: string }) => {
@@ -99,11 +92,29 @@ export class SecureServing {
       this.logger.debug('connection dropped: too many connections', { remote: d?.remoteAddress });
     });
     this.server.on('tlsClientError', (err) => this.logger.debug('TLS handshake failed', { err: err.message }));
-    this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-      this.logger.debug('HTTP client error', { code: err.code, err: err.message });
+    this.loopback = opts.loopbackSocket === undefined ? undefined : this.loopbackServer();
+  }
+
+  /** Every request, on either listener: the body's lingering close, then the API server. */
+  private readonly serve = (req: IncomingMessage, res: ServerResponse): void => {
+    lingerUnreadBody(req, res, this.limits.linger);
+    void this.api.handle(req, res);
+  };
+
+  /**
+   * The bounds both listeners keep. Slow clients (slowloris) must not hold sockets forever;
+   * requestTimeout covers receiving the request only, so long-running watches are not affected
+   * by it. Malformed HTTP is answered with a Status.
+   */
+  private bound(server: Server | HttpServer, clientErrorLog: string): void {
+    server.headersTimeout = this.limits.headersTimeoutMs;
+    server.requestTimeout = this.limits.requestTimeoutMs;
+    server.keepAliveTimeout = 65_000;
+    server.maxConnections = this.limits.maxConnections;
+    server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+      this.logger.debug(clientErrorLog, { code: err.code, err: err.message });
       answerClientError(err, socket);
     });
-    this.loopback = opts.loopbackSocket === undefined ? undefined : this.loopbackServer(limits);
   }
 
   /**
@@ -113,22 +124,12 @@ export class SecureServing {
    * counted per address (a Unix socket has none); a connection cap of the same size, its own,
    * and the same timeouts hold.
    */
-  private loopbackServer(limits: ConnectionLimits): HttpServer {
-    const server = createHttpServer((req, res) => {
-      lingerUnreadBody(req, res, limits.linger);
-      void this.api.handle(req, res);
-    });
-    server.headersTimeout = limits.headersTimeoutMs;
-    server.requestTimeout = limits.requestTimeoutMs;
-    server.keepAliveTimeout = 65_000;
-    server.maxConnections = limits.maxConnections;
+  private loopbackServer(): HttpServer {
+    const server = createHttpServer(this.serve);
+    this.bound(server, 'HTTP client error on the loopback socket');
     server.on('connection', (s: Socket) => {
       this.sockets.add(s);
       s.once('close', () => this.sockets.delete(s));
-    });
-    server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-      this.logger.debug('HTTP client error on the loopback socket', { code: err.code, err: err.message });
-      answerClientError(err, socket);
     });
     return server;
   }
