@@ -104,7 +104,8 @@ async function wrkMode(wrk: string, quick: boolean): Promise<void> {
   const names = Array.from({ length: WRK_TARGETS }, (_, i) => `bench-${i}`);
   process.stderr.write(`wrk: ${WRK_CONNECTIONS} connections, 1 thread, ${durationS} s each (after 2 s unmeasured): default kplane, kplane --controllers -, bare\n`);
   /** One kplane (flags), its targets created and the controllers idle, then wrk against it. */
-  const measureKplane = async (args: string[]): Promise<{ r: WrkResult; cpuPerRequest: number; lease?: { r: WrkResult; cpuPerRequest: number }; rootDir: string; dispose: () => Promise<void> }> => {
+  type Measured = { r: WrkResult; cpuPerRequest: number; writesPerS: number };
+  const measureKplane = async (args: string[]): Promise<Measured & { lease?: Measured; rootDir: string; dispose: () => Promise<void> }> => {
     const kp = await startManagedKplane(60, args);
     try {
       const client = ClusterClient.fromFile(kp.kubeconfig, { component: 'bench-heartbeat' });
@@ -113,15 +114,21 @@ async function wrkMode(wrk: string, quick: boolean): Promise<void> {
       // during that would measure their start-up, not ingest. Wait until no revision moves.
       await waitNoWrites(client, 3000);
       client.close();
-      /** wrk with `script` after 2 s unmeasured, and the server's CPU per request meanwhile. */
-      const measure = async (script: string) => {
+      /**
+       * wrk with `script` after 2 s unmeasured, and meanwhile the server's CPU per request and
+       * its writes per second (the storage revision's advance: most patches are no-ops).
+       */
+      const measure = async (script: string): Promise<Measured> => {
         await runWrk(wrk, kp.url, script, 2);
         const cpu0 = processCpuMs(kp.process.pid!);
+        const rev0 = await storageRevision(kp.kubeconfig);
         const r = await runWrk(wrk, kp.url, script, durationS);
-        return { r, cpuPerRequest: (processCpuMs(kp.process.pid!) - cpu0) / Math.max(1, r.requests) };
+        const cpuPerRequest = (processCpuMs(kp.process.pid!) - cpu0) / Math.max(1, r.requests);
+        const writesPerS = ((await storageRevision(kp.kubeconfig)) - rev0) / r.durationS;
+        return { r, cpuPerRequest, writesPerS };
       };
-      const { r, cpuPerRequest } = await measure(writeScript(kp.rootDir, kp.adminToken, 'root', names));
-      if (args.length > 0) return { r, cpuPerRequest, rootDir: kp.rootDir, dispose: kp.dispose };
+      const { r, cpuPerRequest, writesPerS } = await measure(writeScript(kp.rootDir, kp.adminToken, 'root', names));
+      if (args.length > 0) return { r, cpuPerRequest, writesPerS, rootDir: kp.rootDir, dispose: kp.dispose };
       // The same targets' syncers beating by Lease instead: the Leases created first (as each
       // syncer's first renewal does), then renewed by wrk.
       const leaseClient = ClusterClient.fromFile(kp.kubeconfig, { component: 'bench-heartbeat' });
@@ -129,7 +136,7 @@ async function wrkMode(wrk: string, quick: boolean): Promise<void> {
       await waitNoWrites(leaseClient, 3000);
       leaseClient.close();
       const lease = await measure(writeLeaseScript(kp.rootDir, kp.adminToken, 'root', leases));
-      return { r, cpuPerRequest, lease, rootDir: kp.rootDir, dispose: kp.dispose };
+      return { r, cpuPerRequest, writesPerS, lease, rootDir: kp.rootDir, dispose: kp.dispose };
     } catch (err) {
       await kp.dispose();
       throw err;
@@ -150,13 +157,16 @@ async function wrkMode(wrk: string, quick: boolean): Promise<void> {
   }
   const k = full.r;
   const ratio = k.perSecond / b.perSecond;
-  const row = (name: string, r: WrkResult, cpu: string) => [name, formatRate(r.perSecond), formatMs(r.p50Ms), formatMs(r.p99Ms), r.errors, cpu, formatRatio(r.perSecond, b.perSecond)];
+  const row = (name: string, r: WrkResult, m?: Measured) => [
+    name, formatRate(r.perSecond), formatMs(r.p50Ms), formatMs(r.p99Ms), r.errors,
+    m ? m.cpuPerRequest.toFixed(3) : '-', m ? formatRate(m.writesPerS) : '-', formatRatio(r.perSecond, b.perSecond),
+  ];
   process.stdout.write(
-    formatTable(['wrk -t1 -c32, 200 SyncTargets', 'patches/s', 'p50 ms', 'p99 ms', 'errors', 'server CPU ms/request', 'vs bare'], [
-      row('kplane start (SQLite, controllers in-process)', k, full.cpuPerRequest.toFixed(3)),
-      ...(full.lease ? [row('kplane start, the same syncers beating by Lease', full.lease.r, full.lease.cpuPerRequest.toFixed(3))] : []),
-      row('kplane start --controllers - (API server alone)', apiOnly.r, apiOnly.cpuPerRequest.toFixed(3)),
-      row('bare node:https, same certificate and requests', b, '-'),
+    formatTable(['wrk -t1 -c32, 200 SyncTargets', 'patches/s', 'p50 ms', 'p99 ms', 'errors', 'server CPU ms/request', 'writes/s', 'vs bare'], [
+      row('kplane start (SQLite, controllers in-process)', k, full),
+      ...(full.lease ? [row('kplane start, the same syncers beating by Lease', full.lease.r, full.lease)] : []),
+      row('kplane start --controllers - (API server alone)', apiOnly.r, apiOnly),
+      row('bare node:https, same certificate and requests', b),
     ]) + '\n',
   );
   process.stdout.write(
@@ -378,6 +388,16 @@ async function heartbeatKplane(kplane: ClusterClient, sc: Scenario, thresholdS: 
 }
 
 /** Resolve once the storage revision has not moved for quietMs (the controllers are idle). */
+/** The storage's revision now (a list's resourceVersion; both backends count every write). */
+async function storageRevision(kubeconfig: string): Promise<number> {
+  const client = ClusterClient.fromFile(kubeconfig, { component: 'bench-heartbeat' });
+  try {
+    return Number((await client.cluster('root').syncTargets().list({ limit: 1 })).metadata.resourceVersion);
+  } finally {
+    client.close();
+  }
+}
+
 async function waitNoWrites(client: ClusterClient, quietMs: number): Promise<void> {
   const revision = async () => (await client.cluster('root').syncTargets().list({ limit: 1 })).metadata.resourceVersion;
   let last = await revision();

@@ -2,6 +2,7 @@
 // ours, as kube answers for custom resources) and server-side apply. Patches are applied to
 // the live object inside the store's retry loop; the patched object then goes through
 // admission like any update. A resourceVersion inside the patch is a precondition.
+import { isDeepStrictEqual } from 'node:util';
 import { newBadRequest, newInvalid, StatusError } from '../../apierrors/errors.ts';
 import { mediaType, parseJSON, parseYAML, readBody } from '../httpx/body.ts';
 import { applyJsonPatch } from '../patch/json-patch.ts';
@@ -70,6 +71,12 @@ export async function handlePatch(ctx: HandlerContext): Promise<void> {
         throw patchErrorToStatus(ctx, err);
       }
       if (!isPlainObject(patched)) throw newBadRequest('the patched object is not a JSON object');
+      // A patch that changes nothing (a syncer's heartbeat within the same second, a
+      // controller's idempotent patch) is answered with the live object: admission of an
+      // object it already admitted, and ownership of no changed field, would give back the
+      // live object, and the store writes nothing for it. A resourceVersion precondition in
+      // the patch makes it differ from the live object, so it still gets its 409.
+      if (isDeepStrictEqual(patched, base)) return base;
       const obj = asKObject(patched);
       if (obj.metadata.name !== base.metadata.name) throw newBadRequest('metadata.name cannot be changed by a patch');
       const admitted = admitObject(ctx, obj, live, validation);

@@ -1,0 +1,123 @@
+// Patches that change nothing: answered 200 with the live object, nothing written (the
+// resourceVersion stays, no watch event, managedFields untouched even for a manager that never
+// wrote), while the checks that make a patch fail still apply to them: a stale
+// resourceVersion in the patch is 409, a failing JSON-patch test is 422, another tenant's or
+// an unprivileged caller's no-op is refused as any patch is. The heartbeat path leans on this:
+// most of a fleet's beats within one second are such patches.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { TestClient } from '../../framework/http.ts';
+import { startKplane } from '../../framework/kplane.ts';
+
+const ST = '/clusters/root/apis/workload.kcp.io/v1alpha1/synctargets';
+const MERGE = 'application/merge-patch+json';
+const JSON_PATCH = 'application/json-patch+json';
+
+test('no-op patches write nothing and fail where any patch fails', { timeout: 120_000 }, async (t) => {
+  await using kp = await startKplane({ args: ['--controllers', '-'] });
+  const http = new TestClient(kp.url, kp.caPem, kp.adminToken);
+  const created = await http.post(`${ST}?fieldManager=creator`, {
+    apiVersion: 'workload.kcp.io/v1alpha1',
+    kind: 'SyncTarget',
+    metadata: { name: 'noop', labels: { a: '1' } },
+    spec: { cluster: 'phys' },
+  });
+  assert.equal(created.status, 201, created.text);
+  const beat = await http.patch(`${ST}/noop/status?fieldManager=syncer`, { status: { lastSyncerHeartbeatTime: '2026-12-02T03:00:00Z' } }, MERGE);
+  assert.equal(beat.status, 200, beat.text);
+  const live = beat.json;
+  const rv: string = live.metadata.resourceVersion;
+  assert.notEqual(rv, created.json.metadata.resourceVersion, 'the first beat is a write');
+
+  // A watch from the live revision: any write would show up as an event.
+  const events: unknown[] = [];
+  const watch = await openWatch(kp.url, kp.caPem, kp.adminToken, `${ST}?watch=true&resourceVersion=${rv}&allowWatchBookmarks=false`, events);
+  t.after(() => watch.destroy());
+
+  await t.test('the same beat again: 200, the live object, no new resourceVersion', async () => {
+    const r = await http.patch(`${ST}/noop/status?fieldManager=syncer`, { status: { lastSyncerHeartbeatTime: '2026-12-02T03:00:00Z' } }, MERGE);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json, live);
+  });
+
+  await t.test('a no-op by a manager that never wrote adds no managedFields entry', async () => {
+    for (const [path, body] of [[`${ST}/noop?fieldManager=stranger`, { metadata: { labels: { a: '1' } } }], [`${ST}/noop/status?fieldManager=stranger`, { status: { lastSyncerHeartbeatTime: '2026-12-02T03:00:00Z' } }]] as const) {
+      const r = await http.patch(path, body, MERGE);
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.metadata.resourceVersion, rv);
+      assert.deepEqual(r.json.metadata.managedFields, live.metadata.managedFields);
+      assert.ok(!JSON.stringify(r.json.metadata.managedFields).includes('stranger'));
+    }
+  });
+
+  await t.test('deleting a field that is not there, and a JSON patch of only a passing test', async () => {
+    const del = await http.patch(`${ST}/noop`, { spec: { unschedulable: null }, metadata: { annotations: { absent: null } } }, MERGE);
+    assert.equal(del.status, 200, del.text);
+    assert.equal(del.json.metadata.resourceVersion, rv);
+    const testOnly = await http.patch(`${ST}/noop`, [{ op: 'test', path: '/spec/cluster', value: 'phys' }], JSON_PATCH);
+    assert.equal(testOnly.status, 200, testOnly.text);
+    assert.equal(testOnly.json.metadata.resourceVersion, rv);
+  });
+
+  await t.test('a JSON patch whose test fails is still 422', async () => {
+    const r = await http.patch(`${ST}/noop`, [{ op: 'test', path: '/spec/cluster', value: 'other' }], JSON_PATCH);
+    assert.equal(r.status, 422, r.text);
+    assert.equal(r.json.kind, 'Status');
+  });
+
+  await t.test('the current resourceVersion as precondition: 200, a stale one: 409', async () => {
+    const ok = await http.patch(`${ST}/noop`, { metadata: { resourceVersion: rv, labels: { a: '1' } } }, MERGE);
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.json.metadata.resourceVersion, rv);
+    const stale = await http.patch(`${ST}/noop`, { metadata: { resourceVersion: created.json.metadata.resourceVersion, labels: { a: '1' } } }, MERGE);
+    assert.equal(stale.status, 409, stale.text);
+    assert.equal(stale.json.reason, 'Conflict');
+  });
+
+  await t.test('a dry-run no-op answers the live object', async () => {
+    const r = await http.patch(`${ST}/noop?dryRun=All`, { metadata: { labels: { a: '1' } } }, MERGE);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.metadata.resourceVersion, rv);
+  });
+
+  await t.test('no-ops are refused where any patch is: no token 401, another workspace 404', async () => {
+    const anon = await http.patch(`${ST}/noop`, { metadata: { labels: { a: '1' } } }, MERGE, { token: null });
+    assert.equal(anon.status, 401, anon.text);
+    const elsewhere = await http.patch('/clusters/root:nowhere/apis/workload.kcp.io/v1alpha1/synctargets/noop', { metadata: { labels: { a: '1' } } }, MERGE);
+    assert.ok(elsewhere.status === 404 || elsewhere.status === 403, elsewhere.text);
+  });
+
+  await t.test('no watch event came for any of them; a real change still makes one', async () => {
+    const r = await http.patch(`${ST}/noop`, { metadata: { labels: { a: '2' } } }, MERGE);
+    assert.equal(r.status, 200, r.text);
+    assert.notEqual(r.json.metadata.resourceVersion, rv);
+    const deadline = Date.now() + 10_000;
+    while (events.length === 0 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
+    assert.equal(events.length, 1, JSON.stringify(events));
+    assert.equal((events[0] as { object: { metadata: { labels: Record<string, string> } } }).object.metadata.labels.a, '2');
+  });
+});
+
+/** A raw watch whose decoded events land in `into`; destroy() ends it. */
+async function openWatch(base: string, ca: string, token: string, path: string, into: unknown[]): Promise<{ destroy(): void }> {
+  const { request } = await import('node:https');
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, base), { ca, headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } }, (res) => {
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        buf += c;
+        for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+          const line = buf.slice(0, i).trim();
+          buf = buf.slice(i + 1);
+          if (line) into.push(JSON.parse(line));
+        }
+      });
+      // destroy() at the test's end aborts the response; that is its only expected error.
+      res.on('error', (err) => into.push({ type: 'CLIENT-ERROR', err: String(err) }));
+      resolve({ destroy: () => req.destroy() });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
