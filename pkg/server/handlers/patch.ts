@@ -2,11 +2,11 @@
 // ours, as kube answers for custom resources) and server-side apply. Patches are applied to
 // the live object inside the store's retry loop; the patched object then goes through
 // admission like any update. A resourceVersion inside the patch is a precondition.
-import { isDeepStrictEqual } from 'node:util';
 import { newBadRequest, newInvalid, StatusError } from '../../apierrors/errors.ts';
 import { mediaType, parseJSON, parseYAML, readBody } from '../httpx/body.ts';
 import { applyJsonPatch } from '../patch/json-patch.ts';
-import { applyMergePatch } from '../patch/merge-patch.ts';
+import { applyMergePatch, mergePatchChanges } from '../patch/merge-patch.ts';
+import { deepEqual } from '../patch/json-value.ts';
 import { isPatchError, KUBE_GENERIC_INVALID_MESSAGE, type PatchError } from '../patch/errors.ts';
 import { asKObject, clone, isPlainObject, type KObject } from '../registry/object.ts';
 import { applyStrategic, serverSideApply } from './patchtypes.ts';
@@ -61,9 +61,16 @@ export async function handlePatch(ctx: HandlerContext): Promise<void> {
         return admitted;
       }
       const base = live!;
+      // A patch that changes nothing (a syncer's heartbeat within the same second, a
+      // controller's idempotent patch) is answered with the live object: admission of an
+      // object it already admitted, and ownership of no changed field, would give back the
+      // live object, and the store writes nothing for it. A resourceVersion precondition in
+      // the patch makes it differ from the live object, so it still gets its 409. A merge
+      // patch is judged by walking the patch alone; the others on their result.
       let patched: unknown;
       try {
-        // Both copy their target: base, the live object, is left as it is.
+        if (type === MERGE_PATCH && !mergePatchChanges(base, patch)) return base;
+        // None of them modifies base, the live object.
         if (type === JSON_PATCH) patched = applyJsonPatch(base, patch);
         else if (type === MERGE_PATCH) patched = applyMergePatch(base, patch);
         else patched = applyStrategic(ctx, clone(base), patch as Record<string, unknown>);
@@ -71,12 +78,7 @@ export async function handlePatch(ctx: HandlerContext): Promise<void> {
         throw patchErrorToStatus(ctx, err);
       }
       if (!isPlainObject(patched)) throw newBadRequest('the patched object is not a JSON object');
-      // A patch that changes nothing (a syncer's heartbeat within the same second, a
-      // controller's idempotent patch) is answered with the live object: admission of an
-      // object it already admitted, and ownership of no changed field, would give back the
-      // live object, and the store writes nothing for it. A resourceVersion precondition in
-      // the patch makes it differ from the live object, so it still gets its 409.
-      if (isDeepStrictEqual(patched, base)) return base;
+      if (type !== MERGE_PATCH && deepEqual(patched, base)) return base;
       const obj = asKObject(patched);
       if (obj.metadata.name !== base.metadata.name) throw newBadRequest('metadata.name cannot be changed by a patch');
       const admitted = admitObject(ctx, obj, live, validation);

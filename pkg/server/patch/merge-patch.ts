@@ -2,35 +2,76 @@
 // produces one. Kube's server rejects a patch that is not a JSON object with 400
 // "Invalid JSON Patch" (evanphx/json-patch ErrBadJSONPatch), and so do we.
 import { PatchError } from './errors.ts';
-import { checkDepth, deepClone, deepEqual, getOwn, isObject, JsonDepthError, setOwn } from './json-value.ts';
+import { checkDepth, deepClone, deepEqual, deleteOwn, getOwn, isObject, JsonDepthError, setOwn } from './json-value.ts';
 import type { JsonObject } from './json-value.ts';
 
-/** Applies `patch` to a copy of `target`; the inputs are left untouched. */
+/**
+ * Applies `patch` to `target` without modifying either. Copy-on-write: the objects on the
+ * patch's paths are new, everything else is shared with `target` (a status patch of one field
+ * copies two small objects, not the whole object), so the result must be treated as
+ * read-only where it is shared, as every object the store hands out is.
+ */
 export function applyMergePatch(target: unknown, patch: unknown): JsonObject {
   if (!isObject(patch)) throw new PatchError('BadRequest', 'Invalid JSON Patch');
   try {
-    const base = isObject(target) ? deepClone(target) : {};
-    return mergeInto(base, patch, 0);
+    return mergeCopy(isObject(target) ? target : undefined, patch, 0);
   } catch (err) {
     if (err instanceof JsonDepthError) throw new PatchError('BadRequest', err.message);
     throw err;
   }
 }
 
-function mergeInto(target: JsonObject, patch: JsonObject, depth: number): JsonObject {
+function mergeCopy(target: JsonObject | undefined, patch: JsonObject, depth: number): JsonObject {
   checkDepth(depth);
+  // Spread defines own data properties, so an own "__proto__" key stays plain data.
+  const out: JsonObject = target === undefined ? {} : { ...target };
   for (const key of Object.keys(patch)) {
     const value = patch[key];
     if (value === null) {
-      delete target[key];
+      deleteOwn(out, key);
     } else if (isObject(value)) {
-      const current = getOwn(target, key);
-      setOwn(target, key, mergeInto(isObject(current) ? current : {}, value, depth + 1));
+      const current = getOwn(out, key);
+      setOwn(out, key, mergeCopy(isObject(current) ? current : undefined, value, depth + 1));
     } else {
-      setOwn(target, key, deepClone(value, depth + 1));
+      setOwn(out, key, deepClone(value, depth + 1));
     }
   }
-  return target;
+  return out;
+}
+
+/**
+ * Whether applying `patch` to `target` would change it, decided by walking the patch alone
+ * (no copy): a null removes a key that is there, an object merges into an object (or creates
+ * one), anything else replaces a value that differs. Non-object patches are left to
+ * applyMergePatch to refuse.
+ */
+export function mergePatchChanges(target: unknown, patch: unknown): boolean {
+  if (!isObject(patch)) return true;
+  try {
+    return changes(target, patch, 0);
+  } catch (err) {
+    if (err instanceof JsonDepthError) throw new PatchError('BadRequest', err.message);
+    throw err;
+  }
+}
+
+function changes(target: unknown, patch: JsonObject, depth: number): boolean {
+  checkDepth(depth);
+  if (!isObject(target)) return true;
+  for (const key of Object.keys(patch)) {
+    const value = patch[key];
+    const present = Object.hasOwn(target, key);
+    if (value === null) {
+      if (present) return true;
+    } else if (!present) {
+      return true;
+    } else if (isObject(value)) {
+      if (changes(target[key], value, depth + 1)) return true;
+    } else if (!deepEqual(target[key], value, depth + 1)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /**

@@ -325,6 +325,8 @@ export class ResourceStore {
               out.finish = { live, next };
               return null;
             }
+            // The mutator gave back the live object itself (a patch that changes nothing).
+            if (next === live) return null;
             if (semanticallyEqual(next, live) && isDeepStrictEqual(stripTimes(next.metadata.managedFields), stripTimes(live.metadata.managedFields))) return null;
             if (opts.dryRun) {
               out.dry = { ...next, metadata: { ...next.metadata, resourceVersion: live.metadata.resourceVersion } };
@@ -367,6 +369,8 @@ export class ResourceStore {
     if (wantRV && wantRV !== live.metadata.resourceVersion) throw conflict(this.def, name);
     const wantUID = desired.metadata.uid;
     if (wantUID && wantUID !== live.metadata.uid) throw conflictUID(this.def, name, wantUID, live.metadata.uid ?? '');
+    // Unchanged, so already prepared when it was stored.
+    if (desired === live) return live;
     return this.prepareForUpdate(cluster, live, desired, subresource);
   }
 
