@@ -95,7 +95,7 @@ function localMinter(keyFile: string): TokenMinter {
   return async (_clusterClient, sa) => {
     const privateKey = createPrivateKey(readFileSync(keyFile, 'utf8'));
     const tokens = new ServiceAccountTokens({ key: { privateKey, publicKey: createPublicKey(privateKey) }, lookup: { uidOf: async () => undefined } });
-    return tokens.issue({ cluster: sa.workspace, namespace: sa.namespace, name: sa.name, uid: sa.uid }, SYNCER_TOKEN_SECONDS).token;
+    return (await tokens.issue({ cluster: sa.workspace, namespace: sa.namespace, name: sa.name, uid: sa.uid }, SYNCER_TOKEN_SECONDS)).token;
   };
 }
 

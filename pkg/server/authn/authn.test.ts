@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { signJWT, verifyJWT } from './jwt.ts';
+import { signJWT, signJWTOffThread, verifyJWT } from './jwt.ts';
 import { ServiceAccountTokens } from './satoken.ts';
 import { parseTokenFile, splitCSVLine, StaticTokenAuthenticator, TokenFileError } from './tokenfile.ts';
 import { PerClientInflightLimiter } from '../filters/inflight.ts';
@@ -28,27 +28,32 @@ describe('service-account tokens', () => {
   const ref = { cluster: 'root:a', namespace: 'default', name: 'syncer', uid: 'uid-1' };
 
   test('round trip names cluster, namespace, SA and uid', async () => {
-    const { token } = tokens.issue(ref, 3600);
+    const { token } = await tokens.issue(ref, 3600);
     const u = await tokens.authenticateToken(token);
     assert.equal(u?.username, 'system:serviceaccount:default:syncer');
     assert.deepEqual(u?.extra?.['authentication.kcp.io/cluster-name'], ['root:a']);
   });
   test('a recreated (new uid) or deleted ServiceAccount revokes', async () => {
-    const { token } = tokens.issue(ref, 3600);
+    const { token } = await tokens.issue(ref, 3600);
     live = 'uid-2';
     assert.equal(await tokens.authenticateToken(token), undefined);
     live = undefined;
     assert.equal(await tokens.authenticateToken(token), undefined);
     live = 'uid-1';
   });
+  test('signed off the event loop, the token is the one signJWT makes (PKCS #1 v1.5 is deterministic)', async () => {
+    const claims = { sub: 'x', exp: now / 1000 + 100 };
+    assert.equal(await signJWTOffThread(claims, privateKey), signJWT(claims, privateKey));
+    assert.equal(verifyJWT(await signJWTOffThread(claims, privateKey), publicKey, now / 1000).sub, 'x');
+  });
   test('expiry, foreign keys, tampering and alg none are refused', async () => {
-    const { token } = tokens.issue(ref, 600);
+    const { token } = await tokens.issue(ref, 600);
     now += 601_000;
     assert.equal(await tokens.authenticateToken(token), undefined);
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const forged = signJWT({ exp: now / 1000 + 100 }, other.privateKey);
     assert.throws(() => verifyJWT(forged, publicKey, now / 1000));
-    const [, p, s] = tokens.issue(ref, 600).token.split('.');
+    const [, p, s] = (await tokens.issue(ref, 600)).token.split('.');
     const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${p}.${s}`;
     assert.equal(await tokens.authenticateToken(none), undefined);
   });

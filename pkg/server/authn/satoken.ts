@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { UserInfo } from './user.ts';
 import type { TokenAuthenticator } from './authenticator.ts';
-import { InvalidTokenError, type JWTClaims, looksLikeJWT, signJWT, verifyJWT } from './jwt.ts';
+import { InvalidTokenError, type JWTClaims, looksLikeJWT, signJWTOffThread, verifyJWT } from './jwt.ts';
 import type { SigningKey } from './sakey.ts';
 import { AUTHENTICATED_GROUP } from './user.ts';
 
@@ -84,8 +84,11 @@ export class ServiceAccountTokens implements TokenAuthenticator {
     this.ttl = o.cacheTTLms ?? 1000;
   }
 
-  /** Mint a token (TokenRequest). Returns the token and when it expires (ms since epoch). */
-  issue(ref: ServiceAccountRef, expirationSeconds: number, audiences: string[] = [this.audience]): { token: string; expiresAt: number } {
+  /**
+   * Mint a token (TokenRequest). Resolves to the token and when it expires (ms since epoch);
+   * the signature is computed off the event loop.
+   */
+  async issue(ref: ServiceAccountRef, expirationSeconds: number, audiences: string[] = [this.audience]): Promise<{ token: string; expiresAt: number }> {
     const iat = Math.floor(this.now() / 1000);
     const exp = iat + expirationSeconds;
     const claims: KplaneClaims = {
@@ -99,7 +102,7 @@ export class ServiceAccountTokens implements TokenAuthenticator {
       'kcp.io/cluster': ref.cluster,
       'kubernetes.io': { namespace: ref.namespace, serviceaccount: { name: ref.name, uid: ref.uid } },
     };
-    return { token: signJWT(claims, this.key.privateKey), expiresAt: exp * 1000 };
+    return { token: await signJWTOffThread(claims, this.key.privateKey), expiresAt: exp * 1000 };
   }
 
   async authenticateToken(token: string): Promise<UserInfo | undefined> {

@@ -37,7 +37,7 @@ export async function handleTokenRequest(ctx: HandlerContext): Promise<void> {
   if (!Array.isArray(audiences) || !audiences.every((a) => typeof a === 'string' && a !== '')) throw invalid('spec.audiences', 'must be a list of non-empty strings');
   const sa = await ctx.store.tryGet(info.cluster, info.namespace, info.name);
   if (!sa || sa.metadata.deletionTimestamp) throw newNotFound('', 'serviceaccounts', info.name);
-  const { token, expiresAt } = tokens.issue(
+  const { token, expiresAt } = await tokens.issue(
     { cluster: info.cluster, namespace: info.namespace, name: info.name, uid: sa.metadata.uid ?? '' },
     expirationSeconds,
     audiences as string[],
