@@ -123,7 +123,7 @@ export async function handleWatch(ctx: HandlerContext): Promise<void> {
           if (bookmarks && !(await emit('BOOKMARK', Buffer.from(eventLine('BOOKMARK', JSON.stringify(mark)))))) break;
           continue;
         }
-        const out = project(ev, filter.matches);
+        const out = project(ev, filter.empty ? undefined : filter.matches);
         if (out && !(await emit(out.type, encode(out.type, out.object)))) break;
       }
     }
@@ -159,9 +159,12 @@ function writeEvent(ctx: HandlerContext, type: OutType, object: Record<string, u
 /**
  * Map a storage event onto what a watcher with this selector should see: objects entering
  * the selector are ADDED, leaving it DELETED, otherwise the event passes through or is dropped.
+ * Without a selector (`matches` undefined) every event passes as it is, and the previous
+ * version, which may have to be decoded, is never looked at.
  */
-export function project(ev: WatchEvent, matches: (o: KObject) => boolean): { type: OutType; object: KObject } | undefined {
+export function project(ev: WatchEvent, matches: ((o: KObject) => boolean) | undefined): { type: OutType; object: KObject } | undefined {
   const cur = asKObject(ev.object);
+  if (matches === undefined) return { type: ev.type, object: cur };
   if (ev.type === 'ADDED') return matches(cur) ? { type: 'ADDED', object: cur } : undefined;
   if (ev.type === 'DELETED') {
     const last = ev.prevObject ? asKObject({ ...ev.prevObject, metadata: { ...ev.prevObject.metadata, resourceVersion: cur.metadata.resourceVersion } }) : cur;
