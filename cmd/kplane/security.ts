@@ -43,7 +43,11 @@ export function bindSecurity(c: Container, o: StartOptions, types: SecurityBindi
       key: ensureServiceAccountKey(o['root-dir']),
       lookup: {
         uidOf: async (cluster, namespace, name) => {
-          const sa = await serviceAccounts.tryGet(cluster, namespace, name);
+          // Asked on every request a service account makes (a syncer's every beat) once the
+          // authenticator's 1 s memory of it has lapsed: the watch cache's copy first, as
+          // kube-apiserver's service-account lookup reads its informers; a miss asks storage. A
+          // cache a moment behind a deletion is inside the window revocation already allows.
+          const sa = serviceAccounts.peekCached(cluster, namespace, name) ?? (await serviceAccounts.tryGet(cluster, namespace, name));
           return sa && !sa.metadata.deletionTimestamp ? sa.metadata.uid : undefined;
         },
       },

@@ -8,6 +8,7 @@ import type { UserInfo } from './user.ts';
 import type { TokenAuthenticator } from './authenticator.ts';
 import { InvalidTokenError, type JWTClaims, looksLikeJWT, signJWTOffThread, verifyJWT } from './jwt.ts';
 import type { SigningKey } from './sakey.ts';
+import { VerifiedTokenCache } from './verified-tokens.ts';
 import { AUTHENTICATED_GROUP } from './user.ts';
 
 /** UserInfo.extra key carrying the logical cluster a service account lives in (as kcp). */
@@ -74,6 +75,7 @@ export class ServiceAccountTokens implements TokenAuthenticator {
   private readonly now: () => number;
   private readonly ttl: number;
   private readonly cache = new Map<string, { uid: string | undefined; until: number }>();
+  private readonly verified: VerifiedTokenCache<ServiceAccountRef>;
 
   constructor(o: ServiceAccountTokensOptions) {
     this.key = o.key;
@@ -82,6 +84,7 @@ export class ServiceAccountTokens implements TokenAuthenticator {
     this.audience = o.audience ?? DEFAULT_AUDIENCE;
     this.now = o.now ?? Date.now;
     this.ttl = o.cacheTTLms ?? 1000;
+    this.verified = new VerifiedTokenCache({ now: this.now });
   }
 
   /**
@@ -107,6 +110,18 @@ export class ServiceAccountTokens implements TokenAuthenticator {
 
   async authenticateToken(token: string): Promise<UserInfo | undefined> {
     if (!looksLikeJWT(token)) return undefined;
+    const ref = this.verified.get(token) ?? this.verify(token);
+    if (!ref) return undefined;
+    const liveUid = await this.liveUid(ref.cluster, ref.namespace, ref.name);
+    if (liveUid === undefined || liveUid !== ref.uid) return undefined;
+    return serviceAccountUser(ref);
+  }
+
+  /**
+   * The ServiceAccount a token validly names (signature, time, issuer, audience, claims), or
+   * undefined; a valid one is remembered (verified-tokens.ts) until it expires, for 10 s at most.
+   */
+  private verify(token: string): ServiceAccountRef | undefined {
     let claims: KplaneClaims;
     try {
       claims = verifyJWT(token, this.key.publicKey, Math.floor(this.now() / 1000));
@@ -116,10 +131,9 @@ export class ServiceAccountTokens implements TokenAuthenticator {
     }
     if (claims.iss !== this.issuer || !Array.isArray(claims.aud) || !claims.aud.includes(this.audience)) return undefined;
     const ref = refFromClaims(claims);
-    if (!ref) return undefined;
-    const liveUid = await this.liveUid(ref.cluster, ref.namespace, ref.name);
-    if (liveUid === undefined || liveUid !== ref.uid) return undefined;
-    return serviceAccountUser(ref);
+    // verifyJWT refuses a token without a numeric exp.
+    if (ref) this.verified.set(token, ref, (claims.exp ?? 0) * 1000);
+    return ref;
   }
 
   private async liveUid(cluster: string, namespace: string, name: string): Promise<string | undefined> {
