@@ -438,7 +438,7 @@ async function measure(args: string[], floor: boolean, controllersArgs?: string[
       const reductions0 = reductionsOf(kp).length;
       stale = await staleness(client, b.targets, THRESHOLD_MS, { beat: BEAT });
       const thread1 = await serverThread(client);
-      const late = stale.late.count ? `${stale.late.count} more than 1 s late, their deadlines ${stale.late.deadlineFromS.toFixed(1)}–${stale.late.deadlineToS.toFixed(1)} s after the first` : 'none more than 1 s late';
+      const late = stale.late.count ? `${stale.late.count} more than 1 s late (${stale.late.writtenLate} of them written ≥ 2 s late by lastTransitionTime), their deadlines ${stale.late.deadlineFromS.toFixed(1)}–${stale.late.deadlineToS.toFixed(1)} s after the first` : 'none more than 1 s late';
       progress(`kplane: staleness p50 ${formatMs(stale.stats.p50Ms)} ms, p99 ${formatMs(stale.stats.p99Ms)} ms, ${stale.missed} missed, ${late}; write requests meanwhile: ${writesBetween(writes0, await writeRequests(client))}; ${serverThreadBetween(thread0, thread1)}; ${reductionsLine(kp, reductions0)}`);
       client.close();
     }
