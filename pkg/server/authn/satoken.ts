@@ -2,7 +2,9 @@
 // a ServiceAccount. A token authenticates only while that exact ServiceAccount (same uid)
 // exists, so deleting — or deleting and recreating — the ServiceAccount revokes its tokens.
 // The existence check reads through a short cache (defaults to 1 s) to keep hot paths such
-// as syncer heartbeats cheap; revocation therefore takes effect within that window.
+// as syncer heartbeats cheap; revocation therefore takes effect within that window. A token
+// that verified is remembered for a few seconds (verified-tokens.ts), so the same token's next
+// requests skip the RSA verification but never the existence check.
 import { randomUUID } from 'node:crypto';
 import type { UserInfo } from './user.ts';
 import type { TokenAuthenticator } from './authenticator.ts';

@@ -7,9 +7,9 @@
 //
 // Two generations, each a Map: entries go into the young one, which becomes the old one
 // every `ttlMs` (or when it holds `maxEntries`), and the old one is dropped then. So an entry
-// lives one to two periods, memory is bounded by two generations, and a server whose clients
-// have gone quiet holds nothing two periods after its last lookup (a timer that does not keep
-// the process alive rotates them).
+// is served for one period at most and held for two, memory is bounded by two generations,
+// and a server whose clients have gone quiet holds nothing two periods later (a timer that
+// does not keep the process alive rotates them).
 import { createHash } from 'node:crypto';
 
 interface Entry<T> {
