@@ -58,3 +58,25 @@ test('lines expire by age: a quiet server holds none of a past burst', () => {
   cache.sweep();
   assert.equal(cache.byteSize, 0);
 });
+
+test('a long stream of events evicts oldest first and keeps its byte count exact', () => {
+  let now = 0;
+  const cache = new SharedEventLines(100 * 40, { maxAgeMs: 1000, now: () => now });
+  const objects = Array.from({ length: 5000 }, (_, i) => ({ v: String(i).padStart(10, '0') }));
+  const lines = objects.map((o) => cache.get('MODIFIED', o, () => o));
+  const lineBytes = lines[0]!.length;
+  const kept = Math.floor((100 * 40) / lineBytes);
+  assert.equal(cache.byteSize, kept * lineBytes);
+  // The newest `kept` are shared still, the one before them was evicted.
+  let encodings = 0;
+  for (let i = objects.length - kept; i < objects.length; i++) {
+    assert.equal(cache.get('MODIFIED', objects[i]!, () => (encodings++, objects[i]!)), lines[i]);
+  }
+  assert.equal(encodings, 0);
+  const older = objects[objects.length - kept - 1]!;
+  assert.notEqual(cache.get('MODIFIED', older, () => (encodings++, older)), lines[objects.length - kept - 1]);
+  assert.equal(encodings, 1);
+  now = 2000;
+  cache.sweep();
+  assert.equal(cache.byteSize, 0);
+});
