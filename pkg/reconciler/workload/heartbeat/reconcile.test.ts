@@ -216,7 +216,7 @@ test('Ready summarises the other controller’s conditions too: SyncerDeployed=F
   assert.equal(w.stored().status?.phase, 'Deploying');
 });
 
-test('a conflicting status write is no failure: the newer version is reconciled when its event arrives', async () => {
+test('a conflicting status write is no failure: the newer version is reconciled next (controller.ts puts it first)', async () => {
   const conflicting = deployed();
   conflicting.status = { ...conflicting.status, lastSyncerHeartbeatTime: metav1(T0) };
   const deps: HeartbeatDeps = {
@@ -233,6 +233,7 @@ test('a conflicting status write is no failure: the newer version is reconciled 
   assert.deepEqual(out.result, {}, 'no error, so no rate-limited retry');
   assert.equal(out.wroteStatus, false);
   assert.match(out.summary, /conflict/);
+  assert.equal(out.conflictedAt, conflicting.metadata.resourceVersion, 'the version that lost, for the controller to judge the newer one first');
   // Anything else still fails the reconcile.
   deps.clusterClient = { cluster: () => ({ syncTargets: () => ({ updateStatus: async () => Promise.reject(new StatusError('InternalError', 'boom', undefined, 500)) }) }) } as never;
   await assert.rejects(reconcileHeartbeat(deps, KEY), /boom/);

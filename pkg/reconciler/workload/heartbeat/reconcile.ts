@@ -19,6 +19,8 @@ export interface HeartbeatOutcome {
   result: Result;
   summary: string;
   wroteStatus: boolean;
+  /** Set when the status write lost to a newer version: the resourceVersion it was based on. */
+  conflictedAt?: string;
 }
 
 export async function reconcileHeartbeat(deps: HeartbeatDeps, key: string, signal: AbortSignal = new AbortController().signal): Promise<HeartbeatOutcome> {
@@ -58,7 +60,9 @@ export async function reconcileHeartbeat(deps: HeartbeatDeps, key: string, signa
     // reconcile judges the newer object (and schedules the stale-time recheck) at once. A
     // rate-limited retry would only add delay: with many targets beating for the first time,
     // both controllers write each one, and the queue's shared retry bucket allows 10/s.
-    if (isConflict(err)) return { result: {}, summary: `${assessment.summary}; conflict: the newer version is reconciled next`, wroteStatus: false };
+    if (isConflict(err)) {
+      return { result: {}, summary: `${assessment.summary}; conflict: the newer version is reconciled next`, wroteStatus: false, conflictedAt: original.metadata.resourceVersion ?? '' };
+    }
     throw err;
   }
   const result: Result = assessment.recheckAfterMs !== undefined ? { requeueAfter: Math.max(1, assessment.recheckAfterMs) } : {};
