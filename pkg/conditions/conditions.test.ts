@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Condition, falseCondition, setCondition, summary, trueCondition } from './conditions.ts';
+import { type Condition, copyConditions, falseCondition, setCondition, summary, trueCondition } from './conditions.ts';
 
 test('lastTransitionTime moves only when status changes; sorted with Ready first', () => {
   const cs: Condition[] = [];
@@ -25,4 +25,17 @@ test('summary names the first failing condition', () => {
   assert.equal(summary(cs, ['Valid', 'Missing']).status, 'Unknown');
   setCondition(cs, trueCondition('HeartbeatHealthy'), 0);
   assert.equal(summary(cs, ['Valid', 'HeartbeatHealthy']).status, 'True');
+});
+
+test('copyConditions: a copy the setters may change without touching the original', () => {
+  const original: Condition[] = [];
+  setCondition(original, trueCondition('Ready'), 0);
+  setCondition(original, falseCondition('HeartbeatHealthy', 'Stale', 'Error', 'no beat'), 0);
+  const frozen = structuredClone(original);
+  const copy = copyConditions(original);
+  assert.deepEqual(copy, original);
+  setCondition(copy, falseCondition('Ready', 'NotReady', 'Error', 'down'), 5_000);
+  setCondition(copy, trueCondition('HeartbeatHealthy'), 5_000);
+  assert.deepEqual(original, frozen);
+  assert.deepEqual(copyConditions(undefined), []);
 });

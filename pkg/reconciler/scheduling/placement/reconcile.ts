@@ -6,7 +6,7 @@
 // Locations): the own workspace always; another one only when the user the API server recorded
 // as the Placement's creator may list Locations there, asked through an access review
 // impersonating that user. Refusal is a condition, never a silent Pending.
-import { type Condition, falseCondition, setCondition, trueCondition } from '../../../conditions/conditions.ts';
+import { type Condition, copyConditions, falseCondition, setCondition, trueCondition } from '../../../conditions/conditions.ts';
 import { parsePlacementCreator } from '../../../../apis/scheduling/v1alpha1/creator.ts';
 import { isForbidden } from '../../../client/errors.ts';
 import { clusterOf } from '../../../client/object.ts';
@@ -59,7 +59,7 @@ export async function workspaceAccess(deps: PlacementDeps, placement: Placement,
 export function computeStatus(deps: PlacementDeps, placement: Placement, access: WorkspaceAccess = { allowed: true }): PlacementStatus {
   const now = deps.now();
   const cluster = clusterOf(placement);
-  const conditions: Condition[] = structuredClone((placement.status?.conditions ?? []) as Condition[]);
+  const conditions = copyConditions(placement.status?.conditions as Condition[] | undefined);
   const workspace = locationWorkspaceOf(placement);
   const previous = placement.status?.selectedLocation;
 

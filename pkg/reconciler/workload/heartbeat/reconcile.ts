@@ -3,7 +3,7 @@
 // beat would go stale. It runs on its own queue (controller.ts), so a failing step of the
 // SyncTarget controller (an unreachable physical cluster in backoff) never delays it.
 // Objects being deleted are left to the SyncTarget controller, which owns their status.
-import { type Condition, getCondition, setCondition } from '../../../conditions/conditions.ts';
+import { type Condition, copyConditions, getCondition, setCondition } from '../../../conditions/conditions.ts';
 import { COND_HEARTBEAT, COND_READY, COND_SYNCER_DEPLOYED } from '../synctarget/types.ts';
 import type { SyncTargetStatus } from '../../../client/index.ts';
 import type { Result } from '../../../controller/result.ts';
@@ -41,7 +41,7 @@ export async function reconcileHeartbeat(deps: HeartbeatDeps, key: string, signa
     return { result: {}, summary: 'new: first status left to the SyncTarget controller', wroteStatus: false };
   }
   const assessment = judgeHeartbeat(deps, key, beat, now);
-  const conditions: Condition[] = structuredClone((original.status?.conditions ?? []) as Condition[]);
+  const conditions = copyConditions(original.status?.conditions as Condition[] | undefined);
   setCondition(conditions, assessment.condition, now);
   // The first beat of a syncer deployed by hand also turns SyncerDeployed True (the SyncTarget
   // controller's deploy step, the same pure function): written here together, that beat costs
