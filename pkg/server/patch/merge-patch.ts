@@ -13,8 +13,13 @@ import type { JsonObject } from './json-value.ts';
  */
 export function applyMergePatch(target: unknown, patch: unknown): JsonObject {
   if (!isObject(patch)) throw new PatchError('BadRequest', 'Invalid JSON Patch');
+  return depthAsBadRequest(() => mergeCopy(isObject(target) ? target : undefined, patch, 0));
+}
+
+/** Runs a walk, turning hostile nesting (JsonDepthError) into the 400 every merge-patch entry point answers. */
+function depthAsBadRequest<T>(walk: () => T): T {
   try {
-    return mergeCopy(isObject(target) ? target : undefined, patch, 0);
+    return walk();
   } catch (err) {
     if (err instanceof JsonDepthError) throw new PatchError('BadRequest', err.message);
     throw err;
@@ -47,12 +52,7 @@ function mergeCopy(target: JsonObject | undefined, patch: JsonObject, depth: num
  */
 export function mergePatchChanges(target: unknown, patch: unknown): boolean {
   if (!isObject(patch)) return true;
-  try {
-    return changes(target, patch, 0);
-  } catch (err) {
-    if (err instanceof JsonDepthError) throw new PatchError('BadRequest', err.message);
-    throw err;
-  }
+  return depthAsBadRequest(() => changes(target, patch, 0));
 }
 
 function changes(target: unknown, patch: JsonObject, depth: number): boolean {
@@ -82,12 +82,7 @@ function changes(target: unknown, patch: JsonObject, depth: number): boolean {
  */
 export function createMergePatch(original: unknown, modified: unknown): JsonObject {
   if (!isObject(original) || !isObject(modified)) throw new PatchError('BadRequest', 'merge patches can only be computed between objects');
-  try {
-    return diff(original, modified, 0);
-  } catch (err) {
-    if (err instanceof JsonDepthError) throw new PatchError('BadRequest', err.message);
-    throw err;
-  }
+  return depthAsBadRequest(() => diff(original, modified, 0));
 }
 
 function diff(original: JsonObject, modified: JsonObject, depth: number): JsonObject {
