@@ -32,6 +32,12 @@ export async function pool(n: number, concurrency: number, fn: (i: number) => Pr
   );
 }
 
+/** The storage's current revision: a list's resourceVersion (both backends count every write). */
+export async function storageRevision(client: ClusterClient): Promise<number> {
+  const list = await client.wildcard().syncTargets().list({ limit: 1 });
+  return Number(list.metadata.resourceVersion);
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }

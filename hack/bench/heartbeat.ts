@@ -22,7 +22,7 @@ import { ClusterClient, type SyncTarget } from '../../pkg/client/index.ts';
 import { silentLogger } from '../../pkg/log/logger.ts';
 import { realClock } from '../../pkg/clock/clock.ts';
 import { HeartbeatLoop } from '../../pkg/syncer/heartbeat.ts';
-import { processCpuMs, serverNodeArgs, startKplane, type Kplane } from './fixture.ts';
+import { processCpuMs, serverNodeArgs, startKplane, storageRevision, type Kplane } from './fixture.ts';
 import { findWrk, runWrk, WRK_CONNECTIONS, WRK_TARGETS, type WrkLease, writeLeaseScript, writeScript, type WrkResult } from './heartbeat-wrk.ts';
 import { HeartbeatLease } from '../../pkg/syncer/lease.ts';
 import { SYNCER_IDENTITY_NAMESPACE } from '../../pkg/syncer/manifests/identity.ts';
@@ -107,13 +107,12 @@ async function wrkMode(wrk: string, quick: boolean): Promise<void> {
   type Measured = { r: WrkResult; cpuPerRequest: number; writesPerS: number };
   const measureKplane = async (args: string[]): Promise<Measured & { lease?: Measured; rootDir: string; dispose: () => Promise<void> }> => {
     const kp = await startManagedKplane(60, args);
+    const client = ClusterClient.fromFile(kp.kubeconfig, { component: 'bench-heartbeat' });
     try {
-      const client = ClusterClient.fromFile(kp.kubeconfig, { component: 'bench-heartbeat' });
       await ensureSyncTargets(client, 0, WRK_TARGETS);
       // The controllers first reconcile the new targets (identity objects, status): measuring
       // during that would measure their start-up, not ingest. Wait until no revision moves.
       await waitNoWrites(client, 3000);
-      client.close();
       /**
        * wrk with `script` after 2 s unmeasured, and meanwhile the server's CPU per request and
        * its writes per second (the storage revision's advance: most patches are no-ops).
@@ -121,25 +120,25 @@ async function wrkMode(wrk: string, quick: boolean): Promise<void> {
       const measure = async (script: string): Promise<Measured> => {
         await runWrk(wrk, kp.url, script, 2);
         const cpu0 = processCpuMs(kp.process.pid!);
-        const rev0 = await storageRevision(kp.kubeconfig);
+        const rev0 = await storageRevision(client);
         const r = await runWrk(wrk, kp.url, script, durationS);
         const cpuPerRequest = (processCpuMs(kp.process.pid!) - cpu0) / Math.max(1, r.requests);
-        const writesPerS = ((await storageRevision(kp.kubeconfig)) - rev0) / r.durationS;
+        const writesPerS = ((await storageRevision(client)) - rev0) / r.durationS;
         return { r, cpuPerRequest, writesPerS };
       };
       const { r, cpuPerRequest, writesPerS } = await measure(writeScript(kp.rootDir, kp.adminToken, 'root', names));
       if (args.length > 0) return { r, cpuPerRequest, writesPerS, rootDir: kp.rootDir, dispose: kp.dispose };
       // The same targets' syncers beating by Lease instead: the Leases created first (as each
       // syncer's first renewal does), then renewed by wrk.
-      const leaseClient = ClusterClient.fromFile(kp.kubeconfig, { component: 'bench-heartbeat' });
-      const leases = await ensureHeartbeatLeases(leaseClient, WRK_TARGETS);
-      await waitNoWrites(leaseClient, 3000);
-      leaseClient.close();
+      const leases = await ensureHeartbeatLeases(client, WRK_TARGETS);
+      await waitNoWrites(client, 3000);
       const lease = await measure(writeLeaseScript(kp.rootDir, kp.adminToken, 'root', leases));
       return { r, cpuPerRequest, writesPerS, lease, rootDir: kp.rootDir, dispose: kp.dispose };
     } catch (err) {
       await kp.dispose();
       throw err;
+    } finally {
+      client.close();
     }
   };
   const full = await measureKplane([]);
@@ -388,25 +387,14 @@ async function heartbeatKplane(kplane: ClusterClient, sc: Scenario, thresholdS: 
 }
 
 /** Resolve once the storage revision has not moved for quietMs (the controllers are idle). */
-/** The storage's revision now (a list's resourceVersion; both backends count every write). */
-async function storageRevision(kubeconfig: string): Promise<number> {
-  const client = ClusterClient.fromFile(kubeconfig, { component: 'bench-heartbeat' });
-  try {
-    return Number((await client.cluster('root').syncTargets().list({ limit: 1 })).metadata.resourceVersion);
-  } finally {
-    client.close();
-  }
-}
-
 async function waitNoWrites(client: ClusterClient, quietMs: number): Promise<void> {
-  const revision = async () => (await client.cluster('root').syncTargets().list({ limit: 1 })).metadata.resourceVersion;
-  let last = await revision();
+  let last = await storageRevision(client);
   let since = performance.now();
   const deadline = since + 600_000;
   while (performance.now() - since < quietMs) {
     if (performance.now() > deadline) throw new Error('the controllers did not go idle within 10 minutes');
     await realClock.sleep(250);
-    const now = await revision();
+    const now = await storageRevision(client);
     if (now !== last) {
       last = now;
       since = performance.now();

@@ -16,7 +16,7 @@ import { keyOf } from '../../pkg/informer/keys.ts';
 import { silentLogger } from '../../pkg/log/logger.ts';
 import { ControllerManager } from '../../pkg/reconciler/manager.ts';
 import type { SyncTargetController } from '../../pkg/reconciler/workload/synctarget/controller.ts';
-import { numberArg, createSyncTargets, createWorkspaces, pool, progress, sleep, startKplane, waitFor, workspaceNames, type CreatedTarget, type Kplane } from './fixture.ts';
+import { numberArg, createSyncTargets, createWorkspaces, pool, progress, sleep, startKplane, storageRevision, waitFor, workspaceNames, type CreatedTarget, type Kplane } from './fixture.ts';
 import { formatMs, formatRatio, parseBenchArgs } from './lib.ts';
 import { checkTarget, finishReport, machineLine, type TargetCheck } from './report.ts';
 import { staleness } from './staleness.ts';
@@ -30,11 +30,6 @@ const THRESHOLD_MS = 5_000;
 /** Generous: the run reports what it measured, but a stuck run must end. */
 const COLD_START_TIMEOUT_MS = quick ? 120_000 : 600_000;
 
-async function storageRevision(client: ClusterClient): Promise<number> {
-  // A list's resourceVersion is the current storage revision (any resource will do).
-  const list = await client.wildcard().syncTargets().list({ limit: 1 });
-  return Number(list.metadata.resourceVersion);
-}
 
 function startManager(kp: Kplane): { manager: ControllerManager; controller: SyncTargetController; stop: AbortController; done: Promise<void> } {
   const kubeconfig = new KubeConfig();

@@ -43,7 +43,7 @@ import { join } from 'node:path';
 import { ClusterClient, type SyncTarget, type WatchEvent } from '../../pkg/client/index.ts';
 import { keyOf } from '../../pkg/informer/keys.ts';
 import { REDUCER_LOG } from '../../pkg/memory/idle-reducer.ts';
-import { createWorkspaces, distMain, flagListArg, numberArg, pool, processCpuMs, progress, serverNodeArgs, startKplane, syncTargetObject, waitFor, workspaceNames, type CreatedTarget, type Kplane } from './fixture.ts';
+import { createWorkspaces, distMain, flagListArg, numberArg, pool, processCpuMs, progress, serverNodeArgs, startKplane, storageRevision, syncTargetObject, waitFor, workspaceNames, type CreatedTarget, type Kplane } from './fixture.ts';
 import { formatMs, formatRatio, formatTable, parseBenchArgs } from './lib.ts';
 import { checkTarget, finishReport, machineLine, type TargetCheck } from './report.ts';
 import { staleness, type Staleness } from './staleness.ts';
@@ -132,10 +132,6 @@ async function startLayout(start: () => Promise<Kplane>, controllersArgs: string
   return { started: kp, inspector };
 }
 
-async function storageRevision(client: ClusterClient): Promise<number> {
-  const list = await client.wildcard().syncTargets().list({ limit: 1 });
-  return Number(list.metadata.resourceVersion);
-}
 
 /** One scrape of the server's /metrics (text format). */
 async function scrape(client: ClusterClient): Promise<string> {

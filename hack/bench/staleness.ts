@@ -11,16 +11,12 @@
 // beats faster than 10,000 targets / 10 s threshold, more than the server's write rate.)
 import { type ClusterClient, type SyncTarget, type WatchEvent } from '../../pkg/client/index.ts';
 import { keyOf } from '../../pkg/informer/keys.ts';
-import { pool, progress, sleep, waitFor, type CreatedTarget } from './fixture.ts';
+import { pool, progress, sleep, storageRevision, waitFor, type CreatedTarget } from './fixture.ts';
 import { summarize, type LatencyStats } from './lib.ts';
 import { formatTime } from '../../apis/meta/v1/time.ts';
 import { HeartbeatLease } from '../../pkg/syncer/lease.ts';
 import { SYNCER_IDENTITY_NAMESPACE } from '../../pkg/syncer/manifests/identity.ts';
 
-async function storageRevision(client: ClusterClient): Promise<number> {
-  const list = await client.wildcard().syncTargets().list({ limit: 1 });
-  return Number(list.metadata.resourceVersion);
-}
 
 export interface Staleness {
   stats: LatencyStats;
