@@ -29,6 +29,9 @@ import { newLoopbackToken } from '../../pkg/server/authn/loopback.ts';
 import { newLoopbackSocketPath } from '../../pkg/server/loopback-socket.ts';
 import { recordWorkspaceOwner, workspaceInitializer } from '../../pkg/server/authz/bootstrap.ts';
 import { placementCreatorStrategy } from '../../pkg/server/authz/placement-creator.ts';
+import { syncTargetStrategy } from '../../pkg/server/workload/synctarget-strategy.ts';
+import { enabledControllers } from '../../pkg/reconciler/manager.ts';
+import { CONTROLLER_NAME as SYNCTARGET_CONTROLLER } from '../../pkg/reconciler/workload/synctarget/types.ts';
 import { lifecyclePauseFromEnv } from './test-hooks.ts';
 import { type AuditSink, LogFileAuditSink } from '../../pkg/server/audit/sink.ts';
 import { serviceId } from '../internal/service-id.ts';
@@ -87,6 +90,11 @@ export function buildContainer(o: StartOptions, logger: Logger = newLogger({ for
     const registry = new Registry(ALL_RESOURCES, withWatchCache(o, await ctx.getAsync(TYPES.Storage), logger));
     // Placements record their creator, as whom access to another workspace's Locations is checked.
     registry.store('scheduling.kcp.io', 'placements').strategy = placementCreatorStrategy();
+    // With the SyncTarget controller in this process, new SyncTargets carry its finalizer and
+    // their key label from the start (one write less per target). Without it the finalizer would
+    // hold every delete for a controller this server cannot vouch for; a separate
+    // `kplane controllers` adds both on its first reconcile instead, as it always did.
+    if (enabledControllers(o.controllers).includes(SYNCTARGET_CONTROLLER)) registry.store('workload.kcp.io', 'synctargets').strategy = syncTargetStrategy();
     return registry;
   });
   c.bind(TYPES.Discovery).toDynamicValue(() => new Discovery(ALL_RESOURCES));

@@ -117,7 +117,11 @@ function layoutRss(kp: Kplane): number {
 async function startLayout(start: () => Promise<Kplane>, controllersArgs: string[] | undefined): Promise<{ started: Kplane; inspector: Inspector }> {
   const { started, inspector } = await withInspector(start);
   if (!controllersArgs) return { started, inspector };
-  const child = spawn(process.execPath, [distMain('kplane'), 'controllers', '--kubeconfig', started.kubeconfig, ...controllersArgs], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // No election: one SQLite server has one controllers process, as the default layout runs them
+  // in-process; a Lease renewed every 2 s would also keep waitQuiet from ever seeing 2 s of quiet.
+  // The same Node options as the server, so --server-node-options profiles this process too.
+  const argv = [...NODE_ARGS, distMain('kplane'), 'controllers', '--kubeconfig', started.kubeconfig, '--leader-elect=false', ...controllersArgs];
+  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const stopServer = started.stop;
   const kp: Kplane = {

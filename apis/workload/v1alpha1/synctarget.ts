@@ -13,6 +13,11 @@ import { typeMetaFields } from '../../meta/v1/typemeta.ts';
 export const GROUP = 'workload.kcp.io';
 export const VERSION = 'v1alpha1';
 export const SYNC_TARGET_KIND = 'SyncTarget';
+/**
+ * Holds a SyncTarget's deletion until the SyncTarget controller has removed its syncer
+ * (deployment, identity, RBAC). Set by the API server when the target is created.
+ */
+export const SYNC_TARGET_FINALIZER = 'workload.kcp.io/syncer';
 
 export const SyncTargetPhaseSchema = z.enum(['Pending', 'Deploying', 'Ready', 'NotReady', 'Deleting'])
   .describe('Phase summarises the SyncTarget for humans: Pending, Deploying, Ready, NotReady or Deleting.');

@@ -23,6 +23,14 @@ export function toSyncTargetKey(clusterPath: string, name: string): string {
   return base62(createHash('sha224').update(`${clusterPath}:${name}`).digest());
 }
 
+/**
+ * The label every SyncTarget carries with its own key (kcp's `internal.workload.kcp.io/key`),
+ * so controllers and syncers find a target by key with a label selector. Reserved metadata:
+ * only kplane writes it (the API server when the target is created, the SyncTarget controller
+ * for one stored without it).
+ */
+export const SYNC_TARGET_KEY_LABEL = 'internal.workload.kcp.io/key';
+
 /** The namespace (and object) label that places it on a SyncTarget: `state.workload.kcp.io/<key>`. */
 export const STATE_LABEL_PREFIX = 'state.workload.kcp.io/';
 

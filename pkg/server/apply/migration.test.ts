@@ -83,6 +83,25 @@ describe('"." members from the client-side apply upgrade', () => {
     const out = serverSideApply({ live: base, config: st({ b: 2 }), manager: 'kubectl', force: false, apiVersion: 'workload.kcp.io/v1alpha1', now: T1 }).object;
     assert.deepEqual(out.spec, { b: 2, server: 'x' });
   });
+
+  test('a label nobody owns stays when the applier drops its own labels (a server-set key label)', () => {
+    const live = {
+      apiVersion: 'workload.kcp.io/v1alpha1',
+      kind: 'SyncTarget',
+      metadata: {
+        name: 's',
+        labels: { tier: 'gold', 'internal.workload.kcp.io/key': 'k1' },
+        managedFields: [{ manager: 'gitops', operation: 'Apply', apiVersion: 'workload.kcp.io/v1alpha1', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': { 'f:tier': {} } }, 'f:spec': { 'f:cluster': {} } } }],
+      },
+      spec: { cluster: 'c' },
+    };
+    const config = { apiVersion: 'workload.kcp.io/v1alpha1', kind: 'SyncTarget', metadata: { name: 's' }, spec: { cluster: 'c' } };
+    const out = serverSideApply({ live, config, manager: 'gitops', force: false, apiVersion: 'workload.kcp.io/v1alpha1', now: T1 }).object;
+    assert.deepEqual((out.metadata as Obj).labels, { 'internal.workload.kcp.io/key': 'k1' });
+    // With no other label left, the emptied map goes, as kube's omitempty labels do.
+    const alone = { ...live, metadata: { ...live.metadata, labels: { tier: 'gold' } } };
+    assert.equal((serverSideApply({ live: alone, config, manager: 'gitops', force: false, apiVersion: 'workload.kcp.io/v1alpha1', now: T1 }).object.metadata as Obj).labels, undefined);
+  });
 });
 
 describe('kubectl server-side apply over its own client-side apply', () => {

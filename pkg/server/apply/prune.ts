@@ -5,11 +5,12 @@
 //   2. put back everything that anybody — the applier's new configuration included — still
 //      owns, taken from the merged object;
 //   3. of what is still missing, remove only what the applier really owned before; anything
-//      else that vanished with a removed parent (unowned defaults, server-set fields) stays.
+//      else that vanished with a removed parent (unowned defaults, server-set fields such as a
+//      SyncTarget's key label next to the applier's own labels) stays.
 // The set difference is what matters: a field the new configuration still sets is owned by
 // the applier's new set and therefore never lost, whatever `.` members the old set carried
 // (kubectl's client-side → server-side apply upgrade writes such members).
-import type { JsonObject } from '../patch/json-value.ts';
+import { isObject, type JsonObject } from '../patch/json-value.ts';
 import type { FieldSet } from './fieldset.ts';
 import type { ApplySchema } from './schema.ts';
 import { ensureNamedFieldsAreMembers, fieldsOf, removeItems } from './walk.ts';
@@ -29,6 +30,32 @@ export function pruneDropped(merged: JsonObject, lastSet: FieldSet | undefined, 
   const keep = ownedShape(removed, schema).union(ensureNamedFieldsAreMembers(allOwned));
   const ownedBack = removeItems(merged, mergedShape.difference(keep), schema);
 
-  const gone = mergedShape.difference(ownedShape(ownedBack, schema)).intersection(last);
-  return removeItems(merged, gone, schema);
+  // Step 3 compares the objects' own fields (structured-merge-diff's ToFieldSet), without the
+  // named-field members of steps 1 and 2: with them, a map the applier had a key in (labels)
+  // would itself count as gone once step 2 emptied it, and its keys that nobody owns (a
+  // server-set label) would go with it.
+  const plain = (obj: JsonObject) => fieldsOf(obj, schema, '', 0, true);
+  const gone = plain(merged).difference(plain(ownedBack)).intersection(last);
+  const out = removeItems(merged, gone, schema);
+  dropEmptied(merged, out, allOwned);
+  return out;
+}
+
+/**
+ * Maps and lists the pruning above emptied go too, as kube's omitempty fields do (labels, data,
+ * finalizers): dropping the applier's only label leaves no `labels: {}` behind. One that was
+ * empty before pruning, or that a manager owns as such (an applied `spec: {}`), stays.
+ */
+function dropEmptied(before: JsonObject, after: JsonObject, owned: FieldSet | undefined): void {
+  for (const key of Object.keys(after)) {
+    const was = before[key];
+    const now = after[key];
+    const node = owned?.children.get(`f:${key}`);
+    if (isObject(was) && isObject(now)) {
+      if (Object.keys(now).length > 0) dropEmptied(was, now, node);
+      else if (Object.keys(was).length > 0 && !node?.member) delete after[key];
+    } else if (Array.isArray(was) && Array.isArray(now) && now.length === 0 && was.length > 0 && !node?.member) {
+      delete after[key];
+    }
+  }
 }

@@ -27,9 +27,22 @@ export function withReservedMetadataCheck(ctx: HandlerContext): HandlerContext {
   if (!ctx.security || ctx.view || ctx.user.groups.includes(MASTERS_GROUP)) return ctx;
   const inner = ctx.store;
   const guarded = Object.create(inner) as ResourceStore;
+  // A create is judged on what the client sent, before the store's strategy adds the system's
+  // own reserved entries (a new SyncTarget's key label); objects prepared elsewhere are judged
+  // as they reach create.
+  const judged = new WeakSet<KObject>();
+  guarded.prepareForCreate = (cluster, namespace, input, requester) => {
+    const { changed } = reservedMetadataEdits(undefined, input.metadata);
+    if (changed.length > 0) throw forbidden(ctx, input.metadata.name ?? input.metadata.generateName ?? '', changed);
+    const prepared = inner.prepareForCreate(cluster, namespace, input, requester);
+    judged.add(prepared);
+    return prepared;
+  };
   guarded.create = (cluster, namespace, prepared, opts) => {
-    const { changed } = reservedMetadataEdits(undefined, prepared.metadata);
-    if (changed.length > 0) throw forbidden(ctx, prepared.metadata.name ?? '', changed);
+    if (!judged.has(prepared)) {
+      const { changed } = reservedMetadataEdits(undefined, prepared.metadata);
+      if (changed.length > 0) throw forbidden(ctx, prepared.metadata.name ?? '', changed);
+    }
     return inner.create(cluster, namespace, prepared, opts);
   };
   guarded.update = async (cluster, namespace, name, mutate, opts) => {

@@ -18,10 +18,14 @@ export async function handleCreate(ctx: HandlerContext): Promise<void> {
   checkKind(ctx, input);
   checkNamespace(ctx, input);
   const admitted = admitObject(ctx, input, undefined, validation);
+  // Field ownership is what the client sent, recorded before the strategy fills in the
+  // system's fields (as kube-apiserver's create handler does, and as server-side apply creating
+  // an object already did here): a Namespace's finalizer or a SyncTarget's key label and
+  // finalizer belong to no client, so no client's later apply can remove them.
+  admitted.metadata.managedFields = recordManagedFields(ctx, undefined, admitted, fieldManager(ctx), '');
   // Resource-specific rules (a Workspace's owner and phase, a Namespace's finalizer, the
   // namespace a namespaced object needs) are the store's strategy's, on every create path.
   const prepared = store.prepareForCreate(info.cluster, info.namespace, admitted, ctx.user);
-  prepared.metadata.managedFields = recordManagedFields(ctx, undefined, prepared, fieldManager(ctx), '');
   const created = await store.create(info.cluster, info.namespace, prepared, { dryRun });
   respondObject(ctx, 201, created);
 }

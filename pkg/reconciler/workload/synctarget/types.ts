@@ -10,8 +10,8 @@ import type { SyncerDeployer } from './deployer.ts';
 import type { HeartbeatTracker } from '../heartbeat/heartbeat-tracker.ts';
 
 export const CONTROLLER_NAME = 'kplane-synctarget';
-export const FINALIZER = 'workload.kcp.io/syncer';
-export const KEY_LABEL = 'internal.workload.kcp.io/key';
+export { SYNC_TARGET_FINALIZER as FINALIZER } from '../../../../apis/workload/v1alpha1/synctarget.ts';
+export { SYNC_TARGET_KEY_LABEL as KEY_LABEL } from '../../../../apis/workload/v1alpha1/synctargetkey.ts';
 /** Set to "true" to finish a deletion even though the physical cluster cannot be cleaned. */
 export const FORCE_DELETE_ANNOTATION = 'workload.kcp.io/force-delete';
 
