@@ -3,7 +3,7 @@
 // bare node:https server (separate process, same TLS certificate) answering the same PATCH
 // requests, under the same offered load. Periods are scaled down so that N loops offer a
 // load worth measuring (N / period beats per second).
-//   npx node hack/bench/heartbeat.ts [--quick] [--storage sqlite|both] [--node-loops] [--server-node-options "--cpu-prof ..."]
+//   npx node hack/bench/heartbeat.ts [--quick] [--storage sqlite|both] [--node-loops] [--server-node-options "--cpu-prof ..."] [--kplane-args "FLAGS"]
 // With wrk on PATH (and neither --storage both nor --node-loops) it measures the issue-15 row
 // instead: wrk, 1 thread, 32 connections, status merge-patches rotating over 200 SyncTargets
 // (heartbeat-wrk.ts), kplane and the bare server one after the other in the same run.
@@ -22,7 +22,7 @@ import { ClusterClient, type SyncTarget } from '../../pkg/client/index.ts';
 import { silentLogger } from '../../pkg/log/logger.ts';
 import { realClock } from '../../pkg/clock/clock.ts';
 import { HeartbeatLoop } from '../../pkg/syncer/heartbeat.ts';
-import { processCpuMs, serverNodeArgs, startKplane, storageRevision, type Kplane } from './fixture.ts';
+import { flagListArg, processCpuMs, serverNodeArgs, startKplane, storageRevision, type Kplane } from './fixture.ts';
 import { findWrk, runWrk, WRK_CONNECTIONS, WRK_TARGETS, type WrkLease, writeLeaseScript, writeScript, type WrkResult } from './heartbeat-wrk.ts';
 import { HeartbeatLease } from '../../pkg/syncer/lease.ts';
 import { SYNCER_IDENTITY_NAMESPACE } from '../../pkg/syncer/manifests/identity.ts';
@@ -354,7 +354,8 @@ interface ManagedKplane extends Kplane {
 }
 
 async function startManagedKplane(thresholdS: number, extraArgs: string[]): Promise<ManagedKplane> {
-  const kp = await startKplane({ args: ['--heartbeat-threshold', `${thresholdS}s`, ...extraArgs], nodeArgs: serverNodeArgs() });
+  // --kplane-args "…": more flags for every kplane this benchmark starts (pairing two settings).
+  const kp = await startKplane({ args: ['--heartbeat-threshold', `${thresholdS}s`, ...extraArgs, ...flagListArg('kplane-args')], nodeArgs: serverNodeArgs() });
   let disposing: Promise<void> | undefined;
   const dispose = () => (disposing ??= (async () => await kp[Symbol.asyncDispose]())());
   const forget = cleanupOnInterrupt(dispose);

@@ -1,16 +1,30 @@
 // Group commit: writes submitted in the same turn of the event loop (or while the previous
 // batch was being written) run in ONE transaction, each inside its own savepoint so one
-// failed write (KeyExists, Conflict) does not undo its neighbours. A promise resolves only
-// after COMMIT returned, so with synchronous=FULL every acknowledged write is on disk.
+// failed write (KeyExists, Conflict) does not undo its neighbours.
+//
+// Durability: a promise resolves only once its batch is on disk. Either SQLite fsyncs inside
+// COMMIT (synchronous=FULL: the event loop stops for every fsync), or — with a `sync`
+// function (the WAL file's fdatasync on libuv's thread pool, synchronous=NORMAL so COMMIT
+// itself does not fsync) — COMMIT only appends to the WAL and the batch waits for the next
+// sync, off the event loop. One sync runs at a time and covers every batch committed before
+// it started (fsync is cumulative), so under load many transactions share one fsync, and the
+// event loop parses, admits and encodes the next requests while the disk works.
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { StorageError } from '../errors.ts';
 
 /** What the owner does around a batch: reset in-transaction state, publish it, or drop it. */
 export interface BatchHooks {
   begin(): void;
-  committed(): void;
+  /**
+   * COMMIT returned: the batch is visible to this connection's reads. Returns what to run
+   * once it is durable (publish to watchers), before the writers' promises resolve.
+   */
+  committed(): () => void;
   aborted(): void;
 }
+
+/** Makes everything committed so far durable (fdatasync of the WAL); runs off the event loop. */
+export type SyncFunc = () => Promise<void>;
 
 interface PendingWrite {
   run(): unknown;
@@ -21,7 +35,12 @@ interface PendingWrite {
 export interface GroupCommitStats {
   batches: number;
   writes: number;
+  /** fsyncs issued by the committer itself (0 when SQLite fsyncs inside COMMIT). */
+  syncs: number;
 }
+
+/** A committed batch (or a reader) waiting for the next sync. */
+type AfterSync = { ok: () => void; fail: (err: unknown) => void };
 
 export class GroupCommitter {
   readonly #hooks: BatchHooks;
@@ -32,14 +51,25 @@ export class GroupCommitter {
   readonly #savepoint: StatementSync;
   readonly #release: StatementSync;
   readonly #rollbackTo: StatementSync;
+  readonly #sync: SyncFunc | undefined;
   #queue: PendingWrite[] = [];
   #scheduled = false;
   #drained: Array<() => void> = [];
-  readonly stats: GroupCommitStats = { batches: 0, writes: 0 };
+  /** Committed, not yet durable: resolved in order by the next sync. */
+  #awaitingSync: AfterSync[] = [];
+  #syncing = false;
+  /** What the running sync resolves when it ends (it covers every commit made before it began). */
+  #covered: AfterSync[] = [];
+  /** A batch committed after the running sync began (so that sync does not cover it). */
+  #committedSinceSync = false;
+  /** Set when a sync failed: what is on disk is unknown, so nothing more is acknowledged. */
+  #broken: unknown;
+  readonly stats: GroupCommitStats = { batches: 0, writes: 0, syncs: 0 };
 
-  constructor(db: DatabaseSync, hooks: BatchHooks, maxBatch: number) {
+  constructor(db: DatabaseSync, hooks: BatchHooks, maxBatch: number, sync?: SyncFunc) {
     this.#hooks = hooks;
     this.#maxBatch = maxBatch;
+    this.#sync = sync;
     this.#begin = db.prepare('BEGIN IMMEDIATE');
     this.#commit = db.prepare('COMMIT');
     this.#rollback = db.prepare('ROLLBACK');
@@ -56,10 +86,32 @@ export class GroupCommitter {
     });
   }
 
-  /** Resolves once every write submitted so far has been committed or failed. */
+  /** Resolves once every write submitted so far has been committed (and synced) or failed. */
   drain(): Promise<void> {
-    if (this.#queue.length === 0 && !this.#scheduled) return Promise.resolve();
+    if (this.#queue.length === 0 && !this.#scheduled && !this.#syncing) return Promise.resolve();
     return new Promise((resolve) => this.#drained.push(resolve));
+  }
+
+  /** True while a committed batch may not be on disk yet (reads must not be answered from it). */
+  get pendingSync(): boolean {
+    return this.#syncing || this.#awaitingSync.length > 0;
+  }
+
+  /**
+   * Resolves once everything committed so far is durable: a read that may have seen a
+   * committed but not yet synced write waits here, so no client ever sees a write that a
+   * power loss could take back. Rejects if that sync failed.
+   */
+  durable(): Promise<void> {
+    if (this.#broken !== undefined) return Promise.reject(unavailable('fsync', this.#broken));
+    if (!this.pendingSync) return Promise.resolve();
+    return new Promise((ok, fail) => {
+      // Everything this reader could see is covered by the running sync unless a batch
+      // committed after it began; then the next sync is the one to wait for.
+      if (this.#syncing && !this.#committedSinceSync) this.#covered.push({ ok, fail });
+      else this.#awaitingSync.push({ ok, fail });
+      this.#startSync();
+    });
   }
 
   #schedule(): void {
@@ -76,12 +128,45 @@ export class GroupCommitter {
     if (this.#queue.length > 0) {
       this.#schedule();
     } else {
-      for (const done of this.#drained.splice(0)) done();
+      this.#maybeDrained();
     }
+  }
+
+  #maybeDrained(): void {
+    if (this.#queue.length === 0 && !this.#scheduled && !this.#syncing) for (const done of this.#drained.splice(0)) done();
+  }
+
+  /** Start a sync for everything awaiting one, unless one is running (its end starts the next). */
+  #startSync(): void {
+    if (this.#syncing || this.#awaitingSync.length === 0 || !this.#sync) return;
+    this.#syncing = true;
+    this.#committedSinceSync = false;
+    const covered = (this.#covered = this.#awaitingSync.splice(0));
+    this.stats.syncs++;
+    this.#sync().then(
+      () => {
+        this.#syncing = false;
+        for (const w of covered) w.ok();
+        this.#startSync();
+        this.#maybeDrained();
+      },
+      (err: unknown) => {
+        this.#syncing = false;
+        // fsync failing leaves the file's state unknown (the kernel may have dropped the
+        // dirty pages): refuse everything from now on, as etcd and PostgreSQL do.
+        this.#broken = err;
+        for (const w of [...covered, ...this.#awaitingSync.splice(0)]) w.fail(err);
+        this.#maybeDrained();
+      },
+    );
   }
 
   #runBatch(batch: PendingWrite[]): void {
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; err: unknown }> = [];
+    if (this.#broken !== undefined) {
+      for (const w of batch) w.reject(unavailable('fsync', this.#broken));
+      return;
+    }
     try {
       this.#begin.run();
     } catch (err) {
@@ -112,14 +197,32 @@ export class GroupCommitter {
       for (const w of batch) w.reject(unavailable('commit', err));
       return;
     }
-    this.#hooks.committed();
+    const publish = this.#hooks.committed();
     this.stats.batches++;
     this.stats.writes += batch.length;
-    batch.forEach((w, i) => {
-      const outcome = outcomes[i];
-      if (outcome?.ok) w.resolve(outcome.value);
-      else w.reject(outcome?.err);
+    const settle = () =>
+      batch.forEach((w, i) => {
+        const outcome = outcomes[i];
+        if (outcome?.ok) w.resolve(outcome.value);
+        else w.reject(outcome?.err);
+      });
+    if (!this.#sync) {
+      // SQLite fsynced inside COMMIT.
+      publish();
+      settle();
+      return;
+    }
+    this.#committedSinceSync = true;
+    this.#awaitingSync.push({
+      ok: () => {
+        publish();
+        settle();
+      },
+      fail: (err) => {
+        for (const w of batch) w.reject(unavailable('fsync', err));
+      },
     });
+    this.#startSync();
   }
 }
 

@@ -63,6 +63,95 @@ describe('sqlite backend', () => {
     assert.ok(batches < 10, `${batches} transactions for 100 concurrent writes`);
   });
 
+  /** A sync wrapper that holds every sync until release() (or fails them with fail()). */
+  const heldSyncs = () => {
+    const held: Array<{ go: () => void; fail: (e: Error) => void }> = [];
+    let count = 0;
+    return {
+      wrapSync: (sync: () => Promise<void>) => () => {
+        count++;
+        return new Promise<void>((resolve, reject) => held.push({ go: () => void sync().then(resolve, reject), fail: reject }));
+      },
+      started: () => count,
+      release: () => held.splice(0).forEach((h) => h.go()),
+      fail: (e: Error) => held.splice(0).forEach((h) => h.fail(e)),
+    };
+  };
+  const settled = async (p: Promise<unknown>) => {
+    let done = false;
+    void p.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    // Let every pending callback run (setImmediate batches, promise chains) before looking.
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    return done;
+  };
+
+  test('fsync off the loop: no writer is answered, no reader and no watcher sees a commit before its sync', async () => {
+    const syncs = heldSyncs();
+    const s = await openStorage({ fsync: 'thread-pool', wrapSync: syncs.wrapSync });
+    const watcher = await s.watch(P, await s.currentRevision());
+    const events: string[] = [];
+    const pump = (async () => {
+      for await (const ev of watcher) {
+        if (ev.type !== 'BOOKMARK') events.push(`${ev.type} ${ev.object.metadata?.['name']}`);
+        if (events.length === 2) return;
+      }
+    })();
+    const create = s.create(`${P}a`, { metadata: { name: 'a' } });
+    await new Promise((r) => setImmediate(r));
+    // Committed (this connection could read it) but not synced: nothing answers yet.
+    assert.equal(syncs.started(), 1);
+    const get = s.get(`${P}a`);
+    const list = s.list(P);
+    assert.equal(await settled(create), false, 'the writer was answered before its fsync');
+    assert.equal(await settled(get), false, 'a read answered with an unsynced write');
+    assert.equal(await settled(list), false, 'a list answered with an unsynced write');
+    assert.deepEqual(events, [], 'a watcher saw an unsynced write');
+    assert.equal(await s.currentRevision(), 0, 'currentRevision counts an unsynced write');
+    // A second write committed while the first sync runs waits for the next sync, which covers both.
+    const second = s.create(`${P}b`, { metadata: { name: 'b' } });
+    await new Promise((r) => setImmediate(r));
+    syncs.release();
+    const created = await create;
+    assert.equal(created.metadata?.['resourceVersion'], '1');
+    assert.equal((await get).metadata?.['name'], 'a');
+    assert.equal((await list).items.length, 1);
+    assert.equal(await settled(second), false);
+    syncs.release();
+    await second;
+    await pump;
+    assert.deepEqual(events, ['ADDED a', 'ADDED b']);
+    assert.equal(await s.currentRevision(), 2);
+    await watcher.close?.();
+  });
+
+  test('fsync off the loop: concurrent writers share fsyncs', async () => {
+    const s = await openStorage({ fsync: 'thread-pool' });
+    await Promise.all(Array.from({ length: 200 }, (_, i) => s.create(`${P}k${i}`, { metadata: { name: `k${i}` } })));
+    const { batches, syncs, writes } = s.commitStats;
+    assert.equal(writes, 200);
+    assert.ok(syncs >= 1 && syncs <= batches, `${syncs} fsyncs for ${batches} transactions`);
+  });
+
+  test('fsync off the loop: a failed fsync fails its writers and every later write', async () => {
+    const syncs = heldSyncs();
+    const s = await openStorage({ fsync: 'thread-pool', wrapSync: syncs.wrapSync });
+    const create = s.create(`${P}a`, { metadata: { name: 'a' } });
+    await new Promise((r) => setImmediate(r));
+    syncs.fail(new Error('EIO'));
+    await assert.rejects(create, (err: unknown) => isStorageError(err, 'Unavailable'));
+    await assert.rejects(s.create(`${P}b`, { metadata: { name: 'b' } }), (err: unknown) => isStorageError(err, 'Unavailable'));
+  });
+
+  test("fsync 'commit' keeps SQLite's own fsync inside COMMIT (no syncs of the committer's)", async () => {
+    const s = await openStorage({ fsync: 'commit' });
+    await s.create(`${P}a`, { metadata: { name: 'a' } });
+    assert.equal(s.commitStats.syncs, 0);
+    assert.equal((await s.get(`${P}a`)).metadata?.['name'], 'a');
+  });
+
   test('one failing write does not undo its neighbours in the same batch', async () => {
     const s = await openStorage();
     await s.create(`${P}taken`, { metadata: { name: 'taken' } });

@@ -1,6 +1,9 @@
 // The SQLite backend of storage.Storage. One process owns the database file; every
 // statement runs synchronously on one connection, so a read is always a consistent
 // snapshot of the last commit, and writes go through the group committer (one writer).
+// With the fsync off the event loop (group-commit.ts), a commit is visible to this
+// connection before it is durable: reads that may include such a commit wait for the sync
+// before they answer, and watchers only ever see durable revisions (#durableRevision).
 import type { DatabaseSync } from 'node:sqlite';
 import { StorageError } from '../errors.ts';
 import type { ListOptions, ListResult, Preconditions, Storage, StoredObject, UpdateFunc, WatchOptions, Watcher } from '../interface.ts';
@@ -8,7 +11,7 @@ import { prefixEnd } from '../keys.ts';
 import { decodeContinue, encodeContinue } from '../continue-token.ts';
 import { decodeObject, encodeObject, sameStoredContent, storedUid, withRevision } from '../object-codec.ts';
 import { meetsPreconditions } from '../preconditions.ts';
-import { GroupCommitter } from './group-commit.ts';
+import { GroupCommitter, type SyncFunc } from './group-commit.ts';
 import type { CountRow, CurrentRow, HistoryRow, ListRow, Statements } from './statements.ts';
 import { WatchHub } from './watch-hub.ts';
 import { SqliteWatcher, type Change } from './watcher.ts';
@@ -29,6 +32,12 @@ export interface SqliteTuning {
   now: () => number;
 }
 
+/** The WAL's own fsync, run by the group committer after each COMMIT; close releases its descriptor. */
+export interface WalSync {
+  sync: SyncFunc;
+  close(): void;
+}
+
 /** Thrown inside a batch when guaranteedUpdate's read went stale; never escapes the backend. */
 class StaleRead extends Error {}
 
@@ -42,20 +51,26 @@ export class SqliteStorage implements Storage {
   readonly #committer: GroupCommitter;
   readonly #hub = new WatchHub();
   readonly #bookmarkTimer: NodeJS.Timeout;
-  /** Last committed revision. */
+  /** Last committed revision (visible to this connection's reads). */
   #revision: number;
+  /** Last revision known to be on disk: what watchers, bookmarks and currentRevision see. */
+  #durableRevision: number;
   /** Revision inside the open batch; becomes #revision on commit. */
   #txRevision = 0;
   #txChanges: Change[] = [];
   #compacted: number;
   #compacting: Promise<void> = Promise.resolve();
   #closing: Promise<void> | undefined;
+  readonly #wal: WalSync | undefined;
 
-  constructor(db: DatabaseSync, stmts: Statements, tuning: SqliteTuning) {
+  /** `wal`: make commits durable off the event loop (see group-commit.ts); without it COMMIT fsyncs. */
+  constructor(db: DatabaseSync, stmts: Statements, tuning: SqliteTuning, wal?: WalSync) {
+    this.#wal = wal;
     this.#db = db;
     this.#stmts = stmts;
     this.#tuning = tuning;
     this.#revision = Math.max(count(stmts.sequence.get()), count(stmts.maxId.get()));
+    this.#durableRevision = this.#revision;
     this.#compacted = count(stmts.getMeta.get(COMPACT_KEY));
     this.#committer = new GroupCommitter(
       db,
@@ -65,24 +80,28 @@ export class SqliteStorage implements Storage {
           this.#txChanges = [];
         },
         committed: () => {
-          this.#revision = this.#txRevision;
+          const revision = (this.#revision = this.#txRevision);
           const changes = this.#txChanges;
           this.#txChanges = [];
-          for (const change of changes) this.#hub.dispatch(change);
+          return () => {
+            this.#durableRevision = Math.max(this.#durableRevision, revision);
+            for (const change of changes) this.#hub.dispatch(change);
+          };
         },
         aborted: () => {
           this.#txChanges = [];
         },
       },
       tuning.maxBatch,
+      wal?.sync,
     );
     const tick = Math.max(10, Math.floor(tuning.bookmarkIntervalMs / 4));
-    this.#bookmarkTimer = setInterval(() => this.#hub.offerBookmarks(this.#revision, tuning.bookmarkIntervalMs), tick);
+    this.#bookmarkTimer = setInterval(() => this.#hub.offerBookmarks(this.#durableRevision, tuning.bookmarkIntervalMs), tick);
     this.#bookmarkTimer.unref();
   }
 
   /** Writes and transactions so far, for benchmarks and metrics. */
-  get commitStats(): { batches: number; writes: number } {
+  get commitStats(): { batches: number; writes: number; syncs: number } {
     return { ...this.#committer.stats };
   }
 
@@ -101,6 +120,7 @@ export class SqliteStorage implements Storage {
   async get(key: string): Promise<StoredObject> {
     this.#checkOpen(key);
     const cur = this.#current(key);
+    await this.#readBarrier();
     if (!cur) throw new StorageError('KeyNotFound', key);
     return decodeObject(cur.value, cur.id);
   }
@@ -138,6 +158,7 @@ export class SqliteStorage implements Storage {
         : s.countAtAfter.get({ ...countParams, rev: revision });
       result.remainingItemCount = count(remaining);
     }
+    await this.#readBarrier();
     return result;
   }
 
@@ -162,8 +183,16 @@ export class SqliteStorage implements Storage {
         readRevision = Number(cachedExisting.metadata?.resourceVersion);
       } else {
         const cur = this.#current(key);
-        if (!cur) throw new StorageError('KeyNotFound', key);
-        checkPreconditions(key, cur, preconditions);
+        if (!cur) {
+          await this.#readBarrier();
+          throw new StorageError('KeyNotFound', key);
+        }
+        try {
+          checkPreconditions(key, cur, preconditions);
+        } catch (err) {
+          await this.#readBarrier();
+          throw err;
+        }
         live = decodeObject(cur.value, cur.id);
         readRevision = cur.id;
       }
@@ -171,6 +200,9 @@ export class SqliteStorage implements Storage {
       if (desired === null) {
         // "No change" judged on a stale copy proves nothing: judge the stored object.
         if (guessed && !this.#isCurrent(key, live)) continue;
+        // Read from the connection, which may see a commit not yet on disk: answer once it is
+        // (the cached copy came from watchers, which only ever see durable revisions).
+        if (!guessed) await this.#readBarrier();
         // The object as read, the cached copy itself when that was current (callers do not
         // modify what they get back; a copy here was 7 % of a no-op heartbeat's CPU).
         return live;
@@ -209,7 +241,8 @@ export class SqliteStorage implements Storage {
     const watcher = new SqliteWatcher({
       prefix,
       fromRevision,
-      headRevision: this.#revision,
+      // History up to the durable head; later commits reach the watcher when they are synced.
+      headRevision: this.#durableRevision,
       readHistory: (from, to, limit) => this.#readHistory(prefix, from, to, limit),
       historyPageSize: this.#tuning.historyPageSize,
       maxQueued: this.#tuning.maxWatcherQueue,
@@ -225,7 +258,7 @@ export class SqliteStorage implements Storage {
 
   async currentRevision(): Promise<number> {
     this.#checkOpen('');
-    return this.#revision;
+    return this.#durableRevision;
   }
 
   async compactedRevision(): Promise<number> {
@@ -248,6 +281,7 @@ export class SqliteStorage implements Storage {
       clearInterval(this.#bookmarkTimer);
       this.#hub.failAll(new StorageError('Closed', '', 'storage closed'));
       this.#db.close();
+      this.#wal?.close();
     })();
     return this.#closing;
   }
@@ -263,6 +297,11 @@ export class SqliteStorage implements Storage {
     for (let lo = count(this.#stmts.minId.get()); lo <= target && !this.#closing; lo += chunk) {
       await this.#committer.submit(() => this.#stmts.compactChunk.run({ lo, hi: lo + chunk, rev: target }));
     }
+  }
+
+  /** Wait until everything this connection can read is durable (a no-op unless a sync is pending). */
+  async #readBarrier(): Promise<void> {
+    if (this.#committer.pendingSync) await this.#committer.durable();
   }
 
   #write<T>(key: string, run: () => T): Promise<T> {

@@ -3,9 +3,10 @@
 // The parent kills it with SIGKILL at an arbitrary moment.
 import { openSqliteStorage } from '../../../pkg/storage/sqlite/index.ts';
 
-const [dir, round = '0'] = process.argv.slice(2);
-if (!dir) throw new Error('usage: crash-writer.ts <dir> [round]');
-const storage = await openSqliteStorage({ dir });
+const [dir, round = '0', fsync = 'commit'] = process.argv.slice(2);
+if (!dir) throw new Error('usage: crash-writer.ts <dir> [round] [commit|thread-pool]');
+if (fsync !== 'commit' && fsync !== 'thread-pool') throw new Error(`unknown fsync mode ${fsync}`);
+const storage = await openSqliteStorage({ dir, fsync });
 const writers = 8;
 
 await Promise.all(

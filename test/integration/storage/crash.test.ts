@@ -12,8 +12,8 @@ const WRITER = fileURLToPath(new URL('./crash-writer.ts', import.meta.url));
 const ACKS_BEFORE_KILL = 1500;
 
 /** Run the writer until it has acknowledged `acks` writes, SIGKILL it, return every acknowledged key→RV. */
-async function writeThenKill(dir: string, round: number, acks: number): Promise<Map<string, number>> {
-  const child = spawn(process.execPath, [WRITER, dir, String(round)], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function writeThenKill(dir: string, round: number, acks: number, fsync: FsyncMode): Promise<Map<string, number>> {
+  const child = spawn(process.execPath, [WRITER, dir, String(round), fsync], { stdio: ['ignore', 'pipe', 'pipe'] });
   const acked = new Map<string, number>();
   let partial = '';
   let stderr = '';
@@ -33,32 +33,36 @@ async function writeThenKill(dir: string, round: number, acks: number): Promise<
   return acked;
 }
 
-test('every acknowledged write survives kill -9, across two crash/recover rounds', { timeout: 120_000 }, async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kplane-crash-'));
-  try {
-    const all = new Map<string, number>();
-    for (let round = 0; round < 2; round++) {
-      const acked = await writeThenKill(dir, round, ACKS_BEFORE_KILL);
-      assert.ok(acked.size >= ACKS_BEFORE_KILL);
-      for (const [k, v] of acked) all.set(k, v);
+type FsyncMode = 'commit' | 'thread-pool';
 
-      const storage = await openSqliteStorage({ dir });
-      try {
-        const maxAcked = Math.max(...all.values());
-        assert.ok((await storage.currentRevision()) >= maxAcked, 'revision counter recovered');
-        const list = await storage.list('/registry/crash.kplane.io/things/root/');
-        const stored = new Map(list.items.map((o) => [String(o.metadata?.['name']), Number(o.metadata?.['resourceVersion'])]));
-        const missing = [...all].filter(([key, rv]) => stored.get(key.slice(key.lastIndexOf('/') + 1)) !== rv);
-        assert.deepEqual(missing.slice(0, 5), [], `${missing.length} acknowledged writes lost or changed`);
-        // Revisions keep increasing after recovery.
-        const next = await storage.create('/registry/crash.kplane.io/things/root/after', { metadata: { name: `after-${round}` } });
-        assert.ok(Number(next.metadata?.['resourceVersion']) > maxAcked);
-        await storage.delete('/registry/crash.kplane.io/things/root/after');
-      } finally {
-        await storage.close();
+for (const fsync of ['commit', 'thread-pool'] as const) {
+  test(`every acknowledged write survives kill -9, across two crash/recover rounds (fsync: ${fsync})`, { timeout: 120_000 }, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kplane-crash-'));
+    try {
+      const all = new Map<string, number>();
+      for (let round = 0; round < 2; round++) {
+        const acked = await writeThenKill(dir, round, ACKS_BEFORE_KILL, fsync);
+        assert.ok(acked.size >= ACKS_BEFORE_KILL);
+        for (const [k, v] of acked) all.set(k, v);
+
+        const storage = await openSqliteStorage({ dir, fsync });
+        try {
+          const maxAcked = Math.max(...all.values());
+          assert.ok((await storage.currentRevision()) >= maxAcked, 'revision counter recovered');
+          const list = await storage.list('/registry/crash.kplane.io/things/root/');
+          const stored = new Map(list.items.map((o) => [String(o.metadata?.['name']), Number(o.metadata?.['resourceVersion'])]));
+          const missing = [...all].filter(([key, rv]) => stored.get(key.slice(key.lastIndexOf('/') + 1)) !== rv);
+          assert.deepEqual(missing.slice(0, 5), [], `${missing.length} acknowledged writes lost or changed`);
+          // Revisions keep increasing after recovery.
+          const next = await storage.create('/registry/crash.kplane.io/things/root/after', { metadata: { name: `after-${round}` } });
+          assert.ok(Number(next.metadata?.['resourceVersion']) > maxAcked);
+          await storage.delete('/registry/crash.kplane.io/things/root/after');
+        } finally {
+          await storage.close();
+        }
       }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+  });
+}

@@ -14,3 +14,16 @@ runStorageConformance(
   },
   { slowWatcherEvents: 1500, bookmarkTimeoutMs: 30_000 },
 );
+
+// The same suite with the fsync on libuv's thread pool: commits are visible to this
+// connection before they are durable, so every read, watch and revision must still only
+// show durable state (pkg/storage/sqlite/group-commit.ts).
+runStorageConformance(
+  'sqlite, fsync on the thread pool',
+  async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kplane-sqlite-'));
+    const storage = await openSqliteStorage({ dir, fsync: 'thread-pool', bookmarkIntervalMs: 100, maxWatcherQueue: 1000 });
+    return { storage, cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+  },
+  { slowWatcherEvents: 1500, bookmarkTimeoutMs: 30_000 },
+);
