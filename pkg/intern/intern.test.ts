@@ -52,3 +52,18 @@ test('TreePool.intern: trees that differ in one leaf share every other subtree',
   assert.equal(pool.intern(set('u1')), a, 'an equal whole tree is the same object');
   assert.equal(JSON.stringify(pool.intern([{ x: 1 }, 'y', null] as object)), '[{"x":1},"y",null]');
 });
+
+test('TreePool.intern: a tree pooled whole is found again, from the old generation too, and stays pooled', () => {
+  // tree() pools as exactly 6 nodes ({}, {"f:a":{}}, the labels, the list, the spec, the whole).
+  const pool = new TreePool({ maxEntries: 6 });
+  const tree = () => ({ 'f:metadata': { 'f:labels': { 'f:a': {} } }, 'f:spec': { 'f:cluster': {}, 'f:list': [1, 'x', null] } });
+  const filler = (i: number) => pool.intern({ [`f:o${i}`]: 1 });
+  const first = pool.intern(tree());
+  assert.ok(Object.isFrozen(first));
+  assert.equal(pool.intern(tree()), first);
+  filler(0); // the generations turn: tree() is in the old one now
+  assert.equal(pool.intern(tree()), first, 'found in the old generation');
+  for (let i = 1; i <= 5; i++) filler(i); // they turn again: only what was promoted survives
+  assert.equal(pool.intern(tree()), first, 'promoted when found, so still pooled');
+  assert.deepEqual(pool.intern({ 'f:spec': { 'f:cluster': {} } }), { 'f:spec': { 'f:cluster': {} } });
+});

@@ -97,7 +97,27 @@ export class TreePool {
    * every level. Fresh nodes are frozen as they enter the pool.
    */
   intern<T extends object>(tree: T): T {
+    // Most trees are pooled whole already (a field manager's fieldsV1 repeats on every object it
+    // reconciled): one native JSON.stringify finds them. Its output is exactly the key the
+    // bottom-up walk builds piece by piece in JS (decoded JSON holds no undefined), which costs
+    // several times more and is only needed for a tree not seen before.
+    const whole = JSON.stringify(tree);
+    if (whole.length <= this.maxBytes) {
+      const hit = this.young.get(whole) ?? this.old.get(whole);
+      if (hit !== undefined) {
+        if (!this.young.has(whole)) this.remember(whole, hit);
+        return hit as T;
+      }
+    }
     return this.deep(tree).node as T;
+  }
+
+  private remember(key: string, node: object): void {
+    if (this.young.size >= this.maxEntries) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    this.young.set(key, node);
   }
 
   private deep(node: object): { node: object; key: string } {
@@ -125,11 +145,7 @@ export class TreePool {
     const hit = this.young.get(key);
     if (hit !== undefined) return { node: hit, key };
     const kept = this.old.get(key) ?? Object.freeze(node);
-    if (this.young.size >= this.maxEntries) {
-      this.old = this.young;
-      this.young = new Map();
-    }
-    this.young.set(key, kept);
+    this.remember(key, kept);
     return { node: kept, key };
   }
 
