@@ -30,7 +30,6 @@ const THRESHOLD_MS = 5_000;
 /** Generous: the run reports what it measured, but a stuck run must end. */
 const COLD_START_TIMEOUT_MS = quick ? 120_000 : 600_000;
 
-
 function startManager(kp: Kplane): { manager: ControllerManager; controller: SyncTargetController; stop: AbortController; done: Promise<void> } {
   const kubeconfig = new KubeConfig();
   kubeconfig.loadFromFile(kp.kubeconfig);

@@ -17,7 +17,6 @@ import { formatTime } from '../../apis/meta/v1/time.ts';
 import { HeartbeatLease } from '../../pkg/syncer/lease.ts';
 import { SYNCER_IDENTITY_NAMESPACE } from '../../pkg/syncer/manifests/identity.ts';
 
-
 export interface Staleness {
   stats: LatencyStats;
   missed: number;

@@ -15,7 +15,9 @@ import type { FieldSet } from './fieldset.ts';
 import type { ApplySchema } from './schema.ts';
 import { ensureNamedFieldsAreMembers, fieldsOf, removeItems } from './walk.ts';
 
-const ownedShape = (obj: JsonObject, schema: ApplySchema) => ensureNamedFieldsAreMembers(fieldsOf(obj, schema, '', 0, true));
+/** The fields `obj` itself sets (structured-merge-diff's ToFieldSet); stored objects, so lenient. */
+const fieldsIn = (obj: JsonObject, schema: ApplySchema) => fieldsOf(obj, schema, '', 0, true);
+const ownedShape = (obj: JsonObject, schema: ApplySchema) => ensureNamedFieldsAreMembers(fieldsIn(obj, schema));
 
 /**
  * `merged` without the fields in `lastSet` (the applier's previous set) that no manager in
@@ -24,7 +26,8 @@ const ownedShape = (obj: JsonObject, schema: ApplySchema) => ensureNamedFieldsAr
 export function pruneDropped(merged: JsonObject, lastSet: FieldSet | undefined, allOwned: FieldSet, schema: ApplySchema): JsonObject {
   if (lastSet === undefined || lastSet.empty) return merged;
   const last = ensureNamedFieldsAreMembers(lastSet);
-  const mergedShape = ownedShape(merged, schema);
+  const mergedFields = fieldsIn(merged, schema);
+  const mergedShape = ensureNamedFieldsAreMembers(mergedFields);
 
   const removed = removeItems(merged, last, schema);
   const keep = ownedShape(removed, schema).union(ensureNamedFieldsAreMembers(allOwned));
@@ -34,8 +37,7 @@ export function pruneDropped(merged: JsonObject, lastSet: FieldSet | undefined, 
   // named-field members of steps 1 and 2: with them, a map the applier had a key in (labels)
   // would itself count as gone once step 2 emptied it, and its keys that nobody owns (a
   // server-set label) would go with it.
-  const plain = (obj: JsonObject) => fieldsOf(obj, schema, '', 0, true);
-  const gone = plain(merged).difference(plain(ownedBack)).intersection(last);
+  const gone = mergedFields.difference(fieldsIn(ownedBack, schema)).intersection(last);
   const out = removeItems(merged, gone, schema);
   dropEmptied(merged, out, allOwned);
   return out;
