@@ -256,6 +256,10 @@ export class EtcdStorage implements Storage {
         return decision.kind === 'put' ? decodeObject(decision.json, revision) : decodeObject(cur.value.toString('utf8'), revision);
       }
       cur = res.responses[0]?.response_range?.kvs[0];
+      // Lost again: wait a few jittered milliseconds before the next try, so that racers that
+      // keep colliding spread out instead of one of them losing every round until it gives up
+      // (a conformance run on a busy machine saw one racer lose 64 times in a row).
+      if (attempt >= 2) await new Promise((r) => setTimeout(r, Math.random() * Math.min(10, attempt)));
     }
     throw new StorageError('Conflict', key, `${key}: gave up after ${this.#tuning.maxUpdateAttempts} attempts under contention`);
   }
