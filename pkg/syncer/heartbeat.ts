@@ -174,8 +174,10 @@ export class HeartbeatLoop {
    */
   async beat(): Promise<BeatOutcome> {
     const { syncTargets, name, clock, logger } = this.o;
-    const now = new Date(clock.now());
-    const t0 = performance.now();
+    // Latency on the loop's own clock: the pause after a beat is taken on that clock, so
+    // mixing in real time would shorten a fake clock's sleeps by however long the beat ran.
+    const t0 = clock.now();
+    const now = new Date(t0);
     try {
       const renewed = this.o.lease ? await this.renewLease(now) : false;
       if (!renewed || this.statusDue(now)) {
@@ -187,17 +189,17 @@ export class HeartbeatLoop {
       this.consecutiveFailures = 0;
       this.lastFailureKind = undefined;
       logger.debug('heartbeat sent', { at: formatTime(now) });
-      return { ok: true, at: now, latencyMs: performance.now() - t0 };
+      return { ok: true, at: now, latencyMs: clock.now() - t0 };
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
       this.consecutiveFailures++;
       if (isInvalid(err)) {
         await this.refreshView();
         logger.info('heartbeat precondition failed, refreshed the SyncTarget and will retry', { error: error.message });
-        return { ok: false, kind: 'stale-view', error, latencyMs: performance.now() - t0 };
+        return { ok: false, kind: 'stale-view', error, latencyMs: clock.now() - t0 };
       }
       const kind = classifyBeatError(err);
-      const outcome: BeatOutcome = { ok: false, kind, error, latencyMs: performance.now() - t0 };
+      const outcome: BeatOutcome = { ok: false, kind, error, latencyMs: clock.now() - t0 };
       // Chosen once, here, so the log line states the pause run() really takes.
       outcome.retryInMs = this.nextDelay(outcome);
       this.logFailure(kind, error, outcome.retryInMs);
