@@ -5,7 +5,7 @@ import { LOCATION_LABELS_ANNOTATION } from '../../../../apis/scheduling/v1alpha1
 import { SYNC_TARGETS } from '../../../../apis/scheduling/v1alpha1/common.ts';
 import { isAlreadyExists } from '../../../client/errors.ts';
 import type { Location, SyncTarget } from '../../../client/index.ts';
-import { instancesOf, isSchedulable } from '../shared/selection.ts';
+import { countInstances } from '../shared/selection.ts';
 import { commitLocationStatus } from './status.ts';
 import { DEFAULT_LOCATION, type LocationDeps } from './types.ts';
 
@@ -53,8 +53,7 @@ export async function reconcileWorkspaceLocations(deps: LocationDeps, cluster: s
   const now = deps.now();
   for (const location of locations) {
     if (location.metadata.deletionTimestamp) continue;
-    const instances = instancesOf(location, syncTargets);
-    const status = { instances: instances.length, availableInstances: instances.filter((st) => isSchedulable(st, now)).length };
+    const status = countInstances(location, syncTargets, now);
     let current = location;
     const labels = formatLabels(location.metadata.labels);
     if ((location.metadata.annotations?.[LOCATION_LABELS_ANNOTATION] ?? undefined) !== labels) {

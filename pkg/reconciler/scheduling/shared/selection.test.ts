@@ -7,6 +7,7 @@ import type { KubeObject, Location, Placement, SyncTarget } from '../../../clien
 import { Indexer } from '../../../informer/indexer.ts';
 import { Lister } from '../../../informer/lister.ts';
 import { decide } from '../namespace/decide.ts';
+import { countInstances, instancesOf, isSchedulable } from './selection.ts';
 import type { NamespaceDeps } from '../namespace/types.ts';
 import { computeStatus } from '../placement/reconcile.ts';
 import type { PlacementDeps } from '../placement/types.ts';
@@ -123,4 +124,22 @@ test('nothing schedulable, or no Placement with a Location → unplaced', () => 
   assert.equal(decide(nsDeps([ns('web')], [st('a', false)]), ns('web')).kind, 'unplaced');
   assert.equal(decide(nsDeps([ns('web')], [st('a')], [placement('p', '2026-01-01T00:00:00Z')]), ns('web')).kind, 'unplaced');
   assert.equal(decide(nsDeps([ns('db', { app: 'db' })], [st('a')]), ns('db', { app: 'db' })).kind, 'unplaced');
+});
+
+test('countInstances agrees with instancesOf and isSchedulable; a bad selector counts nothing', () => {
+  const now = Date.parse('2026-06-01T00:00:00Z');
+  const targets = [
+    st('a'),
+    st('b', false),
+    st('c', true, { unschedulable: true }),
+    st('d', true, { evictAfter: '2026-05-31T00:00:00Z' }),
+    { ...st('e'), metadata: { name: 'e', annotations: ann(), labels: { region: 'us' } } },
+  ];
+  const eu: Location = { ...location('eu'), spec: { resource: ST_GVR, instanceSelector: { matchLabels: { region: 'eu' } } } };
+  const picked = instancesOf(eu, targets);
+  assert.deepEqual(countInstances(eu, targets, now), { instances: picked.length, availableInstances: picked.filter((t) => isSchedulable(t, now)).length });
+  assert.deepEqual(countInstances(eu, targets, now), { instances: 4, availableInstances: 1 });
+  assert.deepEqual(countInstances(location('all'), targets, now), { instances: 5, availableInstances: 2 });
+  const bad: Location = { ...location('bad'), spec: { resource: ST_GVR, instanceSelector: { matchExpressions: [{ key: 'region', operator: 'Bogus', values: [] }] } } };
+  assert.deepEqual(countInstances(bad, targets, now), { instances: 0, availableInstances: 0 });
 });

@@ -22,13 +22,24 @@ export function locationWorkspaceOf(placement: Placement): string {
  * here means stored data predates validation: treated as matching nothing.
  */
 export function selectorMatches(selector: MetaLabelSelector | undefined, labels: Record<string, string> | undefined): boolean {
-  if (selector === undefined) return false;
+  return compileSelector(selector)(labels);
+}
+
+/**
+ * selectorMatches with the selector parsed once: a Location's instanceSelector is judged
+ * against every SyncTarget of its workspace on each recount, and parsing it per target was
+ * most of that recount's cost.
+ */
+export function compileSelector(selector: MetaLabelSelector | undefined): (labels: Record<string, string> | undefined) => boolean {
+  if (selector === undefined) return () => false;
+  let parsed: ReturnType<typeof labelSelectorFromMeta>;
   try {
-    return labelsMatch(labelSelectorFromMeta(selector), labels ?? {});
+    parsed = labelSelectorFromMeta(selector);
   } catch {
     // Deliberately not an error: an unparseable selector selects nothing (see above).
-    return false;
+    return () => false;
   }
+  return (labels) => labelsMatch(parsed, labels ?? {});
 }
 
 function isSyncTargetResource(gvr: { group?: string; version?: string; resource?: string } | undefined): boolean {
@@ -51,7 +62,25 @@ export function placementSelectsNamespace(placement: Placement, namespace: KubeO
 
 /** SyncTargets of the Location's workspace its instanceSelector picks. */
 export function instancesOf(location: Location, syncTargets: SyncTarget[]): SyncTarget[] {
-  return syncTargets.filter((st) => selectorMatches(location.spec?.instanceSelector, st.metadata.labels)).sort(byName);
+  const matches = compileSelector(location.spec?.instanceSelector);
+  return syncTargets.filter((st) => matches(st.metadata.labels)).sort(byName);
+}
+
+/**
+ * How many SyncTargets the Location holds and how many of them are schedulable: instancesOf's
+ * counts in one pass, with no array built and none sorted (a Location's status needs only the
+ * numbers, and a workspace's Locations are recounted on every readiness change of its targets).
+ */
+export function countInstances(location: Location, syncTargets: SyncTarget[], nowMs: number): { instances: number; availableInstances: number } {
+  const matches = compileSelector(location.spec?.instanceSelector);
+  let instances = 0;
+  let availableInstances = 0;
+  for (const st of syncTargets) {
+    if (!matches(st.metadata.labels)) continue;
+    instances++;
+    if (isSchedulable(st, nowMs)) availableInstances++;
+  }
+  return { instances, availableInstances };
 }
 
 /** Ready, not cordoned, not being evicted, not being deleted: may take new namespaces. */
