@@ -61,6 +61,12 @@ export function parseImpersonationHeaders(headers: NodeJS.Dict<string[]>): Imper
   return { user, groups, uid: uids[0], extra };
 }
 
+/** Is any header named Impersonate-*? (Node lower-cases the names it parses.) */
+export function hasImpersonationHeader(headers: NodeJS.Dict<string | string[]>): boolean {
+  for (const name in headers) if (name.startsWith('impersonate-')) return true;
+  return false;
+}
+
 /** `system:serviceaccount:<ns>:<name>` → its namespace and name. */
 function serviceAccountOf(username: string): { namespace: string; name: string } | undefined {
   if (!username.startsWith(SA_USER_PREFIX)) return undefined;
@@ -116,6 +122,9 @@ export function impersonatedUser(asked: ImpersonationRequest, cluster: string): 
 
 export function withImpersonation(authorizer: Authorizer): Filter<AuthenticatedContext, AuthenticatedContext> {
   return (next) => async (c) => {
+    // headersDistinct builds an array per header line on every read; nearly every request has
+    // no Impersonate-* header at all, which one pass over the names already parsed tells.
+    if (!hasImpersonationHeader(c.req.headers)) return next(c);
     const asked = parseImpersonationHeaders(c.req.headersDistinct);
     if (!asked) return next(c);
     const caller = c.authenticatedUser;
