@@ -47,13 +47,19 @@ export async function handlePatch(ctx: HandlerContext): Promise<void> {
   if (type !== JSON_PATCH && !isPlainObject(patch)) throw newBadRequest('the patch must be a JSON object');
   if (type === JSON_PATCH && !Array.isArray(patch)) throw newBadRequest('a JSON patch must be an array of operations');
 
+  // The mutator runs again when its write loses a race. The first run may take the parsed
+  // patch itself (server-side apply changes what it is given); a later one parses the text
+  // anew, which is cheaper than a structured clone made up front for every apply.
+  let patchUnused = true;
   const result = await store.update(
     info.cluster,
     info.namespace,
     info.name,
     confineMutator(ctx, (live) => {
       if (isApply) {
-        const applied = asKObject(clone(patch as Record<string, unknown>));
+        const fresh = patchUnused ? patch : parseYAML(text);
+        patchUnused = false;
+        const applied = asKObject(fresh as Record<string, unknown>);
         checkApplyIdentity(ctx, applied);
         const out = serverSideApply(ctx, live, applied, manager, queryFlag(ctx.url, 'force'), sub);
         const admitted = admitObject(ctx, out, live, validation, true);
