@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import winston from 'winston';
-import { Controller, type ReconcileContext } from './runner.ts';
+import { Controller, type ReconcileContext, sequentialIds } from './runner.ts';
 import { type ErrorClass, ReconcileTimeoutError } from './errors.ts';
 import type { Step, StepResult } from './tasks.ts';
 import type { ControllerLogger } from './logger.ts';
@@ -350,4 +350,12 @@ describe('Controller resilience', () => {
     h.stop.abort();
     await h.running;
   });
+});
+
+test('sequentialIds: a random prefix and a counter, never the same id twice from one source', () => {
+  const next = sequentialIds();
+  const ids = Array.from({ length: 100 }, () => next());
+  assert.equal(new Set(ids).size, ids.length);
+  for (const id of ids) assert.match(id, /^[0-9a-f]{6}-[0-9a-z]+$/);
+  assert.equal(new Set(ids.map((id) => id.split('-')[0])).size, 1);
 });

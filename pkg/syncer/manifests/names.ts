@@ -9,9 +9,20 @@ const PREFIX = 'kplane-syncer-';
 /** A DNS label (namespace names) is at most 63 characters. */
 const MAX_NAME = 63;
 
+/** Recent uidHash8 answers: one reconcile names its syncer's objects several times over. */
+const recentHashes = new Map<string, string>();
+const RECENT_HASHES_MAX = 1024;
+
 /** First 8 hex characters of sha256(uid). */
 export function uidHash8(uid: string): string {
-  return createHash('sha256').update(uid).digest('hex').slice(0, 8);
+  let hash = recentHashes.get(uid);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(uid).digest('hex').slice(0, 8);
+    // Bounded by emptying: the working set is the targets being reconciled right now.
+    if (recentHashes.size >= RECENT_HASHES_MAX) recentHashes.clear();
+    recentHashes.set(uid, hash);
+  }
+  return hash;
 }
 
 /**

@@ -137,3 +137,10 @@ test('the syncer Deployment passes --resources (default, or given) and mounts it
   const role = given.find((o) => o.kind === 'ClusterRole') as KubeObject & { rules: { apiGroups: string[]; resources: string[] }[] };
   assert.deepEqual(role.rules.map((r) => [r.apiGroups[0], r.resources.join(',')]), [['', 'nodes'], ['', 'namespaces'], ['', 'configmaps'], ['example.com', 'widgets']]);
 });
+
+test('uidHash8 stays sha256(uid)[0:8] past its memo bound', () => {
+  for (let i = 0; i < 2500; i++) {
+    const uid = `uid-${i % 1300}`;
+    assert.equal(uidHash8(uid), createHash('sha256').update(uid).digest('hex').slice(0, 8));
+  }
+});
