@@ -8,7 +8,6 @@ import type { IncomingMessage } from 'node:http';
 import { createInterface } from 'node:readline';
 import { reasonForCode, StatusError } from '../apierrors/errors.ts';
 import { RequestAbortedError } from './errors.ts';
-import { LoopbackWire, type WireResponse } from './loopback-wire.ts';
 
 export interface RawResponse {
   status: number;
@@ -42,8 +41,6 @@ export interface TransportOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-/** Connections kept open to one server: enough for every worker of the busiest controller. */
-const MAX_CONNECTIONS = 64;
 
 /**
  * What a Transport needs of a kubeconfig: the current cluster's server and the TLS options and
@@ -70,10 +67,8 @@ export class Transport {
   private readonly kubeconfig: TransportConfig;
   private readonly userAgent: string;
   private readonly timeoutMs: number;
-  /** node:https (or node:http for an http:// server); unused when `loopback` is set. */
   private readonly agent: Agent | HttpAgent;
-  /** The server's own loopback socket (loopback-wire.ts), when the kubeconfig names one. */
-  private readonly loopback: LoopbackWire | undefined;
+  private readonly socketPath: string | undefined;
   private tlsOptions: Promise<RequestOptions> | undefined;
 
   constructor(kubeconfig: TransportConfig, opts: TransportOptions) {
@@ -89,8 +84,10 @@ export class Transport {
     this.kubeconfig = kubeconfig;
     this.userAgent = opts.userAgent;
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.loopback = kubeconfig.socketPath === undefined ? undefined : new LoopbackWire(kubeconfig.socketPath, server.host, MAX_CONNECTIONS);
-    this.agent = server.protocol === 'https:' ? new Agent({ keepAlive: true, maxSockets: MAX_CONNECTIONS }) : new HttpAgent({ keepAlive: true, maxSockets: MAX_CONNECTIONS });
+    this.socketPath = kubeconfig.socketPath;
+    this.agent = server.protocol === 'https:' && this.socketPath === undefined
+      ? new Agent({ keepAlive: true, maxSockets: 64 })
+      : new HttpAgent({ keepAlive: true, maxSockets: 64 });
   }
 
   /** The logical cluster path named by the kubeconfig's server URL (default "root"). */
@@ -112,7 +109,6 @@ export class Transport {
 
   close(): void {
     this.agent.destroy();
-    this.loopback?.close();
   }
 
   private url(spec: RequestSpec): URL {
@@ -122,7 +118,7 @@ export class Transport {
     return u;
   }
 
-  private async open(spec: RequestSpec, accept: string, timeoutMs: number | undefined): Promise<WireResponse> {
+  private async open(spec: RequestSpec, accept: string, timeoutMs: number | undefined): Promise<IncomingMessage> {
     const base = await this.options();
     const url = this.url(spec);
     const body = spec.body === undefined ? undefined : typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body);
@@ -138,17 +134,12 @@ export class Transport {
     }
     // An aborted signal never starts a request (Node would open the socket first).
     if (spec.signal?.aborted) throw abortedError(spec);
-    if (this.loopback) {
-      // The credentials' headers only: TLS options mean nothing on a plain Unix socket.
-      try {
-        return await this.loopback.request({ method: spec.method, path: url.pathname + url.search, headers, body, signal: spec.signal, timeoutMs });
-      } catch (err) {
-        throw networkError(spec, err);
-      }
-    }
     const common = { method: spec.method, headers, agent: this.agent, ...(spec.signal ? { signal: spec.signal } : {}) };
-    const res = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = (url.protocol === 'https:' ? request : httpRequest)(url, { ...base, ...common }, resolve);
+    return new Promise((resolve, reject) => {
+      const req = this.socketPath !== undefined
+        // The credentials' headers only: TLS options mean nothing on a plain Unix socket.
+        ? httpRequest({ ...common, socketPath: this.socketPath, path: url.pathname + url.search, headers: { ...headers, Host: url.host } }, resolve)
+        : (url.protocol === 'https:' ? request : httpRequest)(url, { ...base, ...common }, resolve);
       if (timeoutMs !== undefined) {
         req.setTimeout(timeoutMs, () => req.destroy(new Error(`request timed out after ${timeoutMs}ms`)));
       }
@@ -156,20 +147,19 @@ export class Transport {
       if (body !== undefined) req.write(body);
       req.end();
     });
-    return { statusCode: res.statusCode ?? 0, headers: res.headers, body: res };
   }
 
   async do(spec: RequestSpec): Promise<RawResponse> {
     const res = await this.open(spec, 'application/json', spec.timeoutMs ?? this.timeoutMs);
     const chunks: Buffer[] = [];
     try {
-      for await (const c of res.body) chunks.push(c as Buffer);
+      for await (const c of res) chunks.push(c as Buffer);
     } catch (err) {
       throw networkError(spec, err);
     }
     // Aborted after the last byte arrived: the caller has moved on, do not hand it a result.
     if (spec.signal?.aborted) throw abortedError(spec);
-    const out: RawResponse = { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') };
+    const out: RawResponse = { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') };
     if (out.status >= 400) throw statusErrorFrom(out);
     return out;
   }
@@ -182,12 +172,12 @@ export class Transport {
   /** Open a streaming request (watch) and yield each newline-delimited JSON document. */
   async *stream(spec: RequestSpec): AsyncGenerator<unknown> {
     const res = await this.open(spec, 'application/json', undefined);
-    if (res.statusCode >= 400) {
+    if ((res.statusCode ?? 0) >= 400) {
       const chunks: Buffer[] = [];
-      for await (const c of res.body) chunks.push(c as Buffer);
-      throw statusErrorFrom({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+      for await (const c of res) chunks.push(c as Buffer);
+      throw statusErrorFrom({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
     }
-    const rl = createInterface({ input: res.body, crlfDelay: Infinity });
+    const rl = createInterface({ input: res, crlfDelay: Infinity });
     try {
       for await (const line of rl) {
         if (line.trim() === '') continue;
@@ -198,7 +188,7 @@ export class Transport {
       throw networkError(spec, err);
     } finally {
       rl.close();
-      res.body.destroy();
+      res.destroy();
     }
   }
 }
