@@ -200,3 +200,13 @@ describe('HeartbeatLoop: the ResourcesSynced condition', () => {
     ]);
   });
 });
+
+test('the pause after a beat is the period less its latency, never more than a period', () => {
+  const fake = new FakeSyncTargets(syncTarget('edge-1', 'u1', {}));
+  const { hb } = loop(fake, virtualClock());
+  const at = new Date(0);
+  assert.equal(hb.nextDelay({ ok: true, at, latencyMs: 150 }), 19_850);
+  assert.equal(hb.nextDelay({ ok: true, at, latencyMs: 25_000 }), 0);
+  // A wall clock stepped back while the beat ran.
+  assert.equal(hb.nextDelay({ ok: true, at, latencyMs: -5_000 }), 20_000);
+});

@@ -262,7 +262,8 @@ export class HeartbeatLoop {
 
   /** Delay before the next attempt after `outcome`, measured from the attempt's start. */
   nextDelay(outcome: BeatOutcome): number {
-    if (outcome.ok) return Math.max(0, this.o.periodMs - outcome.latencyMs);
+    // A wall clock stepped back during the beat reads as negative latency: never pause longer than a period.
+    if (outcome.ok) return Math.min(this.o.periodMs, Math.max(0, this.o.periodMs - outcome.latencyMs));
     if (outcome.retryInMs !== undefined) return outcome.retryInMs;
     if (outcome.kind === 'stale-view') return Math.min(this.o.initialBackoffMs ?? 500, this.o.periodMs);
     return retryDelay(outcome.kind, this.consecutiveFailures, {
