@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatMicroTime, MicroTimeSchema, normalizeMicroTime } from './time.ts';
+import { formatMicroTime, formatTime, MicroTimeSchema, normalizeMicroTime } from './time.ts';
 
 test('normalizeMicroTime: UTC, exactly six fractional digits', () => {
   assert.equal(normalizeMicroTime('2024-03-01T10:00:00Z'), '2024-03-01T10:00:00.000000Z');
@@ -21,4 +21,16 @@ test('MicroTimeSchema normalises on parse and is idempotent', () => {
   assert.equal(MicroTimeSchema.safeParse('yesterday').success, false);
   const now = formatMicroTime(new Date());
   assert.equal(MicroTimeSchema.parse(now), now);
+});
+
+test('formatTime: whole seconds in UTC, right when the second changes, for any order of dates', () => {
+  const base = Date.UTC(2026, 11, 2, 9, 59, 59, 999);
+  assert.equal(formatTime(new Date(base)), '2026-12-02T09:59:59Z');
+  assert.equal(formatTime(new Date(base - 998)), '2026-12-02T09:59:59Z');
+  assert.equal(formatTime(new Date(base + 1)), '2026-12-02T10:00:00Z');
+  assert.equal(formatTime(new Date(base)), '2026-12-02T09:59:59Z');
+  assert.equal(formatTime(new Date(0)), '1970-01-01T00:00:00Z');
+  assert.equal(formatTime(new Date(-1)), '1969-12-31T23:59:59Z');
+  assert.throws(() => formatTime(new Date(NaN)), RangeError);
+  assert.equal(formatTime(new Date(-1)), '1969-12-31T23:59:59Z');
 });

@@ -26,9 +26,19 @@ export function normalizeMicroTime(text: string): string {
   return `${new Date(utcMs).toISOString().slice(0, 19)}.${micros}Z`;
 }
 
+/** The last second formatTime formatted: nearly every call asks for the current one again. */
+let lastSecond = NaN;
+let lastText = '';
+
 /** metav1.Time string for `date` (seconds precision, UTC), as the apiserver serialises it. */
 export function formatTime(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== lastSecond) {
+    // An invalid date throws here, as toISOString always did, and caches nothing.
+    lastText = date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    lastSecond = second;
+  }
+  return lastText;
 }
 
 /** metav1.MicroTime string (microsecond precision, UTC). */
