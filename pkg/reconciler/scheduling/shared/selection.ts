@@ -49,10 +49,10 @@ function isSyncTargetResource(gvr: { group?: string; version?: string; resource?
 /** Locations of one workspace that a Placement's selectors (ORed) pick, sorted by name. */
 export function matchingLocations(placement: Placement, locations: Location[]): Location[] {
   if (!isSyncTargetResource(placement.spec?.locationResource)) return [];
-  const selectors = placement.spec?.locationSelectors ?? [];
+  const selectors = (placement.spec?.locationSelectors ?? []).map(compileSelector);
   return locations
     .filter((l) => isSyncTargetResource(l.spec?.resource))
-    .filter((l) => selectors.some((s) => selectorMatches(s, l.metadata.labels)))
+    .filter((l) => selectors.some((matches) => matches(l.metadata.labels)))
     .sort(byName);
 }
 
