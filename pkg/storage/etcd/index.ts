@@ -39,6 +39,7 @@ export async function openEtcdStorage(opts: EtcdStorageOptions): Promise<EtcdSto
   const storage = new EtcdStorage(client, keys, {
     maxWatcherQueue: opts.maxWatcherQueue ?? 10_000,
     maxUpdateAttempts: opts.maxUpdateAttempts ?? 64,
+    updateDeadlineMs: opts.updateDeadlineMs ?? opts.requestTimeoutMs ?? 15_000,
     closeGraceMs: opts.closeGraceMs ?? 2000,
   });
   try {

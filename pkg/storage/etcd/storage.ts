@@ -16,8 +16,14 @@ import { EtcdWatcher } from './watcher.ts';
 export interface EtcdTuning {
   /** Events a watcher may have queued before it is ended as too slow. Defaults to 10000. */
   maxWatcherQueue: number;
-  /** guaranteedUpdate/update/delete attempts under contention before giving up with Conflict. Defaults to 64. */
+  /**
+   * guaranteedUpdate/update/delete give up with Conflict only after this many lost compares AND
+   * `updateDeadlineMs` since the first: kube's etcd3 store retries until its request's context
+   * ends, and a count alone let one racer on a busy machine lose 64 rounds in 0.7 s. Defaults to 64.
+   */
   maxUpdateAttempts: number;
+  /** See maxUpdateAttempts. Defaults to the request deadline (requestTimeoutMs, 15000 ms). */
+  updateDeadlineMs: number;
   /** How long close() waits for etcd to confirm watch cancellations. Defaults to 2000 ms. */
   closeGraceMs: number;
 }
@@ -234,7 +240,8 @@ export class EtcdStorage implements Storage {
   async #readModifyWrite(key: string, pre: Preconditions | undefined, decide: (cur: IKeyValue) => Promise<Decision>, initial?: IKeyValue): Promise<StoredObject> {
     const ek = this.#keys.key(key);
     let cur = initial ?? (await this.#read(key));
-    for (let attempt = 0; attempt < this.#tuning.maxUpdateAttempts; attempt++) {
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
       if (!cur) throw new StorageError('KeyNotFound', key);
       checkPreconditions(key, cur, pre);
       const decision = await decide(cur);
@@ -256,12 +263,14 @@ export class EtcdStorage implements Storage {
         return decision.kind === 'put' ? decodeObject(decision.json, revision) : decodeObject(cur.value.toString('utf8'), revision);
       }
       cur = res.responses[0]?.response_range?.kvs[0];
-      // Lost again: wait a few jittered milliseconds before the next try, so that racers that
-      // keep colliding spread out instead of one of them losing every round until it gives up
-      // (a conformance run on a busy machine saw one racer lose 64 times in a row).
-      if (attempt >= 2) await new Promise((r) => setTimeout(r, Math.random() * Math.min(10, attempt)));
+      const elapsed = Date.now() - started;
+      if (attempt + 1 >= this.#tuning.maxUpdateAttempts && elapsed >= this.#tuning.updateDeadlineMs) {
+        throw new StorageError('Conflict', key, `${key}: gave up after ${attempt + 1} attempts in ${elapsed} ms under contention`);
+      }
+      // Lost again: wait a jittered, growing few milliseconds (at most 25) before the next try,
+      // so racers that keep colliding spread out instead of one losing every round.
+      if (attempt >= 2) await new Promise((r) => setTimeout(r, Math.random() * Math.min(25, 2 ** (attempt - 2))));
     }
-    throw new StorageError('Conflict', key, `${key}: gave up after ${this.#tuning.maxUpdateAttempts} attempts under contention`);
   }
 
   async #classifyCancel(prefix: string, after: number, cause: unknown): Promise<StorageError> {
