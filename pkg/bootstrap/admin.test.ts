@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import YAML from 'yaml';
-import { ensureAdminToken, tokenMatchesHash, writeAdminKubeconfig } from './admin.ts';
+import { ensureAdminToken, hashToken, tokenMatchesHash, writeAdminKubeconfig } from './admin.ts';
 
 test('admin token is minted once, kept hashed, and reused via the kubeconfig', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kplane-admin-'));
@@ -21,4 +21,13 @@ test('admin token is minted once, kept hashed, and reused via the kubeconfig', (
   assert.equal(kc['current-context'], 'root');
   assert.equal(kc.clusters.find((c: { name: string }) => c.name === 'root').cluster.server, 'https://127.0.0.1:6443/clusters/root');
   assert.equal(kc.clusters.find((c: { name: string }) => c.name === 'base').cluster.server, 'https://127.0.0.1:6443');
+});
+
+test('hashToken is hex SHA-256, as stores written by earlier versions hold it', () => {
+  // The FIPS 180-2 example: a stored hash from any version must keep matching its token.
+  const abc = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad';
+  assert.equal(hashToken('abc'), abc);
+  assert.ok(tokenMatchesHash('abc', abc));
+  assert.ok(!tokenMatchesHash('abd', abc));
+  assert.ok(!tokenMatchesHash('abc', abc.slice(0, 62)), 'a truncated digest never matches');
 });

@@ -1,7 +1,7 @@
 // First-start bootstrap of the admin identity, like kcp's `.admin-token-store`: a random
 // bearer token whose SHA-256 is kept on disk; the plaintext lives only in admin.kubeconfig.
 // Several replicas sharing a root dir therefore agree on the admin token.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
@@ -13,13 +13,22 @@ const STORE_FILE = '.admin-token-store';
 const KUBECONFIG_FILE = 'admin.kubeconfig';
 
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token, 'hex');
 }
 
 export function tokenMatchesHash(token: string, hashHex: string): boolean {
-  const a = Buffer.from(hashToken(token), 'hex');
-  const b = Buffer.from(hashHex, 'hex');
-  return a.length === b.length && timingSafeEqual(a, b);
+  return tokenMatchesDigest(token, Buffer.from(hashHex, 'hex'));
+}
+
+/**
+ * Whether token's SHA-256 is `digest`, compared in constant time. The one-shot hash, not a
+ * Hash object's update and digest: the admin authenticator runs this on every request that
+ * carries an opaque bearer token (~2 % of the API server's thread under wrk, with the hex
+ * round trips this skips).
+ */
+export function tokenMatchesDigest(token: string, digest: Buffer): boolean {
+  const a = hash('sha256', token, 'buffer');
+  return a.length === digest.length && timingSafeEqual(a, digest);
 }
 
 interface TokenStore {
