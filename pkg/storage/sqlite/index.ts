@@ -29,6 +29,8 @@ export interface SqliteStorageOptions extends Partial<SqliteTuning> {
    * 'commit' for callers that set nothing.
    */
   fsync?: 'thread-pool' | 'commit';
+  /** WAL pages between checkpoints (schema.ts DEFAULT_WAL_AUTOCHECKPOINT_PAGES). */
+  walAutocheckpointPages?: number;
   /** Tests: wrap the WAL sync to hold it back or make it fail. */
   wrapSync?: (sync: () => Promise<void>) => () => Promise<void>;
 }
@@ -44,7 +46,7 @@ export async function openSqliteStorage(opts: SqliteStorageOptions): Promise<Sql
   try {
     // Off the loop, SQLite must not fsync in COMMIT (NORMAL still syncs around checkpoints,
     // which keeps the file consistent); walSync below makes each commit durable instead.
-    applyPragmas(db, offLoop ? 'normal' : synchronous);
+    applyPragmas(db, offLoop ? 'normal' : synchronous, opts.walAutocheckpointPages);
     createSchema(db);
     // Take the exclusive lock now (held until close, see locking_mode) so a second
     // process fails here instead of corrupting the revision sequence later.
