@@ -1,10 +1,10 @@
-// Service-account tokens: RS256 JWTs naming the logical cluster, namespace, name and uid of
-// a ServiceAccount. A token authenticates only while that exact ServiceAccount (same uid)
+// Service-account tokens: JWTs (ES256, or RS256 with an older RSA sa.key) naming the logical
+// cluster, namespace, name and uid of a ServiceAccount. A token authenticates only while that exact ServiceAccount (same uid)
 // exists, so deleting — or deleting and recreating — the ServiceAccount revokes its tokens.
 // The existence check reads through a short cache (defaults to 1 s) to keep hot paths such
 // as syncer heartbeats cheap; revocation therefore takes effect within that window. A token
 // that verified is remembered for a few seconds (verified-tokens.ts), so the same token's next
-// requests skip the RSA verification but never the existence check.
+// requests skip the signature verification but never the existence check.
 import { randomUUID } from 'node:crypto';
 import type { UserInfo } from './user.ts';
 import type { TokenAuthenticator } from './authenticator.ts';
