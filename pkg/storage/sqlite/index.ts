@@ -69,6 +69,7 @@ export async function openSqliteStorage(opts: SqliteStorageOptions): Promise<Sql
     historyPageSize: opts.historyPageSize ?? 500,
     compactionChunk: opts.compactionChunk ?? 2000,
     maxUpdateAttempts: opts.maxUpdateAttempts ?? 64,
+    recentWrites: opts.recentWrites ?? 4096,
     now: opts.now ?? Date.now,
   }, wal);
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { isStorageError } from '../errors.ts';
+import type { StoredObject } from '../interface.ts';
 import { DB_FILE_NAME, openSqliteStorage, type SqliteStorage, type SqliteStorageOptions } from './index.ts';
 
 const P = '/registry/test.kplane.io/things/root/';
@@ -53,6 +54,45 @@ describe('sqlite backend', () => {
     );
     for (const r of log) assert.ok(!String(r['value']).includes('resourceVersion'), String(r['value']));
     assert.deepEqual(rows('SELECT * FROM current'), []);
+  });
+
+  test('a cached copy judged "no change" is answered only while current: from the last writes, then past them, and after a reopen', async () => {
+    // A ring of 2 writes: the copies below are judged from memory first, then by a read once
+    // the writes they depend on have been dropped, and after a reopen (a new floor).
+    const noChange = () => null;
+    const spec = (o: StoredObject): unknown => o['spec'];
+    let s = await openStorage({ recentWrites: 2 });
+    const a1 = await s.create(`${P}a`, { metadata: { name: 'a' }, spec: 1 });
+    const current = structuredClone(a1);
+    assert.equal(await s.guaranteedUpdate(`${P}a`, noChange, undefined, current), current, 'current: the copy itself');
+    const a2 = await s.update(`${P}a`, { metadata: { name: 'a' }, spec: 2 });
+    const stale = current;
+    const seen: unknown[] = [];
+    const judged = (o: StoredObject) => (seen.push(spec(o)), null);
+    assert.equal(spec(await s.guaranteedUpdate(`${P}a`, judged, undefined, stale)), 2, 'stale among the last writes: judged again on the stored object');
+    assert.deepEqual(seen, [1, 2]);
+    // Two writes of other keys drop a's: the stale copy is now below the floor, and a's
+    // current copy is older than the floor too. Both are decided by reading.
+    await s.create(`${P}b`, { metadata: { name: 'b' } });
+    await s.create(`${P}c`, { metadata: { name: 'c' } });
+    seen.length = 0;
+    assert.equal(spec(await s.guaranteedUpdate(`${P}a`, judged, undefined, stale)), 2);
+    assert.deepEqual(seen, [1, 2]);
+    const a2copy = structuredClone(a2);
+    assert.equal(await s.guaranteedUpdate(`${P}a`, noChange, undefined, a2copy), a2copy, 'current though older than the floor: read, then the copy');
+    // A delete among the last writes: the copy is not current, and the retry finds no key.
+    const b = structuredClone(await s.get(`${P}b`));
+    await s.delete(`${P}b`);
+    await assert.rejects(s.guaranteedUpdate(`${P}b`, noChange, undefined, b), (e: unknown) => isStorageError(e) && e.code === 'KeyNotFound');
+    // Reopened: the floor is the revision at open; a copy of that age is current until a write.
+    await s.close();
+    s = await openStorage({ recentWrites: 2 });
+    const c = structuredClone(await s.get(`${P}c`));
+    assert.equal(await s.guaranteedUpdate(`${P}c`, noChange, undefined, c), c);
+    await s.update(`${P}c`, { metadata: { name: 'c' }, spec: 'new' });
+    seen.length = 0;
+    assert.equal(spec(await s.guaranteedUpdate(`${P}c`, judged, undefined, c)), 'new');
+    assert.deepEqual(seen, [undefined, 'new']);
   });
 
   test('concurrent writes share transactions (group commit)', async () => {

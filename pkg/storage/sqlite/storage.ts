@@ -12,6 +12,7 @@ import { decodeContinue, encodeContinue } from '../continue-token.ts';
 import { decodeObject, encodeObject, sameStoredContent, storedUid, withRevision } from '../object-codec.ts';
 import { meetsPreconditions } from '../preconditions.ts';
 import { GroupCommitter, type SyncFunc } from './group-commit.ts';
+import { RecentWrites } from './recent-writes.ts';
 import type { CountRow, CurrentRow, HistoryRow, ListRow, Statements } from './statements.ts';
 import { WatchHub } from './watch-hub.ts';
 import { SqliteWatcher, type Change } from './watcher.ts';
@@ -29,6 +30,8 @@ export interface SqliteTuning {
   compactionChunk: number;
   /** guaranteedUpdate attempts before giving up with Conflict. Defaults to 64. */
   maxUpdateAttempts: number;
+  /** Last writes remembered to judge cached copies without a read (recent-writes.ts). Defaults to 4096. */
+  recentWrites: number;
   now: () => number;
 }
 
@@ -62,6 +65,8 @@ export class SqliteStorage implements Storage {
   #compacting: Promise<void> = Promise.resolve();
   #closing: Promise<void> | undefined;
   readonly #wal: WalSync | undefined;
+  /** The last writes' keys and revisions: whether a cached copy is current, without a read. */
+  readonly #recent: RecentWrites;
 
   /** `wal`: make commits durable off the event loop (see group-commit.ts); without it COMMIT fsyncs. */
   constructor(db: DatabaseSync, stmts: Statements, tuning: SqliteTuning, wal?: WalSync) {
@@ -71,6 +76,7 @@ export class SqliteStorage implements Storage {
     this.#tuning = tuning;
     this.#revision = Math.max(count(stmts.sequence.get()), count(stmts.maxId.get()));
     this.#durableRevision = this.#revision;
+    this.#recent = new RecentWrites(this.#revision, tuning.recentWrites);
     this.#compacted = count(stmts.getMeta.get(COMPACT_KEY));
     this.#committer = new GroupCommitter(
       db,
@@ -83,6 +89,7 @@ export class SqliteStorage implements Storage {
           const revision = (this.#revision = this.#txRevision);
           const changes = this.#txChanges;
           this.#txChanges = [];
+          for (const change of changes) this.#recent.record(change.key, change.revision);
           return () => {
             this.#durableRevision = Math.max(this.#durableRevision, revision);
             for (const change of changes) this.#hub.dispatch(change);
@@ -199,7 +206,7 @@ export class SqliteStorage implements Storage {
       const desired = await tryUpdate(live);
       if (desired === null) {
         // "No change" judged on a stale copy proves nothing: judge the stored object.
-        if (guessed && !this.#isCurrent(key, live)) continue;
+        if (guessed && !this.#isNewest(key, readRevision)) continue;
         // Read from the connection, which may see a commit not yet on disk: answer once it is
         // (the cached copy came from watchers, which only ever see durable revisions).
         if (!guessed) await this.#readBarrier();
@@ -343,11 +350,17 @@ export class SqliteStorage implements Storage {
     return rev;
   }
 
-  /** Whether obj's resourceVersion is key's current revision; KeyNotFound when key is gone. */
-  #isCurrent(key: string, obj: StoredObject): boolean {
+  /**
+   * Whether revision is key's current one. Answered from the last writes when the revision is
+   * among them (nearly always for a watch cache's copy); otherwise read, and KeyNotFound when
+   * key is gone (a delete among the last writes answers false, and the retry's read says so).
+   */
+  #isNewest(key: string, revision: number): boolean {
+    const recent = this.#recent.isNewest(key, revision);
+    if (recent !== undefined) return recent;
     const row = this.#stmts.getCurrentId.get(key) as { id: number } | undefined;
     if (!row) throw new StorageError('KeyNotFound', key);
-    return String(row.id) === obj.metadata?.resourceVersion;
+    return row.id === revision;
   }
 
   #current(key: string): CurrentRow | undefined {
