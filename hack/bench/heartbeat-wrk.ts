@@ -1,7 +1,8 @@
 // The heartbeat row of issue 15 as the issue measured it: wrk (1 thread, 32 connections) sends
-// status merge-patches rotating over 200 SyncTargets (a Lua script), first to a default
-// `kplane start`, then to a bare node:https server (same certificate, same requests, the
-// reply a SyncTarget-sized object) in the same run. Used by heartbeat.ts when `wrk` is on PATH.
+// status merge-patches rotating over 200 SyncTargets (a Lua script) to a default `kplane
+// start` and to a bare node:https server (same certificate, same requests, the reply a
+// SyncTarget-sized object) in the same run, in interleaved rounds whose medians are reported.
+// Used by heartbeat.ts when `wrk` is on PATH.
 // A second row renews heartbeat Leases instead (KEP-589; kplane-syncer --heartbeat-lease).
 import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -117,4 +118,30 @@ export function writeLeaseScript(dir: string, token: string, cluster: string, le
   const file = join(dir, 'heartbeat-lease-wrk.lua');
   writeFileSync(file, leaseWrkScript(token, cluster, leases), { mode: 0o600 });
   return file;
+}
+
+/**
+ * The median of xs (the mean of the middle two for an even count). The wrk rows are measured in
+ * interleaved rounds and each figure reported is its median over the rounds: on a shared 2-core
+ * machine one 15 s window per row drifted by up to 40 % between runs of the same build, and a
+ * slow patch of the machine fell on one row only, skewing its ratio to bare.
+ */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) throw new RangeError('median of no values');
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** One row's rounds in one: each figure's median, errors summed. */
+export function medianResult(rounds: readonly WrkResult[]): WrkResult {
+  const of = (f: (r: WrkResult) => number) => median(rounds.map(f));
+  return {
+    requests: rounds.reduce((n, r) => n + r.requests, 0),
+    durationS: rounds.reduce((n, r) => n + r.durationS, 0),
+    perSecond: of((r) => r.perSecond),
+    p50Ms: of((r) => r.p50Ms),
+    p99Ms: of((r) => r.p99Ms),
+    errors: rounds.reduce((n, r) => n + r.errors, 0),
+  };
 }
