@@ -116,7 +116,10 @@ export interface Storage {
    * watch cache's: when its resourceVersion is still the stored one, tryUpdate gets it instead
    * of a fresh decode (or, on etcd, a read). tryUpdate must then not modify what it is given —
    * the copy is shared — and neither may the caller modify what is returned (when nothing
-   * changed, that is the copy itself).
+   * changed, that is the copy itself). The copy must be one this backend handed out (a
+   * watch event's or a read's object), never one built from a request: its resourceVersion is
+   * taken as a revision the key really had (SQLite judges a no-op's copy current from its last
+   * writes on that basis).
    */
   guaranteedUpdate(key: string, tryUpdate: UpdateFunc, preconditions?: Preconditions, cachedExisting?: StoredObject): Promise<StoredObject>;
 
