@@ -21,6 +21,13 @@ export interface BatchHooks {
    */
   committed(): () => void;
   aborted(): void;
+  /** Before each write: a mark of what the owner has recorded in the transaction so far. */
+  mark(): number;
+  /**
+   * The write since `mark` failed and was rolled back to its savepoint: the owner forgets
+   * what it recorded for it (its revisions and changes), as the database has.
+   */
+  rolledBack(mark: number): void;
 }
 
 /** Makes everything committed so far durable (fdatasync of the WAL); runs off the event loop. */
@@ -176,6 +183,7 @@ export class GroupCommitter {
     this.#hooks.begin();
     try {
       for (const w of batch) {
+        const mark = this.#hooks.mark();
         this.#savepoint.run();
         try {
           outcomes.push({ ok: true, value: w.run() });
@@ -183,6 +191,7 @@ export class GroupCommitter {
         } catch (err) {
           this.#rollbackTo.run();
           this.#release.run();
+          this.#hooks.rolledBack(mark);
           outcomes.push({ ok: false, err });
         }
       }

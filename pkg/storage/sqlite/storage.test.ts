@@ -8,7 +8,9 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { isStorageError } from '../errors.ts';
 import type { StoredObject } from '../interface.ts';
-import { DB_FILE_NAME, openSqliteStorage, type SqliteStorage, type SqliteStorageOptions } from './index.ts';
+import { DB_FILE_NAME, openSqliteStorage, SqliteStorage, type SqliteStorageOptions } from './index.ts';
+import { applyPragmas, createSchema } from './schema.ts';
+import { Statements } from './statements.ts';
 
 const P = '/registry/test.kplane.io/things/root/';
 
@@ -93,6 +95,44 @@ describe('sqlite backend', () => {
     seen.length = 0;
     assert.equal(spec(await s.guaranteedUpdate(`${P}c`, judged, undefined, c)), 'new');
     assert.deepEqual(seen, [undefined, 'new']);
+  });
+
+  test('a write that fails after its row was inserted leaves no event and no gap in the revisions', async () => {
+    // Only an I/O error could make the statement after the insert fail; a Statements whose
+    // upsertCurrent throws for one key stands in for it.
+    const db = new DatabaseSync(path.join(dir, DB_FILE_NAME));
+    applyPragmas(db, 'full');
+    createSchema(db);
+    const stmts = new Statements(db);
+    const real = stmts.upsertCurrent;
+    const failing = new Proxy(real, {
+      get(target, prop) {
+        if (prop !== 'run') return Reflect.get(target, prop, target) as unknown;
+        return (...args: unknown[]) => {
+          if (args[0] === `${P}bad`) throw new Error('disk I/O error (simulated)');
+          return (target.run as (...a: unknown[]) => unknown)(...args);
+        };
+      },
+    });
+    Object.defineProperty(stmts, 'upsertCurrent', { value: failing });
+    const s = new SqliteStorage(db, stmts, { maxBatch: 256, bookmarkIntervalMs: 2000, maxWatcherQueue: 100, historyPageSize: 100, compactionChunk: 100, maxUpdateAttempts: 8, recentWrites: 16, now: Date.now });
+    open.push(s);
+    const w = await s.watch(P, 0);
+    // One batch: the middle write fails after its insert.
+    const results = await Promise.allSettled([s.create(`${P}a`, { metadata: { name: 'a' } }), s.create(`${P}bad`, { metadata: { name: 'bad' } }), s.create(`${P}b`, { metadata: { name: 'b' } })]);
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+    const revs = results.flatMap((r) => (r.status === 'fulfilled' ? [Number(r.value.metadata?.resourceVersion)] : []));
+    assert.deepEqual(revs, [1, 2], 'the failed write took no revision');
+    const events = [];
+    for await (const ev of w) {
+      events.push([ev.type, ev.key, ev.revision]);
+      if (events.length === 2) break;
+    }
+    assert.deepEqual(events, [['ADDED', `${P}a`, 1], ['ADDED', `${P}b`, 2]]);
+    assert.equal(await s.currentRevision(), 2);
+    await assert.rejects(s.get(`${P}bad`), (e: unknown) => isStorageError(e) && e.code === 'KeyNotFound');
+    await s.close();
+    assert.deepEqual(rows('SELECT id, name FROM kv ORDER BY id').map((r) => [r['id'], r['name']]), [[1, `${P}a`], [2, `${P}b`]]);
   });
 
   test('concurrent writes share transactions (group commit)', async () => {

@@ -98,6 +98,15 @@ export class SqliteStorage implements Storage {
         aborted: () => {
           this.#txChanges = [];
         },
+        mark: () => this.#txChanges.length,
+        // A write that failed after #append (an I/O error in the statement after the insert)
+        // must leave no change for watchers and no gap in the revisions: its row is gone.
+        rolledBack: (mark) => {
+          const first = this.#txChanges[mark];
+          if (first === undefined) return;
+          this.#txRevision = first.revision - 1;
+          this.#txChanges.length = mark;
+        },
       },
       tuning.maxBatch,
       wal?.sync,
