@@ -3,17 +3,13 @@
 // (at least three columns; the fourth, optional, is a comma-separated group list). Blank
 // lines and lines starting with # are skipped. Only SHA-256 digests of the tokens are kept
 // in memory, and a lookup hashes the presented token first, so timing reveals nothing.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { hashToken as digest } from '../../bootstrap/admin.ts';
 import type { TokenAuthenticator } from './authenticator.ts';
 import { AUTHENTICATED_GROUP, type UserInfo } from './user.ts';
 
 export class TokenFileError extends Error {
   override readonly name = 'TokenFileError';
-}
-
-function digest(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
 }
 
 /** Split one CSV record (RFC 4180 quoting: "a,b" and "" for a quote). */
