@@ -3,6 +3,7 @@
 // revocation by deleting the ServiceAccount, and client certificates signed by kplane's CA.
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -133,6 +134,35 @@ describe('syncer service account', () => {
     assert.deepEqual(failures, []);
     const who = await s.do('/clusters/root:ws-a/apis/authentication.k8s.io/v1/selfsubjectreviews', { method: 'POST', body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
     assert.equal(who.json.status.userInfo.username, 'system:serviceaccount:default:syncer-edge-1');
+  });
+
+  test('the token is ES256; re-labelled, truncated or re-signed copies of it are refused and write nothing', async () => {
+    const [h, p, sig] = token.split('.') as [string, string, string];
+    assert.deepEqual(JSON.parse(Buffer.from(h, 'base64url').toString('utf8')), { alg: 'ES256', typ: 'JWT' });
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const other = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const resigned = `${h}.${p}.${sign('sha256', Buffer.from(`${h}.${p}`), { key: other.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+    const forgeries: [string, string][] = [
+      ['alg RS256', `${b64({ alg: 'RS256', typ: 'JWT' })}.${p}.${sig}`],
+      ['alg HS256', `${b64({ alg: 'HS256', typ: 'JWT' })}.${p}.${sig}`],
+      ['alg none, no signature', `${b64({ alg: 'none' })}.${p}.`],
+      ['signature cut short', `${h}.${p}.${sig.slice(0, -4)}`],
+      ['signed by another P-256 key', resigned],
+    ];
+    const st = `${c}/apis/workload.kcp.io/v1alpha1/synctargets/edge-1`;
+    const before = (await env.admin.do(st)).json;
+    const failures: string[] = [];
+    for (const [what, forged] of forgeries) {
+      // What the genuine token may do: beat edge-1's status, with a time it has never held.
+      const r = await env.admin.withToken(forged).do(`${st}/status`, { method: 'PATCH', contentType: 'application/merge-patch+json', body: { status: { lastSyncerHeartbeatTime: '2001-01-01T00:00:00Z' } } });
+      if (r.status !== 401) failures.push(`${what}: want 401, got ${r.status} ${r.text.slice(0, 200)}`);
+    }
+    assert.deepEqual(failures, []);
+    const after = (await env.admin.do(st)).json;
+    // Only a syncer writes the heartbeat time (the controllers may still update conditions, so
+    // the resourceVersion is no witness here).
+    assert.equal(after.status?.lastSyncerHeartbeatTime, before.status?.lastSyncerHeartbeatTime);
+    assert.notEqual(after.status?.lastSyncerHeartbeatTime, '2001-01-01T00:00:00Z');
   });
 
   test('deleting the ServiceAccount revokes its tokens, recreating it does not revive them', async () => {
