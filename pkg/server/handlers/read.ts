@@ -1,7 +1,8 @@
 // GET of one object and of collections (list), with Table printing when kubectl asks.
 import { groupVersion } from '../../../apis/resource.ts';
 import { newBadRequest } from '../../apierrors/errors.ts';
-import { writeJSON } from '../httpx/respond.ts';
+import { writeBytes, writeJSON } from '../httpx/respond.ts';
+import { EncodedObjects } from '../httpx/encoded-objects.ts';
 import { writeJSONList } from '../httpx/stream-list.ts';
 import { acceptedForm } from '../httpx/negotiate.ts';
 import type { KObject } from '../registry/object.ts';
@@ -19,6 +20,13 @@ export function includeObjectOf(url: URL): IncludeObject {
   throw newBadRequest(`includeObject must be one of None, Metadata, Object`);
 }
 
+/**
+ * The last objects answered, by identity: a no-op patch answers with the watch cache's copy,
+ * the same object until its next write. 512 covers the beating targets of a busy server; each
+ * entry is one object's JSON (a few KiB).
+ */
+const answered = new EncodedObjects(512);
+
 /** Reply with one object, as a one-row Table when the client asked for tables. */
 export function respondObject(ctx: HandlerContext, code: number, obj: KObject): void {
   if (acceptedForm(ctx.req.headers.accept).table) {
@@ -27,7 +35,7 @@ export function respondObject(ctx: HandlerContext, code: number, obj: KObject): 
     writeJSON(ctx.res, code, table);
     return;
   }
-  writeJSON(ctx.res, code, withTypeMeta(ctx, obj));
+  writeBytes(ctx.res, code, answered.encode(withTypeMeta(ctx, obj)));
 }
 
 export function withTypeMeta(ctx: HandlerContext, obj: KObject): KObject {

@@ -6,7 +6,11 @@ import { newInternal, StatusError } from '../../apierrors/errors.ts';
 
 export function writeJSON(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
   // Encoded once: Content-Length from the bytes that are written, not a second UTF-8 pass.
-  const bytes = Buffer.from(JSON.stringify(body), 'utf8');
+  writeBytes(res, code, Buffer.from(JSON.stringify(body), 'utf8'), contentType);
+}
+
+/** A reply whose body is already encoded (encoded-objects.ts). */
+export function writeBytes(res: ServerResponse, code: number, bytes: Buffer, contentType = 'application/json'): void {
   res.statusCode = code;
   res.setHeader('Content-Type', contentType);
   res.setHeader('Content-Length', bytes.length);

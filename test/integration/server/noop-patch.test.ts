@@ -111,3 +111,40 @@ test('no-op patches write nothing and fail where any patch fails', { timeout: 12
     assert.equal(events[0]?.object.metadata.labels.a, '2');
   });
 });
+
+// The answers to no-ops are the cached object's bytes, encoded once (pkg/server/httpx
+// encoded-objects.ts). The shared-copy check that `npm test` turns on hands every update a
+// fresh copy, which would never reuse an encoding, so this server runs without it: a stream of
+// beats, each second's first one a write and the rest no-ops, must always answer the object as
+// it now is, never the bytes of an earlier version.
+test('answers to no-op beats follow every write, encoded once per version', { timeout: 120_000 }, async () => {
+  await using kp = await startKplane({ args: ['--controllers', '-'], env: { KPLANE_TEST_VERIFY_SHARED: '0' } });
+  const http = new TestClient(kp.url, kp.caPem, kp.adminToken);
+  const created = await http.post(ST, { apiVersion: 'workload.kcp.io/v1alpha1', kind: 'SyncTarget', metadata: { name: 'beating' }, spec: { cluster: 'phys' } });
+  assert.equal(created.status, 201, created.text);
+  let previousRv = created.json.metadata.resourceVersion as string;
+  for (let second = 0; second < 5; second++) {
+    const time = `2026-12-02T04:00:0${second}Z`;
+    const answers = [];
+    for (let beat = 0; beat < 4; beat++) {
+      const r = await http.patch(`${ST}/beating/status?fieldManager=syncer`, { status: { lastSyncerHeartbeatTime: time } }, MERGE);
+      assert.equal(r.status, 200, r.text);
+      answers.push(r);
+    }
+    const [write, ...noops] = answers;
+    assert.equal(write!.json.status.lastSyncerHeartbeatTime, time);
+    assert.notEqual(write!.json.metadata.resourceVersion, previousRv, 'each second\'s first beat is a write');
+    previousRv = write!.json.metadata.resourceVersion;
+    for (const r of noops) assert.equal(r.text, write!.text, 'a no-op answers the object as the write left it');
+    // A label written between beats (a spec-side write) shows in the next no-op's answer.
+    const label = await http.patch(`${ST}/beating`, { metadata: { labels: { second: String(second) } } }, MERGE);
+    assert.equal(label.status, 200, label.text);
+    previousRv = label.json.metadata.resourceVersion;
+    const after = await http.patch(`${ST}/beating/status?fieldManager=syncer`, { status: { lastSyncerHeartbeatTime: time } }, MERGE);
+    assert.equal(after.status, 200, after.text);
+    assert.equal(after.json.metadata.labels.second, String(second));
+    assert.equal(after.json.metadata.resourceVersion, previousRv);
+    const got = await http.get(`${ST}/beating`);
+    assert.deepEqual(after.json, got.json);
+  }
+});
