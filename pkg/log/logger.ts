@@ -2,18 +2,10 @@
 // easy to ship), a compact human format with --log-format text.
 import winston from 'winston';
 import { CoalescingStream } from './coalesce.ts';
+import { attachLineWriter, newLineWriter } from './lines.ts';
 
-export type LogFormat = 'json' | 'text';
-export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
-
-/** The narrow logging interface libraries accept (winston's Logger satisfies it). */
-export interface Logger {
-  error(message: string, meta?: Record<string, unknown>): unknown;
-  warn(message: string, meta?: Record<string, unknown>): unknown;
-  info(message: string, meta?: Record<string, unknown>): unknown;
-  debug(message: string, meta?: Record<string, unknown>): unknown;
-  child(meta: Record<string, unknown>): Logger;
-}
+export type { Logger, LogFormat, LogLevel } from './types.ts';
+import type { Logger, LogFormat, LogLevel } from './types.ts';
 
 export interface LoggerOptions {
   format?: LogFormat;
@@ -30,17 +22,21 @@ const textFormat = winston.format.printf((info) => {
 
 export function newLogger(opts: LoggerOptions = {}): Logger {
   const format = opts.format ?? 'json';
-  return skipDisabledLevels(winston.createLogger({
+  // Lines of one event-loop turn go out in one write (coalesce.ts): a request line per request
+  // otherwise costs a blocking write system call each.
+  const stream = opts.stream ?? new CoalescingStream(process.stderr);
+  const logger = skipDisabledLevels(winston.createLogger({
     level: opts.level ?? 'info',
     format: winston.format.combine(
       winston.format.errors({ stack: true }),
       winston.format.timestamp(),
       format === 'json' ? winston.format.json() : textFormat,
     ),
-    // Lines of one event-loop turn go out in one write (coalesce.ts): a request line per request
-    // otherwise costs a blocking write system call each.
-    transports: [new winston.transports.Stream({ stream: opts.stream ?? new CoalescingStream(process.stderr) })],
+    transports: [new winston.transports.Stream({ stream })],
   }));
+  // The request log's fast path (lines.ts): same stream, same format, same level.
+  attachLineWriter(logger, newLineWriter(format, stream, (level) => logger.isLevelEnabled(level)));
+  return logger;
 }
 
 const LEVELS = ['error', 'warn', 'info', 'debug'] as const;
