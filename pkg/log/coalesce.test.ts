@@ -42,3 +42,20 @@ test('a line logged right before process.exit is not lost', () => {
   assert.equal(line.message, 'last words');
   assert.equal(line.why, 'fatal');
 });
+
+test('appended lines share the turn\'s one write with written ones, in order; after the end they go straight through', async () => {
+  const target = new Recorder();
+  const s = new CoalescingStream(target);
+  s.write('a\n');
+  s.append('b\n');
+  s.write('c\n');
+  s.append('d ü\n');
+  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(target.writes, ['a\nb\nc\nd ü\n']);
+  s.end();
+  await new Promise((r) => setImmediate(r));
+  s.append('late\n');
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(target.writes, ['a\nb\nc\nd ü\n', 'late\n']);
+});

@@ -27,13 +27,27 @@ export class CoalescingStream extends Writable {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {
+    this.#add(chunk);
+    // Accepted: winston never waits for the disk, as with the plain stream.
+    done();
+  }
+
+  /**
+   * A line from the request log's fast path (lines.ts), queued without the Writable machinery
+   * (its buffering and callbacks are most of what a write through it costs). Lines appended
+   * after the stream ended go straight to the target: nothing is lost.
+   */
+  append(line: string): void {
+    if (this.writableEnded) this.#target.write(line);
+    else this.#add(Buffer.from(line, 'utf8'));
+  }
+
+  #add(chunk: Buffer): void {
     this.#pending.push(chunk);
     if (!this.#scheduled) {
       this.#scheduled = true;
       setImmediate(() => this.flush());
     }
-    // Accepted: winston never waits for the disk, as with the plain stream.
-    done();
   }
 
   /** Write what is pending now, in one write. */

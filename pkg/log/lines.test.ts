@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
+import { CoalescingStream } from './coalesce.ts';
 import { lineWriterOf } from './lines.ts';
 import { newLogger, silentLogger, type LogFormat, type LogLevel } from './logger.ts';
 
@@ -56,4 +57,23 @@ test('children and other loggers have no fast path (their fields would be lost)'
   const { logger } = capture('json');
   assert.equal(lineWriterOf(logger.child({ component: 'c' })), undefined);
   assert.equal(lineWriterOf(silentLogger()), undefined);
+});
+
+test('through the server\'s coalescing stream, fast and winston lines land in one write, in order', async () => {
+  const writes: string[] = [];
+  const target = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      writes.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const logger = newLogger({ stream: new CoalescingStream(target) });
+  const fast = lineWriterOf(logger)!;
+  logger.info('one');
+  fast('info', 'two', { a: 1 });
+  logger.info('three');
+  await settle();
+  await settle();
+  assert.equal(writes.length, 1, writes.join('|'));
+  assert.deepEqual(writes[0]!.trim().split('\n').map((l) => (JSON.parse(l) as { message: string }).message), ['one', 'two', 'three']);
 });

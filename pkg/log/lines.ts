@@ -6,6 +6,7 @@
 // the same logger: the JSON format's top-level keys sorted (safe-stable-stringify's order), the
 // text format's `<timestamp> <LEVEL> <message> <fields as JSON>`; it goes into the same stream,
 // and is dropped when the logger's level is off.
+import { CoalescingStream } from './coalesce.ts';
 import type { Logger, LogFormat, LogLevel } from './types.ts';
 
 /** Writes one line at level with message and flat fields (strings, numbers, booleans). */
@@ -44,8 +45,11 @@ export function formatLine(format: LogFormat, level: LogLevel, message: string, 
 
 /** A LineWriter into stream, honouring isEnabled (winston's level, read on every line). */
 export function newLineWriter(format: LogFormat, stream: NodeJS.WritableStream, isEnabled: (level: LogLevel) => boolean): LineWriter {
+  // The server's own stream queues the line directly (coalesce.ts append); any other stream
+  // (tests) gets an ordinary write.
+  const write = stream instanceof CoalescingStream ? (line: string) => stream.append(line) : (line: string) => void stream.write(line);
   return (level, message, fields) => {
     if (!isEnabled(level)) return;
-    stream.write(formatLine(format, level, message, fields, new Date().toISOString()));
+    write(formatLine(format, level, message, fields, new Date().toISOString()));
   };
 }
