@@ -12,6 +12,11 @@ class Recorder extends Writable {
   }
 }
 
+/** Two turns of the event loop: the flush's setImmediate has run. */
+async function afterTheTurn(): Promise<void> {
+  await afterTheTurn();
+}
+
 test('lines written in one turn reach the target in one write, in order', async () => {
   const target = new Recorder();
   const s = new CoalescingStream(target);
@@ -19,12 +24,10 @@ test('lines written in one turn reach the target in one write, in order', async 
   s.write('b\n');
   s.write('c\n');
   assert.deepEqual(target.writes, [], 'written before the turn ended');
-  await new Promise((r) => setImmediate(r));
-  await new Promise((r) => setImmediate(r));
+  await afterTheTurn();
   assert.deepEqual(target.writes, ['a\nb\nc\n']);
   s.write('d\n');
-  await new Promise((r) => setImmediate(r));
-  await new Promise((r) => setImmediate(r));
+  await afterTheTurn();
   assert.deepEqual(target.writes, ['a\nb\nc\n', 'd\n']);
   s.end();
 });
@@ -50,8 +53,7 @@ test('appended lines share the turn\'s one write with written ones, in order; af
   s.append('b\n');
   s.write('c\n');
   s.append('d ü\n');
-  await new Promise((r) => setImmediate(r));
-  await new Promise((r) => setImmediate(r));
+  await afterTheTurn();
   assert.deepEqual(target.writes, ['a\nb\nc\nd ü\n']);
   s.end();
   await new Promise((r) => setImmediate(r));
