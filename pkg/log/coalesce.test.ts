@@ -14,7 +14,8 @@ class Recorder extends Writable {
 
 /** Two turns of the event loop: the flush's setImmediate has run. */
 async function afterTheTurn(): Promise<void> {
-  await afterTheTurn();
+  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setImmediate(r));
 }
 
 test('lines written in one turn reach the target in one write, in order', async () => {
