@@ -11,21 +11,32 @@
 // Bounded, first in first out: the hot objects of a heartbeat stream are a few hundred, and
 // an unbounded (or weak) memo would keep one encoding per cached object, megabytes at 10,000
 // SyncTargets. An object evicted while still hot is encoded again once.
+//
+// Only an object answered a second time is kept: most answers (a create's, an update's, a GET
+// decoded for that request) are of objects never answered again, and holding each of those
+// until 512 later answers pushed them out would keep them alive past the young generation, so
+// that the collector copies them and later sweeps them from the old one. The first answer only
+// marks the object in a WeakSet, which keeps nothing alive.
 
 export class EncodedObjects {
   readonly #capacity: number;
   readonly #bytes = new Map<object, Buffer>();
+  readonly #answeredOnce = new WeakSet<object>();
 
   constructor(capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
     this.#capacity = capacity;
   }
 
-  /** The UTF-8 JSON of obj: encoded on its first use, the same bytes afterwards. */
+  /** The UTF-8 JSON of obj: from its second use on, the bytes of that second use's encoding. */
   encode(obj: object): Buffer {
     const known = this.#bytes.get(obj);
     if (known !== undefined) return known;
     const bytes = Buffer.from(JSON.stringify(obj), 'utf8');
+    if (!this.#answeredOnce.has(obj)) {
+      this.#answeredOnce.add(obj);
+      return bytes;
+    }
     if (this.#bytes.size >= this.#capacity) {
       // Map iterates in insertion order: the first key is the oldest entry.
       const oldest = this.#bytes.keys().next();
