@@ -3,10 +3,11 @@
 // namespace, name or user labels; `resource` is a served plural (else "unknown"), or
 // "nonresource" with the first path segment as `path` folded to a fixed set.
 import type { ServerResponse } from 'node:http';
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import type { RequestMetrics } from '../server/filters/metrics.ts';
 import type { AvailabilityMetrics, ConnectionCloseReason } from '../server/httpx/availability-metrics.ts';
 import type { RequestInfo } from '../server/request/requestinfo.ts';
+import { FastHistogram, type HistogramSeries } from './fast-histogram.ts';
 import { exposition, type MetricsRegistry, type MetricsSource } from './registry.ts';
 
 /** kube-apiserver's apiserver_request_duration_seconds buckets (5ms … 60s). */
@@ -33,6 +34,20 @@ export interface ServedResource {
 }
 
 type RequestLabels = 'verb' | 'group' | 'resource' | 'subresource' | 'code';
+type SeriesLabels = { verb: string; group: string; resource: string; subresource: string };
+
+/**
+ * One (verb, group, resource, subresource)'s request figures, found once per request by a
+ * string key: the duration series, and the answers per code not yet added to the prom-client
+ * counter (added when Prometheus scrapes). prom-client hashed the label set on every call, four
+ * times per request with the gauge and the counter.
+ */
+interface RequestSeries {
+  labels: SeriesLabels;
+  /** Created at the first timed request: watches have none (no empty histogram for them). */
+  duration: HistogramSeries | undefined;
+  pendingByCode: Map<number, number>;
+}
 
 export class APIServerMetrics implements RequestMetrics, AvailabilityMetrics {
   private readonly registry: MetricsRegistry;
@@ -40,8 +55,12 @@ export class APIServerMetrics implements RequestMetrics, AvailabilityMetrics {
   readonly sources: MetricsSource[] = [];
   private readonly served: Set<string>;
   private readonly total: Counter<RequestLabels>;
-  private readonly duration: Histogram<'verb' | 'group' | 'resource' | 'subresource'>;
+  private readonly duration: FastHistogram<'verb' | 'group' | 'resource' | 'subresource'>;
   private readonly inflight: Gauge<'request_kind'>;
+  /** Requests in flight, read by the gauge when Prometheus scrapes. */
+  private readOnlyInflight = 0;
+  private mutatingInflight = 0;
+  private readonly series = new Map<string, RequestSeries>();
   private readonly watchers: Gauge<'group' | 'resource'>;
   private readonly terminatedWatchers: Counter<'group' | 'resource'>;
   private readonly closedConnections: Counter<'reason'>;
@@ -55,8 +74,9 @@ export class APIServerMetrics implements RequestMetrics, AvailabilityMetrics {
       help: 'Counter of apiserver requests broken out for each verb, group, resource, subresource and HTTP response code.',
       labelNames: ['verb', 'group', 'resource', 'subresource', 'code'],
       registers,
+      collect: () => this.flushTotals(),
     });
-    this.duration = new Histogram({
+    this.duration = new FastHistogram({
       name: 'apiserver_request_duration_seconds',
       help: 'Response latency distribution in seconds for each verb, group, resource and subresource (watches excluded: they are long-running).',
       labelNames: ['verb', 'group', 'resource', 'subresource'],
@@ -68,9 +88,11 @@ export class APIServerMetrics implements RequestMetrics, AvailabilityMetrics {
       help: 'Number of requests in flight by kind (readOnly, mutating); long-running watches are not counted.',
       labelNames: ['request_kind'],
       registers,
+      collect: () => {
+        this.inflight.labels('readOnly').set(this.readOnlyInflight);
+        this.inflight.labels('mutating').set(this.mutatingInflight);
+      },
     });
-    this.inflight.labels('readOnly').set(0);
-    this.inflight.labels('mutating').set(0);
     this.watchers = new Gauge({
       name: 'apiserver_registered_watchers',
       help: 'Number of currently open watch requests by group and resource.',
@@ -94,19 +116,52 @@ export class APIServerMetrics implements RequestMetrics, AvailabilityMetrics {
 
   begin(info: RequestInfo | undefined, method: string): (code: number) => void {
     const labels = this.labelsOf(info, method);
-    const isWatch = labels.verb === 'WATCH';
-    const kind = READ_ONLY_METHODS.has(method.toUpperCase()) ? 'readOnly' : 'mutating';
-    const gauge = isWatch ? this.watchers.labels(labels.group, labels.resource) : this.inflight.labels(kind);
-    gauge.inc();
-    const endTimer = isWatch ? undefined : this.duration.startTimer(labels);
+    const series = this.seriesOf(labels);
     let ended = false;
+    if (labels.verb === 'WATCH') {
+      // Long-running: gauged per resource and counted, never timed (kube excludes them too).
+      const gauge = this.watchers.labels(labels.group, labels.resource);
+      gauge.inc();
+      return (code: number) => {
+        if (ended) return;
+        ended = true;
+        gauge.dec();
+        countAnswer(series, code);
+      };
+    }
+    const readOnly = READ_ONLY_METHODS.has(method.toUpperCase());
+    if (readOnly) this.readOnlyInflight++;
+    else this.mutatingInflight++;
+    const duration = (series.duration ??= this.duration.series(labels));
+    const started = performance.now();
     return (code: number) => {
       if (ended) return;
       ended = true;
-      gauge.dec();
-      endTimer?.();
-      this.total.labels({ ...labels, code: String(code) }).inc();
+      if (readOnly) this.readOnlyInflight--;
+      else this.mutatingInflight--;
+      duration.observe((performance.now() - started) / 1000);
+      countAnswer(series, code);
     };
+  }
+
+  private seriesOf(labels: SeriesLabels): RequestSeries {
+    const key = `${labels.verb}\u0000${labels.group}\u0000${labels.resource}\u0000${labels.subresource}`;
+    let s = this.series.get(key);
+    if (s === undefined) {
+      s = { labels, duration: undefined, pendingByCode: new Map() };
+      this.series.set(key, s);
+    }
+    return s;
+  }
+
+  /** Adds the answers counted since the last scrape to apiserver_request_total (its collect). */
+  private flushTotals(): void {
+    for (const s of this.series.values()) {
+      for (const [code, n] of s.pendingByCode) {
+        if (n > 0) this.total.inc({ ...s.labels, code: String(code) }, n);
+      }
+      s.pendingByCode.clear();
+    }
   }
 
   watcherTerminated(group: string, resource: string): void {
@@ -140,4 +195,8 @@ export class APIServerMetrics implements RequestMetrics, AvailabilityMetrics {
       subresource: KNOWN_SUBRESOURCES.has(info.subresource) ? info.subresource : 'other',
     };
   }
+}
+
+function countAnswer(series: RequestSeries, code: number): void {
+  series.pendingByCode.set(code, (series.pendingByCode.get(code) ?? 0) + 1);
 }

@@ -1,9 +1,10 @@
 // InstrumentedStorage wraps any storage.Storage by delegation and records, per operation and
 // backend, latency and failures; the current and compacted revisions and the open storage
 // watches are read when Prometheus scrapes. Wrapping keeps both backends free of prom-client.
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { isStorageError } from '../storage/errors.ts';
 import type { ListOptions, ListResult, Preconditions, Storage, StoredObject, UpdateFunc, WatchEvent, Watcher, WatchOptions } from '../storage/interface.ts';
+import { FastHistogram, type HistogramSeries } from './fast-histogram.ts';
 import type { MetricsRegistry } from './registry.ts';
 
 /** Sub-millisecond to seconds: SQLite reads are ~50µs, an fsync'd write ~1ms, etcd a few ms. */
@@ -13,7 +14,7 @@ type Operation = 'create' | 'get' | 'list' | 'update' | 'guaranteed_update' | 'd
 
 /** The metric families, shared by every wrapped backend of one registry. */
 export class StorageMetrics {
-  readonly duration: Histogram<'operation' | 'backend'>;
+  readonly duration: FastHistogram<'operation' | 'backend'>;
   readonly errors: Counter<'operation' | 'backend' | 'code'>;
   readonly revision: Gauge<'backend'>;
   readonly compacted: Gauge<'backend'>;
@@ -22,7 +23,7 @@ export class StorageMetrics {
 
   constructor(registry: MetricsRegistry) {
     const registers = [registry];
-    this.duration = new Histogram({
+    this.duration = new FastHistogram({
       name: 'kplane_storage_operation_duration_seconds',
       help: 'Latency of storage operations by operation and backend (errors included)',
       labelNames: ['operation', 'backend'],
@@ -72,6 +73,8 @@ export class InstrumentedStorage implements Storage {
   readonly name: string;
   private readonly inner: Storage;
   private readonly metrics: StorageMetrics;
+  /** Each operation's duration series, found once (fast-histogram.ts). */
+  private readonly series = new Map<Operation, HistogramSeries>();
 
   constructor(inner: Storage, metrics: StorageMetrics) {
     this.inner = inner;
@@ -80,14 +83,19 @@ export class InstrumentedStorage implements Storage {
   }
 
   private async timed<T>(op: Operation, run: () => Promise<T>): Promise<T> {
-    const end = this.metrics.duration.startTimer({ operation: op, backend: this.name });
+    let series = this.series.get(op);
+    if (series === undefined) {
+      series = this.metrics.duration.series({ operation: op, backend: this.name });
+      this.series.set(op, series);
+    }
+    const started = performance.now();
     try {
       return await run();
     } catch (err) {
       this.metrics.errors.labels(op, this.name, isStorageError(err) ? err.code : 'Other').inc();
       throw err;
     } finally {
-      end();
+      series.observe((performance.now() - started) / 1000);
     }
   }
 
