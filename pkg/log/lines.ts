@@ -31,12 +31,18 @@ export function attachLineWriter(logger: Logger, writer: LineWriter): void {
   Object.defineProperty(logger, LINE_WRITER, { value: writer, enumerable: false });
 }
 
+/**
+ * The text format's line (without its newline): logger.ts's winston format calls this too, so
+ * the two paths cannot drift apart.
+ */
+export function textLine(timestamp: string, level: string, message: string, fields: Record<string, unknown>): string {
+  const extra = Object.keys(fields).length > 0 ? ' ' + JSON.stringify(fields) : '';
+  return `${timestamp} ${level.toUpperCase().padEnd(5)} ${message}${extra}`;
+}
+
 /** The line winston's format would produce for these fields. */
 export function formatLine(format: LogFormat, level: LogLevel, message: string, fields: Record<string, unknown>, timestamp: string): string {
-  if (format === 'text') {
-    const extra = Object.keys(fields).length > 0 ? ' ' + JSON.stringify(fields) : '';
-    return `${timestamp} ${level.toUpperCase().padEnd(5)} ${message}${extra}\n`;
-  }
+  if (format === 'text') return textLine(timestamp, level, message, fields) + '\n';
   const all: Record<string, unknown> = { ...fields, level, message, timestamp };
   const sorted: Record<string, unknown> = {};
   for (const k of Object.keys(all).sort()) sorted[k] = all[k];

@@ -2,7 +2,7 @@
 // easy to ship), a compact human format with --log-format text.
 import winston from 'winston';
 import { CoalescingStream } from './coalesce.ts';
-import { attachLineWriter, newLineWriter } from './lines.ts';
+import { attachLineWriter, newLineWriter, textLine } from './lines.ts';
 
 export type { Logger, LogFormat, LogLevel } from './types.ts';
 import type { Logger, LogFormat, LogLevel } from './types.ts';
@@ -16,8 +16,7 @@ export interface LoggerOptions {
 
 const textFormat = winston.format.printf((info) => {
   const { level, message, timestamp, ...rest } = info;
-  const extra = Object.keys(rest).length > 0 ? ' ' + JSON.stringify(rest) : '';
-  return `${String(timestamp)} ${level.toUpperCase().padEnd(5)} ${String(message)}${extra}`;
+  return textLine(String(timestamp), level, String(message), rest);
 });
 
 export function newLogger(opts: LoggerOptions = {}): Logger {
