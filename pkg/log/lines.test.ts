@@ -77,3 +77,17 @@ test('through the server\'s coalescing stream, fast and winston lines land in on
   assert.equal(writes.length, 1, writes.join('|'));
   assert.deepEqual(writes[0]!.trim().split('\n').map((l) => (JSON.parse(l) as { message: string }).message), ['one', 'two', 'three']);
 });
+
+test('a hostile path cannot forge a second line: newlines, quotes and control characters stay escaped inside one line', async () => {
+  for (const format of ['json', 'text'] as const) {
+    const { logger, lines } = capture(format);
+    const forged = '/x\n{"level":"error","message":"forged"}\r\u0000"';
+    lineWriterOf(logger)!('info', 'request', { user: 'u\nv', path: forged, code: 400 });
+    await settle();
+    assert.equal(lines.length, 1, `${format}: ${lines.join(' | ')}`);
+    const json = format === 'json' ? lines[0]! : lines[0]!.slice(lines[0]!.indexOf('{'));
+    const parsed = JSON.parse(json) as Record<string, unknown>;
+    assert.equal(parsed.path, forged);
+    assert.equal(parsed.user, 'u\nv');
+  }
+});
