@@ -124,16 +124,14 @@ async function startLayout(start: () => Promise<Kplane>, controllersArgs: string
   const child = spawn(process.execPath, argv, { stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const stopServer = started.stop;
-  const kp: Kplane = {
-    ...started,
-    stop: async (signal) => {
-      child.kill('SIGTERM');
-      await exited;
-      return stopServer(signal);
-    },
+  // Changed in place, not copied: `logs` is a getter that reads the log file when asked.
+  started.stop = async (signal) => {
+    child.kill('SIGTERM');
+    await exited;
+    return stopServer(signal);
   };
-  controllersOf.set(kp, child);
-  return { started: kp, inspector };
+  controllersOf.set(started, child);
+  return { started, inspector };
 }
 
 

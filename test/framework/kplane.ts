@@ -1,11 +1,12 @@
 // Test fixture: a real `kplane start` child process on a free port with its own root dir.
 // Use with `await using kp = await startKplane()`: the process is stopped (SIGTERM) and the
 // directory removed when the scope ends.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync, type StdioOptions } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { LogFile } from './log-file.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -27,6 +28,14 @@ export interface StartOptions {
    * by hack/build.mjs beforehand). With the launcher, nodeArgs reach Node as NODE_OPTIONS.
    */
   entry?: Entry;
+  /**
+   * Where the server's log goes. `pipe` (the default): a pipe this process reads, every line
+   * parsed into `logs` as it comes. `file`: appended to `<rootDir>/kplane.log` and parsed only
+   * when `logs` is read. Benchmarks use `file`: on a pipe the harness parsed every request line
+   * on the same two cores the server was measured on, and the server's stderr write (synchronous
+   * on a pipe in Node) waits whenever the reader falls 64 KiB behind.
+   */
+  log?: 'pipe' | 'file';
 }
 
 export type Entry = 'sources' | 'dist' | 'launcher';
@@ -65,25 +74,49 @@ export async function startKplane(opts: StartOptions = {}): Promise<Kplane> {
   const startArgs = ['start', '--root-dir', rootDir, '--secure-port', '0', ...(opts.args ?? [])];
   const env = { ...process.env, ...opts.env };
   if (opts.entry === 'launcher' && opts.nodeArgs?.length) env['NODE_OPTIONS'] = [env['NODE_OPTIONS'], ...opts.nodeArgs].filter(Boolean).join(' ');
+  const logFile = opts.log === 'file' ? new LogFile(join(rootDir, 'kplane.log')) : undefined;
+  const stderr = logFile ? openSync(logFile.path, 'a') : 'pipe';
+  const stdio: StdioOptions = ['ignore', 'pipe', stderr];
   // `sh launch.sh` execs Node, so the child's pid is the server's.
   const child = opts.entry === 'launcher'
-    ? spawn('sh', [LAUNCHER, 'kplane', ...startArgs], { stdio: ['ignore', 'pipe', 'pipe'], cwd: REPO_ROOT, env })
-    : spawn(process.execPath, [...(opts.nodeArgs ?? []), binaryMain('kplane', opts.entry), ...startArgs], { stdio: ['ignore', 'pipe', 'pipe'], cwd: REPO_ROOT, env });
+    ? spawn('sh', [LAUNCHER, 'kplane', ...startArgs], { stdio, cwd: REPO_ROOT, env })
+    : spawn(process.execPath, [...(opts.nodeArgs ?? []), binaryMain('kplane', opts.entry), ...startArgs], { stdio, cwd: REPO_ROOT, env });
+  // The child holds its own copy of the file's descriptor.
+  if (typeof stderr === 'number') closeSync(stderr);
   const logs: Record<string, unknown>[] = [];
-  const rl = createInterface({ input: child.stderr! });
   let stderrTail = '';
+  /** Keep a line (and its parse, when it is a JSON log line); true when it is the ready line. */
+  let onReady: (url: string) => void = () => undefined;
+  const take = (line: string): void => {
+    stderrTail = (stderrTail + line + '\n').slice(-4000);
+    try {
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      logs.push(entry);
+      if (entry.message === 'kplane is ready') onReady(String(entry.url));
+    } catch {
+      // not a JSON log line (e.g. a Node warning): kept in stderrTail only
+    }
+  };
+  const drainLogFile = (): void => {
+    for (const line of logFile?.readLines() ?? []) take(line);
+  };
   const ready = new Promise<string>((resolveReady, reject) => {
-    rl.on('line', (line) => {
-      stderrTail = (stderrTail + line + '\n').slice(-4000);
-      try {
-        const entry = JSON.parse(line) as Record<string, unknown>;
-        logs.push(entry);
-        if (entry.message === 'kplane is ready') resolveReady(String(entry.url));
-      } catch {
-        // not a JSON log line (e.g. a Node warning): kept in stderrTail only
-      }
+    onReady = resolveReady;
+    if (logFile) {
+      const poll = setInterval(drainLogFile, 25);
+      const stopPolling = () => clearInterval(poll);
+      onReady = (url) => {
+        stopPolling();
+        resolveReady(url);
+      };
+      child.once('exit', stopPolling);
+    } else {
+      createInterface({ input: child.stderr! }).on('line', take);
+    }
+    child.once('exit', (code) => {
+      drainLogFile();
+      reject(new Error(`kplane exited with ${code} before ready:\n${stderrTail}`));
     });
-    child.once('exit', (code) => reject(new Error(`kplane exited with ${code} before ready:\n${stderrTail}`)));
   });
   const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   let url: string;
@@ -111,7 +144,10 @@ export async function startKplane(opts: StartOptions = {}): Promise<Kplane> {
     caPem: readFileSync(join(rootDir, 'ca.crt'), 'utf8'),
     adminToken,
     process: child,
-    logs,
+    get logs() {
+      drainLogFile();
+      return logs;
+    },
     stop,
     async [Symbol.asyncDispose]() {
       await stop();
@@ -119,3 +155,4 @@ export async function startKplane(opts: StartOptions = {}): Promise<Kplane> {
     },
   };
 }
+
