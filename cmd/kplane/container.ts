@@ -32,7 +32,8 @@ import { placementCreatorStrategy } from '../../pkg/server/authz/placement-creat
 import { syncTargetStrategy } from '../../pkg/server/workload/synctarget-strategy.ts';
 import { enabledControllers } from '../../pkg/reconciler/manager.ts';
 import { CONTROLLER_NAME as SYNCTARGET_CONTROLLER } from '../../pkg/reconciler/workload/synctarget/types.ts';
-import { lifecyclePauseFromEnv } from './test-hooks.ts';
+import { lifecyclePauseFromEnv, verifySharedObjectsFromEnv } from './test-hooks.ts';
+import { setReuseSelfCheck } from '../../pkg/server/admission/reuse.ts';
 import { type AuditSink, LogFileAuditSink } from '../../pkg/server/audit/sink.ts';
 import { serviceId } from '../internal/service-id.ts';
 
@@ -88,6 +89,9 @@ export function buildContainer(o: StartOptions, logger: Logger = newLogger({ for
   c.bind(TYPES.AdminToken).toDynamicValue(() => ensureAdminToken(o['root-dir']));
   c.bind(TYPES.Registry).toDynamicValue(async (ctx) => {
     const registry = new Registry(ALL_RESOURCES, withWatchCache(o, await ctx.getAsync(TYPES.Storage), logger));
+    // Under `npm test`, admission that reuses an update's unchanged parts checks itself
+    // against a whole parse (pkg/server/admission/reuse.ts).
+    setReuseSelfCheck(verifySharedObjectsFromEnv(process.env));
     // Placements record their creator, as whom access to another workspace's Locations is checked.
     registry.store('scheduling.kcp.io', 'placements').strategy = placementCreatorStrategy();
     // With the SyncTarget controller in this process, new SyncTargets carry its finalizer and

@@ -1,7 +1,9 @@
 // Admission for one object against its ResourceDefinition: zod parse (defaults), unknown
 // fields per fieldValidation (KEP-2885), ObjectMeta rules and the resource's own validate().
 import type { FieldCause, ResourceDefinition } from '../../../apis/resource.ts';
+import { z } from 'zod';
 import { findUnknownFields } from './unknown-fields.ts';
+import { assertSameAsWhole, parseReusing, reusableKeys, reuseSelfCheckEnabled, withoutKeys, type PartialParse } from './reuse.ts';
 import { validateObjectMeta } from './object-meta.ts';
 import { issuesToCauses } from './zod-causes.ts';
 
@@ -36,21 +38,38 @@ export function unknownFieldWarning(path: string): string {
 
 export function admit(def: ResourceDefinition, input: unknown, options: AdmitOptions = {}): AdmitResult {
   const fieldValidation = options.fieldValidation ?? 'Warn';
-  const unknown = fieldValidation === 'Ignore' ? [] : findUnknownFields(def.schema, input);
+  // An update's values that are still the stored object's own were admitted when it was
+  // written: neither parsed nor searched for unknown fields again (reuse.ts).
+  const reused = options.old !== undefined && isRecord(input) ? reusableKeys(def.schema, input, options.old) : undefined;
+  const unknown = fieldValidation === 'Ignore' ? [] : findUnknownFields(def.schema, reused && isRecord(input) ? withoutKeys(input, reused) : input);
 
   if (fieldValidation === 'Strict' && unknown.length > 0) {
     return { ok: false, causes: unknownFieldCauses(unknown, options.apply), badRequestMessage: strictMessage(def, unknown, options.apply) };
   }
 
-  const parsed = def.schema.safeParse(input);
+  const parsed = parseObject(def, input, reused);
   if (!parsed.success) {
     const metaCauses = typeof input === 'object' && input !== null ? validateObjectMeta(def, input as Record<string, unknown>) : [];
-    return { ok: false, causes: [...issuesToCauses(parsed.error.issues, input), ...metaCauses] };
+    return { ok: false, causes: [...issuesToCauses(parsed.issues, input), ...metaCauses] };
   }
-  const object = parsed.data as Record<string, unknown>;
+  const object = parsed.data;
   const causes = [...validateObjectMeta(def, object), ...(def.validate?.(object, options.old) ?? [])];
   if (causes.length > 0) return { ok: false, causes };
   return { ok: true, object, warnings: unknown.map(unknownFieldWarning) };
+}
+
+function parseObject(def: ResourceDefinition, input: unknown, reused: ReadonlySet<string> | undefined): PartialParse {
+  if (reused && isRecord(input) && def.schema instanceof z.ZodObject) {
+    const split = parseReusing(def.schema, input, reused);
+    if (reuseSelfCheckEnabled()) assertSameAsWhole(def.schema, input, split);
+    return split;
+  }
+  const whole = def.schema.safeParse(input);
+  return whole.success ? { success: true, data: whole.data as Record<string, unknown> } : { success: false, issues: whole.error.issues };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function unknownFieldCauses(paths: string[], apply = false): FieldCause[] {
