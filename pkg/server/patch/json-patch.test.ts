@@ -157,3 +157,60 @@ describe('applyJsonPatch (RFC 6902)', () => {
     }
   });
 });
+
+describe('copy-on-write', () => {
+  /** Deep-frozen: any write into the input throws (ES modules are strict). */
+  const frozen = <T>(v: T): T => {
+    if (typeof v === 'object' && v !== null) {
+      for (const x of Object.values(v)) frozen(x);
+      Object.freeze(v);
+    }
+    return v;
+  };
+  const lease = () => frozen({
+    metadata: { name: 'l', uid: 'u-1', labels: { a: '1' }, managedFields: [{ manager: 'm', fieldsV1: { 'f:spec': {} } }] },
+    spec: { holderIdentity: 'h', renewTime: '2026-12-02T10:00:00.000000Z', list: [{ x: 1 }, { x: 2 }] },
+  });
+
+  test('a renewal copies only the path it writes; the rest stays the input\'s own', () => {
+    const doc = lease();
+    const out = applyJsonPatch(doc, [
+      { op: 'test', path: '/metadata/uid', value: 'u-1' },
+      { op: 'add', path: '/spec/renewTime', value: '2026-12-02T10:00:01.000000Z' },
+    ]) as typeof doc;
+    assert.equal(out.spec.renewTime, '2026-12-02T10:00:01.000000Z');
+    assert.equal(doc.spec.renewTime, '2026-12-02T10:00:00.000000Z', 'the input is unchanged');
+    assert.notEqual(out, doc);
+    assert.notEqual(out.spec, doc.spec);
+    assert.equal(out.metadata, doc.metadata, 'untouched: shared');
+    assert.equal(out.spec.list, doc.spec.list);
+  });
+
+  test('every operation leaves a frozen input untouched, and later operations see earlier ones', () => {
+    const doc = lease();
+    const out = applyJsonPatch(doc, [
+      { op: 'add', path: '/spec/list/0/y', value: { deep: [1] } },
+      { op: 'add', path: '/spec/list/0/y/deep/-', value: 2 },
+      { op: 'remove', path: '/metadata/labels/a' },
+      { op: 'replace', path: '/spec/holderIdentity', value: 'k' },
+      { op: 'move', from: '/spec/list/1', path: '/spec/moved' },
+      { op: 'copy', from: '/spec/moved', path: '/spec/copied' },
+      { op: 'add', path: '/spec/copied/x', value: 3 },
+      { op: 'test', path: '/spec/moved/x', value: 2 },
+      { op: 'test', path: '/spec/list/0/y/deep', value: [1, 2] },
+    ]) as Record<string, Record<string, unknown>>;
+    assert.deepEqual(out.spec, { holderIdentity: 'k', renewTime: '2026-12-02T10:00:00.000000Z', list: [{ x: 1, y: { deep: [1, 2] } }], moved: { x: 2 }, copied: { x: 3 } });
+    assert.deepEqual(out.metadata!.labels, {});
+    assert.deepEqual(doc, lease(), 'the input is as it was');
+    assert.equal(out.metadata!.managedFields, doc.metadata.managedFields);
+  });
+
+  test('a failing operation after a write leaves the input untouched', () => {
+    const doc = lease();
+    assert.throws(() => applyJsonPatch(doc, [
+      { op: 'replace', path: '/spec/holderIdentity', value: 'k' },
+      { op: 'test', path: '/spec/holderIdentity', value: 'h' },
+    ]), PatchError);
+    assert.equal(doc.spec.holderIdentity, 'h');
+  });
+});

@@ -63,7 +63,7 @@ function jsonTypeName(v: unknown): string {
 export function applyJsonPatch(doc: unknown, ops: unknown): unknown {
   const operations = parseJsonPatch(ops);
   try {
-    const state = new PatchState(deepClone(doc));
+    const state = new PatchState(doc);
     for (const op of operations) state.apply(op);
     return state.root;
   } catch (err) {
@@ -111,9 +111,19 @@ function encodedSize(v: unknown, limit: number): number {
   return n;
 }
 
+/**
+ * Copy-on-write: the document is never modified. An operation that writes copies only the
+ * containers on its path (each once per patch); everything else stays shared with the input,
+ * as a merge patch shares what it leaves alone. A Lease renewal (test the uid, set renewTime)
+ * copied the whole object before; now it copies the root and spec, and what follows the patch
+ * (the no-op check, admission's reuse of the untouched metadata, ownership's compare) skips
+ * what is still the stored object's own.
+ */
 class PatchState {
   root: unknown;
   private copied = 0;
+  /** Containers this patch made (copies of the input's): free to modify. */
+  private readonly own = new WeakSet<object>();
 
   constructor(root: unknown) {
     this.root = root;
@@ -151,6 +161,32 @@ class PatchState {
     return { container: node, key: tokens[tokens.length - 1] ?? '' };
   }
 
+  /** parentOf for an operation that writes: the containers on the path are this patch's own copies. */
+  private parentForWrite(path: string): { container: Container; key: string } | undefined {
+    const tokens = decodePointer(path);
+    if (tokens === undefined || tokens.length === 0) return undefined;
+    this.root = this.owned(this.root);
+    let node: unknown = this.root;
+    for (const token of tokens.slice(0, -1)) {
+      const child = childOf(node, token);
+      if (child === undefined) return undefined;
+      const mine = this.owned(child);
+      if (mine !== child) replaceChild(node as Container, token, mine);
+      node = mine;
+    }
+    if (!Array.isArray(node) && !isObject(node)) return undefined;
+    return { container: node, key: tokens[tokens.length - 1] ?? '' };
+  }
+
+  /** `value` if it is a scalar or already this patch's; otherwise a shallow copy, now this patch's. */
+  private owned(value: unknown): unknown {
+    if (typeof value !== 'object' || value === null || this.own.has(value)) return value;
+    // Spread defines own data properties, so an own "__proto__" key stays plain data.
+    const copy = Array.isArray(value) ? value.slice() : { ...(value as JsonObject) };
+    this.own.add(copy);
+    return copy;
+  }
+
   private add(op: JsonPatchOperation): void {
     const path = pathOf(op, 'add');
     const value = deepClone(op.value ?? null);
@@ -158,7 +194,7 @@ class PatchState {
       this.root = value;
       return;
     }
-    const parent = this.parentOf(path);
+    const parent = this.parentForWrite(path);
     if (parent === undefined) throw invalid(`add operation does not apply: doc is missing path: "${path}"${MISSING}`);
     const fail = (detail: string) => invalid(`error in add for path: '${path}': ${detail}`);
     insert(parent.container, parent.key, value, fail);
@@ -166,7 +202,7 @@ class PatchState {
 
   private remove(op: JsonPatchOperation): void {
     const path = pathOf(op, 'remove');
-    const parent = this.parentOf(path);
+    const parent = this.parentForWrite(path);
     if (parent === undefined) throw invalid(`remove operation does not apply: doc is missing path: "${path}"${MISSING}`);
     takeOut(parent.container, parent.key, (d) => invalid(`error in remove for path: '${path}': ${d}`));
   }
@@ -178,7 +214,7 @@ class PatchState {
       this.root = value;
       return;
     }
-    const parent = this.parentOf(path);
+    const parent = this.parentForWrite(path);
     if (parent === undefined) throw invalid(`replace operation does not apply: doc is missing path: ${path}${MISSING}`);
     const { container, key } = parent;
     if (Array.isArray(container)) {
@@ -195,10 +231,10 @@ class PatchState {
     const from = fromOf(op, 'move');
     const path = pathOf(op, 'move');
     if (from === path) return;
-    const source = this.parentOf(from);
+    const source = this.parentForWrite(from);
     if (source === undefined) throw invalid(`move operation does not apply: doc is missing from path: ${from}${MISSING}`);
     const value = takeOut(source.container, source.key, (d) => invalid(`error in move for path: '${source.key}': ${d}`));
-    const target = this.parentOf(path);
+    const target = this.parentForWrite(path);
     if (target === undefined) throw invalid(`move operation does not apply: doc is missing destination path: ${path}${MISSING}`);
     insert(target.container, target.key, value, (d) => invalid(`error in move for path: '${path}': ${d}`));
   }
@@ -217,7 +253,7 @@ class PatchState {
     if (this.copied > MAX_COPIED_BYTES) {
       throw invalid(`Unable to complete the copy, the accumulated size increase of copy is ${this.copied}, exceeding the limit ${MAX_COPIED_BYTES}`);
     }
-    const target = this.parentOf(path);
+    const target = this.parentForWrite(path);
     if (target === undefined) throw invalid(`copy operation does not apply: doc is missing destination path: ${path}${MISSING}`);
     insert(target.container, target.key, deepClone(value), (d) => invalid(`error while adding value during copy: ${d}`));
   }
@@ -276,6 +312,12 @@ function childOf(node: unknown, token: string): unknown {
   }
   if (isObject(node)) return getOwn(node, token);
   return undefined;
+}
+
+/** Put `value` where childOf(node, token) found the value it replaces. */
+function replaceChild(node: Container, token: string, value: unknown): void {
+  if (Array.isArray(node)) node[arrayIndex(node, token, false)!] = value;
+  else setOwn(node, token, value);
 }
 
 function peek(container: Container, key: string, fail: (d: string) => PatchError): unknown {
