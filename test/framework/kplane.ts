@@ -85,7 +85,7 @@ export async function startKplane(opts: StartOptions = {}): Promise<Kplane> {
   if (typeof stderr === 'number') closeSync(stderr);
   const logs: Record<string, unknown>[] = [];
   let stderrTail = '';
-  /** Keep a line (and its parse, when it is a JSON log line); true when it is the ready line. */
+  /** Keep a line (and its parse, when it is a JSON log line); the ready line resolves `ready`. */
   let onReady: (url: string) => void = () => undefined;
   const take = (line: string): void => {
     stderrTail = (stderrTail + line + '\n').slice(-4000);
@@ -155,4 +155,3 @@ export async function startKplane(opts: StartOptions = {}): Promise<Kplane> {
     },
   };
 }
-
