@@ -4,6 +4,7 @@ import type { FieldCause, ResourceDefinition } from '../../../apis/resource.ts';
 import { z } from 'zod';
 import { findUnknownFields } from './unknown-fields.ts';
 import { assertSameAsWhole, parseReusing, reusableKeys, reuseSelfCheckEnabled, withoutKeys, type PartialParse } from './reuse.ts';
+import { isPlainObject } from '../registry/object.ts';
 import { validateObjectMeta } from './object-meta.ts';
 import { issuesToCauses } from './zod-causes.ts';
 
@@ -40,8 +41,8 @@ export function admit(def: ResourceDefinition, input: unknown, options: AdmitOpt
   const fieldValidation = options.fieldValidation ?? 'Warn';
   // An update's values that are still the stored object's own were admitted when it was
   // written: neither parsed nor searched for unknown fields again (reuse.ts).
-  const reused = options.old !== undefined && isRecord(input) ? reusableKeys(def.schema, input, options.old) : undefined;
-  const unknown = fieldValidation === 'Ignore' ? [] : findUnknownFields(def.schema, reused && isRecord(input) ? withoutKeys(input, reused) : input);
+  const reused = options.old !== undefined && isPlainObject(input) ? reusableKeys(def.schema, input, options.old) : undefined;
+  const unknown = fieldValidation === 'Ignore' ? [] : findUnknownFields(def.schema, reused && isPlainObject(input) ? withoutKeys(input, reused) : input);
 
   if (fieldValidation === 'Strict' && unknown.length > 0) {
     return { ok: false, causes: unknownFieldCauses(unknown, options.apply), badRequestMessage: strictMessage(def, unknown, options.apply) };
@@ -59,17 +60,13 @@ export function admit(def: ResourceDefinition, input: unknown, options: AdmitOpt
 }
 
 function parseObject(def: ResourceDefinition, input: unknown, reused: ReadonlySet<string> | undefined): PartialParse {
-  if (reused && isRecord(input) && def.schema instanceof z.ZodObject) {
+  if (reused && isPlainObject(input) && def.schema instanceof z.ZodObject) {
     const split = parseReusing(def.schema, input, reused);
     if (reuseSelfCheckEnabled()) assertSameAsWhole(def.schema, input, split);
     return split;
   }
   const whole = def.schema.safeParse(input);
   return whole.success ? { success: true, data: whole.data as Record<string, unknown> } : { success: false, issues: whole.error.issues };
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function unknownFieldCauses(paths: string[], apply = false): FieldCause[] {
