@@ -148,31 +148,21 @@ class PatchState {
     }
   }
 
-  /** The container that holds the last token of `path`, walking existing values only. */
-  private parentOf(path: string): { container: Container; key: string } | undefined {
+  /**
+   * The container that holds the last token of `path`, walking existing values only. For an
+   * operation that writes (`write`), every container on the way is made this patch's own copy.
+   */
+  private parentOf(path: string, write = false): { container: Container; key: string } | undefined {
     const tokens = decodePointer(path);
     if (tokens === undefined || tokens.length === 0) return undefined;
-    let node: unknown = this.root;
-    for (const token of tokens.slice(0, -1)) {
-      node = childOf(node, token);
-      if (node === undefined) return undefined;
-    }
-    if (!Array.isArray(node) && !isObject(node)) return undefined;
-    return { container: node, key: tokens[tokens.length - 1] ?? '' };
-  }
-
-  /** parentOf for an operation that writes: the containers on the path are this patch's own copies. */
-  private parentForWrite(path: string): { container: Container; key: string } | undefined {
-    const tokens = decodePointer(path);
-    if (tokens === undefined || tokens.length === 0) return undefined;
-    this.root = this.owned(this.root);
+    if (write) this.root = this.owned(this.root);
     let node: unknown = this.root;
     for (const token of tokens.slice(0, -1)) {
       const child = childOf(node, token);
       if (child === undefined) return undefined;
-      const mine = this.owned(child);
-      if (mine !== child) replaceChild(node as Container, token, mine);
-      node = mine;
+      const next = write ? this.owned(child) : child;
+      if (next !== child) replaceChild(node as Container, token, next);
+      node = next;
     }
     if (!Array.isArray(node) && !isObject(node)) return undefined;
     return { container: node, key: tokens[tokens.length - 1] ?? '' };
@@ -194,7 +184,7 @@ class PatchState {
       this.root = value;
       return;
     }
-    const parent = this.parentForWrite(path);
+    const parent = this.parentOf(path, true);
     if (parent === undefined) throw invalid(`add operation does not apply: doc is missing path: "${path}"${MISSING}`);
     const fail = (detail: string) => invalid(`error in add for path: '${path}': ${detail}`);
     insert(parent.container, parent.key, value, fail);
@@ -202,7 +192,7 @@ class PatchState {
 
   private remove(op: JsonPatchOperation): void {
     const path = pathOf(op, 'remove');
-    const parent = this.parentForWrite(path);
+    const parent = this.parentOf(path, true);
     if (parent === undefined) throw invalid(`remove operation does not apply: doc is missing path: "${path}"${MISSING}`);
     takeOut(parent.container, parent.key, (d) => invalid(`error in remove for path: '${path}': ${d}`));
   }
@@ -214,7 +204,7 @@ class PatchState {
       this.root = value;
       return;
     }
-    const parent = this.parentForWrite(path);
+    const parent = this.parentOf(path, true);
     if (parent === undefined) throw invalid(`replace operation does not apply: doc is missing path: ${path}${MISSING}`);
     const { container, key } = parent;
     if (Array.isArray(container)) {
@@ -231,10 +221,10 @@ class PatchState {
     const from = fromOf(op, 'move');
     const path = pathOf(op, 'move');
     if (from === path) return;
-    const source = this.parentForWrite(from);
+    const source = this.parentOf(from, true);
     if (source === undefined) throw invalid(`move operation does not apply: doc is missing from path: ${from}${MISSING}`);
     const value = takeOut(source.container, source.key, (d) => invalid(`error in move for path: '${source.key}': ${d}`));
-    const target = this.parentForWrite(path);
+    const target = this.parentOf(path, true);
     if (target === undefined) throw invalid(`move operation does not apply: doc is missing destination path: ${path}${MISSING}`);
     insert(target.container, target.key, value, (d) => invalid(`error in move for path: '${path}': ${d}`));
   }
@@ -253,7 +243,7 @@ class PatchState {
     if (this.copied > MAX_COPIED_BYTES) {
       throw invalid(`Unable to complete the copy, the accumulated size increase of copy is ${this.copied}, exceeding the limit ${MAX_COPIED_BYTES}`);
     }
-    const target = this.parentForWrite(path);
+    const target = this.parentOf(path, true);
     if (target === undefined) throw invalid(`copy operation does not apply: doc is missing destination path: ${path}${MISSING}`);
     insert(target.container, target.key, deepClone(value), (d) => invalid(`error while adding value during copy: ${d}`));
   }
