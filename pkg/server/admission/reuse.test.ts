@@ -6,6 +6,7 @@ import { ConfigMapResource } from '../../../apis/core/v1/configmap.ts';
 import { SecretResource } from '../../../apis/core/v1/secret.ts';
 import { admit } from './admit.ts';
 import { assertSameAsWhole, parseReusing, reusableKeys } from './reuse.ts';
+import { applyJsonPatch } from '../patch/json-patch.ts';
 
 /** A stored SyncTarget: what admission made of a create. */
 function stored(): Record<string, unknown> {
@@ -119,4 +120,21 @@ test('the self-check throws when the split parse and a whole parse disagree', ()
   const failing = parseReusing(schema, { ...old, n: 'x' }, new Set(['spec']));
   assert.equal(failing.success, false);
   assertSameAsWhole(schema, { ...old, n: 'x' }, failing);
+});
+
+test('a JSON patch that moves a stored value to another field gets it parsed there: reuse is by position, not by identity alone', () => {
+  const old = stored();
+  // The stored status moved into spec's place, and spec out of the way.
+  const moved = applyJsonPatch(old, [
+    { op: 'move', from: '/spec', path: '/oldspec' },
+    { op: 'move', from: '/status', path: '/spec' },
+  ]) as Record<string, unknown>;
+  assert.equal(moved.spec, old.status, 'the stored status object itself, now under spec');
+  assert.deepEqual([...reusableKeys(SyncTargetResource.schema, moved, old) ?? []], ['metadata']);
+  const r = admit(SyncTargetResource, moved, { fieldValidation: 'Strict', old });
+  assert.ok(!r.ok, 'a status is no spec: refused as a whole parse refuses it');
+  const whole = admit(SyncTargetResource, moved, { fieldValidation: 'Strict' });
+  assert.ok(!whole.ok);
+  assert.deepEqual(r.causes, whole.causes);
+  assert.equal((old.spec as Record<string, unknown>).cluster, 'kind-1', 'the stored object is untouched');
 });
