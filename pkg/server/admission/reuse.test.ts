@@ -7,6 +7,7 @@ import { SecretResource } from '../../../apis/core/v1/secret.ts';
 import { admit } from './admit.ts';
 import { assertSameAsWhole, parseReusing, reusableKeys } from './reuse.ts';
 import { applyJsonPatch } from '../patch/json-patch.ts';
+import { applyMergePatch } from '../patch/merge-patch.ts';
 
 /** A stored SyncTarget: what admission made of a create. */
 function stored(): Record<string, unknown> {
@@ -137,4 +138,17 @@ test('a JSON patch that moves a stored value to another field gets it parsed the
   assert.ok(!whole.ok);
   assert.deepEqual(r.causes, whole.causes);
   assert.equal((old.spec as Record<string, unknown>).cluster, 'kind-1', 'the stored object is untouched');
+});
+
+test('an own __proto__ key next to reused parts is an unknown field, as in a whole parse', () => {
+  const old = stored();
+  const input = applyMergePatch(old, JSON.parse('{"__proto__": {"x": 1}}') as Record<string, unknown>);
+  assert.ok(Object.hasOwn(input, '__proto__'));
+  assert.deepEqual([...reusableKeys(SyncTargetResource.schema, input, old) ?? []].sort(), ['metadata', 'spec', 'status']);
+  for (const fieldValidation of ['Strict', 'Warn'] as const) {
+    assert.deepEqual(admit(SyncTargetResource, input, { fieldValidation, old }), admit(SyncTargetResource, input, { fieldValidation }), fieldValidation);
+  }
+  const strict = admit(SyncTargetResource, input, { fieldValidation: 'Strict', old });
+  assert.ok(!strict.ok);
+  assert.deepEqual(strict.causes.map((c) => c.field), ['__proto__']);
 });

@@ -65,7 +65,11 @@ export function parseReusing(schema: z.ZodObject, input: Record<string, unknown>
 /** `input` without the reused keys: what the unknown-field walk still has to look at. */
 export function withoutKeys(input: Record<string, unknown>, keys: ReadonlySet<string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(input)) if (!keys.has(k)) out[k] = v;
+  for (const [k, v] of Object.entries(input)) {
+    // defineProperty, not assignment: an own "__proto__" key (JSON.parse makes one) must stay
+    // a key for the walk to report, not become the copy's prototype.
+    if (!keys.has(k)) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  }
   return out;
 }
 
