@@ -38,5 +38,5 @@ export async function openStorage(o: StartOptions): Promise<Storage> {
     const { openEtcdStorage } = await import('../../pkg/storage/etcd/index.ts');
     return openEtcdStorage(etcdOptionsFrom(o));
   }
-  return openSqliteStorage({ dir: o['root-dir'], fsync: o['sqlite-fsync'] });
+  return openSqliteStorage({ dir: o['root-dir'], fsync: o['sqlite-fsync'], verifyWrittenObjects: verifySharedObjectsFromEnv(process.env) });
 }

@@ -3,7 +3,9 @@
 // stops there forever after logging "lifecycle paused for a test", so a test can kill -9 the
 // process at a known point and check that the next start finishes the work.
 // KPLANE_TEST_VERIFY_SHARED=1 (set by `npm test`) makes every update check that it left the
-// watch cache's shared copy of the object untouched (pkg/server/cacher CachingStorage).
+// watch cache's shared copy of the object untouched (pkg/server/cacher CachingStorage), every
+// admission that reuses stored parts agree with a whole parse (pkg/server/admission/reuse.ts),
+// and every SQLite write's object handed to watchers equal its stored bytes' decode.
 import type { Logger } from '../../pkg/log/logger.ts';
 import type { PausePoint } from '../../pkg/server/lifecycle.ts';
 

@@ -67,3 +67,14 @@ test('TreePool.intern: a tree pooled whole is found again, from the old generati
   assert.equal(pool.intern(tree()), first, 'promoted when found, so still pooled');
   assert.deepEqual(pool.intern({ 'f:spec': { 'f:cluster': {} } }), { 'f:spec': { 'f:cluster': {} } });
 });
+
+test('internValues leaves frozen subtrees (pooled trees) alone and interns the rest', () => {
+  const pool = new StringPool();
+  const trees = new TreePool();
+  const pooled = trees.intern({ 'f:spec': { 'f:name': {} }, note: 'kept' });
+  const obj = { kind: 'SyncTarget', metadata: { managedFields: [{ manager: 'm', fieldsV1: pooled }] } };
+  assert.doesNotThrow(() => pool.internValues(obj), 'writing into a frozen tree would throw (module code is strict)');
+  assert.equal(obj.metadata.managedFields[0]!.fieldsV1, pooled);
+  assert.equal(pool.intern('SyncTarget'), obj.kind);
+  assert.equal(pool.intern('m'), obj.metadata.managedFields[0]!.manager);
+});

@@ -42,9 +42,12 @@ export class StringPool {
     return kept;
   }
 
-  /** Intern every string value inside `value` (objects and arrays, in place); keys are left as they are. */
+  /** Intern every string value inside `value` (objects and arrays, in place, frozen ones skipped); keys are left as they are. */
   internValues(value: unknown): void {
-    if (typeof value !== 'object' || value === null) return;
+    // A frozen value is a TreePool's (below): pooled already, and not ours to write to. A
+    // written object handed to the watch cache as it is can hold one (a managedFields entry's
+    // fieldsV1 kept from the version before).
+    if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
         const v: unknown = value[i];

@@ -13,7 +13,7 @@ import { applyStrategic, serverSideApply } from './patchtypes.ts';
 import { admitObject, fieldValidationOf } from './admit.ts';
 import { type HandlerContext, fieldManager, isDryRun, queryFlag } from './context.ts';
 import { unsupportedMediaType } from './decode.ts';
-import { recordManagedFields } from './managedfields.ts';
+import { putManagedFields, recordManagedFields } from './managedfields.ts';
 import { respondObject } from './read.ts';
 import { confineMutator } from './view.ts';
 
@@ -63,7 +63,7 @@ export async function handlePatch(ctx: HandlerContext): Promise<void> {
         checkApplyIdentity(ctx, applied);
         const out = serverSideApply(ctx, live, applied, manager, queryFlag(ctx.url, 'force'), sub);
         const admitted = admitObject(ctx, out, live, validation, true);
-        admitted.metadata.managedFields = out.metadata.managedFields;
+        putManagedFields(admitted.metadata, out.metadata.managedFields);
         return admitted;
       }
       const base = live!;
@@ -92,7 +92,7 @@ export async function handlePatch(ctx: HandlerContext): Promise<void> {
       // object is not (kube retries such a patch on a fresh read instead of answering 409).
       admitted.metadata.resourceVersion = obj.metadata.resourceVersion !== base.metadata.resourceVersion ? obj.metadata.resourceVersion : undefined;
       // managedFields a patch rewrote (kubectl's client-side-apply upgrade) are honoured.
-      admitted.metadata.managedFields = recordManagedFields(ctx, live, { ...admitted, metadata: { ...admitted.metadata, managedFields: obj.metadata.managedFields } }, manager, sub);
+      putManagedFields(admitted.metadata, recordManagedFields(ctx, live, { ...admitted, metadata: { ...admitted.metadata, managedFields: obj.metadata.managedFields } }, manager, sub));
       return admitted;
     }),
     { dryRun, subresource: sub, allowCreate: isApply && sub === '', requester: ctx.user },

@@ -15,7 +15,7 @@ import { asKObject, clone, isPlainObject, type KObject } from '../registry/objec
 import { admitObject } from './admit.ts';
 import { type HandlerContext, fieldManager, isDryRun } from './context.ts';
 import { checkName, decodeObjectBody, unsupportedMediaType } from './decode.ts';
-import { recordManagedFields } from './managedfields.ts';
+import { putManagedFields, recordManagedFields } from './managedfields.ts';
 import { patchErrorToStatus } from './patch.ts';
 import { includeObjectOf } from './read.ts';
 import { toTable } from '../table/index.ts';
@@ -131,7 +131,7 @@ async function writeScale(
       setPath(desired, scale.specReplicasPath, desiredReplicas(ctx, next));
       const admitted = admitObject(ctx, desired, live, 'Ignore');
       admitted.metadata.resourceVersion = typeof precondition === 'function' ? precondition() : precondition;
-      admitted.metadata.managedFields = recordManagedFields(ctx, live, admitted, manager, 'scale');
+      putManagedFields(admitted.metadata, recordManagedFields(ctx, live, admitted, manager, 'scale'));
       return admitted;
     },
     { dryRun: isDryRun(ctx.url), subresource: '' },

@@ -2,7 +2,7 @@
 import { newBadRequest, newMethodNotAllowed } from '../../apierrors/errors.ts';
 import { writeJSON } from '../httpx/respond.ts';
 import { clone, type KObject } from '../registry/object.ts';
-import { recordManagedFields } from './managedfields.ts';
+import { putManagedFields, recordManagedFields } from './managedfields.ts';
 import { admitObject, fieldValidationOf } from './admit.ts';
 import { type HandlerContext, fieldManager, isDryRun } from './context.ts';
 import { checkKind, checkName, checkNamespace, decodeObjectBody } from './decode.ts';
@@ -22,7 +22,7 @@ export async function handleCreate(ctx: HandlerContext): Promise<void> {
   // system's fields (as kube-apiserver's create handler does, and as server-side apply creating
   // an object already did here): a Namespace's finalizer or a SyncTarget's key label and
   // finalizer belong to no client, so no client's later apply can remove them.
-  admitted.metadata.managedFields = recordManagedFields(ctx, undefined, admitted, fieldManager(ctx), '');
+  putManagedFields(admitted.metadata, recordManagedFields(ctx, undefined, admitted, fieldManager(ctx), ''));
   // Resource-specific rules (a Workspace's owner and phase, a Namespace's finalizer, the
   // namespace a namespaced object needs) are the store's strategy's, on every create path.
   const prepared = store.prepareForCreate(info.cluster, info.namespace, admitted, ctx.user);
@@ -51,7 +51,7 @@ export async function handleUpdate(ctx: HandlerContext): Promise<void> {
       const admitted = admitObject(ctx, desired, live, validation);
       // The body's resourceVersion (if any) is the optimistic-concurrency precondition.
       admitted.metadata.resourceVersion = input.metadata.resourceVersion;
-      admitted.metadata.managedFields = recordManagedFields(ctx, live, admitted, manager, sub);
+      putManagedFields(admitted.metadata, recordManagedFields(ctx, live, admitted, manager, sub));
       return admitted;
     }),
     { dryRun, subresource: sub },

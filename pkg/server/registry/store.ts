@@ -269,7 +269,8 @@ export class ResourceStore {
       if (desired.status === undefined) delete next.status;
       else next.status = desired.status;
       // Ownership of a /status write is computed on the desired object (kube records it).
-      next.metadata.managedFields = desired.metadata.managedFields;
+      if (desired.metadata.managedFields === undefined) delete next.metadata.managedFields;
+      else next.metadata.managedFields = desired.metadata.managedFields;
     } else {
       next = { ...desired, metadata: { ...desired.metadata } };
       if (this.def.subresources.status) {

@@ -71,6 +71,7 @@ export async function openSqliteStorage(opts: SqliteStorageOptions): Promise<Sql
     maxUpdateAttempts: opts.maxUpdateAttempts ?? 64,
     recentWrites: opts.recentWrites ?? 4096,
     now: opts.now ?? Date.now,
+    verifyWrittenObjects: opts.verifyWrittenObjects ?? false,
   }, wal);
 }
 

@@ -316,4 +316,43 @@ describe('sqlite backend', () => {
       break;
     }
   });
+
+  test('watch events of live writes are the written objects: a top level and metadata of their own per watcher, deeper values shared, equal to a decode', async () => {
+    const s = await openStorage({ verifyWrittenObjects: true });
+    const [w1, w2] = [await s.watch(P, 0), await s.watch(P, 0)];
+    const created = await s.create(`${P}a`, { metadata: { name: 'a' }, spec: { list: [1, 2] }, status: { n: 1 } });
+    const updated = await s.guaranteedUpdate(`${P}a`, (live) => ({ ...live, status: { n: 2 } }), undefined, created);
+    const take = async (w: typeof w1) => {
+      const out = [];
+      for await (const ev of w) {
+        out.push(ev);
+        if (out.length === 2) break;
+      }
+      return out;
+    };
+    const [e1, e2] = [await take(w1), await take(w2)];
+    for (const [i, want] of [created, updated].entries()) {
+      assert.deepEqual(e1[i]!.object, want);
+      assert.deepEqual(e1[i]!.object, JSON.parse(JSON.stringify(want)), 'as a decode of the stored bytes');
+      assert.notEqual(e1[i]!.object, e2[i]!.object, 'each watcher its own top level');
+      assert.notEqual(e1[i]!.object.metadata, e2[i]!.object.metadata, 'and metadata');
+      assert.equal(e1[i]!.object['spec'], e2[i]!.object['spec'], 'deeper values are shared');
+    }
+    // Setting a field on one watcher's event (a reader's own copy of the top) reaches no other.
+    e1[1]!.object.metadata!.resourceVersion = 'x';
+    assert.equal(e2[1]!.object.metadata!.resourceVersion, updated.metadata?.resourceVersion);
+  });
+
+  test('with verifyWrittenObjects, a written object that is not what its bytes decode to fails the write and leaves nothing behind', async () => {
+    const s = await openStorage({ verifyWrittenObjects: true });
+    const a = await s.create(`${P}a`, { metadata: { name: 'a' }, spec: { x: 1 } });
+    const rev = await s.currentRevision();
+    // An own key holding undefined: JSON drops it, the written object keeps it.
+    await assert.rejects(s.create(`${P}b`, { metadata: { name: 'b', labels: undefined } } as unknown as StoredObject), /written to .*b differs from a decode of its stored bytes at \.metadata\.labels/);
+    await assert.rejects(s.guaranteedUpdate(`${P}a`, (live) => ({ ...live, spec: { x: 2, y: undefined } }), undefined, a), /at \.spec\.y/);
+    assert.equal(await s.currentRevision(), rev, 'no revision taken');
+    assert.deepEqual((await s.get(`${P}a`))['spec'], { x: 1 });
+    await assert.rejects(s.get(`${P}b`), (e: unknown) => isStorageError(e) && e.code === 'KeyNotFound');
+  });
 });
+

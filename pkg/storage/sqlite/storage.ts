@@ -4,6 +4,7 @@
 // With the fsync off the event loop (group-commit.ts), a commit is visible to this
 // connection before it is durable: reads that may include such a commit wait for the sync
 // before they answer, and watchers only ever see durable revisions (#durableRevision).
+import { isDeepStrictEqual } from 'node:util';
 import type { DatabaseSync } from 'node:sqlite';
 import { StorageError } from '../errors.ts';
 import type { ListOptions, ListResult, Preconditions, Storage, StoredObject, UpdateFunc, WatchOptions, Watcher } from '../interface.ts';
@@ -33,12 +34,38 @@ export interface SqliteTuning {
   /** Last writes remembered to judge cached copies without a read (recent-writes.ts). Defaults to 4096. */
   recentWrites: number;
   now: () => number;
+  /**
+   * Test hook (KPLANE_TEST_VERIFY_SHARED, set by `npm test`): every write whose object goes to
+   * watchers as it is (Change.object) first checks that it is deeply equal to a decode of the
+   * bytes stored, and fails the write if not, so every write the suites make checks it.
+   */
+  verifyWrittenObjects?: boolean;
 }
 
 /** The WAL's own fsync, run by the group committer after each COMMIT; close releases its descriptor. */
 export interface WalSync {
   sync: SyncFunc;
   close(): void;
+}
+
+/** See SqliteTuning.verifyWrittenObjects: `obj` must be what a decode of `json` gives. */
+function assertEncodes(key: string, obj: StoredObject, json: string): void {
+  const decoded = decodeObject(json, 0);
+  const written = withRevision(obj, 0);
+  if (isDeepStrictEqual(written, decoded)) return;
+  throw new Error(`the object written to ${key} differs from a decode of its stored bytes at ${firstDifference(written, decoded, '')}: watchers would see another object than readers`);
+}
+
+/** The path of the first place where a and b differ (an own key holding undefined included). */
+function firstDifference(a: unknown, b: unknown, path: string): string {
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return path || '(root)';
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const k of keys) {
+    const av = (a as Record<string, unknown>)[k];
+    const bv = (b as Record<string, unknown>)[k];
+    if (!Object.hasOwn(a, k) || !Object.hasOwn(b, k) || !isDeepStrictEqual(av, bv)) return Object.hasOwn(a, k) && Object.hasOwn(b, k) ? firstDifference(av, bv, `${path}.${k}`) : `${path}.${k}`;
+  }
+  return path || '(root)';
 }
 
 /** Thrown inside a batch when guaranteedUpdate's read went stale; never escapes the backend. */
@@ -126,7 +153,7 @@ export class SqliteStorage implements Storage {
     const json = encodeObject(key, obj);
     return this.#write(key, () => {
       if (this.#stmts.getCurrent.get(key)) throw new StorageError('KeyExists', key);
-      const rev = this.#append(key, 1, 0, undefined, json, { type: 'ADDED', prevRevision: 0 });
+      const rev = this.#append(key, 1, 0, undefined, json, { type: 'ADDED', prevRevision: 0, object: obj });
       this.#stmts.upsertCurrent.run(key, rev);
       // The object just encoded, not a decode of it (withRevision), as guaranteedUpdate answers.
       return withRevision(obj, rev);
@@ -337,7 +364,7 @@ export class SqliteStorage implements Storage {
     if (readRevision !== undefined && cur.id !== readRevision) throw new StaleRead();
     checkPreconditions(key, cur, pre);
     if (bytesOnly ? cur.value === json : sameStoredContent(cur.value, json)) return decodeObject(cur.value, cur.id);
-    const rev = this.#append(key, 0, 0, cur, json, { type: 'MODIFIED', prevRevision: cur.id, prevValue: cur.value });
+    const rev = this.#append(key, 0, 0, cur, json, { type: 'MODIFIED', prevRevision: cur.id, prevValue: cur.value, object: written });
     this.#stmts.upsertCurrent.run(key, rev);
     return written ? withRevision(written, rev) : decodeObject(json, rev);
   }
@@ -349,8 +376,9 @@ export class SqliteStorage implements Storage {
     deleted: number,
     prev: CurrentRow | undefined,
     value: string,
-    change: Pick<Change, 'type' | 'prevRevision' | 'prevValue'>,
+    change: Pick<Change, 'type' | 'prevRevision' | 'prevValue' | 'object'>,
   ): number {
+    if (change.object && this.#tuning.verifyWrittenObjects) assertEncodes(key, change.object, value);
     const rev = this.#txRevision + 1;
     this.#stmts.insertRow.run(rev, key, created, deleted, prev?.create_revision ?? rev, prev?.id ?? 0, value);
     // Only after the insert succeeded: a failed write leaves no trace in memory.

@@ -2,9 +2,9 @@
 // consumer pulls, while live changes after head queue up behind it; every change is
 // delivered once, in revision order, because live changes all have revision > head and
 // delivery skips anything at or below the last delivered revision.
-import { decodeObject, LazyPrevEvent } from '../object-codec.ts';
+import { decodeObject, LazyPrevEvent, withRevision } from '../object-codec.ts';
 import { StorageError } from '../errors.ts';
-import type { WatchEvent } from '../interface.ts';
+import type { StoredObject, WatchEvent } from '../interface.ts';
 import { bookmarkEvent, PullWatcher } from '../pull-watcher.ts';
 
 /** A committed change as the backend saw it, before it becomes a WatchEvent. */
@@ -15,6 +15,14 @@ export interface Change {
   value: string;
   prevRevision: number;
   prevValue?: string | undefined;
+  /**
+   * The object `value` encodes, with this revision, when the write had it at hand (creates and
+   * updates): each watcher's event is a copy of its top level and metadata instead of a
+   * JSON.parse of `value` (a whole decode per write and watcher, ~3 % of a status write's CPU).
+   * Deeper values are shared, as they are with the writer's answer: readers never modify them.
+   * Absent for history read back from the database, which is decoded as before.
+   */
+  object?: StoredObject | undefined;
 }
 
 /** Reads committed changes with revision in (from, to] under the watch's prefix, oldest first. */
@@ -130,7 +138,7 @@ export class SqliteWatcher extends PullWatcher {
 }
 
 function toEvent(change: Change): WatchEvent {
-  const object = decodeObject(change.value, change.revision);
+  const object = change.object ? withRevision(change.object, change.revision) : decodeObject(change.value, change.revision);
   const size = change.value.length + (change.prevValue?.length ?? 0);
   if (change.type !== 'ADDED' && change.prevValue !== undefined) {
     return new LazyPrevEvent(change.type, change.key, object, change.revision, size, change.prevValue, change.prevRevision);
