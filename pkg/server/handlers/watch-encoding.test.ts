@@ -6,7 +6,7 @@ test('one encoding per (object, type), shared until evicted by the byte bound', 
   const cache = new SharedEventLines(100);
   let encodings = 0;
   const a = { v: 'a'.repeat(20) };
-  const wire = (o: object) => () => (encodings++, o);
+  const wire = (o: object) => () => (encodings++, JSON.stringify(o));
   const first = cache.get('MODIFIED', a, wire(a));
   assert.equal(cache.get('MODIFIED', a, wire(a)), first, 'the same Buffer for every watcher');
   assert.equal(encodings, 1);
@@ -22,14 +22,14 @@ test('one encoding per (object, type), shared until evicted by the byte bound', 
 
 test('an event larger than the cache is encoded but not kept', () => {
   const cache = new SharedEventLines(10);
-  const line = cache.get('ADDED', { x: 'long enough' }, () => ({ x: 'long enough' }));
+  const line = cache.get('ADDED', { x: 'long enough' }, () => JSON.stringify({ x: 'long enough' }));
   assert.equal(line.toString(), eventLine('ADDED', '{"x":"long enough"}'));
   assert.equal(cache.byteSize, 0);
 });
 
 test('a cached line owns its bytes: no shared slab behind a small line stays alive with it', () => {
   const lines = new SharedEventLines(1024 * 1024);
-  const small = lines.get('ADDED', { metadata: { name: 'x' } }, () => ({ kind: 'Thing', metadata: { name: 'x' } }));
+  const small = lines.get('ADDED', { metadata: { name: 'x' } }, () => JSON.stringify({ kind: 'Thing', metadata: { name: 'x' } }));
   assert.equal(small.buffer.byteLength, small.length);
   assert.equal(small.toString(), '{"type":"ADDED","object":{"kind":"Thing","metadata":{"name":"x"}}}\n');
   const wide = ownedBuffer('é✓');
@@ -41,7 +41,7 @@ test('lines expire by age: a quiet server holds none of a past burst', () => {
   let now = 0;
   const cache = new SharedEventLines(1024 * 1024, { maxAgeMs: 1000, now: () => now });
   let encodings = 0;
-  const wire = (o: object) => () => (encodings++, o);
+  const wire = (o: object) => () => (encodings++, JSON.stringify(o));
   const a = { v: 'a' };
   const b = { v: 'b' };
   cache.get('ADDED', a, wire(a));
@@ -63,18 +63,18 @@ test('a long stream of events evicts oldest first and keeps its byte count exact
   let now = 0;
   const cache = new SharedEventLines(100 * 40, { maxAgeMs: 1000, now: () => now });
   const objects = Array.from({ length: 5000 }, (_, i) => ({ v: String(i).padStart(10, '0') }));
-  const lines = objects.map((o) => cache.get('MODIFIED', o, () => o));
+  const lines = objects.map((o) => cache.get('MODIFIED', o, () => JSON.stringify(o)));
   const lineBytes = lines[0]!.length;
   const kept = Math.floor((100 * 40) / lineBytes);
   assert.equal(cache.byteSize, kept * lineBytes);
   // The newest `kept` are shared still, the one before them was evicted.
   let encodings = 0;
   for (let i = objects.length - kept; i < objects.length; i++) {
-    assert.equal(cache.get('MODIFIED', objects[i]!, () => (encodings++, objects[i]!)), lines[i]);
+    assert.equal(cache.get('MODIFIED', objects[i]!, () => (encodings++, JSON.stringify(objects[i]!))), lines[i]);
   }
   assert.equal(encodings, 0);
   const older = objects[objects.length - kept - 1]!;
-  assert.notEqual(cache.get('MODIFIED', older, () => (encodings++, older)), lines[objects.length - kept - 1]);
+  assert.notEqual(cache.get('MODIFIED', older, () => (encodings++, JSON.stringify(older))), lines[objects.length - kept - 1]);
   assert.equal(encodings, 1);
   now = 2000;
   cache.sweep();

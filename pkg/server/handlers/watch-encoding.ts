@@ -59,12 +59,12 @@ export class SharedEventLines {
     this.now = opts.now ?? Date.now;
   }
 
-  /** The line for (type, obj), encoded with `wire(obj)` the first time it is asked for. */
-  get(type: string, obj: object, wire: () => unknown): Buffer {
+  /** The line for (type, obj), around `json()` (the object's JSON) the first time it is asked for. */
+  get(type: string, obj: object, json: () => string): Buffer {
     let entry = this.lines.get(obj);
     const hit = entry?.byType.get(type);
     if (hit) return hit;
-    const line = ownedBuffer(eventLine(type, JSON.stringify(wire())));
+    const line = ownedBuffer(eventLine(type, json()));
     // An event larger than the whole cache is not worth keeping.
     if (line.length > this.maxBytes) return line;
     if (!entry) {

@@ -15,6 +15,7 @@ import { asKObject, type KObject } from '../registry/object.ts';
 import { toTable } from '../table/index.ts';
 import { type HandlerContext, queryFlag } from './context.ts';
 import { requestFilter } from './filter.ts';
+import { recentEncodings } from '../../storage/recent-encodings.ts';
 import { eventLine, SharedEventLines } from './watch-encoding.ts';
 import { listFromCache } from './cached-list.ts';
 import { endWatchFromFuture } from './watch-future.ts';
@@ -94,7 +95,9 @@ export async function handleWatch(ctx: HandlerContext): Promise<void> {
   };
   let headersSent = false;
   const encode = (type: OutType, obj: KObject): Buffer => {
-    if (!asTable) return sharedLines.get(type, obj, () => withTypeMeta(ctx, obj));
+    // The bytes the backend stored for a live write's event, with its revision spliced in, when
+    // it remembers them (pkg/storage/recent-encodings.ts); otherwise encoded here.
+    if (!asTable) return sharedLines.get(type, obj, () => recentEncodings.jsonOf(obj) ?? JSON.stringify(withTypeMeta(ctx, obj)));
     const t = toTable(def, [obj], { includeObject, now: ctx.now(), noHeaders: headersSent });
     headersSent = true;
     return Buffer.from(eventLine(type, JSON.stringify(t)));

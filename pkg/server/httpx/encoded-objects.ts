@@ -18,6 +18,8 @@
 // that the collector copies them and later sweeps them from the old one. The first answer only
 // marks the object in a WeakSet, which keeps nothing alive.
 
+import { recentEncodings } from '../../storage/recent-encodings.ts';
+
 export class EncodedObjects {
   readonly #capacity: number;
   readonly #bytes = new Map<object, Buffer>();
@@ -32,7 +34,8 @@ export class EncodedObjects {
   encode(obj: object): Buffer {
     const known = this.#bytes.get(obj);
     if (known !== undefined) return known;
-    const bytes = Buffer.from(JSON.stringify(obj), 'utf8');
+    // A write's answer: the bytes storage just made for it, with its revision spliced in.
+    const bytes = Buffer.from(recentEncodings.jsonOf(obj) ?? JSON.stringify(obj), 'utf8');
     if (!this.#answeredOnce.has(obj)) {
       this.#answeredOnce.add(obj);
       return bytes;

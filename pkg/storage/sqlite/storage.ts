@@ -12,6 +12,7 @@ import { prefixEnd } from '../keys.ts';
 import { decodeContinue, encodeContinue } from '../continue-token.ts';
 import { decodeObject, encodeObject, sameStoredContent, storedUid, withRevision } from '../object-codec.ts';
 import { meetsPreconditions } from '../preconditions.ts';
+import { recentEncodings } from '../recent-encodings.ts';
 import { GroupCommitter, type SyncFunc } from './group-commit.ts';
 import { RecentWrites } from './recent-writes.ts';
 import type { CountRow, CurrentRow, HistoryRow, ListRow, Statements } from './statements.ts';
@@ -156,7 +157,7 @@ export class SqliteStorage implements Storage {
       const rev = this.#append(key, 1, 0, undefined, json, { type: 'ADDED', prevRevision: 0, object: obj });
       this.#stmts.upsertCurrent.run(key, rev);
       // The object just encoded, not a decode of it (withRevision), as guaranteedUpdate answers.
-      return withRevision(obj, rev);
+      return this.#handOut(withRevision(obj, rev), json);
     });
   }
 
@@ -292,6 +293,7 @@ export class SqliteStorage implements Storage {
       progressNotify: opts.progressNotify === true,
       now: this.#tuning.now,
       onClose: (w) => this.#hub.remove(w),
+      verifyEncodings: this.#tuning.verifyWrittenObjects === true,
     });
     // Registered in the same synchronous turn that fixed headRevision: nothing can commit
     // in between, so history (.., head] and live (head, ..) meet without a gap.
@@ -366,7 +368,13 @@ export class SqliteStorage implements Storage {
     if (bytesOnly ? cur.value === json : sameStoredContent(cur.value, json)) return decodeObject(cur.value, cur.id);
     const rev = this.#append(key, 0, 0, cur, json, { type: 'MODIFIED', prevRevision: cur.id, prevValue: cur.value, object: written });
     this.#stmts.upsertCurrent.run(key, rev);
-    return written ? withRevision(written, rev) : decodeObject(json, rev);
+    return written ? this.#handOut(withRevision(written, rev), json) : decodeObject(json, rev);
+  }
+
+  /** `obj`, remembered as what `json` encodes for whoever encodes it again (recent-encodings.ts). */
+  #handOut(obj: StoredObject, json: string): StoredObject {
+    recentEncodings.remember(obj, json, this.#tuning.verifyWrittenObjects === true);
+    return obj;
   }
 
   /** Insert the next log row inside the open batch and remember its change for watchers. */

@@ -6,6 +6,7 @@ import { decodeObject, LazyPrevEvent, withRevision } from '../object-codec.ts';
 import { StorageError } from '../errors.ts';
 import type { StoredObject, WatchEvent } from '../interface.ts';
 import { bookmarkEvent, PullWatcher } from '../pull-watcher.ts';
+import { recentEncodings } from '../recent-encodings.ts';
 
 /** A committed change as the backend saw it, before it becomes a WatchEvent. */
 export interface Change {
@@ -40,6 +41,8 @@ export interface WatcherOptions {
   progressNotify: boolean;
   now: () => number;
   onClose: (w: SqliteWatcher) => void;
+  /** Passed to recentEncodings.remember (SqliteTuning.verifyWrittenObjects). */
+  verifyEncodings?: boolean;
 }
 
 type Queued = Change | { type: 'BOOKMARK'; revision: number };
@@ -112,7 +115,7 @@ export class SqliteWatcher extends PullWatcher {
       if (change.revision <= this.#lastDelivered) continue; // already replayed from history
       this.#lastDelivered = change.revision;
       this.#lastActivity = this.#opts.now();
-      return toEvent(change);
+      return toEvent(change, this.#opts.verifyEncodings === true);
     }
   }
 
@@ -137,8 +140,15 @@ export class SqliteWatcher extends PullWatcher {
   }
 }
 
-function toEvent(change: Change): WatchEvent {
-  const object = change.object ? withRevision(change.object, change.revision) : decodeObject(change.value, change.revision);
+function toEvent(change: Change, verifyEncodings: boolean): WatchEvent {
+  let object: StoredObject;
+  if (change.object) {
+    object = withRevision(change.object, change.revision);
+    // Its watch line can then be the stored bytes with the revision spliced in.
+    recentEncodings.remember(object, change.value, verifyEncodings);
+  } else {
+    object = decodeObject(change.value, change.revision);
+  }
   const size = change.value.length + (change.prevValue?.length ?? 0);
   if (change.type !== 'ADDED' && change.prevValue !== undefined) {
     return new LazyPrevEvent(change.type, change.key, object, change.revision, size, change.prevValue, change.prevRevision);
