@@ -7,7 +7,9 @@
 //
 // Held weakly and briefly: two generations of WeakMaps, the older dropped after `perGeneration`
 // remembered objects, so an object never asked for (a watch-cache copy nobody watches) keeps
-// its bytes for at most two generations of writes, and no entry keeps its object alive.
+// its bytes for at most two generations of writes, and no entry keeps its object alive. 256 a
+// generation: an answer or watch line asks within moments of the write, and the strings kept
+// for copies the watch cache holds (a few KiB each) stay under ~1.5 MiB when the server idles.
 import { isDeepStrictEqual } from 'node:util';
 import type { StoredObject } from './interface.ts';
 
@@ -69,4 +71,4 @@ export function withResourceVersion(storedJson: string, obj: StoredObject): stri
 }
 
 /** The process's registry: the SQLite backend remembers, the API server's encoders ask. */
-export const recentEncodings = new RecentEncodings(512);
+export const recentEncodings = new RecentEncodings(256);
