@@ -3,7 +3,7 @@
 import type { FieldCause, ResourceDefinition } from '../../../apis/resource.ts';
 import { z } from 'zod';
 import { findUnknownFields } from './unknown-fields.ts';
-import { assertSameAsWhole, parseReusing, reusableKeys, reuseSelfCheckEnabled, withoutKeys, type PartialParse } from './reuse.ts';
+import { assertSameAsWhole, parseReusing, reusePlan, reuseSelfCheckEnabled, withoutReused, type PartialParse, type ReusePlan } from './reuse.ts';
 import { isPlainObject } from '../registry/object.ts';
 import { validateObjectMeta } from './object-meta.ts';
 import { issuesToCauses } from './zod-causes.ts';
@@ -41,14 +41,14 @@ export function admit(def: ResourceDefinition, input: unknown, options: AdmitOpt
   const fieldValidation = options.fieldValidation ?? 'Warn';
   // An update's values that are still the stored object's own were admitted when it was
   // written: neither parsed nor searched for unknown fields again (reuse.ts).
-  const reused = options.old !== undefined && isPlainObject(input) ? reusableKeys(def.schema, input, options.old) : undefined;
-  const unknown = fieldValidation === 'Ignore' ? [] : findUnknownFields(def.schema, reused && isPlainObject(input) ? withoutKeys(input, reused) : input);
+  const plan = options.old !== undefined && isPlainObject(input) ? reusePlan(def.schema, input, options.old) : undefined;
+  const unknown = fieldValidation === 'Ignore' ? [] : findUnknownFields(def.schema, plan && isPlainObject(input) ? withoutReused(input, plan) : input);
 
   if (fieldValidation === 'Strict' && unknown.length > 0) {
     return { ok: false, causes: unknownFieldCauses(unknown, options.apply), badRequestMessage: strictMessage(def, unknown, options.apply) };
   }
 
-  const parsed = parseObject(def, input, reused);
+  const parsed = parseObject(def, input, plan);
   if (!parsed.success) {
     const metaCauses = typeof input === 'object' && input !== null ? validateObjectMeta(def, input as Record<string, unknown>) : [];
     return { ok: false, causes: [...issuesToCauses(parsed.issues, input), ...metaCauses] };
@@ -59,9 +59,9 @@ export function admit(def: ResourceDefinition, input: unknown, options: AdmitOpt
   return { ok: true, object, warnings: unknown.map(unknownFieldWarning) };
 }
 
-function parseObject(def: ResourceDefinition, input: unknown, reused: ReadonlySet<string> | undefined): PartialParse {
-  if (reused && isPlainObject(input) && def.schema instanceof z.ZodObject) {
-    const split = parseReusing(def.schema, input, reused);
+function parseObject(def: ResourceDefinition, input: unknown, plan: ReusePlan | undefined): PartialParse {
+  if (plan && isPlainObject(input) && def.schema instanceof z.ZodObject) {
+    const split = parseReusing(def.schema, input, plan);
     if (reuseSelfCheckEnabled()) assertSameAsWhole(def.schema, input, split);
     return split;
   }

@@ -5,9 +5,19 @@ import { SyncTargetResource } from '../../../apis/workload/v1alpha1/synctarget.t
 import { ConfigMapResource } from '../../../apis/core/v1/configmap.ts';
 import { SecretResource } from '../../../apis/core/v1/secret.ts';
 import { admit } from './admit.ts';
-import { assertSameAsWhole, parseReusing, reusableKeys } from './reuse.ts';
+import { assertSameAsWhole, parseReusing, reusePlan, type ReusePlan } from './reuse.ts';
 import { applyJsonPatch } from '../patch/json-patch.ts';
 import { applyMergePatch } from '../patch/merge-patch.ts';
+
+/** The top-level keys a plan reuses as they are. */
+function reusableKeys(schema: z.ZodType, input: Record<string, unknown>, old: Record<string, unknown>): Set<string> | undefined {
+  return reusePlan(schema, input, old)?.reused;
+}
+
+/** A plan reusing these top-level keys and nothing below. */
+function only(...keys: string[]): ReusePlan {
+  return { reused: new Set(keys), nested: new Map() };
+}
 
 /** A stored SyncTarget: what admission made of a create. */
 function stored(): Record<string, unknown> {
@@ -16,7 +26,12 @@ function stored(): Record<string, unknown> {
     kind: 'SyncTarget',
     metadata: { name: 'edge-1', labels: { region: 'eu' }, resourceVersion: '7' },
     spec: { cluster: 'kind-1', cells: { zone: 'a' } },
-    status: { lastSyncerHeartbeatTime: '2026-12-02T10:00:00Z', phase: 'Ready' },
+    status: {
+      lastSyncerHeartbeatTime: '2026-12-02T10:00:00Z',
+      phase: 'Ready',
+      conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-12-02T10:00:00Z' }],
+      syncerIdentity: { serviceAccount: 'kplane-syncer-edge-1', namespace: 'default', clusterRole: 'kplane-syncer-edge-1', clusterRoleBinding: 'kplane-syncer-edge-1' },
+    },
   }, { fieldValidation: 'Strict' });
   assert.ok(r.ok);
   return r.object;
@@ -89,7 +104,7 @@ test('a default for a key the input lacks is filled in, an optional one stays ab
   const schema = z.object({ meta: z.object({ n: z.string() }), level: z.number().default(3), note: z.string().optional() });
   const old = { meta: { n: 'a' }, level: 3 };
   const input = { meta: old.meta };
-  const split = parseReusing(schema, input, new Set(['meta']));
+  const split = parseReusing(schema, input, only('meta'));
   assert.deepEqual(split, { success: true, data: { meta: { n: 'a' }, level: 3 } });
   assertSameAsWhole(schema, input, split);
 });
@@ -103,7 +118,7 @@ test('a reused part keeps the stored key order; the self-check accepts that and 
   assert.ok(r.ok);
   assert.deepEqual(Object.keys(r.object.metadata as object), Object.keys(live.metadata));
   assert.deepEqual(Object.keys(r.object), ['apiVersion', 'kind', 'metadata', 'spec', 'status']);
-  const split = parseReusing(SyncTargetResource.schema as z.ZodObject, input, new Set(['metadata', 'spec']));
+  const split = parseReusing(SyncTargetResource.schema as z.ZodObject, input, only('metadata', 'spec'));
   assertSameAsWhole(SyncTargetResource.schema, input, split);
   assert.ok(split.success);
   const reordered = { ...split, data: { status: split.data.status, ...split.data } };
@@ -115,10 +130,10 @@ test('the self-check throws when the split parse and a whole parse disagree', ()
   // A stored value the schema would now strip: reusing it keeps the key a whole parse drops.
   const old = { spec: { x: 1, gone: true }, n: 1 };
   const input = { ...old, n: 2 };
-  const split = parseReusing(schema, input, new Set(['spec']));
+  const split = parseReusing(schema, input, only('spec'));
   assert.throws(() => assertSameAsWhole(schema, input, split), /disagrees with a whole parse/);
   // And an outcome that differs: the split fails where the whole parse would too, so no throw.
-  const failing = parseReusing(schema, { ...old, n: 'x' }, new Set(['spec']));
+  const failing = parseReusing(schema, { ...old, n: 'x' }, only('spec'));
   assert.equal(failing.success, false);
   assertSameAsWhole(schema, { ...old, n: 'x' }, failing);
 });
@@ -151,4 +166,61 @@ test('an own __proto__ key next to reused parts is an unknown field, as in a who
   const strict = admit(SyncTargetResource, input, { fieldValidation: 'Strict', old });
   assert.ok(!strict.ok);
   assert.deepEqual(strict.causes.map((c) => c.field), ['__proto__']);
+});
+
+test('one level down: a heartbeat reuses the stored conditions inside a new status, and admits what a whole parse admits', () => {
+  const old = stored();
+  const oldStatus = old.status as Record<string, unknown>;
+  const input = applyMergePatch(old, { status: { lastSyncerHeartbeatTime: '2026-12-02T10:00:01Z' } });
+  const plan = reusePlan(SyncTargetResource.schema, input, old);
+  assert.deepEqual([...plan?.reused ?? []].sort(), ['metadata', 'spec']);
+  assert.deepEqual([...plan?.nested.get('status')?.plan.reused ?? []].sort(), ['conditions', 'syncerIdentity']);
+  const r = admit(SyncTargetResource, input, { fieldValidation: 'Strict', old });
+  assert.ok(r.ok);
+  assert.equal(JSON.stringify(r.object), JSON.stringify(SyncTargetResource.schema.parse(input)), 'same values in the same key order');
+  const status = r.object.status as Record<string, unknown>;
+  assert.equal(status.lastSyncerHeartbeatTime, '2026-12-02T10:00:01Z');
+  assert.notEqual(status, oldStatus, 'the changed level is a new object (callers may set fields on it)');
+  assert.equal(status.conditions, oldStatus.conditions, 'below it, the stored values themselves: the ownership walk skips them by identity');
+  assert.equal(status.syncerIdentity, oldStatus.syncerIdentity);
+  (r.object.status as Record<string, unknown>).phase = 'NotReady';
+  assert.equal(oldStatus.phase, 'Ready', 'the stored status is untouched');
+});
+
+test('one level down, what changed is still judged with full paths: values, unknown fields, an own __proto__ key', () => {
+  const old = stored();
+  const cases: Record<string, unknown>[] = [
+    applyMergePatch(old, { status: { phase: 'Sideways' } }),
+    applyMergePatch(old, { status: { syncerIdentity: { bogus: 1 } } }),
+    applyMergePatch(old, { status: JSON.parse('{"__proto__": {"x": 1}, "phase": "NotReady"}') as Record<string, unknown> }),
+    applyMergePatch(old, { status: { conditions: [{ type: '', status: 'Maybe' }] } }),
+  ];
+  for (const input of cases) {
+    assert.ok(reusePlan(SyncTargetResource.schema, input, old)?.nested.has('status'), 'the status is planned one level down');
+    for (const fieldValidation of ['Strict', 'Warn'] as const) {
+      const split = admit(SyncTargetResource, input, { fieldValidation, old });
+      const whole = admit(SyncTargetResource, input, { fieldValidation });
+      assert.deepEqual(split, whole, `${fieldValidation}: the same answer as without reuse for ${JSON.stringify(input.status)}`);
+    }
+  }
+  const unknown = admit(SyncTargetResource, cases[1]!, { fieldValidation: 'Strict', old });
+  assert.ok(!unknown.ok);
+  assert.deepEqual(unknown.causes.map((c) => c.field), ['status.syncerIdentity.bogus']);
+  const proto = admit(SyncTargetResource, cases[2]!, { fieldValidation: 'Strict', old });
+  assert.ok(!proto.ok, 'an own __proto__ key is an unknown field, not a prototype');
+  assert.deepEqual(proto.causes.map((c) => c.field), ['status.__proto__']);
+});
+
+test('one level down only through plain objects: an optional z.object qualifies, a refined or defaulted one is parsed whole', () => {
+  const inner = z.object({ list: z.array(z.number()), n: z.number() });
+  const old = { a: { list: [1], n: 1 }, b: { list: [2], n: 2 }, c: { list: [3], n: 3 } };
+  const schema = z.object({ a: inner.optional(), b: inner.refine((v) => v.n > 0), c: inner.default({ list: [], n: 0 }) });
+  const input = { a: { ...old.a, n: 5 }, b: { ...old.b, n: 5 }, c: { ...old.c, n: 5 } };
+  const plan = reusePlan(schema, input, old);
+  assert.deepEqual([...plan?.nested.keys() ?? []], ['a']);
+  assert.deepEqual([...plan?.nested.get('a')?.plan.reused ?? []], ['list']);
+  const split = parseReusing(schema, input, plan!);
+  assertSameAsWhole(schema, input, split);
+  // A stored value in another field's place is not its own there.
+  assert.equal(reusePlan(schema, { a: { list: old.b.list, n: 1 } }, old)?.nested.get('a'), undefined);
 });
