@@ -78,3 +78,25 @@ test('internValues leaves frozen subtrees (pooled trees) alone and interns the r
   assert.equal(pool.intern('SyncTarget'), obj.kind);
   assert.equal(pool.intern('m'), obj.metadata.managedFields[0]!.manager);
 });
+
+test('internValues skips what a known, interned object shares at the same position, and interns the rest', () => {
+  class Counting extends StringPool {
+    looked: string[] = [];
+    override intern(s: string): string {
+      this.looked.push(s);
+      return super.intern(s);
+    }
+  }
+  const pool = new Counting();
+  const prev = JSON.parse('{"kind":"SyncTarget","spec":{"cells":["x"]},"status":{"conditions":[{"type":"Ready"}],"t":"1"}}') as Record<string, any>;
+  pool.internValues(prev);
+  pool.looked = [];
+  // A new version sharing spec and conditions with prev, and prev's spec again in another place.
+  const next = { kind: 'Sync' + 'Target', spec: prev.spec, other: prev.spec, status: { conditions: prev.status.conditions, t: '2' } };
+  pool.internValues(next, prev);
+  assert.deepEqual(pool.looked, ['SyncTarget', 'x', '2'], 'shared at the same position: skipped; elsewhere (other.cells) or changed: interned');
+  assert.equal(next.kind, prev.kind);
+  pool.looked = [];
+  pool.internValues(next);
+  assert.deepEqual(pool.looked, ['SyncTarget', 'x', 'x', 'Ready', '2'], 'without it, everything is walked');
+});

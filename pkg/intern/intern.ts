@@ -42,25 +42,33 @@ export class StringPool {
     return kept;
   }
 
-  /** Intern every string value inside `value` (objects and arrays, in place, frozen ones skipped); keys are left as they are. */
-  internValues(value: unknown): void {
+  /**
+   * Intern every string value inside `value` (objects and arrays, in place); keys are left as
+   * they are. `known` is an object interned before whose subtrees `value` may share: one found
+   * at the same position is skipped (a written object handed to the watch cache as it is keeps
+   * the previous version's spec, conditions, labels: walking them again was most of this walk).
+   */
+  internValues(value: unknown, known?: unknown): void {
     // A frozen value is a TreePool's (below): pooled already, and not ours to write to. A
     // written object handed to the watch cache as it is can hold one (a managedFields entry's
     // fieldsV1 kept from the version before).
-    if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+    if (typeof value !== 'object' || value === null || value === known || Object.isFrozen(value)) return;
+    const seen = typeof known === 'object' && known !== null ? known : undefined;
     if (Array.isArray(value)) {
+      const before = Array.isArray(seen) ? (seen as unknown[]) : undefined;
       for (let i = 0; i < value.length; i++) {
         const v: unknown = value[i];
         if (typeof v === 'string') value[i] = this.intern(v);
-        else if (typeof v === 'object' && v !== null) this.internValues(v);
+        else if (typeof v === 'object' && v !== null) this.internValues(v, before?.[i]);
       }
       return;
     }
     const rec = value as Record<string, unknown>;
+    const before = seen !== undefined && !Array.isArray(seen) ? (seen as Record<string, unknown>) : undefined;
     for (const k in rec) {
       const v = rec[k];
       if (typeof v === 'string') rec[k] = this.intern(v);
-      else if (typeof v === 'object' && v !== null) this.internValues(v);
+      else if (typeof v === 'object' && v !== null) this.internValues(v, before !== undefined && Object.hasOwn(before, k) ? before[k] : undefined);
     }
   }
 

@@ -10,9 +10,13 @@ import type { StoredObject } from '../../storage/interface.ts';
 
 const fieldSets = new TreePool();
 
-/** Compact `obj` in place (it must be the cache's own copy, as the backend's watch decodes one for it). */
-export function compactForCache(obj: StoredObject): void {
-  sharedStrings.internValues(obj);
+/**
+ * Compact `obj` in place (the cache's own copy: a decode, or a written object whose top level and
+ * metadata are its own). `prev`, the version the cache held before, was compacted when it came
+ * in: whatever `obj` shares with it is compact already and not walked again.
+ */
+export function compactForCache(obj: StoredObject, prev?: StoredObject): void {
+  sharedStrings.internValues(obj, prev);
   const entries: unknown = obj.metadata?.managedFields;
   if (!Array.isArray(entries)) return;
   for (const e of entries as unknown[]) {

@@ -289,14 +289,15 @@ export class ResourceCacher {
     // prevObject is the version the cache holds for this key: keep one copy, so every event in
     // the ring costs one object, not two. Compared by prevRevision when the backend gives it,
     // so a lazily decoded prevObject (SQLite) is never decoded at all.
+    const held = ev.type === 'ADDED' ? undefined : this.objects.get(ev.key);
     if (ev.type !== 'ADDED' && 'prevObject' in ev) {
-      const held = this.objects.get(ev.key);
       const prevRV = ev.prevRevision !== undefined ? String(ev.prevRevision) : ev.prevObject?.metadata?.resourceVersion;
       if (held && held.metadata?.resourceVersion === prevRV) ev.prevObject = held;
       else if (ev.prevObject) compactForCache(ev.prevObject);
     }
-    // Kept in the map and the ring: in the compact form (compact.ts).
-    compactForCache(ev.object);
+    // Kept in the map and the ring: in the compact form (compact.ts). A written object shares
+    // most of itself with the version held (copy-on-write patches, admission's reuse).
+    compactForCache(ev.object, held);
     if (ev.type === 'DELETED') this.objects.delete(ev.key);
     else this.objects.set(ev.key, ev.object);
     this.ring.push(ev, this.now());
