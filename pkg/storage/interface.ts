@@ -85,7 +85,12 @@ export interface Storage {
   /** Backend name for logs and metrics, e.g. "sqlite" or "etcd". */
   readonly name: string;
 
-  /** Create the key; fails with KeyExists if present. Returns the stored object with its resourceVersion. */
+  /**
+   * Create the key; fails with KeyExists if present. Returns the stored object with its
+   * resourceVersion. A backend may keep `obj` and share its values with watchers and with what
+   * it returns (SQLite does): the caller must not modify it, nor anything inside it, afterwards.
+   * The same holds for the object a guaranteedUpdate's tryUpdate returns.
+   */
   create(key: string, obj: StoredObject): Promise<StoredObject>;
 
   /** Read the key at the latest revision; fails with KeyNotFound. */
