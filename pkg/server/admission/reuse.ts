@@ -14,11 +14,13 @@
 // status write's status is new, but its conditions are the stored ones, and their parse and the
 // ownership walk over them were most of what a heartbeat's admission and bookkeeping still cost.
 // The parts that changed are parsed with their own field schemas and assembled in the schema's
-// key order, as a whole parse orders them; a reused part keeps the stored object's own key order (the server appends uid,
-// creationTimestamp and the like after admission), which no reader of JSON can tell apart.
+// key order, as a whole parse orders them; a reused part keeps the stored object's own key order
+// (the server appends uid, creationTimestamp and the like after admission), which no reader of
+// JSON can tell apart.
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { isPlainObject } from '../registry/object.ts';
+import { setOwn } from '../patch/json-value.ts';
 
 export type PartialParse =
   | { success: true; data: Record<string, unknown> }
@@ -124,9 +126,9 @@ export function withoutReused(input: Record<string, unknown>, plan: ReusePlan): 
   for (const [k, v] of Object.entries(input)) {
     if (plan.reused.has(k)) continue;
     const nested = plan.nested.get(k);
-    // defineProperty, not assignment: an own "__proto__" key (JSON.parse makes one) must stay
-    // a key for the walk to report, not become the copy's prototype.
-    Object.defineProperty(out, k, { value: nested ? withoutReused(v as Record<string, unknown>, nested.plan) : v, enumerable: true, writable: true, configurable: true });
+    // setOwn, not assignment: an own "__proto__" key (JSON.parse makes one) must stay a key
+    // for the walk to report, not become the copy's prototype.
+    setOwn(out, k, nested ? withoutReused(v as Record<string, unknown>, nested.plan) : v);
   }
   return out;
 }

@@ -35,16 +35,6 @@ export function recordManagedFields(ctx: HandlerContext, live: KObject | undefin
   return mf && mf.length > 0 ? mf : undefined;
 }
 
-/**
- * Sets metadata.managedFields, or removes the key when there are none: an own key holding
- * undefined is invisible in JSON but not to the watch cache, which keeps the written object
- * itself (pkg/storage/sqlite Change.object), nor to deep comparisons of it.
- */
-export function putManagedFields(meta: { managedFields?: unknown }, entries: unknown): void {
-  if (entries === undefined) delete meta.managedFields;
-  else meta.managedFields = entries;
-}
-
 export function applyConfiguration(ctx: HandlerContext, live: KObject | undefined, applied: KObject, manager: string, force: boolean, sub: string): KObject {
   const result = guard(() =>
     serverSideApply({

@@ -8,12 +8,12 @@ import { applyJsonPatch } from '../patch/json-patch.ts';
 import { applyMergePatch, mergePatchChanges } from '../patch/merge-patch.ts';
 import { deepEqual } from '../patch/json-value.ts';
 import { isPatchError, KUBE_GENERIC_INVALID_MESSAGE, type PatchError } from '../patch/errors.ts';
-import { asKObject, clone, isPlainObject, type KObject } from '../registry/object.ts';
+import { asKObject, clone, isPlainObject, type KObject, putManagedFields } from '../registry/object.ts';
 import { applyStrategic, serverSideApply } from './patchtypes.ts';
 import { admitObject, fieldValidationOf } from './admit.ts';
 import { type HandlerContext, fieldManager, isDryRun, queryFlag } from './context.ts';
 import { unsupportedMediaType } from './decode.ts';
-import { putManagedFields, recordManagedFields } from './managedfields.ts';
+import { recordManagedFields } from './managedfields.ts';
 import { respondObject } from './read.ts';
 import { confineMutator } from './view.ts';
 

@@ -1,8 +1,8 @@
 // POST (create) and PUT (update, also on /status).
 import { newBadRequest, newMethodNotAllowed } from '../../apierrors/errors.ts';
 import { writeJSON } from '../httpx/respond.ts';
-import { clone, type KObject } from '../registry/object.ts';
-import { putManagedFields, recordManagedFields } from './managedfields.ts';
+import { clone, type KObject, putManagedFields } from '../registry/object.ts';
+import { recordManagedFields } from './managedfields.ts';
 import { admitObject, fieldValidationOf } from './admit.ts';
 import { type HandlerContext, fieldManager, isDryRun } from './context.ts';
 import { checkKind, checkName, checkNamespace, decodeObjectBody } from './decode.ts';

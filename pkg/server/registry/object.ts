@@ -13,6 +13,16 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * Sets metadata.managedFields, or removes the key when there are none: an own key holding
+ * undefined is invisible in JSON but not to the watch cache, which keeps the written object
+ * itself (pkg/storage/sqlite Change.object), nor to deep comparisons of it.
+ */
+export function putManagedFields(meta: { managedFields?: unknown }, entries: unknown): void {
+  if (entries === undefined) delete meta.managedFields;
+  else meta.managedFields = entries;
+}
+
 export function asKObject(v: Record<string, unknown>): KObject {
   if (!isPlainObject(v.metadata)) v.metadata = {};
   return v as KObject;

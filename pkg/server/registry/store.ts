@@ -13,7 +13,7 @@ import type { Storage, Watcher } from '../../storage/interface.ts';
 import { objectKey, prefixKey } from '../../storage/keys.ts';
 import { conflict, conflictRV, conflictUID, toStatusError } from './errors.ts';
 import { isCachedLister } from '../cacher/index.ts';
-import { asKObject, CLUSTER_ANNOTATION, clone, type KObject, semanticallyEqual, specChanged } from './object.ts';
+import { asKObject, CLUSTER_ANNOTATION, clone, type KObject, putManagedFields, semanticallyEqual, specChanged } from './object.ts';
 import type { HistoryGuard, Requester, Strategy } from './strategy.ts';
 import { formatTime } from '../../../apis/meta/v1/time.ts';
 
@@ -269,8 +269,7 @@ export class ResourceStore {
       if (desired.status === undefined) delete next.status;
       else next.status = desired.status;
       // Ownership of a /status write is computed on the desired object (kube records it).
-      if (desired.metadata.managedFields === undefined) delete next.metadata.managedFields;
-      else next.metadata.managedFields = desired.metadata.managedFields;
+      putManagedFields(next.metadata, desired.metadata.managedFields);
     } else {
       next = { ...desired, metadata: { ...desired.metadata } };
       if (this.def.subresources.status) {
