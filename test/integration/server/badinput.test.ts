@@ -169,6 +169,21 @@ test('bad input gets a clear 4xx Status and stores nothing', { timeout: 600_000 
     reason: 'BadRequest',
     message: /bogus/,
   });
+  // A patch keeps the stored spec and metadata as they are, and admission does not judge those
+  // again; an own "__proto__" key beside them must still be judged as an unknown field.
+  await t.test('a merge patch adding a top-level __proto__ key: 400 under Strict, the stored object unchanged', async () => {
+    const before = await http.get(`${ST}/existing`);
+    assert.equal(before.status, 200, before.text);
+    const body = '{"__proto__":{"polluted":true},"metadata":{"labels":{"proto":"try"}}}';
+    const r = await http.patch(`${ST}/existing?fieldValidation=Strict`, body, 'application/merge-patch+json');
+    assert.equal(r.status, 400, r.text);
+    assert.equal(r.json.reason, 'BadRequest');
+    assert.match(r.json.message, /unknown field "__proto__"/);
+    const after = await http.get(`${ST}/existing`);
+    assert.equal(after.json.metadata.resourceVersion, before.json.metadata.resourceVersion, 'nothing was written');
+    assert.equal(after.json.metadata.labels?.proto, undefined);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined, 'no prototype reached');
+  });
   await bad('an unknown fieldValidation value', () => http.post(`${ST}?fieldValidation=Loose`, syncTarget('loose')), { code: 400, reason: 'BadRequest' });
 
   await t.test('unknown field with fieldValidation=Warn: stored without it, with a Warning header', async () => {
