@@ -3,8 +3,10 @@
 // controllers in-process), then:
 //   1. time from the first create to every target reconciled, observed on a wildcard watch
 //      from this process: "reconciled" = the SyncTarget controller wrote the syncer identity
-//      (status.syncerIdentity.tokenSecret) and the conditions Valid, SyncerDeployed and Ready,
-//      and the heartbeat controller wrote HeartbeatHealthy;
+//      (status.syncerIdentity: ServiceAccount, ClusterRole, ClusterRoleBinding; no token Secret
+//      for these targets, whose syncers are deployed by hand) and the conditions Valid,
+//      SyncerAuthorized, SyncerDeployed and Ready, and the heartbeat controller wrote
+//      HeartbeatHealthy;
 //   2. the writes that took (storage revision before/after) and the RSS of the kplane
 //      process tree once the controllers are idle (workqueue_depth 0 on /metrics); then, through
 //      the kplane process's inspector, a full GC and its memoryUsage() (heap used/total,
@@ -251,7 +253,8 @@ async function waitQuiet(client: ClusterClient, quietMs = 2_000): Promise<number
 
 function reconciled(st: SyncTarget): boolean {
   const types = new Set((st.status?.conditions ?? []).map((c) => c.type));
-  return Boolean(st.status?.syncerIdentity?.tokenSecret) && ['Valid', 'SyncerDeployed', 'Ready', 'HeartbeatHealthy'].every((t) => types.has(t));
+  const id = st.status?.syncerIdentity;
+  return Boolean(id?.serviceAccount && id.clusterRole && id.clusterRoleBinding) && ['Valid', 'SyncerAuthorized', 'SyncerDeployed', 'Ready', 'HeartbeatHealthy'].every((t) => types.has(t));
 }
 
 /** Follow every SyncTarget on a wildcard watch; resolves when `want` keys were seen reconciled (or `done` for the floor). */
@@ -532,7 +535,7 @@ async function main(): Promise<void> {
     summary: `${n} SyncTargets over ${WORKSPACES} workspaces: all reconciled ${secs(kp.bulk.reconciledMs)} s after the first create (floor ${secs(floor.bulk.reconciledMs)} s, ${formatRatio(kp.bulk.reconciledMs, floor.bulk.reconciledMs)}), ${(kp.bulk.writes / TARGETS).toFixed(1)} writes/target, RSS ${mib(kp.bulk.rssBytes)} MiB (floor ${mib(floor.bulk.rssBytes)}); restart ready ${secs(kp.restart.readyMs)} s with ${kp.restart.writes} writes${kp.stale ? `; staleness p99 ${formatMs(kp.stale.stats.p99Ms)} ms past the threshold` : ''}`,
     targets,
     notes: [
-      'reconciled = seen on a wildcard watch with status.syncerIdentity.tokenSecret and the conditions Valid, SyncerDeployed, Ready and HeartbeatHealthy',
+      'reconciled = seen on a wildcard watch with status.syncerIdentity (ServiceAccount, ClusterRole, ClusterRoleBinding) and the conditions Valid, SyncerAuthorized, SyncerDeployed, Ready and HeartbeatHealthy',
       SPLIT
         ? `kplane ran \`kplane start --controllers -\` and beside it \`kplane controllers --kubeconfig admin.kubeconfig --heartbeat-threshold ${THRESHOLD_MS / 1000}s\` (two processes; RSS is their sum); the floor`
         : `kplane ran \`kplane start --heartbeat-threshold ${THRESHOLD_MS / 1000}s${KPLANE_ARGS.map((a) => ` ${a}`).join('')}\` (otherwise default: SQLite, controllers on their worker thread); the floor ran \`--controllers -\` and PATCHed status once per target right after its create`,

@@ -87,7 +87,7 @@ describe('the loopback socket', { skip: process.platform !== 'linux' && 'abstrac
       await root.ok(['create', '-f', file]);
       await eventually(async () => {
         const st = await kjson(root, ['get', 'synctarget', 'edge']);
-        return [Boolean(st.status?.syncerIdentity?.tokenSecret), 'the SyncTarget controller has not written the syncer identity'];
+        return [Boolean(st.status?.syncerIdentity?.serviceAccount), 'the SyncTarget controller has not written the syncer identity'];
       }, SLOW);
     } finally {
       rmSync(root.cacheDir, { recursive: true, force: true });

@@ -103,7 +103,10 @@ describe('SyncTarget reconciler (threshold 4s)', () => {
     await team.ok(['get', 'serviceaccount', '-n', 'default', id.serviceAccount]);
     await team.ok(['get', 'clusterrole', id.clusterRole]);
     await team.ok(['get', 'clusterrolebinding', id.clusterRoleBinding]);
-    await team.ok(['get', 'secret', '-n', 'default', id.tokenSecret]);
+    // Deployed by hand (no kubeconfigSecretRef): `kplane workload sync` mints that syncer's token,
+    // so kplane keeps no token Secret of its own for it.
+    assert.equal(id.tokenSecret, undefined);
+    assert.match((await team.run(['get', 'secret', '-n', 'default', `${id.serviceAccount}-token`])).stderr, /NotFound/);
 
     const beatAt = Date.now();
     await beat(team, 'edge');
@@ -163,6 +166,11 @@ describe('SyncTarget reconciler (threshold 4s)', () => {
     await waitCond(team, 'remote', 'Valid', 'True');
     // Nothing listens on port 1: deployment is reported, not hidden.
     await waitCond(team, 'remote', 'SyncerDeployed', 'False', 'PhysicalClusterUnreachable');
+    // kplane deploys this one, so it minted the syncer's token and keeps it in a Secret.
+    const remote = (await kjson(team, ['get', 'synctarget', 'remote'])).status.syncerIdentity;
+    assert.equal(remote.tokenSecret, `${remote.serviceAccount}-token`);
+    const tokenSecret = await kjson(team, ['get', 'secret', '-n', 'default', remote.tokenSecret]);
+    assert.ok(tokenSecret.data?.token, 'the token Secret holds a token');
   });
 
   test('delete → identity removed, finalizer released, object gone', async () => {

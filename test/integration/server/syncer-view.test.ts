@@ -99,7 +99,8 @@ describe('syncer view', () => {
       roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: 'admin' }, subjects: [{ kind: 'User', apiGroup: RBAC, name: 'alice' }],
     }), 201, 'bind alice');
 
-    // Three SyncTargets; the reconciler makes each syncer's ServiceAccount and token Secret.
+    // Three SyncTargets; the reconciler makes each syncer's ServiceAccount, and each syncer's token
+    // comes from TokenRequest, as `kplane workload sync` mints it for a syncer deployed by hand.
     for (const name of ['edge-1', 'edge-2', 'edge-3']) {
       await must(admin.post(`/clusters/${WS}/apis/workload.kcp.io/v1alpha1/synctargets`, { apiVersion: 'workload.kcp.io/v1alpha1', kind: 'SyncTarget', metadata: { name }, spec: { cluster: `pc-${name}`, cells: { region: 'eu-west' } } }), 201, `create ${name}`);
     }
@@ -107,11 +108,11 @@ describe('syncer view', () => {
       let st: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- the SyncTarget as JSON
       await eventually(async () => {
         st = (await admin.get(`/clusters/${WS}/apis/workload.kcp.io/v1alpha1/synctargets/${name}`)).json;
-        return [Boolean(st?.status?.syncerIdentity?.tokenSecret), `syncerIdentity ${JSON.stringify(st?.status?.syncerIdentity)}`];
+        return [Boolean(st?.status?.syncerIdentity?.serviceAccount), `syncerIdentity ${JSON.stringify(st?.status?.syncerIdentity)}`];
       }, { ...SLOW, what: `${name} syncer identity` });
       const id = st.status.syncerIdentity;
-      const secret = await must(admin.get(`/clusters/${WS}/api/v1/namespaces/${id.namespace}/secrets/${id.tokenSecret}`), 200, 'token secret');
-      const token = Buffer.from(secret.data.token, 'base64').toString('utf8');
+      const tr = await must(admin.post(`/clusters/${WS}/api/v1/namespaces/${id.namespace}/serviceaccounts/${id.serviceAccount}/token`, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} }), 201, 'token request');
+      const token: string = tr.status.token;
       // The SyncTarget records its view's URL (kcp's status.virtualWorkspaces[].syncerURL).
       assert.equal(st.status.virtualWorkspaces?.[0]?.syncerURL, `${kp.url}${syncerViewPath(WS, name, st.metadata.uid)}`);
       targets[name] = { name, uid: st.metadata.uid, token, view: syncerViewPath(WS, name, st.metadata.uid) };

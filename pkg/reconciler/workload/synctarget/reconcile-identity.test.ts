@@ -26,6 +26,7 @@ function recordingClient(calls: string[]) {
   const applied = (obj: Record<string, unknown> & { metadata: Record<string, unknown> }) => ({ ...obj, metadata: { ...obj.metadata, uid: `uid-${obj['kind']}`, resourceVersion: String(++rv) } });
   const resource = (kind: string) => ({
     apply: async (obj: Record<string, unknown> & { metadata: Record<string, unknown> }) => (calls.push(`apply ${kind}`), applied(obj)),
+    delete: async (name: string, opts: { preconditions?: { uid?: string } }) => (calls.push(`delete ${kind} ${name} uid=${opts.preconditions?.uid}`), {}),
     get: async () => {
       calls.push(`get ${kind}`);
       throw new Error('the identity step must not read from the server');
@@ -44,10 +45,13 @@ function recordingClient(calls: string[]) {
   } as never;
 }
 
+/** A target kplane deploys itself: the only kind that gets a token Secret. */
+const deployedByKplane = () => syncTarget({ spec: { cluster: 'edge-cluster', cells: { region: 'eu' }, kubeconfigSecretRef: { namespace: 'default', name: 'phys' } } });
+
 test('the token Secret: minted once for a new target with no read of the server, not again while the cache lags, and the cache rules once it caught up', async () => {
   const calls: string[] = [];
   const clock = { now: 0 };
-  const st = syncTarget();
+  const st = deployedByKplane();
   const deps = fakeDeps(clock, { clusterClient: recordingClient(calls) });
   const run = async () => {
     const ctx = stepContext(st, deps);
@@ -89,4 +93,47 @@ test('the token Secret: minted once for a new target with no read of the server,
   calls.length = 0;
   await run();
   assert.deepEqual(calls.filter((c) => c.includes('secrets') || c === 'token'), ['token', 'apply secrets']);
+});
+
+test('a target deployed by hand gets no token Secret: its identity is recorded without one, and a token Secret this controller wrote before is deleted', async () => {
+  const calls: string[] = [];
+  const deps = fakeDeps({ now: 0 }, { clusterClient: recordingClient(calls) });
+  const names = syncerIdentityNames('edge', 'uid-1');
+  const run = async (st = syncTarget()) => {
+    const ctx = stepContext(st, deps);
+    ctx.client = deps.clusterClient;
+    const r = await ensureIdentity.run(ctx);
+    assert.equal(r.status, 'complete', JSON.stringify(r));
+    return ctx;
+  };
+  const ctx = await run();
+  assert.deepEqual(calls, ['apply serviceaccounts', 'apply clusterroles', 'apply clusterrolebindings'], 'no TokenRequest, no Secret');
+  assert.deepEqual(ctx.draft.status?.syncerIdentity, { serviceAccount: names.serviceAccount, namespace: names.namespace, clusterRole: names.clusterRole, clusterRoleBinding: names.clusterRoleBinding });
+  assert.equal(ctx.conditions.find((c) => c.type === 'SyncerAuthorized')?.status, 'True');
+
+  // An installation from before: the owned token Secret goes, guarded by its uid.
+  const tokenSecret = (ownerUid: string) => ({
+    apiVersion: 'v1', kind: 'Secret', data: { token: 'x' },
+    metadata: { name: `${names.serviceAccount}-token`, namespace: names.namespace, uid: 'secret-uid', resourceVersion: '5', annotations: { 'kcp.io/cluster': 'root:org', [TOKEN_SA_UID_ANNOTATION]: 'sa-uid' }, ownerReferences: [{ apiVersion: 'workload.kcp.io/v1alpha1', kind: 'SyncTarget', name: 'edge', uid: ownerUid, controller: true }] },
+  });
+  deps.listers.secrets = listerOf([tokenSecret('uid-1')]) as never;
+  deps.mintedTokens.set('root:org|edge', { secret: `${names.namespace}/${names.serviceAccount}-token`, saUid: 'sa-uid', resourceVersion: '5' });
+  calls.length = 0;
+  const after = await run({ ...syncTarget(), status: { syncerIdentity: { ...ctx.draft.status!.syncerIdentity!, tokenSecret: `${names.serviceAccount}-token` } } });
+  assert.deepEqual(calls.filter((c) => c.startsWith('delete')), [`delete secrets ${names.serviceAccount}-token uid=secret-uid`]);
+  assert.equal(after.draft.status?.syncerIdentity?.tokenSecret, undefined, 'status no longer names it');
+  assert.equal(deps.mintedTokens.has('root:org|edge'), false);
+
+  // A Secret under that name that another SyncTarget (an older one of the same name) owns is not ours to delete.
+  deps.listers.secrets = listerOf([tokenSecret('uid-old')]) as never;
+  calls.length = 0;
+  await run();
+  assert.deepEqual(calls.filter((c) => c.startsWith('delete')), []);
+
+  // Given a kubeconfigSecretRef later, the target gets its token.
+  deps.listers.secrets = listerOf([]) as never;
+  calls.length = 0;
+  const deployed = await run(deployedByKplane());
+  assert.deepEqual(calls.slice(-2), ['token', 'apply secrets']);
+  assert.equal(deployed.draft.status?.syncerIdentity?.tokenSecret, `${names.serviceAccount}-token`);
 });

@@ -1,15 +1,16 @@
 // Step "identity": the syncer's identity in the SyncTarget's workspace — ServiceAccount,
-// ClusterRole restricted by resourceNames to this SyncTarget, ClusterRoleBinding, and a
-// Secret holding a token minted through TokenRequest. Idempotent: objects are compared with
-// the informer caches and only missing or drifted ones are (re)applied, so an unchanged world
-// costs no writes. Recorded in status.syncerIdentity, with the URL of the SyncTarget's syncer
-// view (the only way that identity reaches workspace objects) in status.virtualWorkspaces;
-// condition SyncerAuthorized.
+// ClusterRole restricted by resourceNames to this SyncTarget, ClusterRoleBinding — and, when
+// kplane deploys the syncer itself (spec.kubeconfigSecretRef), a Secret holding a token minted
+// through TokenRequest for that deployment. Idempotent: objects are compared with the informer
+// caches and only missing or drifted ones are (re)applied, so an unchanged world costs no
+// writes. Recorded in status.syncerIdentity, with the URL of the SyncTarget's syncer view (the
+// only way that identity reaches workspace objects) in status.virtualWorkspaces; condition
+// SyncerAuthorized.
 import { isDeepStrictEqual } from 'node:util';
 import { syncerViewPath } from '../../../../apis/workload/v1alpha1/sync-contract.ts';
 import { falseCondition, setCondition, trueCondition } from '../../../conditions/conditions.ts';
 import { complete, fail, type Step, type StepResult } from '../../../controller/tasks.ts';
-import { isNotFound } from '../../../client/errors.ts';
+import { isConflict, isNotFound } from '../../../client/errors.ts';
 import type { KubeObject } from '../../../client/object.ts';
 import type { ResourceClient } from '../../../client/resource.ts';
 import { syncerIdentityNames } from '../../../syncer/manifests/identity.ts';
@@ -46,6 +47,38 @@ function liveOf(ctx: StepContext, obj: KubeObject): KubeObject | undefined {
       return l.clusterRoleBindings.cluster(ctx.cluster).get(obj.metadata.name ?? '');
     default:
       return undefined;
+  }
+}
+
+/**
+ * Whether kplane itself needs a token for this target's syncer: only to deploy the syncer
+ * (spec.kubeconfigSecretRef), where the token goes into the manifests it applies. A syncer
+ * deployed by hand gets its token from `kplane workload sync` (its own TokenRequest). Minting
+ * one more for every target would leave a year-long credential nobody reads at rest in the
+ * workspace, usable as the syncer by anyone who may read Secrets there; Kubernetes stopped
+ * generating ServiceAccount token Secrets for that reason (KEP-2799). It was also one write
+ * and one watch event per new target (docs/design.md §11, seventeenth round).
+ */
+export function needsSyncerToken(st: { spec?: { kubeconfigSecretRef?: unknown } | undefined }): boolean {
+  return Boolean(st.spec?.kubeconfigSecretRef);
+}
+
+/**
+ * A target whose syncer kplane does not deploy (any more) keeps no token Secret: one this
+ * controller wrote (it names this SyncTarget as owner; the cache holds labelled Secrets only)
+ * is deleted, with a uid precondition so a Secret someone recreated under the name stays.
+ * Existing installations lose their unused token Secrets this way on the next reconcile.
+ */
+async function dropToken(ctx: StepContext, namespace: string, serviceAccount: string): Promise<void> {
+  const name = tokenSecretName(serviceAccount);
+  ctx.deps.mintedTokens.delete(ctx.key);
+  const live = ctx.deps.listers.secrets.cluster(ctx.cluster).namespace(namespace).get(name);
+  const ours = live?.metadata.ownerReferences?.some((r) => r.kind === 'SyncTarget' && r.uid === ctx.draft.metadata.uid);
+  if (!live || !ours) return;
+  try {
+    await ctx.client.cluster(ctx.cluster).secrets(namespace).delete(name, { preconditions: { uid: live.metadata.uid ?? '' }, signal: ctx.signal });
+  } catch (err) {
+    if (!isNotFound(err) && !isConflict(err)) throw err;
   }
 }
 
@@ -106,16 +139,21 @@ export const ensureIdentity: Step<StepContext> = {
     try {
       const applied = await applySyncerIdentity(scoped, ctx.draft, { upToDate: (desired) => !identityDrifted(desired, liveOf(ctx, desired)) });
       const repaired = applied.length;
-      // The token must match the ServiceAccount that exists now (its uid binds the JWT). The
-      // apply's answer is that object, fresher than the cache, which has not seen it yet on a
-      // new target: using it saves a GET per new SyncTarget.
-      const sa = applied.find((o) => o.kind === 'ServiceAccount')
-        ?? liveOf(ctx, { kind: 'ServiceAccount', metadata: { name: names.serviceAccount, namespace: names.namespace } })
-        ?? (await scoped.serviceAccounts(names.namespace).get(names.serviceAccount));
-      const tokenSecret = await ensureToken(ctx, names.namespace, names.serviceAccount, sa.metadata.uid ?? '');
+      let tokenSecret: string | undefined;
+      if (needsSyncerToken(ctx.draft)) {
+        // The token must match the ServiceAccount that exists now (its uid binds the JWT). The
+        // apply's answer is that object, fresher than the cache, which has not seen it yet on a
+        // new target: using it saves a GET per new SyncTarget.
+        const sa = applied.find((o) => o.kind === 'ServiceAccount')
+          ?? liveOf(ctx, { kind: 'ServiceAccount', metadata: { name: names.serviceAccount, namespace: names.namespace } })
+          ?? (await scoped.serviceAccounts(names.namespace).get(names.serviceAccount));
+        tokenSecret = await ensureToken(ctx, names.namespace, names.serviceAccount, sa.metadata.uid ?? '');
+      } else {
+        await dropToken(ctx, names.namespace, names.serviceAccount);
+      }
       ctx.draft.status = {
         ...ctx.draft.status,
-        syncerIdentity: { serviceAccount: names.serviceAccount, namespace: names.namespace, clusterRole: names.clusterRole, clusterRoleBinding: names.clusterRoleBinding, tokenSecret },
+        syncerIdentity: { serviceAccount: names.serviceAccount, namespace: names.namespace, clusterRole: names.clusterRole, clusterRoleBinding: names.clusterRoleBinding, ...(tokenSecret ? { tokenSecret } : {}) },
         virtualWorkspaces: [{ syncerURL: syncerViewURL(ctx.deps.kplaneURL, ctx.cluster, ctx.name, uid) }],
       };
       setCondition(ctx.conditions, trueCondition(COND_AUTHORIZED), now);
