@@ -171,6 +171,38 @@ describe('SyncTarget reconciler (threshold 4s)', () => {
     assert.equal(remote.tokenSecret, `${remote.serviceAccount}-token`);
     const tokenSecret = await kjson(team, ['get', 'secret', '-n', 'default', remote.tokenSecret]);
     assert.ok(tokenSecret.data?.token, 'the token Secret holds a token');
+    // Deleted, it is minted again: its owner reference brings the SyncTarget back to the queue.
+    await team.ok(['delete', 'secret', '-n', 'default', remote.tokenSecret]);
+    await eventually(async () => {
+      const again = await team.run(['get', 'secret', '-n', 'default', remote.tokenSecret, '-o', 'json']);
+      if (again.code !== 0) return [false, again.stderr];
+      const s = JSON.parse(again.stdout) as Obj;
+      return [s.metadata.uid !== tokenSecret.metadata.uid && Boolean(s.data?.token), `uid ${s.metadata.uid}`];
+    }, { ...SLOW, what: 'the token Secret minted again' });
+  });
+
+  test('a token Secret an older kplane left for a target deployed by hand is deleted', async () => {
+    const { team } = env;
+    await team.ok(['create', '-f', env.file('legacy.yaml', syncTargetYAML('legacy', 'c'))]);
+    const st = await waitCond(team, 'legacy', 'SyncerAuthorized', 'True');
+    const sa = st.status.syncerIdentity.serviceAccount as string;
+    // What the controller used to write for every SyncTarget: labelled, owned, one token.
+    const secret = {
+      apiVersion: 'v1', kind: 'Secret', type: 'Opaque',
+      metadata: {
+        name: `${sa}-token`, namespace: 'default',
+        labels: { 'app.kubernetes.io/managed-by': 'kplane', 'workload.kcp.io/synctarget-secret': 'true' },
+        annotations: { 'workload.kcp.io/service-account-uid': 'an-old-uid' },
+        ownerReferences: [{ apiVersion: 'workload.kcp.io/v1alpha1', kind: 'SyncTarget', name: 'legacy', uid: st.metadata.uid, controller: true, blockOwnerDeletion: false }],
+      },
+      data: { token: Buffer.from('an old token').toString('base64') },
+    };
+    await team.ok(['create', '-f', env.file('legacy-token.json', JSON.stringify(secret))]);
+    await eventually(async () => {
+      const r = await team.run(['get', 'secret', '-n', 'default', `${sa}-token`]);
+      return [/NotFound/.test(r.stderr), r.stdout || r.stderr];
+    }, { ...SLOW, what: 'the unused token Secret deleted' });
+    assert.equal((await kjson(team, ['get', 'synctarget', 'legacy'])).status.syncerIdentity.tokenSecret, undefined);
   });
 
   test('delete → identity removed, finalizer released, object gone', async () => {

@@ -100,8 +100,6 @@ export class SyncTargetController {
     };
 
     syncTargets.addEventHandler(this.syncTargetHandler());
-    // A Secret appearing, changing or going away re-checks the SyncTargets that name it.
-    secrets.addEventHandler(this.fanOut((secret) => syncTargets.indexer.byIndex(BY_KUBECONFIG_SECRET, keyOf(secret)).map(keyOf)));
     // Drift of an identity object (deleted binding, edited role) re-runs its SyncTarget, found
     // through the controller ownerReference (the name label may be shortened, see toLabelValue).
     const owner = (o: KubeObject) => {
@@ -111,6 +109,11 @@ export class SyncTargetController {
       return name ? [clusterKey(clusterOf(o), '', name)] : [];
     };
     for (const inf of [serviceAccounts, clusterRoles, clusterRoleBindings]) inf.addEventHandler(this.fanOut(owner));
+    // A Secret appearing, changing or going away re-checks the SyncTargets that name it as
+    // their kubeconfig, and the one that owns it as its token Secret: a deployed target's token
+    // Secret, once deleted, is minted again, and one a hand-deployed target should not have (an
+    // older kplane wrote one for every target) is deleted, as identity drift is repaired.
+    secrets.addEventHandler(this.fanOut((secret) => [...syncTargets.indexer.byIndex(BY_KUBECONFIG_SECRET, keyOf(secret)).map(keyOf), ...owner(secret)]));
 
     const informers = [syncTargets, secrets, serviceAccounts, clusterRoles, clusterRoleBindings];
     this.controller = new Controller<string>({
