@@ -73,7 +73,7 @@ export const SyncerIdentitySchema = z.object({
   namespace: z.string().optional().describe('Namespace of the ServiceAccount and token Secret.'),
   clusterRole: z.string().describe('Name of the ClusterRole granting the syncer access to this SyncTarget only.'),
   clusterRoleBinding: z.string().describe('Name of the ClusterRoleBinding binding the ClusterRole to the ServiceAccount.'),
-  tokenSecret: z.string().optional().describe('Name of the Secret holding the syncer token.'),
+  tokenSecret: z.string().optional().describe('Name of the Secret holding the syncer token; set only when kplane deploys the syncer itself (spec.kubeconfigSecretRef).'),
 }).describe('The identity kplane created for this SyncTarget\'s syncer.');
 
 export const SyncTargetStatusSchema = z.object({
