@@ -21,6 +21,11 @@ export function syncTargetOwnerRef(syncTarget: Owner): OwnerReference {
   return { apiVersion: 'workload.kcp.io/v1alpha1', kind: 'SyncTarget', name: syncTarget.metadata.name ?? '', uid: syncTarget.metadata.uid ?? '', controller: true, blockOwnerDeletion: false };
 }
 
+/** Is this owner reference one to a SyncTarget (what syncTargetOwnerRef writes)? */
+export function isSyncTargetOwnerRef(ref: OwnerReference): boolean {
+  return ref.kind === 'SyncTarget' && ref.apiVersion.startsWith('workload.kcp.io/');
+}
+
 export interface ApplyIdentityOptions {
   /** Skip objects the caller knows are already as desired (the reconciler's cache check). */
   upToDate?: (desired: KubeObject) => boolean;

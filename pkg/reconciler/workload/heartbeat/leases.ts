@@ -10,6 +10,7 @@ import type { NamedTransform, SharedInformerFactory } from '../../../informer/fa
 import type { SharedInformer } from '../../../informer/informer.ts';
 import { clusterKey } from '../../../informer/keys.ts';
 import { syncerIdentityNames } from '../../../syncer/manifests/identity.ts';
+import { isSyncTargetOwnerRef } from '../../../syncer/manifests/identity-apply.ts';
 import type { HeartbeatLeaseView } from '../synctarget/types.ts';
 
 /** Every object of a syncer carries this label (syncer/manifests/names.ts syncerLabels). */
@@ -48,7 +49,7 @@ export class HeartbeatLeaseCache {
 
   /** The key of the SyncTarget a Lease says it belongs to (checked again by leaseOf's name). */
   static ownerKey(lease: KubeObject): string | undefined {
-    const owner = lease.metadata.ownerReferences?.find((r) => r.kind === 'SyncTarget' && r.apiVersion?.startsWith('workload.kcp.io/'));
+    const owner = lease.metadata.ownerReferences?.find(isSyncTargetOwnerRef);
     if (!owner?.name || !owner.uid) return undefined;
     const names = syncerIdentityNames(owner.name, owner.uid);
     if (lease.metadata.name !== names.lease || lease.metadata.namespace !== names.namespace) return undefined;

@@ -13,6 +13,7 @@ import { clusterKey, keyOf } from '../../../informer/keys.ts';
 import type { Logger } from '../../../log/logger.ts';
 import type { ControllerMetrics } from '../../../controller/metrics-hooks.ts';
 import { RateLimitingQueue } from '../../../workqueue/rate-limiting-queue.ts';
+import { isSyncTargetOwnerRef } from '../../../syncer/manifests/identity-apply.ts';
 import type { QueueMetricsProvider } from '../../../workqueue/metrics-hooks.ts';
 import type { SyncerDeployer } from './deployer.ts';
 import { reconcileSyncTarget } from './reconcile.ts';
@@ -103,7 +104,7 @@ export class SyncTargetController {
     // Drift of an identity object (deleted binding, edited role) re-runs its SyncTarget, found
     // through the controller ownerReference (the name label may be shortened, see toLabelValue).
     const owner = (o: KubeObject) => {
-      const ref = o.metadata.ownerReferences?.find((r) => r.kind === 'SyncTarget' && r.apiVersion.startsWith('workload.kcp.io/'));
+      const ref = o.metadata.ownerReferences?.find(isSyncTargetOwnerRef);
       // Objects applied by `kplane workload sync` carry only the name label.
       const name = ref?.name ?? o.metadata.labels?.[SYNC_TARGET_NAME_LABEL];
       return name ? [clusterKey(clusterOf(o), '', name)] : [];

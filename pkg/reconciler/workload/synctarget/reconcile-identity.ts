@@ -14,7 +14,7 @@ import { isConflict, isNotFound } from '../../../client/errors.ts';
 import type { KubeObject } from '../../../client/object.ts';
 import type { ResourceClient } from '../../../client/resource.ts';
 import { syncerIdentityNames } from '../../../syncer/manifests/identity.ts';
-import { applySyncerIdentity, syncTargetOwnerRef } from '../../../syncer/manifests/identity-apply.ts';
+import { applySyncerIdentity, isSyncTargetOwnerRef, syncTargetOwnerRef } from '../../../syncer/manifests/identity-apply.ts';
 import { SECRET_LABEL, TOKEN_SA_UID_ANNOTATION } from './secrets.ts';
 import { COND_AUTHORIZED, CONTROLLER_NAME, type StepContext } from './types.ts';
 
@@ -73,7 +73,7 @@ async function dropToken(ctx: StepContext, namespace: string, serviceAccount: st
   const name = tokenSecretName(serviceAccount);
   ctx.deps.mintedTokens.delete(ctx.key);
   const live = ctx.deps.listers.secrets.cluster(ctx.cluster).namespace(namespace).get(name);
-  const ours = live?.metadata.ownerReferences?.some((r) => r.kind === 'SyncTarget' && r.uid === ctx.draft.metadata.uid);
+  const ours = live?.metadata.ownerReferences?.some((r) => isSyncTargetOwnerRef(r) && r.uid === ctx.draft.metadata.uid);
   if (!live || !ours) return;
   try {
     await ctx.client.cluster(ctx.cluster).secrets(namespace).delete(name, { preconditions: { uid: live.metadata.uid ?? '' }, signal: ctx.signal });
